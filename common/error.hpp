@@ -1,0 +1,43 @@
+// Typed errors. They are thrown only while opening and validating files and
+// during command-line I/O; once an index is validated, cursors and decoders
+// are noexcept and unchecked on the hot path.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace fathom {
+
+// Base of every error Fathom reports to a user: what() is one line that names
+// the file (where there is one) and what is wrong.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The operating system refused an operation (open, read, write, rename...).
+class IoError : public Error {
+ public:
+  using Error::Error;
+};
+
+// An index file exists but its bytes are not what Fathom wrote: bad magic,
+// checksum mismatch, truncation, an offset out of bounds.
+class CorruptIndexError : public Error {
+ public:
+  using Error::Error;
+};
+
+// An index written by another (older or newer) on-disk format version.
+class FormatVersionError : public Error {
+ public:
+  using Error::Error;
+};
+
+// The user's input (corpus, query, option) is unusable.
+class InputError : public Error {
+ public:
+  using Error::Error;
+};
+
+}  // namespace fathom

@@ -1,0 +1,123 @@
+// The on-disk layout shared by the index writer and reader. docs/FORMAT.md is
+// the byte-level specification; this header is its single implementation:
+// file names, magic numbers, record sizes and the header/footer every file
+// carries.
+#pragma once
+
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace fathom::format {
+
+static_assert(std::endian::native == std::endian::little,
+              "Fathom's files are little-endian and read in place");
+
+// Format version history (bump on any incompatible change, note it here and
+// in docs/FORMAT.md):
+//   1  first format: dictionary, bit-packed 128-posting blocks with skip and
+//      block-max entries, varint positions, u32 lengths, zstd document store.
+inline constexpr std::uint32_t kFormatVersion = 1;
+
+inline constexpr char kMagic[4] = {'F', 'T', 'H', 'M'};
+inline constexpr char kFooterMagic[4] = {'F', 'T', 'H', 'E'};
+inline constexpr std::size_t kHeaderSize = 16;
+inline constexpr std::size_t kFooterSize = 16;
+// Zero bytes before the footer of posting files, so a SIMD decoder may read
+// past the last block without leaving the mapping.
+inline constexpr std::size_t kPostingPadding = 16;
+
+// One entry per file of an index: its name in the index directory and the
+// four-character tag in its header.
+struct FileKind {
+  const char* file_name;
+  char tag[4];
+};
+inline constexpr FileKind kMetaFile{"meta", {'M', 'E', 'T', 'A'}};
+inline constexpr FileKind kDictionaryFile{"terms.dict", {'D', 'I', 'C', 'T'}};
+inline constexpr FileKind kPostingsFile{"postings.doc", {'P', 'D', 'O', 'C'}};
+inline constexpr FileKind kPositionsFile{"postings.pos", {'P', 'P', 'O', 'S'}};
+inline constexpr FileKind kLengthsFile{"doclens", {'L', 'E', 'N', 'S'}};
+inline constexpr FileKind kDocIdsFile{"docids", {'D', 'I', 'D', 'S'}};
+inline constexpr FileKind kStoreFile{"store", {'S', 'T', 'O', 'R'}};
+
+// The data files listed in the meta file, in the order they are recorded.
+inline constexpr FileKind kDataFiles[] = {kDictionaryFile, kPostingsFile, kPositionsFile,
+                                          kLengthsFile,    kDocIdsFile,   kStoreFile};
+
+// terms.dict: fixed-size entries, sorted by term bytes, then a string pool.
+inline constexpr std::size_t kTermEntrySize = 40;
+struct TermEntry {
+  std::uint64_t postings_offset;   // absolute offset of the skip table in postings.doc
+  std::uint64_t positions_offset;  // absolute offset of the first position in postings.pos
+  std::uint64_t collection_frequency;
+  std::uint32_t document_frequency;
+  std::uint32_t pool_offset;
+  std::uint16_t term_length;
+};
+
+// postings.doc: a skip table of one entry per block precedes the blocks.
+inline constexpr std::size_t kSkipEntrySize = 24;
+struct SkipEntry {
+  std::uint32_t last_doc;          // largest doc id in the block
+  std::uint32_t block_offset;      // from the end of the skip table
+  std::uint32_t max_frequency;     // largest term frequency in the block
+  std::uint32_t min_length;        // shortest document length in the block
+  std::uint64_t positions_offset;  // from the term's positions_offset
+};
+
+// store: block table entries after the compressed blocks.
+inline constexpr std::size_t kStoreBlockEntrySize = 16;
+inline constexpr std::size_t kStoreTrailerSize = 24;
+
+// ---- Little-endian scalar access ------------------------------------------
+
+template <typename T>
+inline void Put(std::string& out, T value) {
+  char bytes[sizeof(T)];
+  std::memcpy(bytes, &value, sizeof(T));
+  out.append(bytes, sizeof(T));
+}
+
+template <typename T>
+inline T Get(const std::uint8_t* in) noexcept {
+  T value;
+  std::memcpy(&value, in, sizeof(T));
+  return value;
+}
+
+void PutTermEntry(std::string& out, const TermEntry& entry);
+TermEntry GetTermEntry(const std::uint8_t* in) noexcept;
+void PutSkipEntry(std::string& out, const SkipEntry& entry);
+SkipEntry GetSkipEntry(const std::uint8_t* in) noexcept;
+
+// ---- Header and footer -------------------------------------------------------
+
+// Appends the 16-byte header for a file of this kind.
+void PutHeader(std::string& out, const FileKind& kind);
+
+// 64-bit XXH3 of the bytes, the checksum every footer carries.
+std::uint64_t Checksum(const void* data, std::size_t size) noexcept;
+
+// Checks the header (magic, kind, version) and the footer magic of a whole
+// file image; when verify_checksum, also recomputes the checksum. Throws
+// CorruptIndexError or FormatVersionError naming path.
+void ValidateFile(const std::filesystem::path& path, const FileKind& kind,
+                  const std::uint8_t* data, std::size_t size, bool verify_checksum);
+
+// The checksum recorded in a file's footer. REQUIRES: size >= kFooterSize.
+std::uint64_t StoredChecksum(const std::uint8_t* data, std::size_t size) noexcept;
+
+// Payload of a validated file: the bytes between header and footer.
+struct Payload {
+  const std::uint8_t* data;
+  std::size_t size;
+};
+inline Payload PayloadOf(const std::uint8_t* data, std::size_t size) {
+  return {data + kHeaderSize, size - kHeaderSize - kFooterSize};
+}
+
+}  // namespace fathom::format

@@ -1,0 +1,80 @@
+// Corpus on disk -> a stream of source documents.
+//
+// Two corpus kinds: a folder of text files walked recursively (or a single
+// text file), and JSON Lines. Either may be zstd-compressed (.zst).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace fathom {
+
+struct SourceDocument {
+  std::string id;     // external id: relative path, or the JSON id field
+  std::string title;  // may be empty
+  std::string body;
+};
+
+enum class CorpusFormat { kAuto, kTextFiles, kJsonLines };
+
+struct CorpusOptions {
+  CorpusFormat format = CorpusFormat::kAuto;
+  std::string id_field = "id";
+  // The first of these present in a record is the title.
+  std::vector<std::string> title_fields = {"title"};
+  // Every one of these present is indexed, in this order, as the body.
+  std::vector<std::string> body_fields = {"body", "contents", "text"};
+  bool skip_bad_lines = false;  // JSON Lines: skip (and count) unparsable lines
+  bool include_hidden = false;  // folders: also walk names starting with '.'
+};
+
+struct CorpusStats {
+  std::uint64_t documents = 0;
+  std::uint64_t bytes_read = 0;     // input bytes consumed (compressed size for .zst)
+  std::uint64_t total_bytes = 0;    // size of the whole input when known, else 0
+  std::uint64_t skipped_binary = 0;       // files with NUL bytes
+  std::uint64_t skipped_unreadable = 0;   // files that could not be opened or read
+  std::uint64_t skipped_compressed = 0;   // .gz, .xz, .bz2...: formats Fathom cannot read
+  std::uint64_t skipped_lines = 0;        // unparsable JSON lines (with skip_bad_lines)
+  std::uint64_t repaired_documents = 0;   // documents whose invalid UTF-8 was repaired
+  std::uint64_t repaired_sequences = 0;
+};
+
+// Receives one line of warning text naming the file and the problem.
+using WarningSink = std::function<void(const std::string&)>;
+
+// Longest title taken from the first line of a text file, in bytes. A longer
+// first line is body text, not a title.
+inline constexpr std::size_t kMaxTextFileTitleBytes = 120;
+
+class CorpusReader {
+ public:
+  // Opens a corpus. Throws InputError for a missing path or unknown format.
+  static std::unique_ptr<CorpusReader> Open(const std::filesystem::path& path,
+                                            const CorpusOptions& options, WarningSink warn);
+  virtual ~CorpusReader() = default;
+
+  // Reads the next document; false at the end. Throws InputError on an
+  // error that stops the build (a malformed JSON line without skipping).
+  virtual bool Next(SourceDocument& document) = 0;
+
+  const CorpusStats& stats() const { return stats_; }
+
+ protected:
+  CorpusStats stats_;
+};
+
+// Splits a text file's contents into title and body by the documented rule:
+// the title is the first non-empty line, trimmed, when it is at most
+// kMaxTextFileTitleBytes long and more text follows it; otherwise there is
+// no title and the whole text is the body.
+void SplitTitle(std::string text, SourceDocument& document);
+
+// Reads a whole file, decompressing it when it ends in .zst.
+std::string ReadWholeFile(const std::filesystem::path& path);
+
+}  // namespace fathom

@@ -1,0 +1,85 @@
+#include "indexer/file_writer.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/error.hpp"
+
+namespace fathom {
+namespace {
+constexpr std::size_t kBufferSize = 1 << 20;
+}
+
+FileWriter::FileWriter(const std::filesystem::path& dir, const format::FileKind& kind)
+    : path_(dir / kind.file_name), name_(kind.file_name), hash_state_(XXH3_createState()) {
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw IoError(path_.string() + ": cannot create: " + std::strerror(errno));
+  XXH3_64bits_reset(hash_state_);
+  buffer_.reserve(kBufferSize);
+  std::string header;
+  format::PutHeader(header, kind);
+  Append(header);
+}
+
+FileWriter::~FileWriter() {
+  if (fd_ >= 0) ::close(fd_);
+  XXH3_freeState(hash_state_);
+}
+
+void FileWriter::Append(std::string_view bytes) {
+  XXH3_64bits_update(hash_state_, bytes.data(), bytes.size());
+  offset_ += bytes.size();
+  if (buffer_.size() + bytes.size() > kBufferSize) Flush();
+  if (bytes.size() >= kBufferSize) {
+    buffer_.assign(bytes);
+    Flush();
+  } else {
+    buffer_.append(bytes);
+  }
+}
+
+void FileWriter::Flush() {
+  const char* data = buffer_.data();
+  std::size_t left = buffer_.size();
+  while (left > 0) {
+    const ssize_t written = ::write(fd_, data, left);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      throw IoError(path_.string() + ": write failed: " + std::strerror(errno));
+    }
+    data += written;
+    left -= static_cast<std::size_t>(written);
+  }
+  buffer_.clear();
+}
+
+IndexFileRecord FileWriter::Finish() {
+  const std::uint64_t checksum = XXH3_64bits_digest(hash_state_);
+  std::string footer(format::kFooterMagic, 4);
+  format::Put<std::uint32_t>(footer, 0);
+  format::Put<std::uint64_t>(footer, checksum);
+  buffer_.append(footer);
+  offset_ += footer.size();
+  Flush();
+  if (::fsync(fd_) != 0) throw IoError(path_.string() + ": fsync failed: " + std::strerror(errno));
+  if (::close(fd_) != 0) {
+    fd_ = -1;
+    throw IoError(path_.string() + ": close failed: " + std::strerror(errno));
+  }
+  fd_ = -1;
+  return {name_, offset_, checksum};
+}
+
+void SyncDirectory(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw IoError(dir.string() + ": cannot open folder: " + std::strerror(errno));
+  const int rc = ::fsync(fd);
+  const int saved = errno;
+  ::close(fd);
+  if (rc != 0) throw IoError(dir.string() + ": fsync failed: " + std::strerror(saved));
+}
+
+}  // namespace fathom

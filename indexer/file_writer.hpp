@@ -1,0 +1,46 @@
+// Writes one index file: header, payload appended in order, footer with the
+// checksum of everything before it. Buffered; fsyncs on Finish.
+#pragma once
+
+#include <xxhash.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "common/format.hpp"
+#include "common/index_meta.hpp"
+
+namespace fathom {
+
+class FileWriter {
+ public:
+  // Creates dir/kind.file_name and writes its header. Throws IoError.
+  FileWriter(const std::filesystem::path& dir, const format::FileKind& kind);
+  ~FileWriter();
+  FileWriter(const FileWriter&) = delete;
+  FileWriter& operator=(const FileWriter&) = delete;
+
+  void Append(std::string_view bytes);
+  // Absolute offset in the file of the next byte appended.
+  std::uint64_t offset() const { return offset_; }
+
+  // Writes the footer, flushes and fsyncs. REQUIRES: called once, last.
+  IndexFileRecord Finish();
+
+ private:
+  void Flush();
+
+  std::filesystem::path path_;
+  std::string name_;
+  int fd_ = -1;
+  std::string buffer_;
+  std::uint64_t offset_ = 0;
+  XXH3_state_t* hash_state_;
+};
+
+// fsyncs a directory so that the names created in it are durable.
+void SyncDirectory(const std::filesystem::path& dir);
+
+}  // namespace fathom

@@ -1,0 +1,162 @@
+#include "indexer/index_builder.hpp"
+
+#include <fcntl.h>  // AT_FDCWD
+#include <stdio.h>  // renameat2
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+
+#include "common/error.hpp"
+#include "common/format.hpp"
+#include "indexer/doc_store_writer.hpp"
+#include "indexer/file_writer.hpp"
+#include "indexer/inverted_index.hpp"
+#include "indexer/segment_writer.hpp"
+
+#ifndef FATHOM_VERSION
+#define FATHOM_VERSION "0.1.0"
+#endif
+
+namespace fathom {
+namespace fs = std::filesystem;
+namespace {
+
+// Refuses a target that exists and is neither empty nor a Fathom index, so a
+// mistyped path can never replace a user's folder.
+void CheckTarget(const fs::path& index_dir) {
+  std::error_code ec;
+  if (!fs::exists(index_dir, ec)) return;
+  if (!fs::is_directory(index_dir, ec)) {
+    throw InputError(index_dir.string() + ": exists and is not a folder; refusing to replace it");
+  }
+  if (fs::is_empty(index_dir, ec) || LooksLikeIndex(index_dir)) return;
+  throw InputError(index_dir.string() +
+                   ": exists and is not a Fathom index; refusing to replace it");
+}
+
+fs::path MakeTempDir(const fs::path& index_dir) {
+  const fs::path parent = index_dir.parent_path().empty() ? fs::path(".") : index_dir.parent_path();
+  std::error_code ec;
+  if (!fs::is_directory(parent, ec)) {
+    throw InputError(parent.string() + ": folder for the index does not exist");
+  }
+  std::string name = ".";
+  name += index_dir.filename().string();
+  name += ".tmp-XXXXXX";
+  std::string pattern = (parent / name).string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    throw IoError(parent.string() + ": cannot create a temporary folder: " + std::strerror(errno));
+  }
+  return pattern;
+}
+
+// Puts the finished index in place. With an index already there, the two
+// folders are exchanged atomically (renameat2), so at every instant the
+// target is either the old or the new index.
+void Publish(const fs::path& temp_dir, const fs::path& index_dir) {
+  std::error_code ec;
+  if (fs::exists(index_dir, ec)) {
+    if (::renameat2(AT_FDCWD, temp_dir.c_str(), AT_FDCWD, index_dir.c_str(), RENAME_EXCHANGE) == 0) {
+      fs::remove_all(temp_dir, ec);  // now holds the old index
+      return;
+    }
+    if (errno != EINVAL && errno != ENOSYS) {
+      throw IoError(index_dir.string() + ": cannot replace the index: " + std::strerror(errno));
+    }
+    // The file system cannot exchange: fall back to two renames.
+    const fs::path old_dir = temp_dir.string() + ".old";
+    fs::rename(index_dir, old_dir);
+    fs::rename(temp_dir, index_dir);
+    fs::remove_all(old_dir, ec);
+  } else {
+    if (::rename(temp_dir.c_str(), index_dir.c_str()) != 0) {
+      throw IoError(index_dir.string() + ": cannot create the index: " + std::strerror(errno));
+    }
+  }
+  const fs::path parent = index_dir.parent_path().empty() ? fs::path(".") : index_dir.parent_path();
+  SyncDirectory(parent);
+}
+
+void WriteMeta(const fs::path& dir, const IndexMeta& meta) {
+  FileWriter file(dir, format::kMetaFile);
+  file.Append(SerializeMeta(meta));
+  file.Finish();
+}
+
+}  // namespace
+
+bool LooksLikeIndex(const fs::path& dir) {
+  std::ifstream in(dir / format::kMetaFile.file_name, std::ios::binary);
+  char magic[8] = {};
+  in.read(magic, sizeof magic);
+  return in && std::memcmp(magic, format::kMagic, 4) == 0 &&
+         std::memcmp(magic + 4, format::kMetaFile.tag, 4) == 0;
+}
+
+BuildSummary BuildIndex(const fs::path& corpus, const fs::path& index_dir,
+                        const BuildOptions& options, const WarningSink& warn,
+                        const std::function<void(const BuildProgress&)>& progress) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  CheckTarget(index_dir);
+  Analyzer analyzer(options.analysis);
+  auto reader = CorpusReader::Open(corpus, options.corpus, warn);
+
+  const fs::path temp_dir = MakeTempDir(index_dir);
+  try {
+    BuildSummary summary;
+    InvertedIndex inverted(analyzer);
+    DocStoreWriter store(temp_dir);
+    std::vector<std::string> ids;
+    SourceDocument document;
+    while (reader->Next(document)) {
+      if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
+        throw InputError("interrupted; the previous index (if any) is unchanged");
+      }
+      inverted.AddDocument({document.title, document.body});
+      store.Add(document.title, document.body);
+      ids.push_back(std::move(document.id));
+      if (progress && ids.size() % 64 == 0) {
+        const CorpusStats& stats = reader->stats();
+        progress({ids.size(), stats.bytes_read, stats.total_bytes, elapsed()});
+      }
+    }
+    if (ids.empty()) {
+      throw InputError(corpus.string() + ": no documents found" +
+                       (reader->stats().skipped_binary + reader->stats().skipped_unreadable > 0
+                            ? " (every file was skipped)"
+                            : ""));
+    }
+    IndexMeta& meta = summary.meta;
+    meta.files.push_back(store.Finish());
+    for (auto& file : WriteSegment(inverted, ids, temp_dir)) meta.files.push_back(std::move(file));
+    meta.document_count = inverted.document_count();
+    meta.total_length = inverted.total_length();
+    meta.term_count = inverted.term_count();
+    meta.posting_count = inverted.posting_count();
+    meta.created_unix_seconds = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(
+            std::chrono::system_clock::now().time_since_epoch())
+            .count());
+    meta.fathom_version = FATHOM_VERSION;
+    meta.analysis = options.analysis;
+    WriteMeta(temp_dir, meta);
+    SyncDirectory(temp_dir);
+    Publish(temp_dir, index_dir);
+    summary.corpus = reader->stats();
+    summary.truncated_words = analyzer.truncated_words();
+    summary.seconds = elapsed();
+    return summary;
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(temp_dir, ec);
+    throw;
+  }
+}
+
+}  // namespace fathom

@@ -1,0 +1,52 @@
+#include "indexer/inverted_index.hpp"
+
+#include <algorithm>
+
+#include "common/codec.hpp"
+#include "common/error.hpp"
+
+namespace fathom {
+
+std::uint32_t InvertedIndex::AddDocument(std::initializer_list<std::string_view> fields) {
+  if (lengths_.size() >= kMaxDocuments) {
+    throw InputError("too many documents: an index holds at most " +
+                     std::to_string(kMaxDocuments));
+  }
+  const auto doc = static_cast<DocId>(lengths_.size());
+  std::uint32_t length = 0;
+  std::uint32_t position = 0;
+  for (const std::string_view field : fields) {
+    analyzer_.Reset(field, position);
+    while (analyzer_.Next(token_)) {
+      auto [it, inserted] = terms_.try_emplace(token_.term);
+      TermPostings& postings = it->second;
+      if (inserted || postings.docs.back() != doc) {
+        postings.docs.push_back(doc);
+        postings.frequencies.push_back(0);
+        postings.last_position = 0;
+        ++posting_count_;
+      }
+      ++postings.frequencies.back();
+      ++postings.collection_frequency;
+      codec::PutVarint(token_.position - postings.last_position, postings.positions);
+      postings.last_position = token_.position;
+      ++length;
+    }
+    position = analyzer_.next_position() + kFieldPositionGap;
+  }
+  lengths_.push_back(length);
+  total_length_ += length;
+  return length;
+}
+
+std::vector<std::pair<std::string_view, const InvertedIndex::TermPostings*>>
+InvertedIndex::SortedTerms() const {
+  std::vector<std::pair<std::string_view, const TermPostings*>> sorted;
+  sorted.reserve(terms_.size());
+  for (const auto& [term, postings] : terms_) sorted.emplace_back(term, &postings);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  return sorted;
+}
+
+}  // namespace fathom

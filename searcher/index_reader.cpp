@@ -1,0 +1,166 @@
+#include "searcher/index_reader.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "common/error.hpp"
+
+namespace fathom {
+namespace fs = std::filesystem;
+
+namespace {
+[[noreturn]] void Corrupt(const MmapFile& file, const std::string& what) {
+  throw CorruptIndexError(file.path().string() + ": " + what);
+}
+}  // namespace
+
+MmapFile IndexReader::OpenFile(const format::FileKind& kind, bool verify_checksum) {
+  const IndexFileRecord* record = meta_.FindFile(kind.file_name);
+  const fs::path path = dir_ / kind.file_name;
+  if (record == nullptr) {
+    throw CorruptIndexError((dir_ / format::kMetaFile.file_name).string() +
+                            ": does not list the file '" + kind.file_name + "'");
+  }
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw CorruptIndexError(path.string() + ": file is missing");
+  MmapFile file(path);
+  if (file.size() != record->size) {
+    throw CorruptIndexError(path.string() + ": size is " + std::to_string(file.size()) +
+                            " bytes but the index recorded " + std::to_string(record->size) +
+                            " (truncated or replaced)");
+  }
+  format::ValidateFile(path, kind, file.data(), file.size(), verify_checksum);
+  if (format::StoredChecksum(file.data(), file.size()) != record->checksum) {
+    throw CorruptIndexError(path.string() + ": checksum differs from the one the index recorded");
+  }
+  return file;
+}
+
+IndexReader::IndexReader(const fs::path& dir) : dir_(dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    throw IoError(dir.string() + ": no index here (not a folder)");
+  }
+  const fs::path meta_path = dir / format::kMetaFile.file_name;
+  if (!fs::exists(meta_path, ec)) {
+    throw IoError(dir.string() + ": not a Fathom index (no meta file); build one with fathom-index");
+  }
+  meta_file_ = MmapFile(meta_path);
+  format::ValidateFile(meta_path, format::kMetaFile, meta_file_.data(), meta_file_.size(), true);
+  const format::Payload meta_payload = format::PayloadOf(meta_file_.data(), meta_file_.size());
+  meta_ = ParseMeta(meta_path, meta_payload.data, meta_payload.size);
+
+  // Small files are verified whole: everything a query touches first.
+  dictionary_ = OpenFile(format::kDictionaryFile, true);
+  lengths_file_ = OpenFile(format::kLengthsFile, true);
+  doc_ids_ = OpenFile(format::kDocIdsFile, true);
+  // Large files: header, footer, size and recorded checksum only (verifying
+  // every byte is `fathom-index check`'s job).
+  postings_ = OpenFile(format::kPostingsFile, false);
+  positions_ = OpenFile(format::kPositionsFile, false);
+  store_ = OpenFile(format::kStoreFile, false);
+
+  {  // Dictionary layout: counts, entries, pool, exactly filling the payload.
+    const format::Payload p = format::PayloadOf(dictionary_.data(), dictionary_.size());
+    if (p.size < 16) Corrupt(dictionary_, "too short for its counts");
+    term_count_ = format::Get<std::uint64_t>(p.data);
+    term_pool_size_ = format::Get<std::uint64_t>(p.data + 8);
+    if (term_count_ != meta_.term_count ||
+        term_count_ > (p.size - 16) / format::kTermEntrySize ||
+        16 + term_count_ * format::kTermEntrySize + term_pool_size_ != p.size) {
+      Corrupt(dictionary_, "term count and sizes do not match the file size");
+    }
+    term_entries_ = p.data + 16;
+    term_pool_ = term_entries_ + term_count_ * format::kTermEntrySize;
+  }
+  {
+    const format::Payload p = format::PayloadOf(lengths_file_.data(), lengths_file_.size());
+    if (p.size < 16 || format::Get<std::uint64_t>(p.data) != meta_.document_count ||
+        format::Get<std::uint64_t>(p.data + 8) != meta_.total_length ||
+        p.size != 16 + 4 * meta_.document_count) {
+      Corrupt(lengths_file_, "document count or size does not match the index");
+    }
+    lengths_ = p.data + 16;
+  }
+  {
+    const format::Payload p = format::PayloadOf(doc_ids_.data(), doc_ids_.size());
+    const std::uint64_t n = meta_.document_count;
+    if (p.size < 8 || format::Get<std::uint64_t>(p.data) != n || (p.size - 8) / 8 < n + 1) {
+      Corrupt(doc_ids_, "document count or size does not match the index");
+    }
+    id_offsets_ = p.data + 8;
+    id_pool_ = id_offsets_ + 8 * (n + 1);
+    const std::uint64_t pool_size = p.size - 8 - 8 * (n + 1);
+    std::uint64_t previous = 0;
+    for (std::uint64_t i = 0; i <= n; ++i) {
+      const auto offset = format::Get<std::uint64_t>(id_offsets_ + 8 * i);
+      if (offset < previous || offset > pool_size) Corrupt(doc_ids_, "id offsets out of order");
+      previous = offset;
+    }
+    if (previous != pool_size) Corrupt(doc_ids_, "id pool size does not match its offsets");
+  }
+  postings_.WillNeed();
+}
+
+std::string_view IndexReader::TermAt(std::uint64_t index) const {
+  const format::TermEntry e = format::GetTermEntry(term_entries_ + index * format::kTermEntrySize);
+  if (static_cast<std::uint64_t>(e.pool_offset) + e.term_length > term_pool_size_) {
+    Corrupt(dictionary_, "term " + std::to_string(index) + " points outside the term pool");
+  }
+  return {reinterpret_cast<const char*>(term_pool_ + e.pool_offset), e.term_length};
+}
+
+TermInfo IndexReader::TermInfoAt(std::uint64_t index) const {
+  TermInfo info{};
+  info.entry = format::GetTermEntry(term_entries_ + index * format::kTermEntrySize);
+  const std::uint64_t postings_limit = postings_.size() - format::kFooterSize;
+  const std::uint64_t positions_limit = positions_.size() - format::kFooterSize;
+  if (index + 1 < term_count_) {
+    const format::TermEntry next =
+        format::GetTermEntry(term_entries_ + (index + 1) * format::kTermEntrySize);
+    info.postings_end = next.postings_offset;
+    info.positions_end = next.positions_offset;
+  } else {
+    info.postings_end = postings_limit - format::kPostingPadding;
+    info.positions_end = positions_limit - format::kPostingPadding;
+  }
+  const format::TermEntry& e = info.entry;
+  if (e.document_frequency == 0 || e.document_frequency > meta_.document_count ||
+      e.postings_offset < format::kHeaderSize || e.postings_offset > info.postings_end ||
+      info.postings_end > postings_limit || e.positions_offset < format::kHeaderSize ||
+      e.positions_offset > info.positions_end || info.positions_end > positions_limit ||
+      e.collection_frequency < e.document_frequency) {
+    Corrupt(dictionary_, "entry of term " + std::to_string(index) + " is out of bounds");
+  }
+  return info;
+}
+
+std::optional<TermInfo> IndexReader::FindTerm(std::string_view term) const {
+  std::uint64_t low = 0;
+  std::uint64_t high = term_count_;
+  while (low < high) {
+    const std::uint64_t mid = low + (high - low) / 2;
+    if (TermAt(mid) < term) {
+      low = mid + 1;
+    } else {
+      high = mid;
+    }
+  }
+  if (low < term_count_ && TermAt(low) == term) return TermInfoAt(low);
+  return std::nullopt;
+}
+
+std::string_view IndexReader::external_id(DocId doc) const {
+  const auto begin = format::Get<std::uint64_t>(id_offsets_ + 8 * static_cast<std::uint64_t>(doc));
+  const auto end = format::Get<std::uint64_t>(id_offsets_ + 8 * (static_cast<std::uint64_t>(doc) + 1));
+  return {reinterpret_cast<const char*>(id_pool_ + begin), end - begin};
+}
+
+std::optional<DocId> IndexReader::FindExternalId(std::string_view id) const {
+  for (std::uint64_t doc = 0; doc < meta_.document_count; ++doc) {
+    if (external_id(static_cast<DocId>(doc)) == id) return static_cast<DocId>(doc);
+  }
+  return std::nullopt;
+}
+
+}  // namespace fathom

@@ -1,0 +1,68 @@
+// Opens an index folder: maps every file, validates headers, footers, sizes
+// and the checksums of the small files against the meta file, and gives
+// bounds-checked access to the dictionary, lengths, ids and posting bytes.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string_view>
+
+#include "common/format.hpp"
+#include "common/index_meta.hpp"
+#include "common/mmap_file.hpp"
+#include "common/types.hpp"
+
+namespace fathom {
+
+// A dictionary entry with the byte ranges its posting data may occupy,
+// derived from the neighbouring entry so that cursors never read outside.
+struct TermInfo {
+  format::TermEntry entry;
+  std::uint64_t postings_end;   // exclusive, absolute offset in postings.doc
+  std::uint64_t positions_end;  // exclusive, absolute offset in postings.pos
+};
+
+class IndexReader {
+ public:
+  // Throws IoError (missing files), CorruptIndexError or FormatVersionError,
+  // each naming the file.
+  explicit IndexReader(const std::filesystem::path& dir);
+
+  const std::filesystem::path& dir() const { return dir_; }
+  const IndexMeta& meta() const { return meta_; }
+  std::uint64_t document_count() const { return meta_.document_count; }
+  double average_length() const { return meta_.average_length(); }
+
+  std::uint64_t term_count() const { return term_count_; }
+  std::string_view TermAt(std::uint64_t index) const;
+  // The term's entry, or nullopt. Throws CorruptIndexError if the entry's
+  // offsets are out of bounds.
+  std::optional<TermInfo> FindTerm(std::string_view term) const;
+  TermInfo TermInfoAt(std::uint64_t index) const;
+
+  std::uint32_t length(DocId doc) const { return format::Get<std::uint32_t>(lengths_ + 4 * doc); }
+  std::string_view external_id(DocId doc) const;
+  // Linear in the number of documents: for interactive look-ups only.
+  std::optional<DocId> FindExternalId(std::string_view id) const;
+
+  const MmapFile& postings_file() const { return postings_; }
+  const MmapFile& positions_file() const { return positions_; }
+  const MmapFile& store_file() const { return store_; }
+
+ private:
+  MmapFile OpenFile(const format::FileKind& kind, bool verify_checksum);
+
+  std::filesystem::path dir_;
+  IndexMeta meta_;
+  MmapFile meta_file_, dictionary_, postings_, positions_, lengths_file_, doc_ids_, store_;
+  std::uint64_t term_count_ = 0;
+  const std::uint8_t* term_entries_ = nullptr;
+  const std::uint8_t* term_pool_ = nullptr;
+  std::uint64_t term_pool_size_ = 0;
+  const std::uint8_t* lengths_ = nullptr;
+  const std::uint8_t* id_offsets_ = nullptr;
+  const std::uint8_t* id_pool_ = nullptr;
+};
+
+}  // namespace fathom

@@ -1,0 +1,175 @@
+// fathom-search: ranked BM25 and phrase search over an index built by
+// fathom-index. One-shot, interactive, or batch (TREC run / JSON lines).
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <fstream>
+#include <iostream>
+
+#include "common/error.hpp"
+#include "searcher/output.hpp"
+#include "searcher/prompt.hpp"
+#include "searcher/searcher.hpp"
+
+namespace po = boost::program_options;
+using namespace fathom;
+
+namespace {
+
+void PrintUsage(const po::options_description& options) {
+  std::cout << "Usage: fathom-search INDEX [QUERY]             one query, results on stdout\n"
+               "       fathom-search INDEX                     interactive prompt (on a terminal)\n"
+               "       fathom-search INDEX --queries FILE      batch: FILE has qid<TAB>query lines\n\n"
+               "Query syntax: plain words are ranked by BM25; \"quoted words\" form a phrase;\n"
+               "+word or +\"a phrase\" is required; -word or -\"a phrase\" excludes.\n\n"
+            << options;
+}
+
+int RunBatch(Searcher& searcher, const po::variables_map& vm, SearchOptions search) {
+  const std::string path = vm["queries"].as<std::string>();
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": cannot open query file");
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  if (vm.count("output")) {
+    file.open(vm["output"].as<std::string>());
+    if (!file) throw IoError(vm["output"].as<std::string>() + ": cannot create output file");
+    out = &file;
+  }
+  const std::string format = vm.count("format") ? vm["format"].as<std::string>() : "trec";
+  if (format != "trec" && format != "json") {
+    throw InputError("--format: batch output is 'trec' or 'json', not '" + format + "'");
+  }
+  const std::string tag = vm["tag"].as<std::string>();
+  std::string line;
+  std::size_t line_number = 0;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    const auto tab = line.find('\t');
+    if (tab == std::string::npos || tab == 0) {
+      throw InputError(path + ":" + std::to_string(line_number) +
+                       ": expected 'qid<TAB>query'");
+    }
+    const std::string qid = line.substr(0, tab);
+    const std::string query = line.substr(tab + 1);
+    const SearchResult result = searcher.Search(query, search);
+    if (format == "trec") {
+      WriteTrecRun(*out, searcher.reader(), qid, result, tag);
+    } else {
+      WriteJsonResult(*out, searcher, qid, query, result, !vm["no-snippets"].as<bool>());
+    }
+  }
+  out->flush();
+  if (!*out) throw IoError("cannot write the results");
+  return 0;
+}
+
+int Run(int argc, char** argv) {
+  po::options_description options("Options");
+  // clang-format off
+  options.add_options()
+    ("help,h", "show this help")
+    ("k,k", po::value<std::size_t>(), "number of results (default 10; 1000 in batch mode)")
+    ("k1", po::value<float>()->default_value(0.9f, "0.9"), "BM25 k1: term frequency saturation")
+    ("b", po::value<float>()->default_value(0.4f, "0.4"), "BM25 b: length normalization")
+    ("queries", po::value<std::string>(), "batch mode: file of qid<TAB>query lines")
+    ("output,o", po::value<std::string>(), "batch mode: write results here (default stdout)")
+    ("format", po::value<std::string>(), "output: text (default), json; batch: trec (default), json")
+    ("tag", po::value<std::string>()->default_value("fathom"), "run tag in TREC output")
+    ("doc", po::value<std::string>(), "print the stored document with this id and exit")
+    ("no-snippets", po::bool_switch(), "leave snippets out of the results")
+    ("color", po::value<std::string>()->default_value("auto"),
+     "auto (on a terminal), always, never; never highlights matches as **word**");
+  po::options_description hidden;
+  hidden.add_options()
+    ("positional", po::value<std::vector<std::string>>(), "");
+  // clang-format on
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("positional", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    PrintUsage(options);
+    return 0;
+  }
+  std::vector<std::string> args;
+  if (vm.count("positional")) args = vm["positional"].as<std::vector<std::string>>();
+  if (args.empty()) {
+    std::cerr << "fathom-search: expected an INDEX folder (see fathom-search --help)\n";
+    return 2;
+  }
+  std::string query;
+  for (std::size_t i = 1; i < args.size(); ++i) query += (i > 1 ? " " : "") + args[i];
+
+  SearchOptions search;
+  search.bm25.k1 = vm["k1"].as<float>();
+  search.bm25.b = vm["b"].as<float>();
+  if (search.bm25.k1 < 0 || search.bm25.b < 0 || search.bm25.b > 1) {
+    throw InputError("BM25 parameters out of range: need k1 >= 0 and 0 <= b <= 1");
+  }
+  const bool batch = vm.count("queries") > 0;
+  search.k = vm.count("k") ? vm["k"].as<std::size_t>() : (batch ? 1000 : 10);
+
+  const std::string color = vm["color"].as<std::string>();
+  if (color != "auto" && color != "always" && color != "never") {
+    throw InputError("--color: expected auto, always or never");
+  }
+  const bool stdout_tty = ::isatty(STDOUT_FILENO);
+  TextStyle style = color == "always" || (color == "auto" && stdout_tty) ? TerminalStyle()
+                                                                          : PlainStyle();
+  style.snippets = !vm["no-snippets"].as<bool>();
+
+  Searcher searcher(args[0]);
+  if (vm.count("doc")) {
+    const auto doc = searcher.reader().FindExternalId(vm["doc"].as<std::string>());
+    if (!doc) throw InputError("no document with id '" + vm["doc"].as<std::string>() + "'");
+    PrintDocument(std::cout, searcher, *doc, style);
+    return 0;
+  }
+  if (batch) return RunBatch(searcher, vm, search);
+
+  const std::string format = vm.count("format") ? vm["format"].as<std::string>() : "text";
+  if (format != "text" && format != "json") {
+    throw InputError("--format: expected text or json, not '" + format + "'");
+  }
+  const auto answer = [&](const std::string& text) {
+    const SearchResult result = searcher.Search(text, search);
+    if (format == "json") {
+      WriteJsonResult(std::cout, searcher, "", text, result, style.snippets);
+    } else {
+      PrintResults(std::cout, searcher, result, style);
+    }
+  };
+  if (!query.empty()) {
+    answer(query);
+    return 0;
+  }
+  if (::isatty(STDIN_FILENO)) return RunPrompt(searcher, {search, style});
+  // Queries piped on standard input: one per line.
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    if (line.empty()) continue;
+    answer(line);
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const po::error& e) {
+    std::cerr << "fathom-search: " << e.what() << " (see fathom-search --help)\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "fathom-search: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,113 @@
+#include "searcher/output.hpp"
+
+#include <cstdio>
+
+namespace fathom {
+namespace {
+
+constexpr const char* kBold = "\033[1m";
+constexpr const char* kDim = "\033[2m";
+constexpr const char* kCyan = "\033[36m";
+constexpr const char* kReset = "\033[0m";
+
+std::string FormatScore(Score score) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.4f", static_cast<double>(score));
+  return text;
+}
+
+}  // namespace
+
+TextStyle TerminalStyle() { return {true, {kBold, kReset}, true}; }
+TextStyle PlainStyle() { return {false, {"**", "**"}, true}; }
+
+void PrintResults(std::ostream& out, Searcher& searcher, const SearchResult& result,
+                  const TextStyle& style) {
+  const auto paint = [&](const char* code) { return style.color ? code : ""; };
+  for (const auto& warning : result.query.warnings) out << "warning: " << warning << "\n";
+  char millis[32];
+  std::snprintf(millis, sizeof millis, "%.2f", result.milliseconds);
+  out << paint(kDim) << result.total_matches << " matching document"
+      << (result.total_matches == 1 ? "" : "s") << " in " << millis << " ms" << paint(kReset)
+      << "\n";
+  if (result.query.empty()) {
+    out << paint(kDim) << "(the query has no searchable words)" << paint(kReset) << "\n";
+  }
+  std::size_t rank = 0;
+  for (const Hit& hit : result.hits) {
+    ++rank;
+    const StoredDocument document = searcher.Document(hit.doc);
+    const std::string_view id = searcher.reader().external_id(hit.doc);
+    out << "\n" << (rank < 10 ? " " : "") << rank << ". " << paint(kBold)
+        << (document.title.empty() ? OneLine(id, 200) : OneLine(document.title, 200))
+        << paint(kReset) << "  " << paint(kDim) << FormatScore(hit.score) << paint(kReset) << "\n";
+    if (!document.title.empty()) out << "    " << paint(kCyan) << id << paint(kReset) << "\n";
+    if (style.snippets) {
+      out << "    " << searcher.Snippet(document, result.query, style.highlight) << "\n";
+    }
+  }
+}
+
+void PrintDocument(std::ostream& out, Searcher& searcher, DocId doc, const TextStyle& style) {
+  const auto paint = [&](const char* code) { return style.color ? code : ""; };
+  const StoredDocument document = searcher.Document(doc);
+  out << paint(kCyan) << searcher.reader().external_id(doc) << paint(kReset) << "\n";
+  if (!document.title.empty()) out << paint(kBold) << document.title << paint(kReset) << "\n";
+  out << "\n" << document.body;
+  if (!document.body.empty() && document.body.back() != '\n') out << "\n";
+}
+
+void WriteTrecRun(std::ostream& out, const IndexReader& reader, std::string_view qid,
+                  const SearchResult& result, std::string_view tag) {
+  std::size_t rank = 0;
+  for (const Hit& hit : result.hits) {
+    out << qid << " Q0 " << reader.external_id(hit.doc) << " " << ++rank << " "
+        << FormatScore(hit.score) << " " << tag << "\n";
+  }
+}
+
+std::string JsonEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  for (const char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+          out += escaped;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid,
+                     std::string_view query_text, const SearchResult& result, bool with_snippets) {
+  out << "{\"qid\":\"" << JsonEscape(qid) << "\",\"query\":\"" << JsonEscape(query_text)
+      << "\",\"matches\":" << result.total_matches << ",\"milliseconds\":" << result.milliseconds
+      << ",\"hits\":[";
+  std::size_t rank = 0;
+  for (const Hit& hit : result.hits) {
+    out << (rank == 0 ? "" : ",");
+    out << "{\"rank\":" << ++rank << ",\"id\":\""
+        << JsonEscape(searcher.reader().external_id(hit.doc)) << "\",\"score\":"
+        << FormatScore(hit.score);
+    if (with_snippets) {
+      const StoredDocument document = searcher.Document(hit.doc);
+      out << ",\"title\":\"" << JsonEscape(document.title) << "\",\"snippet\":\""
+          << JsonEscape(searcher.Snippet(document, result.query, {"<b>", "</b>"})) << "\"";
+    }
+    out << "}";
+  }
+  out << "]}\n";
+}
+
+}  // namespace fathom

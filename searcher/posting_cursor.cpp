@@ -1,0 +1,168 @@
+#include "searcher/posting_cursor.hpp"
+
+#include <algorithm>
+
+#include "common/error.hpp"
+
+namespace fathom {
+
+PostingCursor::PostingCursor(const IndexReader& reader, const TermInfo& term)
+    : document_frequency_(term.entry.document_frequency),
+      block_count_((term.entry.document_frequency + codec::kBlockSize - 1) / codec::kBlockSize) {
+  const std::uint8_t* base = reader.postings_file().data();
+  const std::uint64_t begin = term.entry.postings_offset;
+  const std::uint64_t end = term.postings_end;
+  const auto corrupt = [&](const std::string& what) {
+    throw CorruptIndexError(reader.postings_file().path().string() + ": posting list at offset " +
+                            std::to_string(begin) + ": " + what);
+  };
+  const std::size_t skip_entries = block_count_ > 1 ? block_count_ : 0;
+  if ((end - begin) / format::kSkipEntrySize < skip_entries) corrupt("skip table out of bounds");
+  skip_table_ = base + begin;
+  blocks_ = skip_table_ + skip_entries * format::kSkipEntrySize;
+  blocks_end_ = base + end;
+  positions_begin_ = reader.positions_file().data() + term.entry.positions_offset;
+  positions_end_ = reader.positions_file().data() + term.positions_end;
+  const std::uint64_t block_bytes = static_cast<std::uint64_t>(blocks_end_ - blocks_);
+  const std::uint64_t position_bytes = static_cast<std::uint64_t>(positions_end_ - positions_begin_);
+  if (block_count_ == 1) {
+    // Decode to derive the entry; last_doc stays kEndDoc until then, which
+    // also disables LoadBlock's consistency check for this one block.
+    single_block_.last_doc = kEndDoc;
+    single_block_.max_frequency = 1;
+  }
+  // Validate every block header once, so decoding needs no checks.
+  std::uint64_t previous_offset = 0;
+  DocId previous_last = 0;
+  for (std::size_t b = 0; b < block_count_; ++b) {
+    const format::SkipEntry skip = SkipAt(b);
+    const bool full = b + 1 < block_count_ || document_frequency_ % codec::kBlockSize == 0;
+    if (skip.block_offset < previous_offset || skip.block_offset >= block_bytes ||
+        (b > 0 && skip.last_doc <= previous_last) || skip.positions_offset > position_bytes ||
+        skip.max_frequency == 0) {
+      corrupt("skip entry " + std::to_string(b) + " is inconsistent");
+    }
+    if (full) {
+      if (block_bytes - skip.block_offset < 2) corrupt("block " + std::to_string(b) + " truncated");
+      const std::uint8_t doc_width = blocks_[skip.block_offset];
+      const std::uint8_t freq_width = blocks_[skip.block_offset + 1];
+      if (doc_width > 32 || freq_width > 32 ||
+          block_bytes - skip.block_offset - 2 <
+              codec::PackedBytes(doc_width) + codec::PackedBytes(freq_width)) {
+        corrupt("block " + std::to_string(b) + " has a bad bit width or is truncated");
+      }
+    }
+    previous_offset = skip.block_offset;
+    previous_last = skip.last_doc;
+    max_frequency_ = std::max(max_frequency_, skip.max_frequency);
+  }
+  LoadBlock(0);
+  if (block_count_ == 1) {
+    single_block_.last_doc = block_size_ > 0 ? docs_[block_size_ - 1] : 0;
+    single_block_.max_frequency = *std::max_element(frequencies_, frequencies_ + std::max<std::size_t>(block_size_, 1));
+    single_block_.min_length = UINT32_MAX;
+    for (std::size_t i = 0; i < block_size_; ++i) {
+      single_block_.min_length = std::min(single_block_.min_length, reader.length(docs_[i]));
+    }
+    max_frequency_ = single_block_.max_frequency;
+  }
+}
+
+void PostingCursor::LoadBlock(std::size_t block) noexcept {
+  block_ = block;
+  index_ = 0;
+  if (block >= block_count_) {
+    block_size_ = 0;
+    current_doc_ = kEndDoc;
+    frequencies_[0] = 0;
+    return;
+  }
+  const format::SkipEntry skip = SkipAt(block);
+  const DocId base = block == 0 ? 0 : SkipAt(block - 1).last_doc;
+  const std::uint8_t* in = blocks_ + skip.block_offset;
+  block_size_ = std::min<std::size_t>(codec::kBlockSize,
+                                      document_frequency_ - block * codec::kBlockSize);
+  if (block_size_ == codec::kBlockSize) {
+    const std::uint32_t doc_width = in[0];
+    const std::uint32_t freq_width = in[1];
+    codec::UnpackBlock(in + 2, doc_width, docs_);
+    codec::UnpackBlock(in + 2 + codec::PackedBytes(doc_width), freq_width, frequencies_);
+  } else {
+    // The tail block is varint-coded; decode with bounds checks (it is at
+    // most 127 postings), treating damage as the end of the list.
+    const std::uint8_t* p = in;
+    for (std::size_t i = 0; i < block_size_ && p != nullptr; ++i) p = codec::GetVarint(p, blocks_end_, &docs_[i]);
+    for (std::size_t i = 0; i < block_size_ && p != nullptr; ++i) {
+      p = codec::GetVarint(p, blocks_end_, &frequencies_[i]);
+    }
+    if (p == nullptr) {
+      block_size_ = 0;
+      block_ = block_count_;
+      current_doc_ = kEndDoc;
+      return;
+    }
+  }
+  DocId doc = base;
+  for (std::size_t i = 0; i < block_size_; ++i) {
+    doc += docs_[i];
+    docs_[i] = doc;
+    frequencies_[i] += 1;
+  }
+  if (skip.last_doc != kEndDoc && docs_[block_size_ - 1] != skip.last_doc) {
+    // Blocks disagree with their skip entry: the data is damaged. Ending the
+    // list here keeps NextGeq's scan inside the block.
+    block_size_ = 0;
+    block_ = block_count_;
+    current_doc_ = kEndDoc;
+    return;
+  }
+  current_doc_ = docs_[0];
+  positions_at_ = positions_begin_ + skip.positions_offset;
+  positions_index_ = 0;
+}
+
+void PostingCursor::Next() noexcept {
+  if (++index_ < block_size_) {
+    current_doc_ = docs_[index_];
+  } else {
+    LoadBlock(block_ + 1);
+  }
+}
+
+void PostingCursor::NextGeq(DocId target) noexcept {
+  if (current_doc_ >= target) return;
+  if (SkipAt(block_).last_doc < target) {
+    std::size_t block = block_ + 1;
+    while (block < block_count_ && SkipAt(block).last_doc < target) ++block;
+    LoadBlock(block);
+    if (current_doc_ >= target) return;
+  }
+  // The target is inside this block.
+  while (docs_[index_] < target) ++index_;
+  current_doc_ = docs_[index_];
+}
+
+void PostingCursor::Positions(std::vector<std::uint32_t>& out) {
+  out.clear();
+  if (current_doc_ == kEndDoc) return;
+  // Skip the positions of earlier postings of this block.
+  while (positions_index_ < index_ && positions_at_ != nullptr) {
+    for (std::uint32_t i = 0; i < frequencies_[positions_index_] && positions_at_ != nullptr; ++i) {
+      std::uint32_t ignored;
+      positions_at_ = codec::GetVarint(positions_at_, positions_end_, &ignored);
+    }
+    ++positions_index_;
+  }
+  if (positions_at_ == nullptr) return;
+  const std::uint8_t* p = positions_at_;
+  std::uint32_t position = 0;
+  for (std::uint32_t i = 0; i < frequencies_[index_]; ++i) {
+    std::uint32_t gap;
+    p = codec::GetVarint(p, positions_end_, &gap);
+    if (p == nullptr) return;
+    position += gap;
+    out.push_back(position);
+  }
+}
+
+}  // namespace fathom

@@ -1,0 +1,18 @@
+// The interactive prompt: line editing and history (libedit), queries, and
+// ':' commands.
+#pragma once
+
+#include "searcher/output.hpp"
+#include "searcher/searcher.hpp"
+
+namespace fathom {
+
+struct PromptSettings {
+  SearchOptions search;
+  TextStyle style;
+};
+
+// Runs until :quit or end of input; returns the process exit status.
+int RunPrompt(Searcher& searcher, PromptSettings settings);
+
+}  // namespace fathom
