@@ -1,0 +1,187 @@
+// Bad input through the command-line tools: each case gets a clear one-line
+// message naming the file and the problem, a non-zero exit where the input
+// cannot be used, and no crash; a failed build leaves the old index intact.
+#include <gtest/gtest.h>
+
+#include "common/format.hpp"
+#include "tests/test_support.hpp"
+
+namespace fathom::testing {
+namespace {
+
+// The first line of stderr, and that there is exactly one line.
+void ExpectOneLineError(const CommandResult& result, const std::string& fragment) {
+  EXPECT_NE(result.exit_code, 0) << result.out;
+  EXPECT_NE(result.exit_code, 139) << "crashed";
+  EXPECT_NE(result.err.find(fragment), std::string::npos) << result.err;
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+}
+
+CommandResult Index(const std::filesystem::path& corpus, const std::filesystem::path& index,
+                    const std::string& flags = "") {
+  return RunCommand(kIndexBin + " " + Quote(corpus) + " " + Quote(index) + " " + flags);
+}
+
+CommandResult Search(const std::filesystem::path& index, const std::string& query) {
+  return RunCommand(kSearchBin + " " + Quote(index) + " '" + query + "'");
+}
+
+TEST(BadInput, MissingCorpus) {
+  TempDir dir;
+  const CommandResult result = Index(dir / "nowhere", dir / "idx");
+  ExpectOneLineError(result, (dir / "nowhere").string() + ": corpus not found");
+  EXPECT_FALSE(std::filesystem::exists(dir / "idx"));
+}
+
+TEST(BadInput, EmptyFolder) {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "empty");
+  ExpectOneLineError(Index(dir / "empty", dir / "idx"), "no documents found");
+  EXPECT_FALSE(std::filesystem::exists(dir / "idx"));
+  // No temporary folder is left behind either.
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    EXPECT_EQ(entry.path().filename(), "empty");
+  }
+}
+
+TEST(BadInput, BinaryFileIsSkippedWithAWarning) {
+  TempDir dir;
+  WriteFile(dir / "docs" / "good.txt", "plain words about lighthouses\n");
+  WriteFile(dir / "docs" / "image.bin", std::string("GIF89a\0\0\x01\x02", 10));
+  const CommandResult result = Index(dir / "docs", dir / "idx");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("image.bin: binary file (contains NUL bytes), skipped"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.out.find("Indexed 1 documents"), std::string::npos) << result.out;
+  EXPECT_NE(Search(dir / "idx", "lighthouses").out.find("good.txt"), std::string::npos);
+}
+
+TEST(BadInput, InvalidUtf8IsRepairedAndCounted) {
+  TempDir dir;
+  WriteFile(dir / "docs" / "latin1.txt", "caf\xe9 au lait and \xff\xfe crois\xe9ssant\n");
+  const CommandResult result = Index(dir / "docs", dir / "idx");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("latin1.txt: 4 invalid UTF-8 sequence(s) replaced"), std::string::npos)
+      << result.err;
+  EXPECT_NE(result.out.find("1 documents with invalid UTF-8"), std::string::npos) << result.out;
+  const CommandResult found = Search(dir / "idx", "lait");
+  EXPECT_NE(found.out.find("latin1.txt"), std::string::npos) << found.out;
+}
+
+TEST(BadInput, EmptyDocumentIsStillADocument) {
+  TempDir dir;
+  WriteFile(dir / "docs" / "empty.txt", "");
+  WriteFile(dir / "docs" / "words.txt", "some words\n");
+  const CommandResult result = Index(dir / "docs", dir / "idx");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("Indexed 2 documents"), std::string::npos) << result.out;
+}
+
+TEST(BadInput, MalformedJsonLineNamesFileLineAndColumn) {
+  TempDir dir;
+  WriteFile(dir / "c.jsonl",
+            "{\"id\":\"1\",\"body\":\"fine\"}\n{\"id\":\"2\",\"body\" \"oops\"}\n{\"id\":\"3\"}\n");
+  ExpectOneLineError(Index(dir / "c.jsonl", dir / "idx"), (dir / "c.jsonl").string() + ":2: column ");
+  EXPECT_FALSE(std::filesystem::exists(dir / "idx"));
+  // With --skip-bad-lines the line is skipped and counted.
+  const CommandResult skipped = Index(dir / "c.jsonl", dir / "idx", "--skip-bad-lines");
+  ASSERT_EQ(skipped.exit_code, 0) << skipped.err;
+  EXPECT_NE(skipped.out.find("Indexed 2 documents"), std::string::npos) << skipped.out;
+  EXPECT_NE(skipped.out.find("1 bad lines"), std::string::npos) << skipped.out;
+}
+
+TEST(BadInput, JsonLineWithoutId) {
+  TempDir dir;
+  WriteFile(dir / "c.jsonl", "{\"title\":\"no id\"}\n");
+  ExpectOneLineError(Index(dir / "c.jsonl", dir / "idx"), "c.jsonl:1: record has no 'id' field");
+}
+
+TEST(BadInput, RefusesToReplaceSomethingThatIsNotAnIndex) {
+  TempDir dir;
+  WriteFile(dir / "docs" / "a.txt", "alpha\n");
+  WriteFile(dir / "precious" / "thesis.txt", "years of work\n");
+  ExpectOneLineError(Index(dir / "docs", dir / "precious"), "is not a Fathom index");
+  EXPECT_EQ(ReadFile(dir / "precious" / "thesis.txt"), "years of work\n");
+}
+
+class DamagedIndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    WriteFile(dir_ / "docs" / "a.txt", "Lighthouse keepers\nkeep the light burning at night\n");
+    WriteFile(dir_ / "docs" / "b.txt", "Ships\nsee the light from far away\n");
+    ASSERT_EQ(Index(dir_ / "docs", index_).exit_code, 0);
+    ASSERT_EQ(Search(index_, "light").exit_code, 0);
+  }
+  void FlipByte(const std::string& file, std::size_t offset_from_start) {
+    std::string bytes = ReadFile(index_ / file);
+    ASSERT_LT(offset_from_start, bytes.size());
+    bytes[offset_from_start] ^= 0x40;
+    WriteFile(index_ / file, bytes);
+  }
+  TempDir dir_;
+  std::filesystem::path index_ = dir_ / "idx";
+};
+
+TEST_F(DamagedIndexTest, TruncatedFile) {
+  std::string bytes = ReadFile(index_ / "postings.doc");
+  WriteFile(index_ / "postings.doc", bytes.substr(0, bytes.size() / 2));
+  ExpectOneLineError(Search(index_, "light"), "postings.doc: size is");
+}
+
+TEST_F(DamagedIndexTest, FlippedByteInEverySmallFileIsCaught) {
+  for (const char* file : {"meta", "terms.dict", "doclens", "docids"}) {
+    const std::string original = ReadFile(index_ / file);
+    for (std::size_t offset : {std::size_t{2}, original.size() / 2, original.size() - 3}) {
+      FlipByte(file, offset);
+      const CommandResult result = Search(index_, "light");
+      EXPECT_NE(result.exit_code, 0) << file << " offset " << offset;
+      EXPECT_NE(result.err.find(file), std::string::npos) << result.err;
+      WriteFile(index_ / file, original);
+    }
+  }
+  EXPECT_EQ(Search(index_, "light").exit_code, 0);
+}
+
+TEST_F(DamagedIndexTest, FlippedHeaderOrFooterOfLargeFilesIsCaught) {
+  for (const char* file : {"postings.doc", "postings.pos", "store"}) {
+    const std::string original = ReadFile(index_ / file);
+    for (std::size_t offset : {std::size_t{1}, std::size_t{5}, original.size() - 2}) {
+      FlipByte(file, offset);
+      const CommandResult result = Search(index_, "light");
+      EXPECT_NE(result.exit_code, 0) << file << " offset " << offset;
+      EXPECT_NE(result.err.find(file), std::string::npos) << result.err;
+      WriteFile(index_ / file, original);
+    }
+  }
+}
+
+TEST_F(DamagedIndexTest, OtherFormatVersion) {
+  std::string meta = ReadFile(index_ / "meta");
+  const std::uint32_t version = 99;
+  std::memcpy(meta.data() + 8, &version, 4);
+  WriteFile(index_ / "meta", meta);
+  ExpectOneLineError(Search(index_, "light"), "index format version 99 is not supported");
+}
+
+TEST_F(DamagedIndexTest, MissingFileAndForeignFolder) {
+  std::filesystem::remove(index_ / "docids");
+  ExpectOneLineError(Search(index_, "light"), "docids: file is missing");
+  ExpectOneLineError(Search(dir_ / "docs", "light"), "not a Fathom index");
+  ExpectOneLineError(Search(dir_ / "nothing", "light"), "no index here");
+}
+
+TEST_F(DamagedIndexTest, FailedRebuildLeavesThePreviousIndexIntact) {
+  const std::string before = ReadFile(index_ / "meta");
+  WriteFile(dir_ / "bad.jsonl", "{\"id\":\"1\",\"body\":\"x\"}\nnot json\n");
+  ExpectOneLineError(Index(dir_ / "bad.jsonl", index_), "bad.jsonl:2:");
+  EXPECT_EQ(ReadFile(index_ / "meta"), before);
+  EXPECT_EQ(Search(index_, "light").exit_code, 0);
+  // A successful rebuild replaces it.
+  WriteFile(dir_ / "good.jsonl", "{\"id\":\"1\",\"body\":\"fresh text\"}\n");
+  ASSERT_EQ(Index(dir_ / "good.jsonl", index_).exit_code, 0);
+  EXPECT_NE(Search(index_, "fresh").out.find("1 matching document"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fathom::testing

@@ -1,0 +1,157 @@
+// End to end through the command-line tools on the real, messy news sample
+// (../shared/corpora/news-sample): index it, query it one-shot and in batch.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+
+#include "tests/test_support.hpp"
+
+namespace fathom::testing {
+namespace {
+
+const std::filesystem::path kNews = kSharedDir / "corpora" / "news-sample";
+
+class NewsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!std::filesystem::exists(kNews)) return;
+    dir_ = new TempDir;
+    const CommandResult built = RunCommand(kIndexBin + " " + Quote(kNews) + " " + Quote(*dir_ / "news"));
+    ASSERT_EQ(built.exit_code, 0) << built.err;
+    ASSERT_NE(built.out.find("Indexed 5 documents"), std::string::npos) << built.out;
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+  void SetUp() override {
+    if (dir_ == nullptr) GTEST_SKIP() << kNews << " not found";
+  }
+  static std::string Index() { return Quote(*dir_ / "news"); }
+  static TempDir* dir_;
+};
+TempDir* NewsTest::dir_ = nullptr;
+
+// Document ids listed in fathom-search's plain output (lines of 4 spaces + id,
+// or the id as the result's title when it has none).
+std::set<std::string> ResultIds(const std::string& output) {
+  std::set<std::string> ids;
+  const std::regex id(R"(\d{3}_[0-9a-f]{16}\.txt)");
+  for (auto it = std::sregex_iterator(output.begin(), output.end(), id); it != std::sregex_iterator();
+       ++it) {
+    ids.insert(it->str());
+  }
+  return ids;
+}
+
+TEST_F(NewsTest, PhraseMatchesExactlyTheArticlesContainingIt) {
+  // Expected: the files whose raw text contains "Saudi Arabia" (any case,
+  // any white space between the words), found without the engine.
+  std::set<std::string> expected;
+  const std::regex phrase(R"(saudi\s+arabia)", std::regex::icase);
+  for (const auto& entry : std::filesystem::directory_iterator(kNews)) {
+    if (std::regex_search(ReadFile(entry.path()), phrase)) {
+      expected.insert(entry.path().filename().string());
+    }
+  }
+  ASSERT_FALSE(expected.empty());
+  const CommandResult result = RunCommand(kSearchBin + " " + Index() + " '\"Saudi Arabia\"' -k 100");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(ResultIds(result.out), expected) << result.out;
+  EXPECT_NE(result.out.find(std::to_string(expected.size()) + " matching documents"),
+            std::string::npos)
+      << result.out;
+  // Not a terminal: matches are marked **like this**, without escape codes.
+  EXPECT_NE(result.out.find("**Saudi Arabia**"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("\033["), std::string::npos);
+}
+
+TEST_F(NewsTest, WitkoffRanksHisMeetingWithPutinFirst) {
+  const CommandResult result = RunCommand(kSearchBin + " " + Index() + " Witkoff --format json");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  // 004_… reports the Putin–Witkoff meeting; the others mention him in passing.
+  EXPECT_NE(result.out.find("\"hits\":[{\"rank\":1,\"id\":\"004_6b5d6d9aa3101ad2.txt\""),
+            std::string::npos)
+      << result.out;
+}
+
+TEST_F(NewsTest, CurlyAndStraightApostrophesSearchTheSame) {
+  const CommandResult straight = RunCommand(kSearchBin + " " + Index() + " \"Moscow's\" --no-snippets");
+  const CommandResult curly = RunCommand(kSearchBin + " " + Index() + " \"Moscow’s\" --no-snippets");
+  ASSERT_EQ(straight.exit_code, 0);
+  EXPECT_EQ(ResultIds(straight.out), ResultIds(curly.out));
+  EXPECT_FALSE(ResultIds(straight.out).empty());
+}
+
+TEST_F(NewsTest, BatchModeWritesAValidTrecRun) {
+  TempDir scratch;
+  WriteFile(scratch / "queries.tsv",
+            "q1\tSaudi Arabia\n# a comment\n\nq2\t\"Vladimir Putin\" +meeting\nq3\tzzzzunknown\n");
+  const CommandResult result = RunCommand(kSearchBin + " " + Index() + " --queries " +
+                                   Quote(scratch / "queries.tsv") + " --tag test-run");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::istringstream lines(result.out);
+  std::string line;
+  std::map<std::string, int> last_rank;
+  std::map<std::string, double> last_score;
+  int count = 0;
+  const std::regex trec(R"((\S+) Q0 (\S+) (\d+) (-?[0-9.]+) test-run)");
+  while (std::getline(lines, line)) {
+    std::smatch m;
+    ASSERT_TRUE(std::regex_match(line, m, trec)) << line;
+    const std::string qid = m[1];
+    const int rank = std::stoi(m[3]);
+    const double score = std::stod(m[4]);
+    EXPECT_EQ(rank, last_rank[qid] + 1) << line;
+    if (last_rank[qid] > 0) {
+      EXPECT_LE(score, last_score[qid]) << line;
+    }
+    EXPECT_TRUE(std::filesystem::exists(kNews / std::string(m[2]))) << line;
+    last_rank[qid] = rank;
+    last_score[qid] = score;
+    ++count;
+  }
+  int mentioning = 0;  // articles with "saudi" or "arabia", found without the engine
+  const std::regex either(R"(\b(saudi|arabia)\b)", std::regex::icase);
+  for (const auto& entry : std::filesystem::directory_iterator(kNews)) {
+    mentioning += std::regex_search(ReadFile(entry.path()), either) ? 1 : 0;
+  }
+  EXPECT_EQ(last_rank["q1"], mentioning);
+  EXPECT_GT(last_rank["q2"], 0);
+  EXPECT_EQ(last_rank.count("q3"), 0u);  // no results, no lines
+  EXPECT_GT(count, 5);
+}
+
+TEST_F(NewsTest, QueryFileErrorsNameTheLine) {
+  TempDir scratch;
+  WriteFile(scratch / "bad.tsv", "q1\tputin\nno tab here\n");
+  const CommandResult result =
+      RunCommand(kSearchBin + " " + Index() + " --queries " + Quote(scratch / "bad.tsv"));
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.err.find("bad.tsv:2: expected 'qid<TAB>query'"), std::string::npos) << result.err;
+}
+
+TEST_F(NewsTest, ShowsAWholeDocument) {
+  const CommandResult result =
+      RunCommand(kSearchBin + " " + Index() + " --doc 004_6b5d6d9aa3101ad2.txt");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out.rfind("004_6b5d6d9aa3101ad2.txt\n", 0), 0u);
+  EXPECT_NE(result.out.find("Putin-Trump meeting set to take place, preparations needed: Kremlin"),
+            std::string::npos);
+}
+
+TEST_F(NewsTest, PipedQueriesAreAnsweredLineByLine) {
+  const CommandResult result =
+      RunCommand("printf 'Ryabkov\\nKremlin\\n' | " + kSearchBin + " " + Index() + " --no-snippets");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::size_t answers = 0;
+  for (std::size_t at = result.out.find("matching document"); at != std::string::npos;
+       at = result.out.find("matching document", at + 1)) {
+    ++answers;
+  }
+  EXPECT_EQ(answers, 2u) << result.out;
+}
+
+}  // namespace
+}  // namespace fathom::testing

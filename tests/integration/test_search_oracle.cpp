@@ -1,0 +1,243 @@
+// The search engine against brute force: BM25 scores computed from raw
+// counts, phrase matches found by scanning token streams, and the boolean
+// semantics of required (+) and excluded (-) clauses, on random corpora and
+// random queries.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "searcher/searcher.hpp"
+#include "tests/model_index.hpp"
+#include "tests/test_support.hpp"
+
+namespace fathom::testing {
+namespace {
+
+struct ModelClause {
+  Occur occur;
+  std::vector<std::string> words;  // already analyzed form (identity here)
+};
+
+std::string ToQueryText(const std::vector<ModelClause>& clauses) {
+  std::string text;
+  for (const auto& clause : clauses) {
+    if (!text.empty()) text += " ";
+    text += clause.occur == Occur::kMust ? "+" : clause.occur == Occur::kMustNot ? "-" : "";
+    if (clause.words.size() > 1) text += "\"";
+    for (std::size_t i = 0; i < clause.words.size(); ++i) text += (i ? " " : "") + clause.words[i];
+    if (clause.words.size() > 1) text += "\"";
+  }
+  return text;
+}
+
+// doc -> expected score, for every matching document.
+std::map<DocId, double> ExpectedMatches(const ModelIndex& model,
+                                        const std::vector<ModelClause>& clauses,
+                                        Bm25Params params) {
+  std::map<DocId, double> matches;
+  bool has_required = false;
+  for (const auto& c : clauses) has_required |= c.occur == Occur::kMust;
+  for (DocId d = 0; d < model.lengths.size(); ++d) {
+    double score = 0;
+    bool ok = true;
+    bool any_positive = false;
+    for (const auto& c : clauses) {
+      std::vector<std::uint32_t> offsets(c.words.size());
+      for (std::size_t i = 0; i < offsets.size(); ++i) offsets[i] = static_cast<std::uint32_t>(i);
+      const std::uint32_t tf = c.words.size() == 1 ? model.Frequency(c.words[0], d)
+                                                   : model.PhraseFrequency(c.words, offsets, d);
+      if (c.occur == Occur::kMustNot) {
+        ok = ok && tf == 0;
+        continue;
+      }
+      if (c.occur == Occur::kMust && tf == 0) ok = false;
+      if (tf > 0) {
+        any_positive = true;
+        double idf = 0;
+        for (const auto& w : c.words) idf += model.Idf(w);
+        score += model.Bm25(idf, tf, d, params);
+      }
+    }
+    if (ok && (has_required || any_positive)) matches[d] = score;
+  }
+  return matches;
+}
+
+void ExpectSameResults(Searcher& searcher, const ModelIndex& model,
+                       const std::vector<ModelClause>& clauses, Bm25Params params) {
+  const std::string text = ToQueryText(clauses);
+  SearchOptions options;
+  options.k = model.lengths.size();
+  options.bm25 = params;
+  const SearchResult result = searcher.Search(text, options);
+  const auto expected = ExpectedMatches(model, clauses, params);
+  ASSERT_EQ(result.total_matches, expected.size()) << text;
+  ASSERT_EQ(result.hits.size(), expected.size()) << text;
+  for (std::size_t i = 0; i < result.hits.size(); ++i) {
+    const Hit& hit = result.hits[i];
+    auto it = expected.find(hit.doc);
+    ASSERT_NE(it, expected.end()) << text << ": unexpected doc " << hit.doc;
+    ASSERT_NEAR(hit.score, it->second, 1e-4 * std::max(1.0, it->second)) << text << " doc " << hit.doc;
+    if (i > 0) {
+      ASSERT_TRUE(RanksBefore(result.hits[i - 1], hit)) << text << ": results out of order at " << i;
+    }
+  }
+}
+
+std::vector<std::string> Vocabulary(const ModelIndex& model) {
+  std::vector<std::string> words;
+  for (const auto& [term, postings] : model.postings) words.push_back(term);
+  return words;
+}
+
+// A phrase that occurs: adjacent tokens of a random document.
+std::vector<std::string> OccurringPhrase(const ModelIndex& model, std::mt19937_64& rng,
+                                         std::size_t length) {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const auto& tokens = model.tokens[rng() % model.tokens.size()];
+    if (tokens.size() < length) continue;
+    const std::size_t start = rng() % (tokens.size() - length + 1);
+    std::vector<std::string> words;
+    for (std::size_t i = 0; i < length; ++i) {
+      if (tokens[start + i].position != tokens[start].position + i) break;  // across fields
+      words.push_back(tokens[start + i].term);
+    }
+    if (words.size() == length) return words;
+  }
+  return {"w0x", "w1x"};
+}
+
+class OracleTest : public ::testing::TestWithParam<std::uint64_t> {
+ protected:
+  void SetUp() override {
+    docs_ = RandomDocs(1200, 80, GetParam());
+    model_ = std::make_unique<ModelIndex>(docs_, AnalysisSettings{});
+    searcher_ = std::make_unique<Searcher>(BuildFromDocs(dir_, docs_));
+    vocabulary_ = Vocabulary(*model_);
+  }
+  TempDir dir_;
+  std::vector<SourceDocument> docs_;
+  std::unique_ptr<ModelIndex> model_;
+  std::unique_ptr<Searcher> searcher_;
+  std::vector<std::string> vocabulary_;
+};
+
+TEST_P(OracleTest, Bm25DisjunctionsMatchBruteForce) {
+  std::mt19937_64 rng(GetParam() * 31);
+  for (int q = 0; q < 60; ++q) {
+    std::vector<ModelClause> clauses;
+    std::set<std::string> used;
+    const std::size_t n = 1 + rng() % 4;
+    while (clauses.size() < n) {
+      const std::string& word = vocabulary_[rng() % vocabulary_.size()];
+      if (used.insert(word).second) clauses.push_back({Occur::kShould, {word}});
+    }
+    ExpectSameResults(*searcher_, *model_, clauses, {});
+    ExpectSameResults(*searcher_, *model_, clauses, {1.2f, 0.75f});
+  }
+}
+
+TEST_P(OracleTest, PhrasesMatchTokenStreamScan) {
+  std::mt19937_64 rng(GetParam() * 17);
+  for (int q = 0; q < 60; ++q) {
+    auto words = OccurringPhrase(*model_, rng, 2 + rng() % 2);
+    if (q % 4 == 0) words[1] = vocabulary_[rng() % vocabulary_.size()];  // may not occur
+    ExpectSameResults(*searcher_, *model_, {{Occur::kShould, words}}, {});
+  }
+}
+
+TEST_P(OracleTest, RequiredAndExcludedClauses) {
+  std::mt19937_64 rng(GetParam() * 7);
+  for (int q = 0; q < 120; ++q) {
+    std::vector<ModelClause> clauses;
+    std::set<std::string> used;
+    const std::size_t n = 1 + rng() % 4;
+    for (std::size_t i = 0; i < n; ++i) {
+      const Occur occur = static_cast<Occur>(rng() % 3);
+      if (rng() % 4 == 0) {
+        clauses.push_back({occur, OccurringPhrase(*model_, rng, 2)});
+      } else {
+        const std::string& word = vocabulary_[rng() % vocabulary_.size()];
+        if (!used.insert(word).second) continue;
+        clauses.push_back({occur, {word}});
+      }
+    }
+    ExpectSameResults(*searcher_, *model_, clauses, {});
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, OracleTest, ::testing::Values(11, 12));
+
+TEST(Search, TopKIsThePrefixOfTheFullRanking) {
+  TempDir dir;
+  const auto docs = RandomDocs(800, 60, 5);
+  Searcher searcher(BuildFromDocs(dir, docs));
+  SearchOptions all;
+  all.k = docs.size();
+  const SearchResult full = searcher.Search("w1x w2x w5x", all);
+  for (std::size_t k : {1u, 3u, 10u, 50u}) {
+    SearchOptions options;
+    options.k = k;
+    const SearchResult top = searcher.Search("w1x w2x w5x", options);
+    ASSERT_EQ(top.total_matches, full.total_matches);
+    ASSERT_EQ(top.hits.size(), std::min<std::size_t>(k, full.hits.size()));
+    for (std::size_t i = 0; i < top.hits.size(); ++i) {
+      EXPECT_EQ(top.hits[i].doc, full.hits[i].doc);
+      EXPECT_EQ(top.hits[i].score, full.hits[i].score);
+    }
+  }
+}
+
+TEST(Search, QueriesWithNothingToSearch) {
+  TempDir dir;
+  Searcher searcher(BuildFromDocs(dir, RandomDocs(50, 20, 3)));
+  for (const char* text : {"", "   ", "!!! ... ---", "\"\"", "+", "-"}) {
+    const SearchResult result = searcher.Search(text, {});
+    EXPECT_TRUE(result.query.empty()) << text;
+    EXPECT_EQ(result.total_matches, 0u) << text;
+  }
+  // Only exclusions: nothing is ranked.
+  EXPECT_EQ(searcher.Search("-w1x", {}).total_matches, 0u);
+  // A required word absent from the index: no match at all.
+  EXPECT_EQ(searcher.Search("+nosuchword w1x", {}).total_matches, 0u);
+  // An unclosed quote is a phrase to the end, with a warning.
+  const SearchResult unclosed = searcher.Search("\"w1x w2x", {});
+  ASSERT_EQ(unclosed.query.clauses.size(), 1u);
+  EXPECT_TRUE(unclosed.query.clauses[0].is_phrase());
+  EXPECT_EQ(unclosed.query.warnings.size(), 1u);
+}
+
+TEST(Search, StopWordsLeaveGapsThatPhrasesRespect) {
+  TempDir dir;
+  AnalysisSettings settings;
+  settings.stop_words = DefaultStopWords("english");
+  std::vector<SourceDocument> docs = {
+      {"a", "", "the bank of america opened"},
+      {"b", "", "the bank america opened"},
+      {"c", "", "bank in america"},
+  };
+  Searcher searcher(BuildFromDocs(dir, docs, settings));
+  const SearchResult result = searcher.Search("\"bank of america\"", {});
+  // "of" and "in" are both stop words: each leaves a one-word gap.
+  ASSERT_EQ(result.total_matches, 2u);
+  std::set<std::string> ids;
+  for (const auto& hit : result.hits) ids.insert(std::string(searcher.reader().external_id(hit.doc)));
+  EXPECT_EQ(ids, (std::set<std::string>{"a", "c"}));
+}
+
+TEST(Search, RepeatedQueryWordsWeighMore) {
+  TempDir dir;
+  std::vector<SourceDocument> docs = {{"a", "", "alpha beta"}, {"b", "", "alpha gamma"},
+                                      {"c", "", "delta"}};
+  Searcher searcher(BuildFromDocs(dir, docs));
+  const SearchResult once = searcher.Search("beta gamma", {});
+  const SearchResult twice = searcher.Search("beta beta gamma", {});
+  ASSERT_EQ(twice.query.clauses.size(), 2u);
+  EXPECT_EQ(twice.query.clauses[0].weight, 2.0f);
+  ASSERT_EQ(twice.hits.size(), 2u);
+  EXPECT_EQ(searcher.reader().external_id(twice.hits[0].doc), "a");
+  EXPECT_FLOAT_EQ(twice.hits[0].score, 2 * once.hits[0].score);
+}
+
+}  // namespace
+}  // namespace fathom::testing

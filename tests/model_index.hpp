@@ -1,0 +1,124 @@
+// A brute-force model of an index, computed directly from the documents'
+// token streams: the oracle the engine's index and scores are checked
+// against.
+#pragma once
+
+#include <cmath>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "common/analyzer.hpp"
+#include "common/bm25.hpp"
+#include "indexer/corpus_reader.hpp"
+#include "indexer/inverted_index.hpp"
+
+namespace fathom::testing {
+
+struct ModelPosting {
+  DocId doc;
+  std::vector<std::uint32_t> positions;
+};
+
+struct ModelIndex {
+  std::map<std::string, std::vector<ModelPosting>> postings;
+  std::vector<std::vector<Token>> tokens;  // per document
+  std::vector<std::uint32_t> lengths;
+  double average_length = 0;
+
+  ModelIndex(const std::vector<SourceDocument>& docs, const AnalysisSettings& settings) {
+    Analyzer analyzer(settings);
+    std::uint64_t total = 0;
+    for (DocId d = 0; d < docs.size(); ++d) {
+      std::vector<Token> doc_tokens;
+      std::uint32_t position = 0;
+      for (const std::string* field : {&docs[d].title, &docs[d].body}) {
+        analyzer.Reset(*field, position);
+        Token token;
+        while (analyzer.Next(token)) doc_tokens.push_back(token);
+        position = analyzer.next_position() + kFieldPositionGap;
+      }
+      for (const auto& token : doc_tokens) {
+        auto& list = postings[token.term];
+        if (list.empty() || list.back().doc != d) list.push_back({d, {}});
+        list.back().positions.push_back(token.position);
+      }
+      lengths.push_back(static_cast<std::uint32_t>(doc_tokens.size()));
+      total += doc_tokens.size();
+      tokens.push_back(std::move(doc_tokens));
+    }
+    average_length = docs.empty() ? 0 : static_cast<double>(total) / docs.size();
+  }
+
+  std::uint32_t Frequency(const std::string& term, DocId doc) const {
+    auto it = postings.find(term);
+    if (it == postings.end()) return 0;
+    for (const auto& p : it->second) {
+      if (p.doc == doc) return static_cast<std::uint32_t>(p.positions.size());
+    }
+    return 0;
+  }
+
+  // Occurrences of the phrase (terms at the given relative offsets) in doc,
+  // by scanning its token stream.
+  std::uint32_t PhraseFrequency(const std::vector<std::string>& terms,
+                                const std::vector<std::uint32_t>& offsets, DocId doc) const {
+    std::map<std::uint32_t, const std::string*> at;
+    for (const auto& token : tokens[doc]) at[token.position] = &token.term;
+    std::uint32_t count = 0;
+    for (const auto& token : tokens[doc]) {
+      bool all = true;
+      for (std::size_t i = 0; i < terms.size() && all; ++i) {
+        auto it = at.find(token.position + offsets[i]);
+        all = it != at.end() && *it->second == terms[i];
+      }
+      count += all ? 1 : 0;
+    }
+    return count;
+  }
+
+  std::uint64_t DocFrequency(const std::string& term) const {
+    auto it = postings.find(term);
+    return it == postings.end() ? 0 : it->second.size();
+  }
+
+  // Textbook BM25 from raw counts (double precision), independent of the
+  // engine's Bm25Scorer.
+  double Bm25(double idf, std::uint32_t tf, DocId doc, Bm25Params params) const {
+    if (tf == 0) return 0;
+    const double norm = params.k1 * (1 - params.b + params.b * lengths[doc] / average_length);
+    return idf * tf * (params.k1 + 1) / (tf + norm);
+  }
+  double Idf(const std::string& term) const {
+    const double n = static_cast<double>(lengths.size());
+    const double df = static_cast<double>(DocFrequency(term));
+    return std::log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+};
+
+// Random documents over a small vocabulary, so that terms repeat, lists span
+// several 128-posting blocks and phrases occur by chance.
+inline std::vector<SourceDocument> RandomDocs(std::size_t count, std::size_t vocabulary,
+                                              std::uint64_t seed, std::size_t max_words = 60) {
+  std::mt19937_64 rng(seed);
+  std::vector<std::string> words;
+  for (std::size_t i = 0; i < vocabulary; ++i) words.push_back("w" + std::to_string(i) + "x");
+  std::vector<SourceDocument> docs;
+  for (std::size_t d = 0; d < count; ++d) {
+    SourceDocument doc;
+    doc.id = "doc-" + std::to_string(d);
+    const std::size_t length = rng() % max_words;  // 0 allowed: empty documents are documents
+    for (std::size_t i = 0; i < length; ++i) {
+      // Skewed: low word numbers are much more frequent.
+      const std::size_t w = static_cast<std::size_t>(
+          std::pow(static_cast<double>(rng() % 10000) / 10000.0, 2.0) * vocabulary);
+      doc.body += (i ? " " : "") + words[w];
+    }
+    if (rng() % 3 == 0) doc.title = words[rng() % vocabulary] + " " + words[rng() % vocabulary];
+    docs.push_back(std::move(doc));
+  }
+  return docs;
+}
+
+}  // namespace fathom::testing

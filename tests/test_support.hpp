@@ -1,0 +1,112 @@
+// Helpers shared by the test suites: temporary folders, corpus files,
+// building an index through the library, and running the command-line tools.
+#pragma once
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "indexer/corpus_reader.hpp"
+#include "indexer/index_builder.hpp"
+
+namespace fathom::testing {
+
+// A fresh folder under the system temp folder, removed with its contents.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "fathom-test-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) std::abort();
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline void WriteFile(const std::filesystem::path& path, const std::string& bytes) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << bytes;
+}
+
+inline std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+inline std::string JsonString(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+// Writes documents as JSON Lines and returns the file's path.
+inline std::filesystem::path WriteJsonl(const TempDir& dir, const std::vector<SourceDocument>& docs,
+                                        const std::string& name = "corpus.jsonl") {
+  std::string lines;
+  for (const auto& doc : docs) {
+    lines += "{\"id\":" + JsonString(doc.id) + ",\"title\":" + JsonString(doc.title) +
+             ",\"body\":" + JsonString(doc.body) + "}\n";
+  }
+  WriteFile(dir / name, lines);
+  return dir / name;
+}
+
+// Builds an index of the documents with the library; returns its folder.
+inline std::filesystem::path BuildFromDocs(const TempDir& dir, const std::vector<SourceDocument>& docs,
+                                           const AnalysisSettings& analysis = {}) {
+  const auto corpus = WriteJsonl(dir, docs);
+  BuildOptions options;
+  options.analysis = analysis;
+  BuildIndex(corpus, dir / "index", options, nullptr, nullptr);
+  return dir / "index";
+}
+
+struct CommandResult {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+// Runs a shell command, capturing stdout and stderr separately.
+inline CommandResult RunCommand(const std::string& command) {
+  TempDir scratch;
+  const std::string out = (scratch / "out").string();
+  const std::string err = (scratch / "err").string();
+  // Standard input is /dev/null unless the command sets its own (a pipe).
+  const int status =
+      std::system(("{ " + command + " ; } >" + out + " 2>" + err + " </dev/null").c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadFile(out), ReadFile(err)};
+}
+
+inline std::string Quote(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
+
+inline const std::string kIndexBin = FATHOM_INDEX_BIN;
+inline const std::string kSearchBin = FATHOM_SEARCH_BIN;
+inline const std::filesystem::path kSharedDir = FATHOM_SHARED_DIR;
+
+}  // namespace fathom::testing
