@@ -1,0 +1,161 @@
+// CorpusReader: folders and JSON Lines, plain and zstd-compressed, the title
+// rule, and what is skipped and counted.
+#include <zstd.h>
+
+#include <gtest/gtest.h>
+
+#include "common/error.hpp"
+#include "indexer/corpus_reader.hpp"
+#include "tests/test_support.hpp"
+
+namespace fathom::testing {
+namespace {
+
+std::vector<SourceDocument> ReadAll(const std::filesystem::path& path, CorpusOptions options = {},
+                                    std::vector<std::string>* warnings = nullptr,
+                                    CorpusStats* stats = nullptr) {
+  auto reader = CorpusReader::Open(path, options, [&](const std::string& w) {
+    if (warnings) warnings->push_back(w);
+  });
+  std::vector<SourceDocument> docs;
+  SourceDocument doc;
+  while (reader->Next(doc)) docs.push_back(doc);
+  if (stats) *stats = reader->stats();
+  return docs;
+}
+
+std::string Compress(const std::string& text) {
+  std::string out(ZSTD_compressBound(text.size()), '\0');
+  out.resize(ZSTD_compress(out.data(), out.size(), text.data(), text.size(), 3));
+  return out;
+}
+
+TEST(TitleRule, ShortFirstLineFollowedByTextIsTheTitle) {
+  SourceDocument doc;
+  SplitTitle("\n\n  A Short Title  \nThe body\nmore body\n", doc);
+  EXPECT_EQ(doc.title, "A Short Title");
+  EXPECT_EQ(doc.body, "The body\nmore body\n");
+}
+
+TEST(TitleRule, LongFirstLineIsBody) {
+  SourceDocument doc;
+  const std::string line(kMaxTextFileTitleBytes + 1, 'x');
+  SplitTitle(line + "\nmore\n", doc);
+  EXPECT_EQ(doc.title, "");
+  EXPECT_EQ(doc.body, line + "\nmore\n");
+}
+
+TEST(TitleRule, SingleLineIsBody) {
+  SourceDocument doc;
+  SplitTitle("only one line\n\n", doc);
+  EXPECT_EQ(doc.title, "");
+  EXPECT_EQ(doc.body, "only one line\n\n");
+  SplitTitle("", doc);
+  EXPECT_EQ(doc.title, "");
+  EXPECT_EQ(doc.body, "");
+}
+
+TEST(CorpusReader, FolderIsWalkedRecursivelyInSortedOrder) {
+  TempDir dir;
+  WriteFile(dir / "c" / "b.txt", "Title B\nbody b\n");
+  WriteFile(dir / "c" / "a" / "deep.txt", "deep body only\n");
+  WriteFile(dir / "c" / ".hidden" / "secret.txt", "hidden\n");
+  WriteFile(dir / "c" / ".dotfile", "hidden\n");
+  WriteFile(dir / "c" / "log.gz", "\x1f\x8b compressed");
+  WriteFile(dir / "c" / "z.txt.zst", Compress("Zst Title\ncompressed body\n"));
+  CorpusStats stats;
+  const auto docs = ReadAll(dir / "c", {}, nullptr, &stats);
+  ASSERT_EQ(docs.size(), 3u);
+  EXPECT_EQ(docs[0].id, "a/deep.txt");
+  EXPECT_EQ(docs[1].id, "b.txt");
+  EXPECT_EQ(docs[1].title, "Title B");
+  EXPECT_EQ(docs[2].id, "z.txt.zst");
+  EXPECT_EQ(docs[2].title, "Zst Title");
+  EXPECT_EQ(docs[2].body, "compressed body\n");
+  EXPECT_EQ(stats.skipped_compressed, 1u);
+  CorpusOptions with_hidden;
+  with_hidden.include_hidden = true;
+  EXPECT_EQ(ReadAll(dir / "c", with_hidden).size(), 5u);
+}
+
+TEST(CorpusReader, SymlinkLoopsAreNotFollowed) {
+  TempDir dir;
+  WriteFile(dir / "c" / "a.txt", "text\n");
+  std::filesystem::create_directory_symlink(dir / "c", dir / "c" / "loop");
+  EXPECT_EQ(ReadAll(dir / "c").size(), 1u);
+}
+
+TEST(CorpusReader, BinaryAndInvalidUtf8) {
+  TempDir dir;
+  WriteFile(dir / "c" / "bin", std::string("a\0b", 3));
+  WriteFile(dir / "c" / "bad.txt", "ok \xc3\x28 text\n");
+  std::vector<std::string> warnings;
+  CorpusStats stats;
+  const auto docs = ReadAll(dir / "c", {}, &warnings, &stats);
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0].body, "ok \xEF\xBF\xBD( text\n");
+  EXPECT_EQ(stats.skipped_binary, 1u);
+  EXPECT_EQ(stats.repaired_documents, 1u);
+  EXPECT_EQ(stats.repaired_sequences, 1u);
+  ASSERT_EQ(warnings.size(), 2u);
+}
+
+TEST(CorpusReader, JsonLinesDefaultFields) {
+  TempDir dir;
+  WriteFile(dir / "c.jsonl",
+            "{\"id\":\"1\",\"title\":\"T\",\"body\":\"B\",\"text\":\"X\"}\n"
+            "\n"
+            "{\"id\":2,\"contents\":\"C\",\"extra\":{\"nested\":[1,2]}}\r\n");
+  const auto docs = ReadAll(dir / "c.jsonl");
+  ASSERT_EQ(docs.size(), 2u);
+  EXPECT_EQ(docs[0].id, "1");
+  EXPECT_EQ(docs[0].title, "T");
+  EXPECT_EQ(docs[0].body, "B\n\nX");
+  EXPECT_EQ(docs[1].id, "2");
+  EXPECT_EQ(docs[1].body, "C");
+}
+
+TEST(CorpusReader, JsonLinesCustomFieldsAndZstd) {
+  TempDir dir;
+  WriteFile(dir / "c.jsonl.zst",
+            Compress("{\"docno\":\"d3\",\"headline\":\"H\",\"abstract\":\"A\"}\n"));
+  CorpusOptions options;
+  options.id_field = "docno";
+  options.title_fields = {"headline"};
+  options.body_fields = {"abstract"};
+  const auto docs = ReadAll(dir / "c.jsonl.zst", options);
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0].id, "d3");
+  EXPECT_EQ(docs[0].title, "H");
+  EXPECT_EQ(docs[0].body, "A");
+}
+
+TEST(CorpusReader, MalformedJsonStopsOrIsSkipped) {
+  TempDir dir;
+  WriteFile(dir / "c.jsonl", "{\"id\":\"1\"}\n{\"id\": }\n{\"id\":\"3\"}\n");
+  try {
+    ReadAll(dir / "c.jsonl");
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("c.jsonl:2: column 8: "), std::string::npos) << e.what();
+  }
+  CorpusOptions skip;
+  skip.skip_bad_lines = true;
+  CorpusStats stats;
+  EXPECT_EQ(ReadAll(dir / "c.jsonl", skip, nullptr, &stats).size(), 2u);
+  EXPECT_EQ(stats.skipped_lines, 1u);
+}
+
+TEST(CorpusReader, TruncatedZstdIsAnError) {
+  TempDir dir;
+  const std::string compressed = Compress(std::string(100000, 'a') + "\n");
+  WriteFile(dir / "c.jsonl.zst", compressed.substr(0, compressed.size() / 2));
+  EXPECT_THROW(ReadAll(dir / "c.jsonl.zst"), InputError);
+}
+
+TEST(CorpusReader, MissingPath) {
+  EXPECT_THROW(CorpusReader::Open("/nonexistent/corpus", {}, nullptr), InputError);
+}
+
+}  // namespace
+}  // namespace fathom::testing
