@@ -41,6 +41,10 @@ bool IsUnsupportedCompression(const fs::path& path) {
                              ".br", ".lz4"});
 }
 
+// Editors on some systems start UTF-8 files with a byte-order mark; it is
+// not text.
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
 std::string Trim(std::string_view text) {
   const auto not_space = [](unsigned char c) { return !std::isspace(c); };
   auto begin = std::find_if(text.begin(), text.end(), not_space);
@@ -151,6 +155,7 @@ class TextFilesReader final : public CorpusReader {
         warn_(std::string(e.what()) + " (skipped)");
         continue;
       }
+      if (text.starts_with(kUtf8Bom)) text.erase(0, kUtf8Bom.size());
       if (std::memchr(text.data(), '\0', text.size()) != nullptr) {
         ++stats_.skipped_binary;
         warn_(path.string() + ": binary file (contains NUL bytes), skipped");
@@ -222,6 +227,7 @@ class JsonLinesReader final : public CorpusReader {
     std::string_view line;
     while (NextLine(line)) {
       ++line_number_;
+      if (line_number_ == 1 && line.starts_with(kUtf8Bom)) line.remove_prefix(kUtf8Bom.size());
       if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
       const JsonParseResult result = ParseJsonLine(line, members_);
       if (!result.ok) {

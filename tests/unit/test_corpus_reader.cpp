@@ -115,6 +115,16 @@ TEST(CorpusReader, JsonLinesDefaultFields) {
   EXPECT_EQ(docs[1].body, "C");
 }
 
+TEST(CorpusReader, ByteOrderMarkIsNotText) {
+  TempDir dir;
+  WriteFile(dir / "c.jsonl", "\xEF\xBB\xBF{\"id\":\"1\",\"body\":\"B\"}\n");
+  WriteFile(dir / "t" / "a.txt", "\xEF\xBB\xBFTitle\nbody\n");
+  ASSERT_EQ(ReadAll(dir / "c.jsonl").size(), 1u);
+  const auto docs = ReadAll(dir / "t");
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0].title, "Title");
+}
+
 TEST(CorpusReader, JsonLinesCustomFieldsAndZstd) {
   TempDir dir;
   WriteFile(dir / "c.jsonl.zst",
