@@ -41,7 +41,9 @@ class IndexReader {
   std::optional<TermInfo> FindTerm(std::string_view term) const;
   TermInfo TermInfoAt(std::uint64_t index) const;
 
+  // REQUIRES: doc < document_count() (cursors only yield such ids).
   std::uint32_t length(DocId doc) const { return format::Get<std::uint32_t>(lengths_ + 4 * doc); }
+  const std::uint8_t* lengths_data() const { return lengths_; }
   std::string_view external_id(DocId doc) const;
   // Linear in the number of documents: for interactive look-ups only.
   std::optional<DocId> FindExternalId(std::string_view id) const;

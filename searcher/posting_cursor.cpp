@@ -6,23 +6,43 @@
 
 namespace fathom {
 
+namespace {
+PostingListData DataOf(const IndexReader& reader, const TermInfo& term) {
+  const std::uint8_t* postings = reader.postings_file().data();
+  const std::uint8_t* positions = reader.positions_file().data();
+  return {postings + term.entry.postings_offset,
+          postings + term.postings_end,
+          positions + term.entry.positions_offset,
+          positions + term.positions_end,
+          term.entry.document_frequency,
+          reader.document_count(),
+          reader.lengths_data(),
+          term.entry.postings_offset};
+}
+}  // namespace
+
 PostingCursor::PostingCursor(const IndexReader& reader, const TermInfo& term)
-    : document_frequency_(term.entry.document_frequency),
-      block_count_((term.entry.document_frequency + codec::kBlockSize - 1) / codec::kBlockSize) {
-  const std::uint8_t* base = reader.postings_file().data();
-  const std::uint64_t begin = term.entry.postings_offset;
-  const std::uint64_t end = term.postings_end;
+    : PostingCursor(DataOf(reader, term), reader.postings_file().path().native()) {}
+
+PostingCursor::PostingCursor(const PostingListData& data, std::string_view source)
+    : document_frequency_(data.document_frequency),
+      document_count_(data.document_count),
+      block_count_((data.document_frequency + codec::kBlockSize - 1) / codec::kBlockSize) {
   const auto corrupt = [&](const std::string& what) {
-    throw CorruptIndexError(reader.postings_file().path().string() + ": posting list at offset " +
-                            std::to_string(begin) + ": " + what);
+    throw CorruptIndexError(std::string(source) + ": posting list at offset " +
+                            std::to_string(data.source_offset) + ": " + what);
   };
+  if (document_frequency_ == 0) corrupt("empty posting list");
   const std::size_t skip_entries = block_count_ > 1 ? block_count_ : 0;
-  if ((end - begin) / format::kSkipEntrySize < skip_entries) corrupt("skip table out of bounds");
-  skip_table_ = base + begin;
+  if (static_cast<std::size_t>(data.postings_end - data.postings) / format::kSkipEntrySize <
+      skip_entries) {
+    corrupt("skip table out of bounds");
+  }
+  skip_table_ = data.postings;
   blocks_ = skip_table_ + skip_entries * format::kSkipEntrySize;
-  blocks_end_ = base + end;
-  positions_begin_ = reader.positions_file().data() + term.entry.positions_offset;
-  positions_end_ = reader.positions_file().data() + term.positions_end;
+  blocks_end_ = data.postings_end;
+  positions_begin_ = data.positions;
+  positions_end_ = data.positions_end;
   const std::uint64_t block_bytes = static_cast<std::uint64_t>(blocks_end_ - blocks_);
   const std::uint64_t position_bytes = static_cast<std::uint64_t>(positions_end_ - positions_begin_);
   if (block_count_ == 1) {
@@ -39,7 +59,7 @@ PostingCursor::PostingCursor(const IndexReader& reader, const TermInfo& term)
     const bool full = b + 1 < block_count_ || document_frequency_ % codec::kBlockSize == 0;
     if (skip.block_offset < previous_offset || skip.block_offset >= block_bytes ||
         (b > 0 && skip.last_doc <= previous_last) || skip.positions_offset > position_bytes ||
-        skip.max_frequency == 0) {
+        skip.max_frequency == 0 || (block_count_ > 1 && skip.last_doc >= document_count_)) {
       corrupt("skip entry " + std::to_string(b) + " is inconsistent");
     }
     if (full) {
@@ -62,7 +82,8 @@ PostingCursor::PostingCursor(const IndexReader& reader, const TermInfo& term)
     single_block_.max_frequency = *std::max_element(frequencies_, frequencies_ + std::max<std::size_t>(block_size_, 1));
     single_block_.min_length = UINT32_MAX;
     for (std::size_t i = 0; i < block_size_; ++i) {
-      single_block_.min_length = std::min(single_block_.min_length, reader.length(docs_[i]));
+      single_block_.min_length =
+          std::min(single_block_.min_length, format::Get<std::uint32_t>(data.lengths + 4 * docs_[i]));
     }
     max_frequency_ = single_block_.max_frequency;
   }
@@ -102,15 +123,24 @@ void PostingCursor::LoadBlock(std::size_t block) noexcept {
       return;
     }
   }
+  // Prefix sums; every gap but the list's first must be positive, which also
+  // catches a sum that wraps around. Together with the last doc being below
+  // the document count, every doc id is then a valid index into doclens.
   DocId doc = base;
+  bool increasing = true;
   for (std::size_t i = 0; i < block_size_; ++i) {
-    doc += docs_[i];
+    increasing &= docs_[i] > 0 || (block == 0 && i == 0);
+    const DocId next = doc + docs_[i];
+    increasing &= next >= doc;
+    doc = next;
     docs_[i] = doc;
     frequencies_[i] += 1;
   }
-  if (skip.last_doc != kEndDoc && docs_[block_size_ - 1] != skip.last_doc) {
-    // Blocks disagree with their skip entry: the data is damaged. Ending the
-    // list here keeps NextGeq's scan inside the block.
+  if (!increasing || docs_[block_size_ - 1] >= document_count_ ||
+      (skip.last_doc != kEndDoc && docs_[block_size_ - 1] != skip.last_doc)) {
+    // Blocks disagree with their skip entry or the collection: the data is
+    // damaged. Ending the list here keeps every doc id in bounds and
+    // NextGeq's scan inside the block.
     block_size_ = 0;
     block_ = block_count_;
     current_doc_ = kEndDoc;

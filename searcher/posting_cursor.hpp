@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "common/codec.hpp"
@@ -19,11 +20,25 @@
 
 namespace fathom {
 
+// The bytes of one posting list and what is needed to check them.
+struct PostingListData {
+  const std::uint8_t* postings;       // the term's skip table or first block
+  const std::uint8_t* postings_end;   // exclusive bound of its posting bytes
+  const std::uint8_t* positions;      // the term's first position
+  const std::uint8_t* positions_end;  // exclusive bound of its position bytes
+  std::uint32_t document_frequency;
+  std::uint64_t document_count;       // doc ids must be below this
+  const std::uint8_t* lengths;        // u32 per document, for derived block maxima
+  std::uint64_t source_offset;        // where the list starts in its file, for messages
+};
+
 class PostingCursor {
  public:
   // Validates the term's skip table against its byte ranges; throws
   // CorruptIndexError naming the postings file when it does not fit.
   PostingCursor(const IndexReader& reader, const TermInfo& term);
+  // The same over raw bytes; `source` names them in error messages.
+  PostingCursor(const PostingListData& data, std::string_view source);
 
   DocId doc() const noexcept { return current_doc_; }
   std::uint32_t frequency() const noexcept { return frequencies_[index_]; }
@@ -54,6 +69,7 @@ class PostingCursor {
   const std::uint8_t* positions_begin_;
   const std::uint8_t* positions_end_;
   std::uint32_t document_frequency_;
+  std::uint64_t document_count_;
   std::size_t block_count_;
   std::uint32_t max_frequency_ = 0;
   // A list of one block stores no skip entry; this one is derived from the
