@@ -10,8 +10,8 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
-#include <boost/program_options.hpp>
 
+#include "common/command_line.hpp"
 #include "common/error.hpp"
 #include "indexer/index_builder.hpp"
 
@@ -24,25 +24,6 @@ namespace {
 std::atomic<bool> g_cancel{false};
 
 constexpr std::size_t kMaxWarningsShown = 20;
-
-std::string FormatBytes(double bytes) {
-  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
-  int unit = 0;
-  while (bytes >= 1000 && unit < 4) bytes /= 1000, ++unit;
-  char text[32];
-  std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, units[unit]);
-  return text;
-}
-
-std::string FormatCount(std::uint64_t n) {
-  const std::string digits = std::to_string(n);
-  std::string grouped;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) grouped.push_back(',');
-    grouped.push_back(digits[i]);
-  }
-  return grouped;
-}
 
 std::vector<std::string> SplitList(const std::string& text) {
   std::vector<std::string> items;
@@ -101,18 +82,9 @@ int Run(int argc, char** argv) {
     ("include-hidden", po::bool_switch(), "folders: also index files and folders named .*")
     ("quiet,q", po::bool_switch(), "no progress line and no warnings")
     ("list-languages", po::bool_switch(), "list the stemming languages and exit");
-  po::options_description hidden;
-  hidden.add_options()
-    ("positional", po::value<std::vector<std::string>>(), "");
   // clang-format on
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("positional", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-  po::notify(vm);
-
+  const CommandLine command_line = ParseCommandLine(argc, argv, options);
+  const po::variables_map& vm = command_line.options;
   if (vm.count("help")) {
     PrintUsage(options);
     return 0;
@@ -121,8 +93,7 @@ int Run(int argc, char** argv) {
     for (const auto& language : StemmerLanguages()) std::cout << language << "\n";
     return 0;
   }
-  std::vector<std::string> args;
-  if (vm.count("positional")) args = vm["positional"].as<std::vector<std::string>>();
+  std::vector<std::string> args = command_line.arguments;
   if (!args.empty() && args[0] == "build") args.erase(args.begin());
   if (args.size() != 2) {
     std::cerr << "fathom-index: expected CORPUS and INDEX (see fathom-index --help)\n";
@@ -238,13 +209,5 @@ int Run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    return Run(argc, argv);
-  } catch (const po::error& e) {
-    std::cerr << "fathom-index: " << e.what() << " (see fathom-index --help)\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "fathom-index: " << e.what() << "\n";
-    return 1;
-  }
+  return RunCommandLine("fathom-index", [&] { return Run(argc, argv); });
 }

@@ -2,10 +2,10 @@
 // fathom-index. One-shot, interactive, or batch (TREC run / JSON lines).
 #include <unistd.h>
 
-#include <boost/program_options.hpp>
 #include <fstream>
 #include <iostream>
 
+#include "common/command_line.hpp"
 #include "common/error.hpp"
 #include "searcher/output.hpp"
 #include "searcher/prompt.hpp"
@@ -82,23 +82,14 @@ int Run(int argc, char** argv) {
     ("no-snippets", po::bool_switch(), "leave snippets out of the results")
     ("color", po::value<std::string>()->default_value("auto"),
      "auto (on a terminal), always, never; never highlights matches as **word**");
-  po::options_description hidden;
-  hidden.add_options()
-    ("positional", po::value<std::vector<std::string>>(), "");
   // clang-format on
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("positional", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-  po::notify(vm);
+  const CommandLine command_line = ParseCommandLine(argc, argv, options);
+  const po::variables_map& vm = command_line.options;
   if (vm.count("help")) {
     PrintUsage(options);
     return 0;
   }
-  std::vector<std::string> args;
-  if (vm.count("positional")) args = vm["positional"].as<std::vector<std::string>>();
+  const std::vector<std::string>& args = command_line.arguments;
   if (args.empty()) {
     std::cerr << "fathom-search: expected an INDEX folder (see fathom-search --help)\n";
     return 2;
@@ -163,13 +154,5 @@ int Run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    return Run(argc, argv);
-  } catch (const po::error& e) {
-    std::cerr << "fathom-search: " << e.what() << " (see fathom-search --help)\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "fathom-search: " << e.what() << "\n";
-    return 1;
-  }
+  return RunCommandLine("fathom-search", [&] { return Run(argc, argv); });
 }

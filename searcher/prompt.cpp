@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/command_line.hpp"
 #include "common/error.hpp"
 
 namespace fathom {
@@ -40,11 +41,11 @@ void PrintStats(const IndexReader& reader) {
   std::uint64_t bytes = 0;
   for (const auto& file : meta.files) bytes += file.size;
   std::cout << "index        " << reader.dir().string() << "\n"
-            << "documents    " << meta.document_count << "\n"
-            << "terms        " << meta.term_count << "\n"
-            << "postings     " << meta.posting_count << "\n"
+            << "documents    " << FormatCount(meta.document_count) << "\n"
+            << "terms        " << FormatCount(meta.term_count) << "\n"
+            << "postings     " << FormatCount(meta.posting_count) << "\n"
             << "avg length   " << meta.average_length() << " terms\n"
-            << "size         " << bytes << " bytes\n"
+            << "size         " << FormatBytes(static_cast<double>(bytes)) << "\n"
             << "language     " << meta.analysis.language << "\n"
             << "stop words   "
             << (meta.analysis.stop_words.empty() ? std::string("off")
