@@ -18,10 +18,9 @@ namespace {
 // Lucene's EnglishAnalyzer default set: short, conservative, widely used as a
 // baseline, so quality comparisons against Lucene stay like for like.
 constexpr const char* kEnglishStopWords[] = {
-    "a",    "an",    "and",  "are",  "as",    "at",   "be",    "but",  "by",
-    "for",  "if",    "in",   "into", "is",    "it",   "no",    "not",  "of",
-    "on",   "or",    "such", "that", "the",   "their", "then", "there", "these",
-    "they", "this",  "to",   "was",  "will",  "with"};
+    "a",   "an",    "and",  "are",   "as",    "at",   "be",   "but", "by",  "for",  "if",
+    "in",  "into",  "is",   "it",    "no",    "not",  "of",   "on",  "or",  "such", "that",
+    "the", "their", "then", "there", "these", "they", "this", "to",  "was", "will", "with"};
 
 bool IsApostrophe(char32_t cp) { return cp == U'\'' || cp == 0x2019 || cp == 0x02BC; }
 
@@ -29,11 +28,11 @@ bool IsApostrophe(char32_t cp) { return cp == U'\'' || cp == 0x2019 || cp == 0x0
 // token (as Lucene's StandardTokenizer does for ideographs), so a query for
 // one character finds it inside a run of text.
 bool IsIdeographic(char32_t cp) {
-  return (cp >= 0x3040 && cp <= 0x30FF) ||    // Hiragana, Katakana
-         (cp >= 0x3400 && cp <= 0x4DBF) ||    // CJK Extension A
-         (cp >= 0x4E00 && cp <= 0x9FFF) ||    // CJK Unified Ideographs
-         (cp >= 0xF900 && cp <= 0xFAFF) ||    // CJK Compatibility Ideographs
-         (cp >= 0x20000 && cp <= 0x3FFFF);    // CJK Extensions B and later
+  return (cp >= 0x3040 && cp <= 0x30FF) ||  // Hiragana, Katakana
+         (cp >= 0x3400 && cp <= 0x4DBF) ||  // CJK Extension A
+         (cp >= 0x4E00 && cp <= 0x9FFF) ||  // CJK Unified Ideographs
+         (cp >= 0xF900 && cp <= 0xFAFF) ||  // CJK Compatibility Ideographs
+         (cp >= 0x20000 && cp <= 0x3FFFF);  // CJK Extensions B and later
 }
 
 bool IsWordChar(char32_t cp) {
@@ -62,6 +61,14 @@ bool IsLetter(char32_t cp) {
   if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
   const auto category = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
   return category >= UTF8PROC_CATEGORY_LU && category <= UTF8PROC_CATEGORY_LO;
+}
+
+// Combining marks belong to the character before them ("e" + U+0301 is "é").
+bool IsMark(char32_t cp) {
+  if (cp < 0x80) return false;
+  const auto category = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
+  return category == UTF8PROC_CATEGORY_MN || category == UTF8PROC_CATEGORY_MC ||
+         category == UTF8PROC_CATEGORY_ME;
 }
 
 bool IsDigit(char32_t cp) {
@@ -173,8 +180,9 @@ bool Analyzer::NextRawWord(RawWord& word) {
     if (!d.valid) break;
     const char32_t cp = d.code_point;
     if (IsWordChar(cp) && !IsIdeographic(cp)) {
-      previous = cp;
       cursor_ += d.length;
+      if (IsMark(cp)) continue;  // decomposed text behaves like composed text
+      previous = cp;
       ++letters_since_dot;
       if (letters_since_dot > 1) acronym = false;
       continue;
@@ -191,7 +199,12 @@ bool Analyzer::NextRawWord(RawWord& word) {
       joins = IsDigit(previous) && IsDigit(next);
       if (!joins && cp == '.' && acronym && letters_since_dot == 1 && IsLetter(next)) {
         // "U.S": the letter after the dot must stand alone too.
-        const std::size_t next_end = cursor_ + d.length + after.length;
+        std::size_t next_end = cursor_ + d.length + after.length;
+        while (next_end < size) {  // the letter's own combining marks
+          const utf8::Decoded mark = utf8::DecodeAt(text_, next_end);
+          if (!mark.valid || !IsMark(mark.code_point)) break;
+          next_end += mark.length;
+        }
         const bool alone =
             next_end >= size || !IsWordChar(utf8::DecodeAt(text_, next_end).code_point);
         joins = alone;
@@ -225,10 +238,12 @@ void Analyzer::Normalize(std::string_view raw, std::string& out) {
   } else {
     utf8proc_uint8_t* folded = nullptr;
     const auto length = utf8proc_map(
-        reinterpret_cast<const utf8proc_uint8_t*>(raw.data()), static_cast<utf8proc_ssize_t>(raw.size()),
-        &folded, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD));
+        reinterpret_cast<const utf8proc_uint8_t*>(raw.data()),
+        static_cast<utf8proc_ssize_t>(raw.size()), &folded,
+        static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD));
     if (length >= 0) {
-      std::string_view view(reinterpret_cast<const char*>(folded), static_cast<std::size_t>(length));
+      std::string_view view(reinterpret_cast<const char*>(folded),
+                            static_cast<std::size_t>(length));
       bool after_letter = false;  // out.back() may be a continuation byte: track code points
       for (std::size_t pos = 0; pos < view.size();) {
         const utf8::Decoded d = utf8::DecodeAt(view, pos);
@@ -239,7 +254,7 @@ void Analyzer::Normalize(std::string_view raw, std::string& out) {
         } else {
           out.append(view.substr(pos, d.length));
         }
-        after_letter = IsLetter(d.code_point);
+        if (!IsMark(d.code_point)) after_letter = IsLetter(d.code_point);
         pos += d.length;
       }
     } else {
@@ -263,8 +278,9 @@ bool Analyzer::Next(Token& token) {
     Normalize(text_.substr(raw.begin, raw.end - raw.begin), scratch_);
     if (!stop_words_.empty() && stop_words_.contains(scratch_)) continue;
     if (stemmer_ != nullptr) {
-      const sb_symbol* stemmed = sb_stemmer_stem(
-          stemmer_, reinterpret_cast<const sb_symbol*>(scratch_.data()), static_cast<int>(scratch_.size()));
+      const sb_symbol* stemmed =
+          sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(scratch_.data()),
+                          static_cast<int>(scratch_.size()));
       if (stemmed != nullptr) {
         token.term.assign(reinterpret_cast<const char*>(stemmed),
                           static_cast<std::size_t>(sb_stemmer_length(stemmer_)));

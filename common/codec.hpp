@@ -60,7 +60,8 @@ inline const std::uint8_t* GetVarint(const std::uint8_t* in, const std::uint8_t*
 }
 
 // Unchecked decode for data already validated. REQUIRES: a well-formed varint.
-inline const std::uint8_t* GetVarintUnchecked(const std::uint8_t* in, std::uint32_t* value) noexcept {
+inline const std::uint8_t* GetVarintUnchecked(const std::uint8_t* in,
+                                              std::uint32_t* value) noexcept {
   std::uint32_t result = *in & 0x7F;
   unsigned shift = 7;
   while (*in++ >= 0x80) {

@@ -18,7 +18,7 @@ void PutTermEntry(std::string& out, const TermEntry& e) {
 }
 
 TermEntry GetTermEntry(const std::uint8_t* in) noexcept {
-  return {Get<std::uint64_t>(in),      Get<std::uint64_t>(in + 8), Get<std::uint64_t>(in + 16),
+  return {Get<std::uint64_t>(in),      Get<std::uint64_t>(in + 8),  Get<std::uint64_t>(in + 16),
           Get<std::uint32_t>(in + 24), Get<std::uint32_t>(in + 28), Get<std::uint16_t>(in + 32)};
 }
 
@@ -50,8 +50,8 @@ std::uint64_t StoredChecksum(const std::uint8_t* data, std::size_t size) noexcep
   return Get<std::uint64_t>(data + size - 8);
 }
 
-void ValidateFile(const std::filesystem::path& path, const FileKind& kind,
-                  const std::uint8_t* data, std::size_t size, bool verify_checksum) {
+void ValidateFile(const std::filesystem::path& path, const FileKind& kind, const std::uint8_t* data,
+                  std::size_t size, bool verify_checksum) {
   const std::string name = path.string();
   if (size < kHeaderSize + kFooterSize) {
     throw CorruptIndexError(name + ": file is truncated (" + std::to_string(size) +

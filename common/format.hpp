@@ -105,8 +105,8 @@ std::uint64_t Checksum(const void* data, std::size_t size) noexcept;
 // Checks the header (magic, kind, version) and the footer magic of a whole
 // file image; when verify_checksum, also recomputes the checksum. Throws
 // CorruptIndexError or FormatVersionError naming path.
-void ValidateFile(const std::filesystem::path& path, const FileKind& kind,
-                  const std::uint8_t* data, std::size_t size, bool verify_checksum);
+void ValidateFile(const std::filesystem::path& path, const FileKind& kind, const std::uint8_t* data,
+                  std::size_t size, bool verify_checksum);
 
 // The checksum recorded in a file's footer. REQUIRES: size >= kFooterSize.
 std::uint64_t StoredChecksum(const std::uint8_t* data, std::size_t size) noexcept;

@@ -29,8 +29,9 @@ struct IndexMeta {
   std::vector<IndexFileRecord> files;
 
   double average_length() const {
-    return document_count == 0 ? 0.0
-                               : static_cast<double>(total_length) / static_cast<double>(document_count);
+    return document_count == 0
+               ? 0.0
+               : static_cast<double>(total_length) / static_cast<double>(document_count);
   }
   const IndexFileRecord* FindFile(const std::string& name) const;
 };

@@ -18,9 +18,9 @@ namespace {
 
 bool HasExtension(const fs::path& path, std::initializer_list<const char*> extensions) {
   std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return std::any_of(extensions.begin(), extensions.end(),
-                     [&](const char* e) { return ext == e; });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return std::any_of(extensions.begin(), extensions.end(), [&](const char* e) { return ext == e; });
 }
 
 bool IsZstd(const fs::path& path) { return HasExtension(path, {".zst", ".zstd"}); }
@@ -37,8 +37,8 @@ bool IsJsonLinesName(const fs::path& path) {
 // Compressions Fathom does not decode: skipped quietly (counted), because a
 // folder such as /usr/share/doc holds thousands of .gz files.
 bool IsUnsupportedCompression(const fs::path& path) {
-  return HasExtension(path, {".gz", ".bz2", ".xz", ".lz", ".lzma", ".zip", ".7z", ".z", ".tgz",
-                             ".br", ".lz4"});
+  return HasExtension(
+      path, {".gz", ".bz2", ".xz", ".lz", ".lzma", ".zip", ".7z", ".z", ".tgz", ".br", ".lz4"});
 }
 
 // Editors on some systems start UTF-8 files with a byte-order mark; it is
@@ -365,7 +365,7 @@ std::unique_ptr<CorpusReader> CorpusReader::Open(const fs::path& path, const Cor
   CorpusFormat format = options.format;
   if (format == CorpusFormat::kAuto) {
     format = !fs::is_directory(status) && IsJsonLinesName(path) ? CorpusFormat::kJsonLines
-                                                                 : CorpusFormat::kTextFiles;
+                                                                : CorpusFormat::kTextFiles;
   }
   if (format == CorpusFormat::kJsonLines) {
     if (fs::is_directory(status)) {

@@ -34,13 +34,13 @@ struct CorpusOptions {
 
 struct CorpusStats {
   std::uint64_t documents = 0;
-  std::uint64_t bytes_read = 0;     // input bytes consumed (compressed size for .zst)
-  std::uint64_t total_bytes = 0;    // size of the whole input when known, else 0
-  std::uint64_t skipped_binary = 0;       // files with NUL bytes
-  std::uint64_t skipped_unreadable = 0;   // files that could not be opened or read
-  std::uint64_t skipped_compressed = 0;   // .gz, .xz, .bz2...: formats Fathom cannot read
-  std::uint64_t skipped_lines = 0;        // unparsable JSON lines (with skip_bad_lines)
-  std::uint64_t repaired_documents = 0;   // documents whose invalid UTF-8 was repaired
+  std::uint64_t bytes_read = 0;          // input bytes consumed (compressed size for .zst)
+  std::uint64_t total_bytes = 0;         // size of the whole input when known, else 0
+  std::uint64_t skipped_binary = 0;      // files with NUL bytes
+  std::uint64_t skipped_unreadable = 0;  // files that could not be opened or read
+  std::uint64_t skipped_compressed = 0;  // .gz, .xz, .bz2...: formats Fathom cannot read
+  std::uint64_t skipped_lines = 0;       // unparsable JSON lines (with skip_bad_lines)
+  std::uint64_t repaired_documents = 0;  // documents whose invalid UTF-8 was repaired
   std::uint64_t repaired_sequences = 0;
 };
 

@@ -59,7 +59,8 @@ fs::path MakeTempDir(const fs::path& index_dir) {
 void Publish(const fs::path& temp_dir, const fs::path& index_dir) {
   std::error_code ec;
   if (fs::exists(index_dir, ec)) {
-    if (::renameat2(AT_FDCWD, temp_dir.c_str(), AT_FDCWD, index_dir.c_str(), RENAME_EXCHANGE) == 0) {
+    if (::renameat2(AT_FDCWD, temp_dir.c_str(), AT_FDCWD, index_dir.c_str(), RENAME_EXCHANGE) ==
+        0) {
       fs::remove_all(temp_dir, ec);  // now holds the old index
       return;
     }
@@ -139,10 +140,10 @@ BuildSummary BuildIndex(const fs::path& corpus, const fs::path& index_dir,
     meta.total_length = inverted.total_length();
     meta.term_count = inverted.term_count();
     meta.posting_count = inverted.posting_count();
-    meta.created_unix_seconds = static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::seconds>(
-            std::chrono::system_clock::now().time_since_epoch())
-            .count());
+    meta.created_unix_seconds =
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count());
     meta.fathom_version = FATHOM_VERSION;
     meta.analysis = options.analysis;
     WriteMeta(temp_dir, meta);

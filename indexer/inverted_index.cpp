@@ -9,8 +9,7 @@ namespace fathom {
 
 std::uint32_t InvertedIndex::AddDocument(std::initializer_list<std::string_view> fields) {
   if (lengths_.size() >= kMaxDocuments) {
-    throw InputError("too many documents: an index holds at most " +
-                     std::to_string(kMaxDocuments));
+    throw InputError("too many documents: an index holds at most " + std::to_string(kMaxDocuments));
   }
   const auto doc = static_cast<DocId>(lengths_.size());
   std::uint32_t length = 0;

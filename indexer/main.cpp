@@ -57,7 +57,8 @@ void PrintUsage(const po::options_description& options) {
                "(walked recursively), a text file, or a JSON Lines file (.jsonl, .ndjson, .json;\n"
                "any of them may be .zst-compressed). An existing index at INDEX is replaced\n"
                "only when the new one is complete.\n\n"
-            << options << "\nExamples:\n"
+            << options
+            << "\nExamples:\n"
                "  fathom-index ~/notes ~/notes.idx\n"
                "  fathom-index corpus.jsonl.zst idx --body-field abstract,text\n";
 }
@@ -200,7 +201,8 @@ int Run(int argc, char** argv) {
   }
   std::cout << "  index size      " << FormatBytes(static_cast<double>(index_bytes)) << "\n";
   for (const auto& file : meta.files) {
-    std::cout << "    " << file.name << std::string(14 - std::min<std::size_t>(13, file.name.size()), ' ')
+    std::cout << "    " << file.name
+              << std::string(14 - std::min<std::size_t>(13, file.name.size()), ' ')
               << FormatBytes(static_cast<double>(file.size)) << "\n";
   }
   return 0;

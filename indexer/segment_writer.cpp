@@ -101,8 +101,8 @@ void EncodePostings(const std::vector<DocId>& docs, const std::vector<std::uint3
 }
 
 std::vector<IndexFileRecord> WriteSegment(const InvertedIndex& index,
-                                      const std::vector<std::string>& external_ids,
-                                      const std::filesystem::path& dir) {
+                                          const std::vector<std::string>& external_ids,
+                                          const std::filesystem::path& dir) {
   std::vector<IndexFileRecord> written;
   FileWriter postings_file(dir, format::kPostingsFile);
   FileWriter positions_file(dir, format::kPositionsFile);

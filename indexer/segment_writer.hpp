@@ -13,8 +13,8 @@ namespace fathom {
 
 // REQUIRES: external_ids.size() == index.document_count().
 std::vector<IndexFileRecord> WriteSegment(const InvertedIndex& index,
-                                      const std::vector<std::string>& external_ids,
-                                      const std::filesystem::path& dir);
+                                          const std::vector<std::string>& external_ids,
+                                          const std::filesystem::path& dir);
 
 // Encodes one posting list (skip table followed by blocks) into out.
 // positions is the term's concatenated per-posting position varints; the

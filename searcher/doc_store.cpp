@@ -17,14 +17,16 @@ void DocStore::Corrupt(const std::string& what) const {
 DocStore::DocStore(const MmapFile& file, std::uint64_t document_count) : file_(file) {
   const std::uint8_t* data = file.data();
   const std::uint64_t data_end = file.size() - format::kFooterSize;
-  if (data_end < format::kHeaderSize + format::kStoreTrailerSize) Corrupt("too short for its trailer");
+  if (data_end < format::kHeaderSize + format::kStoreTrailerSize)
+    Corrupt("too short for its trailer");
   const std::uint8_t* trailer = data + data_end - format::kStoreTrailerSize;
   const auto table_offset = format::Get<std::uint64_t>(trailer);
   const auto block_count = format::Get<std::uint64_t>(trailer + 8);
   const auto stored_docs = format::Get<std::uint64_t>(trailer + 16);
   const std::uint64_t table_end = data_end - format::kStoreTrailerSize;
   if (stored_docs != document_count || table_offset < format::kHeaderSize ||
-      table_offset > table_end || (table_end - table_offset) / format::kStoreBlockEntrySize != block_count ||
+      table_offset > table_end ||
+      (table_end - table_offset) / format::kStoreBlockEntrySize != block_count ||
       (table_end - table_offset) % format::kStoreBlockEntrySize != 0) {
     Corrupt("block table does not match the file");
   }
@@ -53,8 +55,8 @@ StoredDocument DocStore::Get(DocId doc) const {
   if (it == blocks_.begin()) Corrupt("document " + std::to_string(doc) + " is not stored");
   const Block& block = *(it - 1);
   std::string raw(block.raw_size, '\0');
-  const std::size_t size = ZSTD_decompress(raw.data(), raw.size(), file_.data() + block.offset,
-                                           block.compressed_size);
+  const std::size_t size =
+      ZSTD_decompress(raw.data(), raw.size(), file_.data() + block.offset, block.compressed_size);
   if (ZSTD_isError(size) || size != block.raw_size) {
     Corrupt("block at offset " + std::to_string(block.offset) + " does not decompress");
   }

@@ -139,9 +139,10 @@ EvalResult EvaluateExhaustive(const IndexReader& reader, const Query& query,
       if (clause.occur == Occur::kMust) return {};  // a required clause matches nothing
       continue;
     }
-    ScoredClause scored{std::move(matcher),
-                        Bm25Scorer(options.bm25, ClauseIdf(reader, clause), reader.average_length()),
-                        clause.weight};
+    ScoredClause scored{
+        std::move(matcher),
+        Bm25Scorer(options.bm25, ClauseIdf(reader, clause), reader.average_length()),
+        clause.weight};
     (clause.occur == Occur::kMust ? required : optional).push_back(std::move(scored));
   }
   EvalResult result;

@@ -41,7 +41,7 @@ struct EvalOptions {
 };
 
 struct EvalResult {
-  std::vector<Hit> hits;           // best first, at most k
+  std::vector<Hit> hits;            // best first, at most k
   std::uint64_t total_matches = 0;  // every document the query matches
 };
 

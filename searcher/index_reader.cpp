@@ -43,7 +43,8 @@ IndexReader::IndexReader(const fs::path& dir) : dir_(dir) {
   }
   const fs::path meta_path = dir / format::kMetaFile.file_name;
   if (!fs::exists(meta_path, ec)) {
-    throw IoError(dir.string() + ": not a Fathom index (no meta file); build one with fathom-index");
+    throw IoError(dir.string() +
+                  ": not a Fathom index (no meta file); build one with fathom-index");
   }
   meta_file_ = MmapFile(meta_path);
   format::ValidateFile(meta_path, format::kMetaFile, meta_file_.data(), meta_file_.size(), true);
@@ -65,8 +66,7 @@ IndexReader::IndexReader(const fs::path& dir) : dir_(dir) {
     if (p.size < 16) Corrupt(dictionary_, "too short for its counts");
     term_count_ = format::Get<std::uint64_t>(p.data);
     term_pool_size_ = format::Get<std::uint64_t>(p.data + 8);
-    if (term_count_ != meta_.term_count ||
-        term_count_ > (p.size - 16) / format::kTermEntrySize ||
+    if (term_count_ != meta_.term_count || term_count_ > (p.size - 16) / format::kTermEntrySize ||
         16 + term_count_ * format::kTermEntrySize + term_pool_size_ != p.size) {
       Corrupt(dictionary_, "term count and sizes do not match the file size");
     }
@@ -152,7 +152,8 @@ std::optional<TermInfo> IndexReader::FindTerm(std::string_view term) const {
 
 std::string_view IndexReader::external_id(DocId doc) const {
   const auto begin = format::Get<std::uint64_t>(id_offsets_ + 8 * static_cast<std::uint64_t>(doc));
-  const auto end = format::Get<std::uint64_t>(id_offsets_ + 8 * (static_cast<std::uint64_t>(doc) + 1));
+  const auto end =
+      format::Get<std::uint64_t>(id_offsets_ + 8 * (static_cast<std::uint64_t>(doc) + 1));
   return {reinterpret_cast<const char*>(id_pool_ + begin), end - begin};
 }
 

@@ -17,12 +17,13 @@ using namespace fathom;
 namespace {
 
 void PrintUsage(const po::options_description& options) {
-  std::cout << "Usage: fathom-search INDEX [QUERY]             one query, results on stdout\n"
-               "       fathom-search INDEX                     interactive prompt (on a terminal)\n"
-               "       fathom-search INDEX --queries FILE      batch: FILE has qid<TAB>query lines\n\n"
-               "Query syntax: plain words are ranked by BM25; \"quoted words\" form a phrase;\n"
-               "+word or +\"a phrase\" is required; -word or -\"a phrase\" excludes.\n\n"
-            << options;
+  std::cout
+      << "Usage: fathom-search INDEX [QUERY]             one query, results on stdout\n"
+         "       fathom-search INDEX                     interactive prompt (on a terminal)\n"
+         "       fathom-search INDEX --queries FILE      batch: FILE has qid<TAB>query lines\n\n"
+         "Query syntax: plain words are ranked by BM25; \"quoted words\" form a phrase;\n"
+         "+word or +\"a phrase\" is required; -word or -\"a phrase\" excludes.\n\n"
+      << options;
 }
 
 int RunBatch(Searcher& searcher, const po::variables_map& vm, SearchOptions search) {
@@ -49,8 +50,7 @@ int RunBatch(Searcher& searcher, const po::variables_map& vm, SearchOptions sear
     if (line.empty() || line[0] == '#') continue;
     const auto tab = line.find('\t');
     if (tab == std::string::npos || tab == 0) {
-      throw InputError(path + ":" + std::to_string(line_number) +
-                       ": expected 'qid<TAB>query'");
+      throw InputError(path + ":" + std::to_string(line_number) + ": expected 'qid<TAB>query'");
     }
     const std::string qid = line.substr(0, tab);
     const std::string query = line.substr(tab + 1);
@@ -111,8 +111,8 @@ int Run(int argc, char** argv) {
     throw InputError("--color: expected auto, always or never");
   }
   const bool stdout_tty = ::isatty(STDOUT_FILENO);
-  TextStyle style = color == "always" || (color == "auto" && stdout_tty) ? TerminalStyle()
-                                                                          : PlainStyle();
+  TextStyle style =
+      color == "always" || (color == "auto" && stdout_tty) ? TerminalStyle() : PlainStyle();
   style.snippets = !vm["no-snippets"].as<bool>();
 
   Searcher searcher(args[0]);

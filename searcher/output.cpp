@@ -38,7 +38,8 @@ void PrintResults(std::ostream& out, Searcher& searcher, const SearchResult& res
     ++rank;
     const StoredDocument document = searcher.Document(hit.doc);
     const std::string_view id = searcher.reader().external_id(hit.doc);
-    out << "\n" << (rank < 10 ? " " : "") << rank << ". " << paint(kBold)
+    out << "\n"
+        << (rank < 10 ? " " : "") << rank << ". " << paint(kBold)
         << (document.title.empty() ? OneLine(id, 200) : OneLine(document.title, 200))
         << paint(kReset) << "  " << paint(kDim) << FormatScore(hit.score) << paint(kReset) << "\n";
     if (!document.title.empty()) out << "    " << paint(kCyan) << id << paint(kReset) << "\n";
@@ -71,11 +72,21 @@ std::string JsonEscape(std::string_view text) {
   out.reserve(text.size() + 2);
   for (const char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char escaped[8];
@@ -98,8 +109,8 @@ void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid
   for (const Hit& hit : result.hits) {
     out << (rank == 0 ? "" : ",");
     out << "{\"rank\":" << ++rank << ",\"id\":\""
-        << JsonEscape(searcher.reader().external_id(hit.doc)) << "\",\"score\":"
-        << FormatScore(hit.score);
+        << JsonEscape(searcher.reader().external_id(hit.doc))
+        << "\",\"score\":" << FormatScore(hit.score);
     if (with_snippets) {
       const StoredDocument document = searcher.Document(hit.doc);
       out << ",\"title\":\"" << JsonEscape(document.title) << "\",\"snippet\":\""

@@ -44,7 +44,8 @@ PostingCursor::PostingCursor(const PostingListData& data, std::string_view sourc
   positions_begin_ = data.positions;
   positions_end_ = data.positions_end;
   const std::uint64_t block_bytes = static_cast<std::uint64_t>(blocks_end_ - blocks_);
-  const std::uint64_t position_bytes = static_cast<std::uint64_t>(positions_end_ - positions_begin_);
+  const std::uint64_t position_bytes =
+      static_cast<std::uint64_t>(positions_end_ - positions_begin_);
   if (block_count_ == 1) {
     // Decode to derive the entry; last_doc stays kEndDoc until then, which
     // also disables LoadBlock's consistency check for this one block.
@@ -79,11 +80,12 @@ PostingCursor::PostingCursor(const PostingListData& data, std::string_view sourc
   LoadBlock(0);
   if (block_count_ == 1) {
     single_block_.last_doc = block_size_ > 0 ? docs_[block_size_ - 1] : 0;
-    single_block_.max_frequency = *std::max_element(frequencies_, frequencies_ + std::max<std::size_t>(block_size_, 1));
+    single_block_.max_frequency =
+        *std::max_element(frequencies_, frequencies_ + std::max<std::size_t>(block_size_, 1));
     single_block_.min_length = UINT32_MAX;
     for (std::size_t i = 0; i < block_size_; ++i) {
-      single_block_.min_length =
-          std::min(single_block_.min_length, format::Get<std::uint32_t>(data.lengths + 4 * docs_[i]));
+      single_block_.min_length = std::min(single_block_.min_length,
+                                          format::Get<std::uint32_t>(data.lengths + 4 * docs_[i]));
     }
     max_frequency_ = single_block_.max_frequency;
   }
@@ -101,8 +103,8 @@ void PostingCursor::LoadBlock(std::size_t block) noexcept {
   const format::SkipEntry skip = SkipAt(block);
   const DocId base = block == 0 ? 0 : SkipAt(block - 1).last_doc;
   const std::uint8_t* in = blocks_ + skip.block_offset;
-  block_size_ = std::min<std::size_t>(codec::kBlockSize,
-                                      document_frequency_ - block * codec::kBlockSize);
+  block_size_ =
+      std::min<std::size_t>(codec::kBlockSize, document_frequency_ - block * codec::kBlockSize);
   if (block_size_ == codec::kBlockSize) {
     const std::uint32_t doc_width = in[0];
     const std::uint32_t freq_width = in[1];
@@ -112,7 +114,8 @@ void PostingCursor::LoadBlock(std::size_t block) noexcept {
     // The tail block is varint-coded; decode with bounds checks (it is at
     // most 127 postings), treating damage as the end of the list.
     const std::uint8_t* p = in;
-    for (std::size_t i = 0; i < block_size_ && p != nullptr; ++i) p = codec::GetVarint(p, blocks_end_, &docs_[i]);
+    for (std::size_t i = 0; i < block_size_ && p != nullptr; ++i)
+      p = codec::GetVarint(p, blocks_end_, &docs_[i]);
     for (std::size_t i = 0; i < block_size_ && p != nullptr; ++i) {
       p = codec::GetVarint(p, blocks_end_, &frequencies_[i]);
     }

@@ -27,9 +27,9 @@ struct PostingListData {
   const std::uint8_t* positions;      // the term's first position
   const std::uint8_t* positions_end;  // exclusive bound of its position bytes
   std::uint32_t document_frequency;
-  std::uint64_t document_count;       // doc ids must be below this
-  const std::uint8_t* lengths;        // u32 per document, for derived block maxima
-  std::uint64_t source_offset;        // where the list starts in its file, for messages
+  std::uint64_t document_count;  // doc ids must be below this
+  const std::uint8_t* lengths;   // u32 per document, for derived block maxima
+  std::uint64_t source_offset;   // where the list starts in its file, for messages
 };
 
 class PostingCursor {

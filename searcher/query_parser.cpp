@@ -7,7 +7,9 @@
 namespace fathom {
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 // Length of a quote character at pos: '"', “ (U+201C), ” (U+201D), or 0.
 std::size_t QuoteLength(std::string_view text, std::size_t pos) {
@@ -51,7 +53,8 @@ Query QueryParser::Parse(std::string_view text) {
       continue;
     }
     Occur occur = Occur::kShould;
-    if ((text[pos] == '+' || text[pos] == '-') && pos + 1 < text.size() && !IsSpace(text[pos + 1])) {
+    if ((text[pos] == '+' || text[pos] == '-') && pos + 1 < text.size() &&
+        !IsSpace(text[pos + 1])) {
       occur = text[pos] == '+' ? Occur::kMust : Occur::kMustNot;
       ++pos;
     }

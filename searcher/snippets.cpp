@@ -44,7 +44,8 @@ std::string OneLine(std::string_view text, std::size_t max_bytes) {
 std::string MakeSnippet(std::string_view text, const std::unordered_set<std::string>& terms,
                         Analyzer& analyzer, const HighlightStyle& style,
                         const SnippetOptions& options) {
-  const std::string_view scanned = text.substr(0, utf8::TruncationPoint(text, options.max_scanned_bytes));
+  const std::string_view scanned =
+      text.substr(0, utf8::TruncationPoint(text, options.max_scanned_bytes));
   std::vector<Token> tokens = analyzer.AnalyzeAll(scanned);
   if (tokens.empty()) return OneLine(text, 200);
 

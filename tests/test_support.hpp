@@ -77,7 +77,8 @@ inline std::filesystem::path WriteJsonl(const TempDir& dir, const std::vector<So
 }
 
 // Builds an index of the documents with the library; returns its folder.
-inline std::filesystem::path BuildFromDocs(const TempDir& dir, const std::vector<SourceDocument>& docs,
+inline std::filesystem::path BuildFromDocs(const TempDir& dir,
+                                           const std::vector<SourceDocument>& docs,
                                            const AnalysisSettings& analysis = {}) {
   const auto corpus = WriteJsonl(dir, docs);
   BuildOptions options;

@@ -82,7 +82,8 @@ TEST(BadInput, MalformedJsonLineNamesFileLineAndColumn) {
   TempDir dir;
   WriteFile(dir / "c.jsonl",
             "{\"id\":\"1\",\"body\":\"fine\"}\n{\"id\":\"2\",\"body\" \"oops\"}\n{\"id\":\"3\"}\n");
-  ExpectOneLineError(Index(dir / "c.jsonl", dir / "idx"), (dir / "c.jsonl").string() + ":2: column ");
+  ExpectOneLineError(Index(dir / "c.jsonl", dir / "idx"),
+                     (dir / "c.jsonl").string() + ":2: column ");
   EXPECT_FALSE(std::filesystem::exists(dir / "idx"));
   // With --skip-bad-lines the line is skipped and counted.
   const CommandResult skipped = Index(dir / "c.jsonl", dir / "idx", "--skip-bad-lines");

@@ -17,7 +17,8 @@ class NewsTest : public ::testing::Test {
   static void SetUpTestSuite() {
     if (!std::filesystem::exists(kNews)) return;
     dir_ = new TempDir;
-    const CommandResult built = RunCommand(kIndexBin + " " + Quote(kNews) + " " + Quote(*dir_ / "news"));
+    const CommandResult built =
+        RunCommand(kIndexBin + " " + Quote(kNews) + " " + Quote(*dir_ / "news"));
     ASSERT_EQ(built.exit_code, 0) << built.err;
     ASSERT_NE(built.out.find("Indexed 5 documents"), std::string::npos) << built.out;
   }
@@ -38,8 +39,8 @@ TempDir* NewsTest::dir_ = nullptr;
 std::set<std::string> ResultIds(const std::string& output) {
   std::set<std::string> ids;
   const std::regex id(R"(\d{3}_[0-9a-f]{16}\.txt)");
-  for (auto it = std::sregex_iterator(output.begin(), output.end(), id); it != std::sregex_iterator();
-       ++it) {
+  for (auto it = std::sregex_iterator(output.begin(), output.end(), id);
+       it != std::sregex_iterator(); ++it) {
     ids.insert(it->str());
   }
   return ids;
@@ -56,7 +57,8 @@ TEST_F(NewsTest, PhraseMatchesExactlyTheArticlesContainingIt) {
     }
   }
   ASSERT_FALSE(expected.empty());
-  const CommandResult result = RunCommand(kSearchBin + " " + Index() + " '\"Saudi Arabia\"' -k 100");
+  const CommandResult result =
+      RunCommand(kSearchBin + " " + Index() + " '\"Saudi Arabia\"' -k 100");
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(ResultIds(result.out), expected) << result.out;
   EXPECT_NE(result.out.find(std::to_string(expected.size()) + " matching documents"),
@@ -77,8 +79,10 @@ TEST_F(NewsTest, WitkoffRanksHisMeetingWithPutinFirst) {
 }
 
 TEST_F(NewsTest, CurlyAndStraightApostrophesSearchTheSame) {
-  const CommandResult straight = RunCommand(kSearchBin + " " + Index() + " \"Moscow's\" --no-snippets");
-  const CommandResult curly = RunCommand(kSearchBin + " " + Index() + " \"Moscow’s\" --no-snippets");
+  const CommandResult straight =
+      RunCommand(kSearchBin + " " + Index() + " \"Moscow's\" --no-snippets");
+  const CommandResult curly =
+      RunCommand(kSearchBin + " " + Index() + " \"Moscow’s\" --no-snippets");
   ASSERT_EQ(straight.exit_code, 0);
   EXPECT_EQ(ResultIds(straight.out), ResultIds(curly.out));
   EXPECT_FALSE(ResultIds(straight.out).empty());
@@ -89,7 +93,7 @@ TEST_F(NewsTest, BatchModeWritesAValidTrecRun) {
   WriteFile(scratch / "queries.tsv",
             "q1\tSaudi Arabia\n# a comment\n\nq2\t\"Vladimir Putin\" +meeting\nq3\tzzzzunknown\n");
   const CommandResult result = RunCommand(kSearchBin + " " + Index() + " --queries " +
-                                   Quote(scratch / "queries.tsv") + " --tag test-run");
+                                          Quote(scratch / "queries.tsv") + " --tag test-run");
   ASSERT_EQ(result.exit_code, 0) << result.err;
   std::istringstream lines(result.out);
   std::string line;
@@ -129,7 +133,8 @@ TEST_F(NewsTest, QueryFileErrorsNameTheLine) {
   const CommandResult result =
       RunCommand(kSearchBin + " " + Index() + " --queries " + Quote(scratch / "bad.tsv"));
   EXPECT_NE(result.exit_code, 0);
-  EXPECT_NE(result.err.find("bad.tsv:2: expected 'qid<TAB>query'"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("bad.tsv:2: expected 'qid<TAB>query'"), std::string::npos)
+      << result.err;
 }
 
 TEST_F(NewsTest, ShowsAWholeDocument) {
@@ -142,8 +147,8 @@ TEST_F(NewsTest, ShowsAWholeDocument) {
 }
 
 TEST_F(NewsTest, PipedQueriesAreAnsweredLineByLine) {
-  const CommandResult result =
-      RunCommand("printf 'Ryabkov\\nKremlin\\n' | " + kSearchBin + " " + Index() + " --no-snippets");
+  const CommandResult result = RunCommand("printf 'Ryabkov\\nKremlin\\n' | " + kSearchBin + " " +
+                                          Index() + " --no-snippets");
   ASSERT_EQ(result.exit_code, 0) << result.err;
   std::size_t answers = 0;
   for (std::size_t at = result.out.find("matching document"); at != std::string::npos;

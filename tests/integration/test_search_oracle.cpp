@@ -77,9 +77,11 @@ void ExpectSameResults(Searcher& searcher, const ModelIndex& model,
     const Hit& hit = result.hits[i];
     auto it = expected.find(hit.doc);
     ASSERT_NE(it, expected.end()) << text << ": unexpected doc " << hit.doc;
-    ASSERT_NEAR(hit.score, it->second, 1e-4 * std::max(1.0, it->second)) << text << " doc " << hit.doc;
+    ASSERT_NEAR(hit.score, it->second, 1e-4 * std::max(1.0, it->second))
+        << text << " doc " << hit.doc;
     if (i > 0) {
-      ASSERT_TRUE(RanksBefore(result.hits[i - 1], hit)) << text << ": results out of order at " << i;
+      ASSERT_TRUE(RanksBefore(result.hits[i - 1], hit))
+          << text << ": results out of order at " << i;
     }
   }
 }
@@ -221,14 +223,15 @@ TEST(Search, StopWordsLeaveGapsThatPhrasesRespect) {
   // "of" and "in" are both stop words: each leaves a one-word gap.
   ASSERT_EQ(result.total_matches, 2u);
   std::set<std::string> ids;
-  for (const auto& hit : result.hits) ids.insert(std::string(searcher.reader().external_id(hit.doc)));
+  for (const auto& hit : result.hits)
+    ids.insert(std::string(searcher.reader().external_id(hit.doc)));
   EXPECT_EQ(ids, (std::set<std::string>{"a", "c"}));
 }
 
 TEST(Search, RepeatedQueryWordsWeighMore) {
   TempDir dir;
-  std::vector<SourceDocument> docs = {{"a", "", "alpha beta"}, {"b", "", "alpha gamma"},
-                                      {"c", "", "delta"}};
+  std::vector<SourceDocument> docs = {
+      {"a", "", "alpha beta"}, {"b", "", "alpha gamma"}, {"c", "", "delta"}};
   Searcher searcher(BuildFromDocs(dir, docs));
   const SearchResult once = searcher.Search("beta gamma", {});
   const SearchResult twice = searcher.Search("beta beta gamma", {});

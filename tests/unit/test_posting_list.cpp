@@ -50,7 +50,8 @@ EncodedList MakeList(std::size_t count, std::uint64_t collection, std::uint64_t 
   if (count == 2) list.docs = {0, static_cast<DocId>(collection - 1)};
   list.lengths.assign(collection, 0);
   for (const DocId doc : list.docs) {
-    const std::uint32_t tf = 1 + static_cast<std::uint32_t>(rng() % 5 == 0 ? rng() % 1000 : rng() % 3);
+    const std::uint32_t tf =
+        1 + static_cast<std::uint32_t>(rng() % 5 == 0 ? rng() % 1000 : rng() % 3);
     list.frequencies.push_back(tf);
     std::vector<std::uint32_t> positions;
     std::uint32_t position = static_cast<std::uint32_t>(rng() % 50);
@@ -72,8 +73,8 @@ class PostingListTest : public ::testing::TestWithParam<std::size_t> {};
 
 TEST_P(PostingListTest, DecodesWhatWasEncoded) {
   const std::size_t count = GetParam();
-  for (const std::uint64_t collection : {std::uint64_t{count}, std::uint64_t{count} * 3 + 7,
-                                         std::uint64_t{1} << 20}) {
+  for (const std::uint64_t collection :
+       {std::uint64_t{count}, std::uint64_t{count} * 3 + 7, std::uint64_t{1} << 20}) {
     const EncodedList list = MakeList(count, collection, count * 7 + collection);
     PostingCursor cursor(list.Data(), "test");
     EXPECT_EQ(cursor.block_count(), (count + 127) / 128);
