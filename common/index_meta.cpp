@@ -1,5 +1,8 @@
 #include "common/index_meta.hpp"
 
+#include <cstring>
+#include <fstream>
+
 #include "common/error.hpp"
 #include "common/format.hpp"
 #include "common/types.hpp"
@@ -58,6 +61,14 @@ class MetaParser {
 };
 
 }  // namespace
+
+bool IsIndexFolder(const std::filesystem::path& dir) {
+  std::ifstream in(dir / format::kMetaFile.file_name, std::ios::binary);
+  char magic[8] = {};
+  in.read(magic, sizeof magic);
+  return in && std::memcmp(magic, format::kMagic, 4) == 0 &&
+         std::memcmp(magic + 4, format::kMetaFile.tag, 4) == 0;
+}
 
 const IndexFileRecord* IndexMeta::FindFile(const std::string& name) const {
   for (const auto& file : files) {

@@ -36,6 +36,10 @@ struct IndexMeta {
   const IndexFileRecord* FindFile(const std::string& name) const;
 };
 
+// True when dir holds a Fathom index: its meta file starts with Fathom's
+// magic and tag. Cheap (reads 8 bytes); says nothing of the index's health.
+bool IsIndexFolder(const std::filesystem::path& dir);
+
 // The payload of the meta file (between header and footer).
 std::string SerializeMeta(const IndexMeta& meta);
 // Parses a validated meta payload; throws CorruptIndexError naming path.

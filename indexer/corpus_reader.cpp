@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "common/error.hpp"
+#include "common/index_meta.hpp"
 #include "common/utf8.hpp"
 #include "indexer/json_line.hpp"
 
@@ -194,6 +195,11 @@ class TextFilesReader final : public CorpusReader {
       const std::string name = path.filename().string();
       if (!options.include_hidden && name.starts_with('.')) {
         if (it->is_directory(ec)) it.disable_recursion_pending();
+        continue;
+      }
+      if (it->is_directory(ec)) {
+        // An index kept inside the folder it indexes is not part of the corpus.
+        if (IsIndexFolder(path)) it.disable_recursion_pending();
         continue;
       }
       if (!it->is_regular_file(ec)) continue;  // follows file symlinks; skips sockets etc.

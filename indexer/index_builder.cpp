@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <fstream>
 
 #include "common/error.hpp"
 #include "common/format.hpp"
@@ -32,7 +31,7 @@ void CheckTarget(const fs::path& index_dir) {
   if (!fs::is_directory(index_dir, ec)) {
     throw InputError(index_dir.string() + ": exists and is not a folder; refusing to replace it");
   }
-  if (fs::is_empty(index_dir, ec) || LooksLikeIndex(index_dir)) return;
+  if (fs::is_empty(index_dir, ec) || IsIndexFolder(index_dir)) return;
   throw InputError(index_dir.string() +
                    ": exists and is not a Fathom index; refusing to replace it");
 }
@@ -88,14 +87,6 @@ void WriteMeta(const fs::path& dir, const IndexMeta& meta) {
 }
 
 }  // namespace
-
-bool LooksLikeIndex(const fs::path& dir) {
-  std::ifstream in(dir / format::kMetaFile.file_name, std::ios::binary);
-  char magic[8] = {};
-  in.read(magic, sizeof magic);
-  return in && std::memcmp(magic, format::kMagic, 4) == 0 &&
-         std::memcmp(magic + 4, format::kMetaFile.tag, 4) == 0;
-}
 
 BuildSummary BuildIndex(const fs::path& corpus, const fs::path& index_dir,
                         const BuildOptions& options, const WarningSink& warn,

@@ -44,8 +44,4 @@ BuildSummary BuildIndex(const std::filesystem::path& corpus, const std::filesyst
                         const BuildOptions& options, const WarningSink& warn,
                         const std::function<void(const BuildProgress&)>& progress);
 
-// True when dir holds a Fathom index (its meta file starts with Fathom's
-// magic). Used to refuse to replace anything else.
-bool LooksLikeIndex(const std::filesystem::path& dir);
-
 }  // namespace fathom

@@ -78,6 +78,16 @@ TEST(CorpusReader, FolderIsWalkedRecursivelyInSortedOrder) {
   EXPECT_EQ(ReadAll(dir / "c", with_hidden).size(), 5u);
 }
 
+TEST(CorpusReader, AnIndexInsideTheCorpusIsNotIndexed) {
+  TempDir dir;
+  WriteFile(dir / "c" / "a.txt", "alpha words\n");
+  BuildIndex(dir / "c", dir / "c" / "idx", {}, nullptr, nullptr);
+  ASSERT_TRUE(std::filesystem::exists(dir / "c" / "idx" / "meta"));
+  const auto docs = ReadAll(dir / "c");
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0].id, "a.txt");
+}
+
 TEST(CorpusReader, SymlinkLoopsAreNotFollowed) {
   TempDir dir;
   WriteFile(dir / "c" / "a.txt", "text\n");
