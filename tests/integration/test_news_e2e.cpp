@@ -158,5 +158,29 @@ TEST_F(NewsTest, PipedQueriesAreAnsweredLineByLine) {
   EXPECT_EQ(answers, 2u) << result.out;
 }
 
+TEST_F(NewsTest, InteractivePromptInATerminal) {
+  // util-linux's `script` runs the prompt on a pseudo-terminal, so it sees a
+  // real terminal (line editing, colours) while we type into it.
+  if (RunCommand("command -v script").exit_code != 0) GTEST_SKIP() << "no script(1)";
+  TempDir home;
+  const CommandResult result = RunCommand(
+      "printf 'witkoff\\n:k 1\\n:bogus\\n\"saudi arabia\"\\n:doc 1\\n:quit\\n' | HOME=" +
+      Quote(home.path()) + " script -qec \"" + kSearchBin + " " + Index() + "\" /dev/null");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::string& out = result.out;
+  EXPECT_NE(out.find("fathom> "), std::string::npos) << out;
+  EXPECT_NE(out.find("3 matching documents"), std::string::npos) << out;
+  EXPECT_NE(out.find("\033[1mWitkoff\033[0m"), std::string::npos) << "bold on a terminal";
+  EXPECT_NE(out.find("showing 1 results per query"), std::string::npos);
+  EXPECT_NE(out.find("unknown command ':bogus' (known: :help"), std::string::npos);
+  // After :k 1, one result for the phrase, then :doc 1 prints it whole.
+  const std::size_t phrase = out.find("4 matching documents");
+  ASSERT_NE(phrase, std::string::npos);
+  EXPECT_EQ(out.find(" 2. ", phrase), std::string::npos) << out.substr(phrase);
+  EXPECT_NE(out.find("Ryabkov did not provide any details", phrase), std::string::npos);
+  // History was saved.
+  EXPECT_NE(ReadFile(home / ".fathom_history").find("saudi"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace fathom::testing
