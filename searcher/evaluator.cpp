@@ -8,7 +8,7 @@ namespace {
 
 class TermMatcher final : public Matcher {
  public:
-  TermMatcher(const IndexReader& reader, const TermInfo& term) : cursor_(reader, term) {}
+  explicit TermMatcher(PostingCursor cursor) : cursor_(std::move(cursor)) {}
   DocId doc() const override { return cursor_.doc(); }
   void Next() override { cursor_.Next(); }
   void NextGeq(DocId target) override { cursor_.NextGeq(target); }
@@ -104,25 +104,21 @@ struct ScoredClause {
 
 }  // namespace
 
-std::unique_ptr<Matcher> MakeMatcher(const IndexReader& reader, const QueryClause& clause) {
+ClauseMatcher MakeMatcher(const IndexReader& reader, const QueryClause& clause) {
+  ClauseMatcher result;
   std::vector<PostingCursor> cursors;
   for (const auto& term : clause.terms) {
     const auto info = reader.FindTerm(term);
-    if (!info) return nullptr;
-    if (clause.terms.size() == 1) return std::make_unique<TermMatcher>(reader, *info);
+    if (!info) return {};
+    result.idf += Bm25Idf(reader.document_count(), info->entry.document_frequency);
     cursors.emplace_back(reader, *info);
   }
-  return std::make_unique<PhraseMatcher>(std::move(cursors), clause.offsets);
-}
-
-float ClauseIdf(const IndexReader& reader, const QueryClause& clause) {
-  float idf = 0;
-  for (const auto& term : clause.terms) {
-    const auto info = reader.FindTerm(term);
-    if (!info) return 0;
-    idf += Bm25Idf(reader.document_count(), info->entry.document_frequency);
+  if (cursors.size() == 1) {
+    result.matcher = std::make_unique<TermMatcher>(std::move(cursors[0]));
+  } else {
+    result.matcher = std::make_unique<PhraseMatcher>(std::move(cursors), clause.offsets);
   }
-  return idf;
+  return result;
 }
 
 EvalResult EvaluateExhaustive(const IndexReader& reader, const Query& query,
@@ -130,19 +126,17 @@ EvalResult EvaluateExhaustive(const IndexReader& reader, const Query& query,
   std::vector<ScoredClause> required, optional;
   std::vector<std::unique_ptr<Matcher>> excluded;
   for (const auto& clause : query.clauses) {
-    auto matcher = MakeMatcher(reader, clause);
+    ClauseMatcher made = MakeMatcher(reader, clause);
     if (clause.occur == Occur::kMustNot) {
-      if (matcher) excluded.push_back(std::move(matcher));
+      if (made.matcher) excluded.push_back(std::move(made.matcher));
       continue;
     }
-    if (!matcher) {
+    if (!made.matcher) {
       if (clause.occur == Occur::kMust) return {};  // a required clause matches nothing
       continue;
     }
-    ScoredClause scored{
-        std::move(matcher),
-        Bm25Scorer(options.bm25, ClauseIdf(reader, clause), reader.average_length()),
-        clause.weight};
+    ScoredClause scored{std::move(made.matcher),
+                        Bm25Scorer(options.bm25, made.idf, reader.average_length()), clause.weight};
     (clause.occur == Occur::kMust ? required : optional).push_back(std::move(scored));
   }
   EvalResult result;

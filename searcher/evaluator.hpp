@@ -27,13 +27,14 @@ class Matcher {
   virtual std::uint32_t frequency() = 0;
 };
 
-// A matcher for the clause, or nullptr when one of its terms is not in the
-// index (so the clause matches nothing).
-std::unique_ptr<Matcher> MakeMatcher(const IndexReader& reader, const QueryClause& clause);
-
-// BM25 idf of a clause: the term's, or for a phrase the sum of its terms'
-// (as Lucene scores phrases). 0 when a term is missing.
-float ClauseIdf(const IndexReader& reader, const QueryClause& clause);
+// A matcher for the clause and its BM25 idf: the term's, or for a phrase
+// the sum of its terms' (as Lucene scores phrases). The matcher is nullptr
+// when one of the terms is not in the index (the clause matches nothing).
+struct ClauseMatcher {
+  std::unique_ptr<Matcher> matcher;
+  float idf = 0;
+};
+ClauseMatcher MakeMatcher(const IndexReader& reader, const QueryClause& clause);
 
 struct EvalOptions {
   std::size_t k = 10;

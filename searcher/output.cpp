@@ -33,6 +33,7 @@ void PrintResults(std::ostream& out, Searcher& searcher, const SearchResult& res
   if (result.query.empty()) {
     out << paint(kDim) << "(the query has no searchable words)" << paint(kReset) << "\n";
   }
+  const auto highlight_terms = Searcher::HighlightTerms(result.query);
   std::size_t rank = 0;
   for (const Hit& hit : result.hits) {
     ++rank;
@@ -44,7 +45,7 @@ void PrintResults(std::ostream& out, Searcher& searcher, const SearchResult& res
         << paint(kReset) << "  " << paint(kDim) << FormatScore(hit.score) << paint(kReset) << "\n";
     if (!document.title.empty()) out << "    " << paint(kCyan) << id << paint(kReset) << "\n";
     if (style.snippets) {
-      out << "    " << searcher.Snippet(document, result.query, style.highlight) << "\n";
+      out << "    " << searcher.Snippet(document, highlight_terms, style.highlight) << "\n";
     }
   }
 }
@@ -102,6 +103,7 @@ std::string JsonEscape(std::string_view text) {
 
 void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid,
                      std::string_view query_text, const SearchResult& result, bool with_snippets) {
+  const auto highlight_terms = Searcher::HighlightTerms(result.query);
   out << "{\"qid\":\"" << JsonEscape(qid) << "\",\"query\":\"" << JsonEscape(query_text)
       << "\",\"matches\":" << result.total_matches << ",\"milliseconds\":" << result.milliseconds
       << ",\"hits\":[";
@@ -114,7 +116,7 @@ void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid
     if (with_snippets) {
       const StoredDocument document = searcher.Document(hit.doc);
       out << ",\"title\":\"" << JsonEscape(document.title) << "\",\"snippet\":\""
-          << JsonEscape(searcher.Snippet(document, result.query, {"<b>", "</b>"})) << "\"";
+          << JsonEscape(searcher.Snippet(document, highlight_terms, {"<b>", "</b>"})) << "\"";
     }
     out << "}";
   }

@@ -31,11 +31,11 @@ std::unordered_set<std::string> Searcher::HighlightTerms(const Query& query) {
   return terms;
 }
 
-std::string Searcher::Snippet(const StoredDocument& document, const Query& query,
+std::string Searcher::Snippet(const StoredDocument& document,
+                              const std::unordered_set<std::string>& highlight_terms,
                               const HighlightStyle& style) {
-  const auto terms = HighlightTerms(query);
-  return MakeSnippet(document.body.empty() ? document.title : document.body, terms, analyzer_,
-                     style);
+  return MakeSnippet(document.body.empty() ? document.title : document.body, highlight_terms,
+                     analyzer_, style);
 }
 
 }  // namespace fathom

@@ -44,7 +44,8 @@ class Searcher {
   StoredDocument Document(DocId doc) const { return store_.Get(doc); }
   // The analyzed terms of the query's required and optional clauses.
   static std::unordered_set<std::string> HighlightTerms(const Query& query);
-  std::string Snippet(const StoredDocument& document, const Query& query,
+  std::string Snippet(const StoredDocument& document,
+                      const std::unordered_set<std::string>& highlight_terms,
                       const HighlightStyle& style);
 
  private:
