@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "common/bm25.hpp"
-#include "searcher/index_reader.hpp"
-#include "searcher/posting_cursor.hpp"
+#include "common/index_reader.hpp"
+#include "common/posting_cursor.hpp"
 #include "searcher/query.hpp"
 #include "searcher/topk.hpp"
 

@@ -11,9 +11,9 @@
 
 #include "common/analyzer.hpp"
 #include "common/bm25.hpp"
-#include "searcher/doc_store.hpp"
+#include "common/doc_store.hpp"
+#include "common/index_reader.hpp"
 #include "searcher/evaluator.hpp"
-#include "searcher/index_reader.hpp"
 #include "searcher/query_parser.hpp"
 #include "searcher/snippets.hpp"
 

@@ -3,9 +3,9 @@
 // brute-force model computes from the documents.
 #include <gtest/gtest.h>
 
-#include "searcher/doc_store.hpp"
-#include "searcher/index_reader.hpp"
-#include "searcher/posting_cursor.hpp"
+#include "common/doc_store.hpp"
+#include "common/index_reader.hpp"
+#include "common/posting_cursor.hpp"
 #include "tests/model_index.hpp"
 #include "tests/test_support.hpp"
 

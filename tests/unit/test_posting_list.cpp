@@ -8,7 +8,7 @@
 #include "common/codec.hpp"
 #include "common/error.hpp"
 #include "indexer/segment_writer.hpp"
-#include "searcher/posting_cursor.hpp"
+#include "common/posting_cursor.hpp"
 
 namespace fathom {
 namespace {

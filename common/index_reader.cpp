@@ -1,4 +1,4 @@
-#include "searcher/index_reader.hpp"
+#include "common/index_reader.hpp"
 
 #include <algorithm>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "searcher/doc_store.hpp"
+#include "common/doc_store.hpp"
 
 #include <zstd.h>
 

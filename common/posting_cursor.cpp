@@ -1,4 +1,4 @@
-#include "searcher/posting_cursor.hpp"
+#include "common/posting_cursor.hpp"
 
 #include <algorithm>
 

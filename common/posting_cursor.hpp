@@ -15,8 +15,8 @@
 
 #include "common/codec.hpp"
 #include "common/format.hpp"
+#include "common/index_reader.hpp"
 #include "common/types.hpp"
-#include "searcher/index_reader.hpp"
 
 namespace fathom {
 
