@@ -20,7 +20,9 @@ static_assert(std::endian::native == std::endian::little,
 // in docs/FORMAT.md):
 //   1  first format: dictionary, bit-packed 128-posting blocks with skip and
 //      block-max entries, varint positions, u32 lengths, zstd document store.
-inline constexpr std::uint32_t kFormatVersion = 1;
+//   2  adds `minhash`: a MinHash sketch per document, for folding
+//      near-duplicate results.
+inline constexpr std::uint32_t kFormatVersion = 2;
 
 inline constexpr char kMagic[4] = {'F', 'T', 'H', 'M'};
 inline constexpr char kFooterMagic[4] = {'F', 'T', 'H', 'E'};
@@ -43,10 +45,12 @@ inline constexpr FileKind kPositionsFile{"postings.pos", {'P', 'P', 'O', 'S'}};
 inline constexpr FileKind kLengthsFile{"doclens", {'L', 'E', 'N', 'S'}};
 inline constexpr FileKind kDocIdsFile{"docids", {'D', 'I', 'D', 'S'}};
 inline constexpr FileKind kStoreFile{"store", {'S', 'T', 'O', 'R'}};
+inline constexpr FileKind kMinHashFile{"minhash", {'M', 'I', 'N', 'H'}};
 
-// The data files listed in the meta file, in the order they are recorded.
+// The data files listed in the meta file.
 inline constexpr FileKind kDataFiles[] = {kDictionaryFile, kPostingsFile, kPositionsFile,
-                                          kLengthsFile,    kDocIdsFile,   kStoreFile};
+                                          kLengthsFile,    kDocIdsFile,   kStoreFile,
+                                          kMinHashFile};
 
 // terms.dict: fixed-size entries, sorted by term bytes, then a string pool.
 inline constexpr std::size_t kTermEntrySize = 40;

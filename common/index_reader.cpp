@@ -55,6 +55,7 @@ IndexReader::IndexReader(const fs::path& dir) : dir_(dir) {
   dictionary_ = OpenFile(format::kDictionaryFile, true);
   lengths_file_ = OpenFile(format::kLengthsFile, true);
   doc_ids_ = OpenFile(format::kDocIdsFile, true);
+  minhash_ = OpenFile(format::kMinHashFile, true);
   // Large files: header, footer, size and recorded checksum only (verifying
   // every byte is `fathom-index check`'s job).
   postings_ = OpenFile(format::kPostingsFile, false);
@@ -98,6 +99,14 @@ IndexReader::IndexReader(const fs::path& dir) : dir_(dir) {
       previous = offset;
     }
     if (previous != pool_size) Corrupt(doc_ids_, "id pool size does not match its offsets");
+  }
+  {
+    const format::Payload p = format::PayloadOf(minhash_.data(), minhash_.size());
+    if (p.size < 8 || format::Get<std::uint64_t>(p.data) != meta_.document_count ||
+        p.size != 8 + kSketchBytes * meta_.document_count) {
+      Corrupt(minhash_, "document count or size does not match the index");
+    }
+    sketches_ = p.data + 8;
   }
   postings_.WillNeed();
 }
@@ -155,6 +164,16 @@ std::string_view IndexReader::external_id(DocId doc) const {
   const auto end =
       format::Get<std::uint64_t>(id_offsets_ + 8 * (static_cast<std::uint64_t>(doc) + 1));
   return {reinterpret_cast<const char*>(id_pool_ + begin), end - begin};
+}
+
+MinHashSketch IndexReader::sketch(DocId doc) const {
+  const std::uint8_t* at = sketches_ + kSketchBytes * static_cast<std::uint64_t>(doc);
+  MinHashSketch sketch;
+  sketch.shingles = format::Get<std::uint32_t>(at);
+  for (std::size_t i = 0; i < kMinHashes; ++i) {
+    sketch.values[i] = format::Get<std::uint16_t>(at + 4 + 2 * i);
+  }
+  return sketch;
 }
 
 std::optional<DocId> IndexReader::FindExternalId(std::string_view id) const {

@@ -10,6 +10,7 @@
 
 #include "common/format.hpp"
 #include "common/index_meta.hpp"
+#include "common/minhash.hpp"
 #include "common/mmap_file.hpp"
 #include "common/types.hpp"
 
@@ -45,6 +46,8 @@ class IndexReader {
   std::uint32_t length(DocId doc) const { return format::Get<std::uint32_t>(lengths_ + 4 * doc); }
   const std::uint8_t* lengths_data() const { return lengths_; }
   std::string_view external_id(DocId doc) const;
+  // The document's MinHash sketch, for near-duplicate detection.
+  MinHashSketch sketch(DocId doc) const;
   // Linear in the number of documents: for interactive look-ups only.
   std::optional<DocId> FindExternalId(std::string_view id) const;
 
@@ -57,7 +60,8 @@ class IndexReader {
 
   std::filesystem::path dir_;
   IndexMeta meta_;
-  MmapFile meta_file_, dictionary_, postings_, positions_, lengths_file_, doc_ids_, store_;
+  MmapFile meta_file_, dictionary_, postings_, positions_, lengths_file_, doc_ids_, store_,
+      minhash_;
   std::uint64_t term_count_ = 0;
   const std::uint8_t* term_entries_ = nullptr;
   const std::uint8_t* term_pool_ = nullptr;
@@ -65,6 +69,7 @@ class IndexReader {
   const std::uint8_t* lengths_ = nullptr;
   const std::uint8_t* id_offsets_ = nullptr;
   const std::uint8_t* id_pool_ = nullptr;
+  const std::uint8_t* sketches_ = nullptr;
 };
 
 }  // namespace fathom

@@ -29,11 +29,13 @@ std::uint32_t InvertedIndex::AddDocument(std::initializer_list<std::string_view>
       ++postings.collection_frequency;
       codec::PutVarint(token_.position - postings.last_position, postings.positions);
       postings.last_position = token_.position;
+      min_hasher_.Add(token_.term);
       ++length;
     }
     position = analyzer_.next_position() + kFieldPositionGap;
   }
   lengths_.push_back(length);
+  sketches_.push_back(min_hasher_.Finish());
   total_length_ += length;
   return length;
 }

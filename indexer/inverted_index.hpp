@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/analyzer.hpp"
+#include "common/minhash.hpp"
 #include "common/types.hpp"
 
 namespace fathom {
@@ -38,6 +39,8 @@ class InvertedIndex {
   std::uint64_t total_length() const { return total_length_; }
   std::uint64_t posting_count() const { return posting_count_; }
   const std::vector<std::uint32_t>& lengths() const { return lengths_; }
+  // MinHash sketch of each document's shingles.
+  const std::vector<MinHashSketch>& sketches() const { return sketches_; }
   std::size_t term_count() const { return terms_.size(); }
 
   // Terms in byte order with their postings, for the segment writer.
@@ -47,6 +50,8 @@ class InvertedIndex {
   Analyzer& analyzer_;
   std::unordered_map<std::string, TermPostings> terms_;
   std::vector<std::uint32_t> lengths_;
+  std::vector<MinHashSketch> sketches_;
+  MinHasher min_hasher_;
   std::uint64_t total_length_ = 0;
   std::uint64_t posting_count_ = 0;
   Token token_;

@@ -35,6 +35,23 @@ void WriteLengths(const InvertedIndex& index, const std::filesystem::path& dir,
   written.push_back(file.Finish());
 }
 
+void WriteSketches(const InvertedIndex& index, const std::filesystem::path& dir,
+                   std::vector<IndexFileRecord>& written) {
+  FileWriter file(dir, format::kMinHashFile);
+  std::string bytes;
+  format::Put<std::uint64_t>(bytes, index.document_count());
+  for (const MinHashSketch& sketch : index.sketches()) {
+    format::Put<std::uint32_t>(bytes, sketch.shingles);
+    for (const std::uint16_t value : sketch.values) format::Put<std::uint16_t>(bytes, value);
+    if (bytes.size() >= (1 << 20)) {
+      file.Append(bytes);
+      bytes.clear();
+    }
+  }
+  file.Append(bytes);
+  written.push_back(file.Finish());
+}
+
 void WriteDocIds(const std::vector<std::string>& ids, const std::filesystem::path& dir,
                  std::vector<IndexFileRecord>& written) {
   FileWriter file(dir, format::kDocIdsFile);
@@ -148,6 +165,7 @@ std::vector<IndexFileRecord> WriteSegment(const InvertedIndex& index,
 
   WriteLengths(index, dir, written);
   WriteDocIds(external_ids, dir, written);
+  WriteSketches(index, dir, written);
   return written;
 }
 

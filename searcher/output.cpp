@@ -21,8 +21,36 @@ std::string FormatScore(Score score) {
 TextStyle TerminalStyle() { return {true, {kBold, kReset}, true}; }
 TextStyle PlainStyle() { return {false, {"**", "**"}, true}; }
 
-void PrintResults(std::ostream& out, Searcher& searcher, const SearchResult& result,
+DisplayResult SearchForDisplay(Searcher& searcher, std::string_view query_text,
+                               SearchOptions options, bool fold, std::size_t page) {
+  const std::size_t per_page = options.k;
+  const std::size_t wanted = per_page * (page + 1);
+  // Folding can merge many hits into one group: fetch twice as many, which
+  // fills the page unless more than half of the hits are near copies.
+  options.k = fold ? 2 * wanted + 10 : wanted;
+  DisplayResult display;
+  display.result = searcher.Search(query_text, options);
+  std::vector<ResultGroup> groups =
+      fold ? FoldNearDuplicates(searcher.reader(), display.result.hits, wanted)
+           : Unfolded(display.result.hits);
+  const std::size_t first = std::min(groups.size(), per_page * page);
+  const std::size_t last = std::min(groups.size(), wanted);
+  display.groups.assign(std::make_move_iterator(groups.begin() + first),
+                        std::make_move_iterator(groups.begin() + last));
+  display.first_rank = first + 1;
+  return display;
+}
+
+std::vector<ResultGroup> Unfolded(const std::vector<Hit>& hits) {
+  std::vector<ResultGroup> groups;
+  groups.reserve(hits.size());
+  for (const Hit& hit : hits) groups.push_back({hit, {}});
+  return groups;
+}
+
+void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& display,
                   const TextStyle& style) {
+  const SearchResult& result = display.result;
   const auto paint = [&](const char* code) { return style.color ? code : ""; };
   for (const auto& warning : result.query.warnings) out << "warning: " << warning << "\n";
   char millis[32];
@@ -34,9 +62,9 @@ void PrintResults(std::ostream& out, Searcher& searcher, const SearchResult& res
     out << paint(kDim) << "(the query has no searchable words)" << paint(kReset) << "\n";
   }
   const auto highlight_terms = Searcher::HighlightTerms(result.query);
-  std::size_t rank = 0;
-  for (const Hit& hit : result.hits) {
-    ++rank;
+  std::size_t rank = display.first_rank;
+  for (const ResultGroup& group : display.groups) {
+    const Hit& hit = group.hit;
     const StoredDocument document = searcher.Document(hit.doc);
     const std::string_view id = searcher.reader().external_id(hit.doc);
     out << "\n"
@@ -47,6 +75,15 @@ void PrintResults(std::ostream& out, Searcher& searcher, const SearchResult& res
     if (style.snippets) {
       out << "    " << searcher.Snippet(document, highlight_terms, style.highlight) << "\n";
     }
+    if (!group.near_duplicates.empty()) {
+      out << "    " << paint(kDim) << "+" << group.near_duplicates.size() << " near-duplicate"
+          << (group.near_duplicates.size() == 1 ? "" : "s") << ":";
+      for (const Hit& copy : group.near_duplicates) {
+        out << " " << searcher.reader().external_id(copy.doc);
+      }
+      out << paint(kReset) << "\n";
+    }
+    ++rank;
   }
 }
 
@@ -102,13 +139,15 @@ std::string JsonEscape(std::string_view text) {
 }
 
 void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid,
-                     std::string_view query_text, const SearchResult& result, bool with_snippets) {
+                     std::string_view query_text, const SearchResult& result,
+                     const std::vector<ResultGroup>& groups, bool with_snippets) {
   const auto highlight_terms = Searcher::HighlightTerms(result.query);
   out << "{\"qid\":\"" << JsonEscape(qid) << "\",\"query\":\"" << JsonEscape(query_text)
       << "\",\"matches\":" << result.total_matches << ",\"milliseconds\":" << result.milliseconds
       << ",\"hits\":[";
   std::size_t rank = 0;
-  for (const Hit& hit : result.hits) {
+  for (const ResultGroup& group : groups) {
+    const Hit& hit = group.hit;
     out << (rank == 0 ? "" : ",");
     out << "{\"rank\":" << ++rank << ",\"id\":\""
         << JsonEscape(searcher.reader().external_id(hit.doc))
@@ -117,6 +156,14 @@ void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid
       const StoredDocument document = searcher.Document(hit.doc);
       out << ",\"title\":\"" << JsonEscape(document.title) << "\",\"snippet\":\""
           << JsonEscape(searcher.Snippet(document, highlight_terms, {"<b>", "</b>"})) << "\"";
+    }
+    if (!group.near_duplicates.empty()) {
+      out << ",\"near_duplicates\":[";
+      for (std::size_t i = 0; i < group.near_duplicates.size(); ++i) {
+        out << (i == 0 ? "\"" : ",\"")
+            << JsonEscape(searcher.reader().external_id(group.near_duplicates[i].doc)) << "\"";
+      }
+      out << "]";
     }
     out << "}";
   }

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "searcher/near_duplicates.hpp"
 #include "searcher/searcher.hpp"
 
 namespace fathom {
@@ -19,7 +20,24 @@ struct TextStyle {
 TextStyle TerminalStyle();
 TextStyle PlainStyle();
 
-void PrintResults(std::ostream& out, Searcher& searcher, const SearchResult& result,
+// A query's results as people see them: hits grouped with their near
+// duplicates, a page at a time.
+struct DisplayResult {
+  SearchResult result;
+  std::vector<ResultGroup> groups;  // the requested page
+  std::size_t first_rank = 1;       // rank of groups[0]
+};
+
+// Runs the query for display: page `page` (0-based) of `options.k` groups.
+// With fold, near duplicates are folded under the better-ranked hit, and
+// extra hits are fetched so that a page stays full when there are enough.
+DisplayResult SearchForDisplay(Searcher& searcher, std::string_view query_text,
+                               SearchOptions options, bool fold, std::size_t page = 0);
+
+// Every hit as a group of its own (batch output keeps runs unfolded).
+std::vector<ResultGroup> Unfolded(const std::vector<Hit>& hits);
+
+void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& display,
                   const TextStyle& style);
 void PrintDocument(std::ostream& out, Searcher& searcher, DocId doc, const TextStyle& style);
 
@@ -28,7 +46,8 @@ void WriteTrecRun(std::ostream& out, const IndexReader& reader, std::string_view
                   const SearchResult& result, std::string_view tag);
 // One JSON object per query: qid, query, matches, milliseconds, hits.
 void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid,
-                     std::string_view query_text, const SearchResult& result, bool with_snippets);
+                     std::string_view query_text, const SearchResult& result,
+                     const std::vector<ResultGroup>& groups, bool with_snippets);
 
 std::string JsonEscape(std::string_view text);
 

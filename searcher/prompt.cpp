@@ -20,8 +20,10 @@ constexpr const char* kHelp =
     "  +word +\"phrase\"  required        -word -\"phrase\"  excluded\n"
     "Commands:\n"
     "  :help            this text\n"
-    "  :k N             show N results per query (now %K%)\n"
-    "  :doc N           show result N of the last query in full (or :doc ID)\n"
+    "  :k N             show N results per page (now %K%)\n"
+    "  :next, :prev     the next or previous page of results (:n, :p)\n"
+    "  :doc N           show result N in full (or :doc ID)\n"
+    "  :duplicates on|off  fold near-duplicate documents under the first (now %DUP%)\n"
     "  :stats           index statistics\n"
     "  :quit            leave (or Ctrl-D)\n";
 
@@ -61,8 +63,15 @@ int RunPrompt(Searcher& searcher, PromptSettings settings) {
   if (!history.empty()) read_history(history.c_str());
   std::cout << "Fathom: " << searcher.reader().document_count() << " documents in "
             << searcher.reader().dir().string() << ". Type a query, :help, or :quit.\n";
-  SearchResult last;
-  bool have_last = false;
+  std::string last_query;
+  std::size_t page = 0;
+  DisplayResult shown;
+  const auto show = [&] {
+    shown = SearchForDisplay(searcher, last_query, settings.search, settings.fold_duplicates, page);
+    PrintResults(std::cout, searcher, shown, settings.style);
+    if (shown.groups.empty() && page > 0) std::cout << "(no more results)\n";
+    std::cout << std::endl;
+  };
   while (true) {
     char* raw = readline("fathom> ");
     if (raw == nullptr) {
@@ -85,6 +94,7 @@ int RunPrompt(Searcher& searcher, PromptSettings settings) {
         if (name == "h" || name == "help") {
           std::string help = kHelp;
           help.replace(help.find("%K%"), 3, std::to_string(settings.search.k));
+          help.replace(help.find("%DUP%"), 5, settings.fold_duplicates ? "on" : "off");
           std::cout << help;
         } else if (name == "k") {
           char* end = nullptr;
@@ -95,29 +105,47 @@ int RunPrompt(Searcher& searcher, PromptSettings settings) {
             settings.search.k = static_cast<std::size_t>(k);
             std::cout << "showing " << k << " results per query\n";
           }
+        } else if (name == "n" || name == "next" || name == "p" || name == "prev") {
+          const bool forward = name == "n" || name == "next";
+          if (last_query.empty()) {
+            std::cout << "no query yet\n";
+          } else if (!forward && page == 0) {
+            std::cout << "already on the first page\n";
+          } else {
+            page = forward ? page + 1 : page - 1;
+            show();
+          }
+        } else if (name == "duplicates") {
+          if (argument != "on" && argument != "off") {
+            std::cout << ":duplicates takes on or off\n";
+          } else {
+            settings.fold_duplicates = argument == "on";
+            std::cout << "near-duplicate folding " << argument << "\n";
+          }
         } else if (name == "doc") {
           char* end = nullptr;
           const long rank = std::strtol(argument.c_str(), &end, 10);
-          if (!argument.empty() && *end == '\0' && have_last && rank >= 1 &&
-              static_cast<std::size_t>(rank) <= last.hits.size()) {
-            PrintDocument(std::cout, searcher, last.hits[rank - 1].doc, settings.style);
+          const std::size_t index = static_cast<std::size_t>(rank) - shown.first_rank;
+          if (!argument.empty() && *end == '\0' && rank >= 1 &&
+              static_cast<std::size_t>(rank) >= shown.first_rank && index < shown.groups.size()) {
+            PrintDocument(std::cout, searcher, shown.groups[index].hit.doc, settings.style);
           } else if (const auto doc = searcher.reader().FindExternalId(argument)) {
             PrintDocument(std::cout, searcher, *doc, settings.style);
           } else {
-            std::cout << ":doc takes a result number of the last query or a document id\n";
+            std::cout << ":doc takes the number of a result shown, or a document id\n";
           }
         } else if (name == "stats") {
           PrintStats(searcher.reader());
         } else {
           std::cout << "unknown command ':" << name
-                    << "' (known: :help, :k N, :doc N, :stats, :quit)\n";
+                    << "' (known: :help, :k N, :next, :prev, :doc N, :duplicates on|off, :stats, "
+                       ":quit)\n";
         }
         continue;
       }
-      last = searcher.Search(line, settings.search);
-      have_last = true;
-      PrintResults(std::cout, searcher, last, settings.style);
-      std::cout << std::endl;
+      last_query = line;
+      page = 0;
+      show();
     } catch (const Error& e) {
       std::cout << "error: " << e.what() << "\n";
     }

@@ -8,8 +8,9 @@
 namespace fathom {
 
 struct PromptSettings {
-  SearchOptions search;
+  SearchOptions search;  // search.k results per page
   TextStyle style;
+  bool fold_duplicates = true;
 };
 
 // Runs until :quit or end of input; returns the process exit status.

@@ -131,7 +131,7 @@ TEST_F(DamagedIndexTest, TruncatedFile) {
 }
 
 TEST_F(DamagedIndexTest, FlippedByteInEverySmallFileIsCaught) {
-  for (const char* file : {"meta", "terms.dict", "doclens", "docids"}) {
+  for (const char* file : {"meta", "terms.dict", "doclens", "docids", "minhash"}) {
     const std::string original = ReadFile(index_ / file);
     for (std::size_t offset : {std::size_t{2}, original.size() / 2, original.size() - 3}) {
       FlipByte(file, offset);

@@ -78,6 +78,26 @@ TEST_F(NewsTest, WitkoffRanksHisMeetingWithPutinFirst) {
       << result.out;
 }
 
+TEST_F(NewsTest, NearDuplicateArticlesAreFolded) {
+  // 001_… and 003_… are the same article from two sites (different headers,
+  // one with a page of ads): the lower-ranked one is folded under the other.
+  const CommandResult folded = RunCommand(kSearchBin + " " + Index() + " Ryabkov --no-snippets");
+  ASSERT_EQ(folded.exit_code, 0) << folded.err;
+  const std::size_t line = folded.out.find("+1 near-duplicate: ");
+  ASSERT_NE(line, std::string::npos) << folded.out;
+  const std::string shown = folded.out.substr(0, line);
+  const bool first_shown = shown.find("001_eb80d8210d81387f.txt") != std::string::npos;
+  EXPECT_NE(first_shown, shown.find("003_66a99d05c168abbd.txt") != std::string::npos)
+      << "exactly one of the two copies is a result of its own";
+  const CommandResult all =
+      RunCommand(kSearchBin + " " + Index() + " Ryabkov --no-snippets --show-duplicates");
+  EXPECT_EQ(all.out.find("near-duplicate"), std::string::npos);
+  // Folding hides no document: every id is still named.
+  EXPECT_EQ(ResultIds(folded.out), ResultIds(all.out));
+  const CommandResult groups = RunCommand(kSearchBin + " " + Index() + " --near-duplicates");
+  EXPECT_EQ(groups.out, "001_eb80d8210d81387f.txt\t003_66a99d05c168abbd.txt\n");
+}
+
 TEST_F(NewsTest, CurlyAndStraightApostrophesSearchTheSame) {
   const CommandResult straight =
       RunCommand(kSearchBin + " " + Index() + " \"Moscow's\" --no-snippets");

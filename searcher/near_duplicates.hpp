@@ -1,0 +1,29 @@
+// Folding near-duplicate results: a hit whose MinHash sketch says it is a
+// near copy of a better-ranked hit (common/minhash.hpp) is shown under that
+// hit, not as a result of its own.
+#pragma once
+
+#include <vector>
+
+#include "common/index_reader.hpp"
+#include "searcher/topk.hpp"
+
+namespace fathom {
+
+struct ResultGroup {
+  Hit hit;
+  std::vector<Hit> near_duplicates;  // in rank order
+};
+
+// Groups `hits` (best first) and keeps the first `limit` groups. A hit joins
+// the first kept group whose leading hit it nearly duplicates.
+std::vector<ResultGroup> FoldNearDuplicates(const IndexReader& reader, const std::vector<Hit>& hits,
+                                            std::size_t limit);
+
+// Every set of two or more documents that are near duplicates, linked
+// transitively, each set in doc id order. Candidates come from locality-
+// sensitive hashing: sketches are cut into bands of two values, and only
+// documents that agree on a whole band are compared.
+std::vector<std::vector<DocId>> FindNearDuplicateGroups(const IndexReader& reader);
+
+}  // namespace fathom
