@@ -58,7 +58,8 @@ int RunBatch(Searcher& searcher, const po::variables_map& vm, SearchOptions sear
     if (format == "trec") {
       WriteTrecRun(*out, searcher.reader(), qid, result, tag);
     } else {
-      WriteJsonResult(*out, searcher, qid, query, result, !vm["no-snippets"].as<bool>());
+      WriteJsonResult(*out, searcher, qid, query, result, Unfolded(result.hits),
+                      !vm["no-snippets"].as<bool>());
     }
   }
   out->flush();
@@ -80,6 +81,9 @@ int Run(int argc, char** argv) {
     ("tag", po::value<std::string>()->default_value("fathom"), "run tag in TREC output")
     ("doc", po::value<std::string>(), "print the stored document with this id and exit")
     ("no-snippets", po::bool_switch(), "leave snippets out of the results")
+    ("show-duplicates", po::bool_switch(),
+     "list near-duplicate documents as results of their own instead of folding them")
+    ("near-duplicates", po::bool_switch(), "print every group of near-duplicate documents and exit")
     ("color", po::value<std::string>()->default_value("auto"),
      "auto (on a terminal), always, never; never highlights matches as **word**");
   // clang-format on
@@ -122,25 +126,38 @@ int Run(int argc, char** argv) {
     PrintDocument(std::cout, searcher, *doc, style);
     return 0;
   }
+  if (vm["near-duplicates"].as<bool>()) {
+    const auto groups = FindNearDuplicateGroups(searcher.reader());
+    for (const auto& group : groups) {
+      for (std::size_t i = 0; i < group.size(); ++i) {
+        std::cout << (i == 0 ? "" : "\t") << searcher.reader().external_id(group[i]);
+      }
+      std::cout << "\n";
+    }
+    std::cerr << groups.size() << " group(s) of near-duplicate documents\n";
+    return 0;
+  }
   if (batch) return RunBatch(searcher, vm, search);
 
   const std::string format = vm.count("format") ? vm["format"].as<std::string>() : "text";
   if (format != "text" && format != "json") {
     throw InputError("--format: expected text or json, not '" + format + "'");
   }
+  const bool fold = !vm["show-duplicates"].as<bool>();
   const auto answer = [&](const std::string& text) {
-    const SearchResult result = searcher.Search(text, search);
+    const DisplayResult display = SearchForDisplay(searcher, text, search, fold);
     if (format == "json") {
-      WriteJsonResult(std::cout, searcher, "", text, result, style.snippets);
+      WriteJsonResult(std::cout, searcher, "", text, display.result, display.groups,
+                      style.snippets);
     } else {
-      PrintResults(std::cout, searcher, result, style);
+      PrintResults(std::cout, searcher, display, style);
     }
   };
   if (!query.empty()) {
     answer(query);
     return 0;
   }
-  if (::isatty(STDIN_FILENO)) return RunPrompt(searcher, {search, style});
+  if (::isatty(STDIN_FILENO)) return RunPrompt(searcher, {search, style, fold});
   // Queries piped on standard input: one per line.
   std::string line;
   while (std::getline(std::cin, line)) {
