@@ -7,8 +7,8 @@
 
 #include "common/codec.hpp"
 #include "common/error.hpp"
-#include "indexer/segment_writer.hpp"
 #include "common/posting_cursor.hpp"
+#include "indexer/segment_writer.hpp"
 
 namespace fathom {
 namespace {
