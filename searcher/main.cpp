@@ -147,8 +147,8 @@ int Run(int argc, char** argv) {
   const auto answer = [&](const std::string& text) {
     const DisplayResult display = SearchForDisplay(searcher, text, search, fold);
     if (format == "json") {
-      WriteJsonResult(std::cout, searcher, "", text, display.result, display.groups,
-                      style.snippets);
+      WriteJsonResult(std::cout, searcher, "", text, display.result, display.groups, style.snippets,
+                      display.corrected_query);
     } else {
       PrintResults(std::cout, searcher, display, style);
     }

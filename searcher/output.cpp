@@ -2,6 +2,9 @@
 
 #include <cstdio>
 
+#include "common/posting_cursor.hpp"
+#include "searcher/spelling.hpp"
+
 namespace fathom {
 namespace {
 
@@ -38,7 +41,51 @@ DisplayResult SearchForDisplay(Searcher& searcher, std::string_view query_text,
   display.groups.assign(std::make_move_iterator(groups.begin() + first),
                         std::make_move_iterator(groups.begin() + last));
   display.first_rank = first + 1;
+  SuggestCorrectedQuery(searcher, query_text, display);
   return display;
+}
+
+namespace {
+
+// How a term is written in the documents: the first word of the first
+// document containing it that analyzes to it ("philosophi" -> "philosophy").
+std::string SurfaceForm(Searcher& searcher, std::string_view term) {
+  const auto info = searcher.reader().FindTerm(term);
+  if (!info) return std::string(term);
+  const PostingCursor cursor(searcher.reader(), *info);
+  const StoredDocument document = searcher.Document(cursor.doc());
+  Analyzer analyzer(searcher.reader().meta().analysis);
+  for (const std::string* field : {&document.title, &document.body}) {
+    analyzer.Reset(*field);
+    Token token;
+    while (analyzer.Next(token)) {
+      if (token.term != term) continue;
+      std::string word = field->substr(token.begin, token.end - token.begin);
+      for (char& c : word) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+      return word;
+    }
+  }
+  return std::string(term);
+}
+
+}  // namespace
+
+void SuggestCorrectedQuery(Searcher& searcher, std::string_view query_text,
+                           DisplayResult& display) {
+  std::string corrected(query_text);
+  for (const QueryClause& clause : display.result.query.clauses) {
+    if (clause.occur == Occur::kMustNot || clause.is_phrase()) continue;
+    const auto candidates = SuggestCorrections(searcher.reader(), clause.terms[0], 1);
+    if (candidates.empty()) continue;
+    const std::size_t at = corrected.find(clause.source);
+    if (at == std::string::npos) continue;
+    const std::string replacement = SurfaceForm(searcher, candidates[0].term);
+    corrected.replace(at, clause.source.size(), replacement);
+    display.corrections.emplace_back(clause.source, replacement);
+  }
+  if (!display.corrections.empty()) display.corrected_query = std::move(corrected);
 }
 
 std::vector<ResultGroup> Unfolded(const std::vector<Hit>& hits) {
@@ -60,6 +107,10 @@ void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& di
       << "\n";
   if (result.query.empty()) {
     out << paint(kDim) << "(the query has no searchable words)" << paint(kReset) << "\n";
+  }
+  if (!display.corrected_query.empty()) {
+    out << "Did you mean: " << style.highlight.begin << display.corrected_query
+        << style.highlight.end << "?\n";
   }
   const auto highlight_terms = Searcher::HighlightTerms(result.query);
   std::size_t rank = display.first_rank;
@@ -140,11 +191,13 @@ std::string JsonEscape(std::string_view text) {
 
 void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid,
                      std::string_view query_text, const SearchResult& result,
-                     const std::vector<ResultGroup>& groups, bool with_snippets) {
+                     const std::vector<ResultGroup>& groups, bool with_snippets,
+                     std::string_view did_you_mean) {
   const auto highlight_terms = Searcher::HighlightTerms(result.query);
   out << "{\"qid\":\"" << JsonEscape(qid) << "\",\"query\":\"" << JsonEscape(query_text)
-      << "\",\"matches\":" << result.total_matches << ",\"milliseconds\":" << result.milliseconds
-      << ",\"hits\":[";
+      << "\",\"matches\":" << result.total_matches << ",\"milliseconds\":" << result.milliseconds;
+  if (!did_you_mean.empty()) out << ",\"did_you_mean\":\"" << JsonEscape(did_you_mean) << "\"";
+  out << ",\"hits\":[";
   std::size_t rank = 0;
   for (const ResultGroup& group : groups) {
     const Hit& hit = group.hit;

@@ -26,6 +26,10 @@ struct DisplayResult {
   SearchResult result;
   std::vector<ResultGroup> groups;  // the requested page
   std::size_t first_rank = 1;       // rank of groups[0]
+  // "Did you mean": the query with misspelled words replaced (empty if none
+  // looked misspelled), and the replacements made.
+  std::string corrected_query;
+  std::vector<std::pair<std::string, std::string>> corrections;  // (as typed, suggested)
 };
 
 // Runs the query for display: page `page` (0-based) of `options.k` groups.
@@ -33,6 +37,11 @@ struct DisplayResult {
 // extra hits are fetched so that a page stays full when there are enough.
 DisplayResult SearchForDisplay(Searcher& searcher, std::string_view query_text,
                                SearchOptions options, bool fold, std::size_t page = 0);
+
+// The query with each misspelled optional or required word replaced by the
+// most likely correction (searcher/spelling.hpp), shown as the word appears
+// in the documents; sets display.corrected_query and display.corrections.
+void SuggestCorrectedQuery(Searcher& searcher, std::string_view query_text, DisplayResult& display);
 
 // Every hit as a group of its own (batch output keeps runs unfolded).
 std::vector<ResultGroup> Unfolded(const std::vector<Hit>& hits);
@@ -47,7 +56,8 @@ void WriteTrecRun(std::ostream& out, const IndexReader& reader, std::string_view
 // One JSON object per query: qid, query, matches, milliseconds, hits.
 void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid,
                      std::string_view query_text, const SearchResult& result,
-                     const std::vector<ResultGroup>& groups, bool with_snippets);
+                     const std::vector<ResultGroup>& groups, bool with_snippets,
+                     std::string_view did_you_mean = {});
 
 std::string JsonEscape(std::string_view text);
 

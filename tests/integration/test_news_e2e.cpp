@@ -98,6 +98,17 @@ TEST_F(NewsTest, NearDuplicateArticlesAreFolded) {
   EXPECT_EQ(groups.out, "001_eb80d8210d81387f.txt\t003_66a99d05c168abbd.txt\n");
 }
 
+TEST_F(NewsTest, MisspelledNameGetsASuggestion) {
+  const CommandResult result = RunCommand(kSearchBin + " " + Index() + " 'putin Witkof'");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("Did you mean: **putin witkoff**?"), std::string::npos) << result.out;
+  const CommandResult json =
+      RunCommand(kSearchBin + " " + Index() + " Witkof --format json --no-snippets");
+  EXPECT_NE(json.out.find("\"did_you_mean\":\"witkoff\""), std::string::npos) << json.out;
+  const CommandResult correct = RunCommand(kSearchBin + " " + Index() + " 'putin witkoff'");
+  EXPECT_EQ(correct.out.find("Did you mean"), std::string::npos);
+}
+
 TEST_F(NewsTest, CurlyAndStraightApostrophesSearchTheSame) {
   const CommandResult straight =
       RunCommand(kSearchBin + " " + Index() + " \"Moscow's\" --no-snippets");

@@ -1,0 +1,39 @@
+// Spelling suggestions: dictionary terms within a small edit distance of a
+// query term, found by walking the sorted dictionary as an implicit trie.
+//
+// Terms sharing a prefix are adjacent in the sorted dictionary, so the rows
+// of the Levenshtein table computed for a prefix serve every term that
+// starts with it; when every cell of a prefix's row exceeds the allowed
+// distance, no term with that prefix can match, and a binary search jumps
+// past all of them (the idea behind Lucene's Levenshtein automata over its
+// term dictionary, without building an automaton).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/index_reader.hpp"
+
+namespace fathom {
+
+struct SpellingCandidate {
+  std::string term;
+  int distance;  // Levenshtein distance in code points
+  std::uint32_t document_frequency;
+};
+
+// Dictionary terms within max_distance edits (insertions, deletions,
+// substitutions of code points) of `term`, itself included when present.
+// Closest first, then most frequent; at most `limit`.
+std::vector<SpellingCandidate> FuzzyTerms(const IndexReader& reader, std::string_view term,
+                                          int max_distance, std::size_t limit);
+
+// "Did you mean": for a term missing from the dictionary or matching few
+// documents, the closest terms that match many more (within 2 edits, scored
+// by distance and document frequency). Empty when the term looks fine.
+std::vector<SpellingCandidate> SuggestCorrections(const IndexReader& reader, std::string_view term,
+                                                  std::size_t limit = 3);
+
+}  // namespace fathom
