@@ -1,4 +1,4 @@
-// What's measured: PostingCursor (searcher/posting_cursor.hpp) on a real
+// What's measured: PostingCursor (common/posting_cursor.hpp) on a real
 //   index: BM_CursorNext walks a whole posting list; BM_CursorNextGeq/R/S
 //   leaps with NextGeq(doc + S), as conjunctions do, where larger strides
 //   skip whole blocks through the skip table; BM_CursorPositions also
@@ -21,9 +21,9 @@
 #include <vector>
 
 #include "bench/corpus_model.hpp"
+#include "common/index_reader.hpp"
+#include "common/posting_cursor.hpp"
 #include "indexer/index_builder.hpp"
-#include "searcher/index_reader.hpp"
-#include "searcher/posting_cursor.hpp"
 
 namespace fathom::bench {
 namespace {
