@@ -13,6 +13,13 @@ constexpr const char* kDim = "\033[2m";
 constexpr const char* kCyan = "\033[36m";
 constexpr const char* kReset = "\033[0m";
 
+// Snippets come from the body, or the title when there is no body.
+std::string SnippetOf(const StoredDocument& document, const SnippetQuery& query, Analyzer& analyzer,
+                      const HighlightStyle& style) {
+  return MakeSnippet(document.body.empty() ? document.title : document.body, query, analyzer,
+                     style);
+}
+
 std::string FormatScore(Score score) {
   char text[32];
   std::snprintf(text, sizeof text, "%.4f", static_cast<double>(score));
@@ -112,7 +119,8 @@ void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& di
     out << "Did you mean: " << style.highlight.begin << display.corrected_query
         << style.highlight.end << "?\n";
   }
-  const auto highlight_terms = Searcher::HighlightTerms(result.query);
+  const SnippetQuery snippet_query = MakeSnippetQuery(result.query);
+  Analyzer analyzer(searcher.reader().meta().analysis);
   std::size_t rank = display.first_rank;
   for (const ResultGroup& group : display.groups) {
     const Hit& hit = group.hit;
@@ -124,7 +132,7 @@ void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& di
         << paint(kReset) << "  " << paint(kDim) << FormatScore(hit.score) << paint(kReset) << "\n";
     if (!document.title.empty()) out << "    " << paint(kCyan) << id << paint(kReset) << "\n";
     if (style.snippets) {
-      out << "    " << searcher.Snippet(document, highlight_terms, style.highlight) << "\n";
+      out << "    " << SnippetOf(document, snippet_query, analyzer, style.highlight) << "\n";
     }
     if (!group.near_duplicates.empty()) {
       out << "    " << paint(kDim) << "+" << group.near_duplicates.size() << " near-duplicate"
@@ -193,7 +201,8 @@ void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid
                      std::string_view query_text, const SearchResult& result,
                      const std::vector<ResultGroup>& groups, bool with_snippets,
                      std::string_view did_you_mean) {
-  const auto highlight_terms = Searcher::HighlightTerms(result.query);
+  const SnippetQuery snippet_query = MakeSnippetQuery(result.query);
+  Analyzer analyzer(searcher.reader().meta().analysis);
   out << "{\"qid\":\"" << JsonEscape(qid) << "\",\"query\":\"" << JsonEscape(query_text)
       << "\",\"matches\":" << result.total_matches << ",\"milliseconds\":" << result.milliseconds;
   if (!did_you_mean.empty()) out << ",\"did_you_mean\":\"" << JsonEscape(did_you_mean) << "\"";
@@ -208,7 +217,7 @@ void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid
     if (with_snippets) {
       const StoredDocument document = searcher.Document(hit.doc);
       out << ",\"title\":\"" << JsonEscape(document.title) << "\",\"snippet\":\""
-          << JsonEscape(searcher.Snippet(document, highlight_terms, {"<b>", "</b>"})) << "\"";
+          << JsonEscape(SnippetOf(document, snippet_query, analyzer, {"<b>", "</b>"})) << "\"";
     }
     if (!group.near_duplicates.empty()) {
       out << ",\"near_duplicates\":[";
