@@ -81,6 +81,7 @@ int Run(int argc, char** argv) {
     ("tag", po::value<std::string>()->default_value("fathom"), "run tag in TREC output")
     ("doc", po::value<std::string>(), "print the stored document with this id and exit")
     ("no-snippets", po::bool_switch(), "leave snippets out of the results")
+    ("explain", po::bool_switch(), "show why each result scores what it does, clause by clause")
     ("show-duplicates", po::bool_switch(),
      "list near-duplicate documents as results of their own instead of folding them")
     ("near-duplicates", po::bool_switch(), "print every group of near-duplicate documents and exit")
@@ -118,6 +119,7 @@ int Run(int argc, char** argv) {
   TextStyle style =
       color == "always" || (color == "auto" && stdout_tty) ? TerminalStyle() : PlainStyle();
   style.snippets = !vm["no-snippets"].as<bool>();
+  style.explain = vm["explain"].as<bool>();
 
   Searcher searcher(args[0]);
   if (vm.count("doc")) {

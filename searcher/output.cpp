@@ -1,8 +1,10 @@
 #include "searcher/output.hpp"
 
 #include <cstdio>
+#include <sstream>
 
 #include "common/posting_cursor.hpp"
+#include "searcher/explain.hpp"
 #include "searcher/spelling.hpp"
 
 namespace fathom {
@@ -39,6 +41,7 @@ DisplayResult SearchForDisplay(Searcher& searcher, std::string_view query_text,
   // fills the page unless more than half of the hits are near copies.
   options.k = fold ? 2 * wanted + 10 : wanted;
   DisplayResult display;
+  display.bm25 = options.bm25;
   display.result = searcher.Search(query_text, options);
   std::vector<ResultGroup> groups =
       fold ? FoldNearDuplicates(searcher.reader(), display.result.hits, wanted)
@@ -133,6 +136,14 @@ void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& di
     if (!document.title.empty()) out << "    " << paint(kCyan) << id << paint(kReset) << "\n";
     if (style.snippets) {
       out << "    " << SnippetOf(document, snippet_query, analyzer, style.highlight) << "\n";
+    }
+    if (style.explain) {
+      std::ostringstream explained;
+      PrintExplanation(explained, Explain(searcher.reader(), result.query, hit.doc, display.bm25));
+      std::istringstream lines(explained.str());
+      for (std::string line; std::getline(lines, line);) {
+        out << "    " << paint(kDim) << line << paint(kReset) << "\n";
+      }
     }
     if (!group.near_duplicates.empty()) {
       out << "    " << paint(kDim) << "+" << group.near_duplicates.size() << " near-duplicate"

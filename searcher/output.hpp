@@ -15,6 +15,7 @@ struct TextStyle {
   bool color = false;  // ANSI escapes (only on a terminal)
   HighlightStyle highlight;
   bool snippets = true;
+  bool explain = false;  // each result's score, clause by clause
 };
 
 TextStyle TerminalStyle();
@@ -26,6 +27,7 @@ struct DisplayResult {
   SearchResult result;
   std::vector<ResultGroup> groups;  // the requested page
   std::size_t first_rank = 1;       // rank of groups[0]
+  Bm25Params bm25;                  // the parameters the query ran with
   // "Did you mean": the query with misspelled words replaced (empty if none
   // looked misspelled), and the replacements made.
   std::string corrected_query;

@@ -9,6 +9,7 @@
 
 #include "common/command_line.hpp"
 #include "common/error.hpp"
+#include "searcher/explain.hpp"
 
 namespace fathom {
 namespace {
@@ -23,6 +24,7 @@ constexpr const char* kHelp =
     "  :k N             show N results per page (now %K%)\n"
     "  :next, :prev     the next or previous page of results (:n, :p)\n"
     "  :doc N           show result N in full (or :doc ID)\n"
+    "  :explain N       why result N scores what it does, clause by clause\n"
     "  :duplicates on|off  fold near-duplicate documents under the first (now %DUP%)\n"
     "  :stats           index statistics\n"
     "  :quit            leave (or Ctrl-D)\n";
@@ -134,12 +136,25 @@ int RunPrompt(Searcher& searcher, PromptSettings settings) {
           } else {
             std::cout << ":doc takes the number of a result shown, or a document id\n";
           }
+        } else if (name == "explain") {
+          char* end = nullptr;
+          const long rank = std::strtol(argument.c_str(), &end, 10);
+          const std::size_t index = static_cast<std::size_t>(rank) - shown.first_rank;
+          if (!argument.empty() && *end == '\0' && rank >= 1 &&
+              static_cast<std::size_t>(rank) >= shown.first_rank && index < shown.groups.size()) {
+            const DocId doc = shown.groups[index].hit.doc;
+            std::cout << rank << ". " << searcher.reader().external_id(doc) << "\n";
+            PrintExplanation(std::cout,
+                             Explain(searcher.reader(), shown.result.query, doc, shown.bm25));
+          } else {
+            std::cout << ":explain takes the number of a result shown\n";
+          }
         } else if (name == "stats") {
           PrintStats(searcher.reader());
         } else {
           std::cout << "unknown command ':" << name
-                    << "' (known: :help, :k N, :next, :prev, :doc N, :duplicates on|off, :stats, "
-                       ":quit)\n";
+                    << "' (known: :help, :k N, :next, :prev, :doc N, :explain N, :duplicates "
+                       "on|off, :stats, :quit)\n";
         }
         continue;
       }
