@@ -110,7 +110,7 @@ BuildSummary BuildIndex(const fs::path& corpus, const fs::path& index_dir,
       if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
         throw InputError("interrupted; the previous index (if any) is unchanged");
       }
-      inverted.AddDocument({document.title, document.body});
+      inverted.AddDocument(document.title, document.body);
       store.Add(document.title, document.body);
       ids.push_back(std::move(document.id));
       if (progress && ids.size() % 64 == 0) {

@@ -4,35 +4,43 @@
 
 #include "common/codec.hpp"
 #include "common/error.hpp"
+#include "common/fields.hpp"
 
 namespace fathom {
 
-std::uint32_t InvertedIndex::AddDocument(std::initializer_list<std::string_view> fields) {
+void InvertedIndex::AddPosting(const std::string& term, DocId doc, std::uint32_t position) {
+  auto [it, inserted] = terms_.try_emplace(term);
+  TermPostings& postings = it->second;
+  if (inserted || postings.docs.back() != doc) {
+    postings.docs.push_back(doc);
+    postings.frequencies.push_back(0);
+    postings.last_position = 0;
+    ++posting_count_;
+  }
+  ++postings.frequencies.back();
+  ++postings.collection_frequency;
+  codec::PutVarint(position - postings.last_position, postings.positions);
+  postings.last_position = position;
+}
+
+std::uint32_t InvertedIndex::AddDocument(std::string_view title, std::string_view body) {
   if (lengths_.size() >= kMaxDocuments) {
     throw InputError("too many documents: an index holds at most " + std::to_string(kMaxDocuments));
   }
   const auto doc = static_cast<DocId>(lengths_.size());
   std::uint32_t length = 0;
-  std::uint32_t position = 0;
-  for (const std::string_view field : fields) {
-    analyzer_.Reset(field, position);
-    while (analyzer_.Next(token_)) {
-      auto [it, inserted] = terms_.try_emplace(token_.term);
-      TermPostings& postings = it->second;
-      if (inserted || postings.docs.back() != doc) {
-        postings.docs.push_back(doc);
-        postings.frequencies.push_back(0);
-        postings.last_position = 0;
-        ++posting_count_;
-      }
-      ++postings.frequencies.back();
-      ++postings.collection_frequency;
-      codec::PutVarint(token_.position - postings.last_position, postings.positions);
-      postings.last_position = token_.position;
-      min_hasher_.Add(token_.term);
-      ++length;
-    }
-    position = analyzer_.next_position() + kFieldPositionGap;
+  analyzer_.Reset(title, 0);
+  while (analyzer_.Next(token_)) {
+    AddPosting(token_.term, doc, token_.position);
+    AddPosting(FieldTerm(kTitleField, token_.term), doc, token_.position);
+    min_hasher_.Add(token_.term);
+    ++length;
+  }
+  analyzer_.Reset(body, analyzer_.next_position() + kFieldPositionGap);
+  while (analyzer_.Next(token_)) {
+    AddPosting(token_.term, doc, token_.position);
+    min_hasher_.Add(token_.term);
+    ++length;
   }
   lengths_.push_back(length);
   sketches_.push_back(min_hasher_.Finish());

@@ -31,9 +31,10 @@ class InvertedIndex {
 
   explicit InvertedIndex(Analyzer& analyzer) : analyzer_(analyzer) {}
 
-  // Analyzes the fields of the next document (ids are assigned 0, 1, 2...)
-  // and returns its length: the number of terms indexed.
-  std::uint32_t AddDocument(std::initializer_list<std::string_view> fields);
+  // Analyzes the next document (ids are assigned 0, 1, 2...) and returns its
+  // length: the number of words indexed. Title words are also indexed as
+  // field terms (common/fields.hpp), which do not count in the length.
+  std::uint32_t AddDocument(std::string_view title, std::string_view body);
 
   std::uint64_t document_count() const { return lengths_.size(); }
   std::uint64_t total_length() const { return total_length_; }
@@ -47,6 +48,8 @@ class InvertedIndex {
   std::vector<std::pair<std::string_view, const TermPostings*>> SortedTerms() const;
 
  private:
+  void AddPosting(const std::string& term, DocId doc, std::uint32_t position);
+
   Analyzer& analyzer_;
   std::unordered_map<std::string, TermPostings> terms_;
   std::vector<std::uint32_t> lengths_;

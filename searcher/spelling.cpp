@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/fields.hpp"
 #include "common/utf8.hpp"
 
 namespace fathom {
@@ -100,7 +101,7 @@ std::vector<SpellingCandidate> FuzzyTerms(const IndexReader& reader, std::string
       i = SkipPrefix(reader, i + 1, candidate.substr(0, pos));
       continue;
     }
-    if (rows[depth * width + width - 1] <= max_distance) {
+    if (rows[depth * width + width - 1] <= max_distance && !IsFieldTerm(candidate)) {
       found.push_back({std::string(candidate), rows[depth * width + width - 1],
                        reader.TermInfoAt(i).entry.document_frequency});
     }

@@ -88,7 +88,9 @@ void ExpectSameResults(Searcher& searcher, const ModelIndex& model,
 
 std::vector<std::string> Vocabulary(const ModelIndex& model) {
   std::vector<std::string> words;
-  for (const auto& [term, postings] : model.postings) words.push_back(term);
+  for (const auto& [term, postings] : model.postings) {
+    if (!IsFieldTerm(term)) words.push_back(term);
+  }
   return words;
 }
 
