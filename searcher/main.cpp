@@ -7,8 +7,10 @@
 
 #include "common/command_line.hpp"
 #include "common/error.hpp"
+#include "searcher/natural_query.hpp"
 #include "searcher/output.hpp"
 #include "searcher/prompt.hpp"
+#include "searcher/rm3.hpp"
 #include "searcher/searcher.hpp"
 
 namespace po = boost::program_options;
@@ -42,6 +44,10 @@ int RunBatch(Searcher& searcher, const po::variables_map& vm, SearchOptions sear
     throw InputError("--format: batch output is 'trec' or 'json', not '" + format + "'");
   }
   const std::string tag = vm["tag"].as<std::string>();
+  // Topics are text, not query syntax: see NaturalLanguageQuery.
+  const bool plain_text = !vm["syntax"].as<bool>();
+  Analyzer analyzer(searcher.reader().meta().analysis);
+  SearcherFeedbackSource feedback(searcher);
   std::string line;
   std::size_t line_number = 0;
   while (std::getline(in, line)) {
@@ -54,7 +60,10 @@ int RunBatch(Searcher& searcher, const po::variables_map& vm, SearchOptions sear
     }
     const std::string qid = line.substr(0, tab);
     const std::string query = line.substr(tab + 1);
-    const SearchResult result = searcher.Search(query, search);
+    const std::string text = plain_text ? NaturalLanguageQuery(analyzer, query) : query;
+    const SearchResult result = vm["rm3"].as<bool>()
+                                    ? SearchWithRm3(searcher, feedback, text, search)
+                                    : searcher.Search(text, search);
     if (format == "trec") {
       WriteTrecRun(*out, searcher.reader(), qid, result, tag);
     } else {
@@ -79,6 +88,11 @@ int Run(int argc, char** argv) {
     ("output,o", po::value<std::string>(), "batch mode: write results here (default stdout)")
     ("format", po::value<std::string>(), "output: text (default), json; batch: trec (default), json")
     ("tag", po::value<std::string>()->default_value("fathom"), "run tag in TREC output")
+    ("syntax", po::bool_switch(),
+     "batch mode: read queries in the query syntax (+, -, \"phrases\"); by default every\n"
+     "word is an optional term, as TREC topics are run")
+    ("rm3", po::bool_switch(),
+     "batch mode: RM3 pseudo-relevance feedback (10 documents, 10 terms, query weight 0.5)")
     ("doc", po::value<std::string>(), "print the stored document with this id and exit")
     ("no-snippets", po::bool_switch(), "leave snippets out of the results")
     ("explain", po::bool_switch(), "show why each result scores what it does, clause by clause")

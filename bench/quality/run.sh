@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Search quality on the judged collections of ../shared/corpora: indexes each
+# collection with Fathom and with Apache Lucene 8.8 (bench/quality/LuceneRun.java,
+# Debian's liblucene8-java), runs its queries, scores every run with
+# fathom-eval (trec_eval's definitions, judged queries only) and prints
+# Markdown tables: Fathom's defaults next to Lucene's, then the variants.
+#
+# Usage: bench/quality/run.sh [--build DIR] [--work DIR] [--collections "cranfield cisi ..."]
+#                             [--no-variants]
+#   --build  Fathom build folder (default: build; configured and built if needed)
+#   --work   scratch folder for corpora, indexes and runs (default: /tmp/quality)
+# Needs: cmake and a C++ toolchain, zstd, a JDK (javac) and liblucene8-java.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BUILD="$ROOT/build"
+WORK="/tmp/quality"
+CORPORA="$ROOT/../shared/corpora"
+COLLECTIONS="cranfield cisi cacm npl time scifact"
+VARIANTS=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --build) BUILD="$(realpath -m "$2")"; shift 2 ;;
+    --work) WORK="$(realpath -m "$2")"; shift 2 ;;
+    --collections) COLLECTIONS="$2"; shift 2 ;;
+    --no-variants) VARIANTS=0; shift ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+
+log() { echo "$*" >&2; }
+
+# --- Tools -------------------------------------------------------------------
+if [ ! -f "$BUILD/CMakeCache.txt" ]; then
+  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >&2
+fi
+cmake --build "$BUILD" --target fathom-index fathom-search fathom-eval -j "$(nproc)" >&2
+INDEX="$BUILD/indexer/fathom-index"
+SEARCH="$BUILD/searcher/fathom-search"
+EVAL="$BUILD/searcher/fathom-eval"
+
+LUCENE_JARS=""
+for jar in core analyzers-common; do
+  found=$(ls /usr/share/java/lucene-"$jar"-8.*.jar 2>/dev/null | head -n 1 || true)
+  if [ -z "$found" ]; then
+    echo "run.sh: Lucene 8 not found; install it with: apt-get install liblucene8-java" >&2
+    exit 1
+  fi
+  LUCENE_JARS="$LUCENE_JARS:$found"
+done
+LUCENE_JARS="${LUCENE_JARS#:}"
+mkdir -p "$WORK/classes"
+javac -nowarn -d "$WORK/classes" -cp "$LUCENE_JARS" "$ROOT/bench/quality/LuceneRun.java" >&2
+LUCENE_VERSION=$(unzip -p "$(echo "$LUCENE_JARS" | cut -d: -f1)" META-INF/MANIFEST.MF |
+                 sed -n 's/^Specification-Version: *//p' | tr -d '\r')
+
+# --- Runs --------------------------------------------------------------------
+# Each result is one line in $WORK/results.tsv:
+#   collection  system  variant  ndcg10  map  p10  r100  r1000
+RESULTS="$WORK/results.tsv"
+: > "$RESULTS"
+
+score() {  # score COLLECTION SYSTEM VARIANT QRELS RUN
+  local measures
+  measures=$("$EVAL" "$4" "$5" | awk '$2 == "all" { v[$1] = $3 }
+    END { printf "%s\t%s\t%s\t%s\t%s", v["ndcg_cut_10"], v["map"], v["P_10"], v["recall_100"], v["recall_1000"] }')
+  printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$measures" >> "$RESULTS"
+}
+
+fathom_index() {  # fathom_index CORPUS INDEX [fathom-index options]
+  local corpus="$1" index="$2"
+  shift 2
+  [ -f "$index/meta" ] || "$INDEX" "$corpus" "$index" --quiet "$@" >&2
+}
+
+for collection in $COLLECTIONS; do
+  src="$CORPORA/$collection"
+  queries="$src/queries.tsv"
+  qrels="$src/qrels.txt"
+  if [ "$collection" = scifact ]; then
+    queries="$src/queries.train.tsv"
+    qrels="$src/qrels.train.txt"
+  fi
+  dir="$WORK/$collection"
+  mkdir -p "$dir"
+  corpus="$dir/corpus.jsonl"
+  [ -f "$corpus" ] || zstd -q -dc "$src/corpus.jsonl.zst" > "$corpus"
+  log "== $collection"
+
+  # Fathom: one index per analysis setting, query-time options on top.
+  rm -rf "$dir"/idx-*  # indexes always reflect the current build
+  fathom_index "$corpus" "$dir/idx-default"
+  "$SEARCH" "$dir/idx-default" --queries "$queries" --output "$dir/fathom.run"
+  score "$collection" Fathom default "$qrels" "$dir/fathom.run"
+
+  java -cp "$LUCENE_JARS:$WORK/classes" LuceneRun "$corpus" "$queries" "$dir/lucene.run"
+  score "$collection" Lucene default "$qrels" "$dir/lucene.run"
+
+  [ "$VARIANTS" -eq 1 ] || continue
+  fathom_index "$corpus" "$dir/idx-stop" --stop-words
+  "$SEARCH" "$dir/idx-stop" --queries "$queries" --output "$dir/fathom-stop.run"
+  score "$collection" Fathom "stop words" "$qrels" "$dir/fathom-stop.run"
+  java -cp "$LUCENE_JARS:$WORK/classes" LuceneRun "$corpus" "$queries" "$dir/lucene-stop.run" \
+    --stop-words
+  score "$collection" Lucene "stop words" "$qrels" "$dir/lucene-stop.run"
+
+  fathom_index "$corpus" "$dir/idx-nostem" --language none
+  "$SEARCH" "$dir/idx-nostem" --queries "$queries" --output "$dir/fathom-nostem.run"
+  score "$collection" Fathom "no stemming" "$qrels" "$dir/fathom-nostem.run"
+  java -cp "$LUCENE_JARS:$WORK/classes" LuceneRun "$corpus" "$queries" "$dir/lucene-nostem.run" \
+    --no-stemming
+  score "$collection" Lucene "no stemming" "$qrels" "$dir/lucene-nostem.run"
+
+  "$SEARCH" "$dir/idx-default" --queries "$queries" --output "$dir/fathom-k1.2-b0.75.run" \
+    --k1 1.2 --b 0.75
+  score "$collection" Fathom "k1=1.2 b=0.75" "$qrels" "$dir/fathom-k1.2-b0.75.run"
+  java -cp "$LUCENE_JARS:$WORK/classes" LuceneRun "$corpus" "$queries" \
+    "$dir/lucene-k1.2-b0.75.run" --k1 1.2 --b 0.75
+  score "$collection" Lucene "k1=1.2 b=0.75" "$qrels" "$dir/lucene-k1.2-b0.75.run"
+
+  if "$SEARCH" --help | grep -q -- '--rm3'; then
+    "$SEARCH" "$dir/idx-default" --queries "$queries" --output "$dir/fathom-rm3.run" --rm3
+    score "$collection" Fathom "RM3 (10 docs, 10 terms, 0.5)" "$qrels" "$dir/fathom-rm3.run"
+  fi
+done
+
+# --- Tables ------------------------------------------------------------------
+echo "Lucene $LUCENE_VERSION and Fathom $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?');"
+echo "BM25 k1=0.9 b=0.4, English Snowball stemming, no stop words, title and body as one field;"
+echo "judged queries only, scored by fathom-eval (trec_eval -c definitions)."
+echo
+echo "| collection | system | nDCG@10 | MAP | P@10 | R@100 | R@1000 |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
+awk -F'\t' '$3 == "default" {
+  printf "| %s | %s | %.4f | %.4f | %.4f | %.4f | %.4f |\n", $1, $2, $4, $5, $6, $7, $8 }' "$RESULTS"
+
+if [ "$VARIANTS" -eq 1 ]; then
+  echo
+  echo "Variants (nDCG@10 / MAP); each changes one setting of the defaults above."
+  echo
+  awk -F'\t' '
+    { key = $2 " | " $3
+      if (!(key in seen)) { seen[key] = 1; order[++n] = key }
+      if (!($1 in cseen)) { cseen[$1] = 1; cols[++m] = $1 }
+      v[key, $1] = sprintf("%.4f / %.4f", $4, $5) }
+    END {
+      header = "| system | variant"; rule = "| --- | ---"
+      for (j = 1; j <= m; j++) { header = header " | " cols[j]; rule = rule " | ---:" }
+      print header " |"; print rule " |"
+      for (i = 1; i <= n; i++) {
+        line = "| " order[i]
+        for (j = 1; j <= m; j++) line = line " | " ((order[i], cols[j]) in v ? v[order[i], cols[j]] : "")
+        print line " |"
+      }
+    }' "$RESULTS"
+fi

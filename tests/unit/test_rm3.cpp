@@ -1,0 +1,107 @@
+// RM3 query expansion (searcher/rm3) on a hand-computed example with a fake
+// index, and the natural-language query rewrite (searcher/natural_query).
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/analyzer.hpp"
+#include "searcher/natural_query.hpp"
+#include "searcher/query_parser.hpp"
+#include "searcher/rm3.hpp"
+
+namespace fathom {
+namespace {
+
+class FakeSource : public FeedbackSource {
+ public:
+  std::uint64_t document_count() const override { return 100; }
+  std::uint64_t document_frequency(std::string_view term) const override {
+    return term == "the" ? 50 : 1;  // "the" is in half the documents: never expanded
+  }
+  std::vector<std::string> DocumentTerms(DocId doc) override { return documents.at(doc); }
+  std::map<DocId, std::vector<std::string>> documents;
+};
+
+Query TermsQuery(const std::vector<std::string>& terms) {
+  Query query;
+  for (const std::string& term : terms) {
+    QueryClause clause;
+    clause.terms = {term};
+    clause.offsets = {0};
+    query.clauses.push_back(clause);
+  }
+  return query;
+}
+
+std::map<std::string, float> Weights(const Query& query) {
+  std::map<std::string, float> weights;
+  for (const QueryClause& clause : query.clauses) weights[clause.terms[0]] = clause.weight;
+  return weights;
+}
+
+// Feedback documents 0 (score 2: xx xx yy aa the q) and 1 (score 1: xx zz); "the"
+// is too frequent and "q" too short, so the vectors are {xx 2, yy 1, aa 1} / 4
+// and {xx 1, zz 1} / 2. Model: xx = 2/4*2 + 1/2*1 = 1.5, yy = aa = zz = 0.5,
+// total 3. With query {aa, bb} (0.5 each) and weight 0.5:
+//   aa = 0.25 + 0.5 * 0.5/3, bb = 0.25, xx = 0.5 * 1.5/3, yy = zz = 0.5 * 0.5/3.
+TEST(Rm3, HandComputedExpansion) {
+  FakeSource source;
+  source.documents[0] = {"xx", "xx", "yy", "aa", "the", "q"};
+  source.documents[1] = {"xx", "zz"};
+  source.documents[2] = {"never", "read"};  // beyond feedback_docs
+  Rm3Params params;
+  params.feedback_docs = 2;
+  const Query expanded =
+      ExpandRm3(TermsQuery({"aa", "bb"}), {{0, 2.0f}, {1, 1.0f}, {2, 0.5f}}, source, params);
+  const std::map<std::string, float> w = Weights(expanded);
+  ASSERT_EQ(w.size(), 5u);
+  EXPECT_NEAR(w.at("aa"), 0.25 + 0.5 * 0.5 / 3, 1e-6);
+  EXPECT_NEAR(w.at("bb"), 0.25, 1e-6);
+  EXPECT_NEAR(w.at("xx"), 0.5 * 1.5 / 3, 1e-6);
+  EXPECT_NEAR(w.at("yy"), 0.5 * 0.5 / 3, 1e-6);
+  EXPECT_NEAR(w.at("zz"), 0.5 * 0.5 / 3, 1e-6);
+  for (const QueryClause& clause : expanded.clauses) EXPECT_EQ(clause.occur, Occur::kShould);
+}
+
+// feedback_terms prunes each document vector and the model; equal weights
+// keep the smaller term.
+TEST(Rm3, PrunesToFeedbackTerms) {
+  FakeSource source;
+  source.documents[0] = {"b2", "a1", "c3", "c3"};
+  Rm3Params params;
+  params.feedback_terms = 2;
+  const std::map<std::string, float> w =
+      Weights(ExpandRm3(TermsQuery({"q1"}), {{0, 1.0f}}, source, params));
+  // Document vector {c3 2, a1 1} (b2 ties a1 and loses): model c3 2/3, a1 1/3.
+  ASSERT_EQ(w.size(), 3u);
+  EXPECT_NEAR(w.at("q1"), 0.5, 1e-6);
+  EXPECT_NEAR(w.at("c3"), 0.5 * 2 / 3, 1e-6);
+  EXPECT_NEAR(w.at("a1"), 0.5 * 1 / 3, 1e-6);
+}
+
+TEST(Rm3, NoFeedbackLeavesTheQueryAlone) {
+  FakeSource source;
+  const Query query = TermsQuery({"aa"});
+  EXPECT_EQ(Weights(ExpandRm3(query, {}, source)), Weights(query));
+}
+
+// Operators and quotes in a topic are text; hyphenated words are two terms.
+TEST(NaturalLanguageQuery, EveryWordAnOptionalTerm) {
+  Analyzer analyzer(AnalysisSettings{});
+  const std::string text = NaturalLanguageQuery(
+      analyzer, "what methods -dash exist for \"real-gas\" +flows in the U.S.?");
+  EXPECT_EQ(text, "what methods dash exist for real gas flows in the U.S");
+  Analyzer parser_analyzer(AnalysisSettings{});
+  QueryParser parser(parser_analyzer);
+  const Query query = parser.Parse(text);
+  for (const QueryClause& clause : query.clauses) {
+    EXPECT_EQ(clause.occur, Occur::kShould) << clause.source;
+    EXPECT_EQ(clause.terms.size(), 1u) << clause.source;
+  }
+}
+
+}  // namespace
+}  // namespace fathom
