@@ -40,4 +40,16 @@ class InputError : public Error {
   using Error::Error;
 };
 
+// A query that does not follow the query language; column() is the 1-based
+// byte column of the offending character, and what() says so.
+class QuerySyntaxError : public InputError {
+ public:
+  QuerySyntaxError(std::size_t column, const std::string& what)
+      : InputError("query, column " + std::to_string(column) + ": " + what), column_(column) {}
+  std::size_t column() const { return column_; }
+
+ private:
+  std::size_t column_;
+};
+
 }  // namespace fathom

@@ -1,0 +1,85 @@
+// The full query language, parsed into a tree.
+//
+//   query    := clause*
+//   clause   := ['+' | '-'] or_expr          required / excluded / optional
+//   or_expr  := and_expr ('OR' and_expr)*
+//   and_expr := unary ('AND' unary)*
+//   unary    := 'NOT' unary | primary
+//   primary  := '(' query ')' | [field ':'] atom | field ':' '(' query ')'
+//   atom     := word | word '*' | word '~' [0-2] | '"' words '"' ['~' slop]
+//
+// Plain words are optional and ranked by BM25; '+' requires, '-' and NOT
+// exclude; AND requires both sides, OR either. `meet*` matches the terms
+// that start with "meet" (through the sorted dictionary, capped); `putin~1`
+// the terms within one edit; `"putin trump"~5` the words within five
+// positions of each other in any order; `title:kremlin` only in titles. A
+// document's score is the sum of the BM25 scores of the words and phrases
+// it matches, however they are nested. Errors name the column.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/analyzer.hpp"
+#include "common/index_reader.hpp"
+#include "searcher/query.hpp"
+
+namespace fathom {
+
+struct QueryNode {
+  enum class Kind { kTerm, kPhrase, kGroup };
+  Kind kind = Kind::kGroup;
+  Occur occur = Occur::kShould;  // within the parent group
+  // kTerm, kPhrase: analyzed terms (field terms when restricted to a field),
+  // their relative positions, and how far apart a phrase's words may be.
+  std::vector<std::string> terms;
+  std::vector<std::uint32_t> offsets;
+  std::uint32_t slop = 0;
+  float weight = 1.0f;
+  // kGroup: matches when every required child matches, no excluded child
+  // does, and (without required children) some optional child does.
+  std::vector<QueryNode> children;
+  std::string source;  // as the user wrote it
+};
+
+// Most terms a prefix or fuzzy word expands to; the most frequent are kept.
+inline constexpr std::size_t kMaxExpansions = 1000;
+// Longest phrase slop accepted.
+inline constexpr std::uint32_t kMaxSlop = 1000;
+// Deepest nesting of parentheses accepted.
+inline constexpr std::size_t kMaxQueryDepth = 64;
+
+struct ParsedQuery {
+  QueryNode root;                     // a group
+  std::vector<std::string> warnings;  // e.g. a capped expansion
+};
+
+class QueryTreeParser {
+ public:
+  // The reader expands prefixes and fuzzy words through its dictionary.
+  QueryTreeParser(Analyzer& analyzer, const IndexReader& reader)
+      : analyzer_(analyzer), reader_(reader) {}
+
+  // Throws QuerySyntaxError (common/error.hpp) naming the column.
+  ParsedQuery Parse(std::string_view text);
+
+ private:
+  struct Token;
+  class Lexer;
+  class Grammar;
+  Analyzer& analyzer_;
+  const IndexReader& reader_;
+};
+
+// The flat form the fast evaluators take, when the tree has one: clauses
+// that are single words or exact phrases, each required, optional or
+// excluded (a top-level AND of such clauses qualifies). False otherwise.
+bool Flatten(const QueryNode& root, Query& flat);
+
+// Every positive word and phrase of the tree as optional clauses: what
+// snippets highlight and explain reports.
+Query Leaves(const QueryNode& root);
+
+}  // namespace fathom

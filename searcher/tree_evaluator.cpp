@@ -1,0 +1,265 @@
+#include "searcher/tree_evaluator.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <numeric>
+
+#include "common/posting_cursor.hpp"
+
+namespace fathom {
+namespace {
+
+// A matcher that also scores its current document.
+class ScoredMatcher {
+ public:
+  virtual ~ScoredMatcher() = default;
+  virtual DocId doc() const = 0;
+  // Moves to the first matching document >= target; never moves back.
+  virtual void NextGeq(DocId target) = 0;
+  virtual Score score() = 0;
+};
+
+class LeafMatcher final : public ScoredMatcher {
+ public:
+  LeafMatcher(std::unique_ptr<Matcher> matcher, Bm25Scorer scorer, float weight,
+              const IndexReader& reader)
+      : matcher_(std::move(matcher)), scorer_(scorer), weight_(weight), reader_(reader) {}
+  DocId doc() const override { return matcher_->doc(); }
+  void NextGeq(DocId target) override { matcher_->NextGeq(target); }
+  Score score() override { return weight_ * scorer_(matcher_->frequency(), reader_.length(doc())); }
+
+ private:
+  std::unique_ptr<Matcher> matcher_;
+  Bm25Scorer scorer_;
+  float weight_;
+  const IndexReader& reader_;
+};
+
+// Words within `slop` positions of where an exact phrase would put them, in
+// any order: an occurrence is a set of one position per word whose
+// positions, shifted by the words' offsets in the phrase, span at most
+// `slop`. Occurrences are counted without overlap.
+class SloppyPhraseMatcher final : public Matcher {
+ public:
+  SloppyPhraseMatcher(std::vector<PostingCursor> cursors, std::vector<std::uint32_t> offsets,
+                      std::uint32_t slop)
+      : cursors_(std::move(cursors)),
+        offsets_(std::move(offsets)),
+        slop_(slop),
+        positions_(cursors_.size()) {
+    Settle(0);
+  }
+  DocId doc() const override { return doc_; }
+  void Next() override { Settle(doc_ == kEndDoc ? kEndDoc : doc_ + 1); }
+  void NextGeq(DocId target) override {
+    if (target > doc_ || doc_ == kEndDoc) Settle(target);
+  }
+  std::uint32_t frequency() override { return frequency_; }
+
+ private:
+  void Settle(DocId target) {
+    while (target != kEndDoc) {
+      DocId candidate = target;
+      for (std::size_t i = 0; i < cursors_.size() && candidate != kEndDoc;) {
+        cursors_[i].NextGeq(candidate);
+        if (cursors_[i].doc() != candidate) {
+          candidate = cursors_[i].doc();
+          i = 0;
+        } else {
+          ++i;
+        }
+      }
+      if (candidate == kEndDoc) break;
+      frequency_ = CountOccurrences();
+      if (frequency_ > 0) {
+        doc_ = candidate;
+        return;
+      }
+      target = candidate + 1;
+    }
+    doc_ = kEndDoc;
+    frequency_ = 0;
+  }
+
+  std::uint32_t CountOccurrences() {
+    events_.clear();
+    for (std::size_t i = 0; i < cursors_.size(); ++i) {
+      cursors_[i].Positions(positions_[i]);
+      for (const std::uint32_t p : positions_[i]) {
+        events_.emplace_back(static_cast<std::int64_t>(p) - offsets_[i], i);
+      }
+    }
+    std::sort(events_.begin(), events_.end());
+    std::vector<std::uint32_t> in_window(cursors_.size(), 0);
+    std::size_t present = 0;
+    std::uint32_t count = 0;
+    std::size_t left = 0;
+    for (std::size_t right = 0; right < events_.size(); ++right) {
+      if (in_window[events_[right].second]++ == 0) ++present;
+      while (present == cursors_.size()) {
+        if (events_[right].first - events_[left].first <= static_cast<std::int64_t>(slop_)) {
+          ++count;
+          std::fill(in_window.begin(), in_window.end(), 0);
+          present = 0;
+          left = right + 1;
+          break;
+        }
+        if (--in_window[events_[left].second] == 0) --present;
+        ++left;
+      }
+    }
+    return count;
+  }
+
+  std::vector<PostingCursor> cursors_;
+  std::vector<std::uint32_t> offsets_;
+  std::uint32_t slop_;
+  std::vector<std::vector<std::uint32_t>> positions_;
+  std::vector<std::pair<std::int64_t, std::size_t>> events_;
+  DocId doc_ = kEndDoc;
+  std::uint32_t frequency_ = 0;
+};
+
+// Required children all match, no excluded one does, and without required
+// children at least one optional does; the score is the sum of the matching
+// required and optional children's scores.
+class GroupMatcher final : public ScoredMatcher {
+ public:
+  GroupMatcher(std::vector<std::unique_ptr<ScoredMatcher>> required,
+               std::vector<std::unique_ptr<ScoredMatcher>> optional,
+               std::vector<std::unique_ptr<ScoredMatcher>> excluded, bool matches_nothing)
+      : required_(std::move(required)),
+        optional_(std::move(optional)),
+        excluded_(std::move(excluded)),
+        matches_nothing_(matches_nothing || (required_.empty() && optional_.empty())) {
+    Settle(0);
+  }
+  DocId doc() const override { return doc_; }
+  void NextGeq(DocId target) override {
+    if (target > doc_ && doc_ != kEndDoc) Settle(target);
+  }
+  Score score() override {
+    if (!scored_) {
+      score_ = 0;
+      for (auto& child : required_) score_ += child->score();
+      for (auto& child : optional_) {
+        child->NextGeq(doc_);
+        if (child->doc() == doc_) score_ += child->score();
+      }
+      scored_ = true;
+    }
+    return score_;
+  }
+
+ private:
+  void Settle(DocId target) {
+    scored_ = false;
+    if (matches_nothing_) {
+      doc_ = kEndDoc;
+      return;
+    }
+    while (true) {
+      DocId candidate = target;
+      if (!required_.empty()) {
+        for (std::size_t i = 0; i < required_.size() && candidate != kEndDoc;) {
+          required_[i]->NextGeq(candidate);
+          if (required_[i]->doc() != candidate) {
+            candidate = required_[i]->doc();
+            i = 0;
+          } else {
+            ++i;
+          }
+        }
+      } else {
+        candidate = kEndDoc;
+        for (auto& child : optional_) {
+          child->NextGeq(target);
+          candidate = std::min(candidate, child->doc());
+        }
+      }
+      if (candidate == kEndDoc) {
+        doc_ = kEndDoc;
+        return;
+      }
+      bool excluded = false;
+      for (auto& child : excluded_) {
+        child->NextGeq(candidate);
+        excluded = excluded || child->doc() == candidate;
+      }
+      if (!excluded) {
+        doc_ = candidate;
+        return;
+      }
+      target = candidate + 1;
+    }
+  }
+
+  std::vector<std::unique_ptr<ScoredMatcher>> required_, optional_, excluded_;
+  bool matches_nothing_;
+  DocId doc_ = kEndDoc;
+  bool scored_ = false;
+  Score score_ = 0;
+};
+
+std::unique_ptr<ScoredMatcher> Build(const IndexReader& reader, const QueryNode& node,
+                                     Bm25Params params) {
+  if (node.kind == QueryNode::Kind::kGroup) {
+    std::vector<std::unique_ptr<ScoredMatcher>> required, optional, excluded;
+    bool matches_nothing = false;
+    for (const QueryNode& child : node.children) {
+      auto matcher = Build(reader, child, params);
+      if (!matcher || matcher->doc() == kEndDoc) {
+        // A required child that matches nothing empties the group.
+        if (child.occur == Occur::kMust) matches_nothing = true;
+        continue;
+      }
+      (child.occur == Occur::kMust     ? required
+       : child.occur == Occur::kShould ? optional
+                                       : excluded)
+          .push_back(std::move(matcher));
+    }
+    return std::make_unique<GroupMatcher>(std::move(required), std::move(optional),
+                                          std::move(excluded), matches_nothing);
+  }
+  QueryClause clause;
+  clause.terms = node.terms;
+  clause.offsets = node.offsets;
+  clause.weight = node.weight;
+  if (node.kind == QueryNode::Kind::kPhrase && node.slop > 0) {
+    std::vector<PostingCursor> cursors;
+    float idf = 0;
+    for (const auto& term : node.terms) {
+      const auto info = reader.FindTerm(term);
+      if (!info) return nullptr;
+      idf += Bm25Idf(reader.document_count(), info->entry.document_frequency);
+      cursors.emplace_back(reader, *info);
+    }
+    return std::make_unique<LeafMatcher>(
+        std::make_unique<SloppyPhraseMatcher>(std::move(cursors), node.offsets, node.slop),
+        Bm25Scorer(params, idf, reader.average_length()), node.weight, reader);
+  }
+  ClauseMatcher made = MakeMatcher(reader, clause);
+  if (!made.matcher) return nullptr;
+  return std::make_unique<LeafMatcher>(std::move(made.matcher),
+                                       Bm25Scorer(params, made.idf, reader.average_length()),
+                                       node.weight, reader);
+}
+
+}  // namespace
+
+EvalResult EvaluateTree(const IndexReader& reader, const QueryNode& root, std::size_t k,
+                        Bm25Params params) {
+  EvalResult result;
+  auto matcher = Build(reader, root, params);
+  if (!matcher) return result;
+  TopK top(k);
+  for (DocId doc = matcher->doc(); doc != kEndDoc; doc = matcher->doc()) {
+    ++result.total_matches;
+    if (k > 0) top.Push(doc, matcher->score());
+    matcher->NextGeq(doc + 1);
+  }
+  result.hits = top.TakeSorted();
+  return result;
+}
+
+}  // namespace fathom
