@@ -164,7 +164,7 @@ int Run(int argc, char** argv) {
     const DisplayResult display = SearchForDisplay(searcher, text, search, fold);
     if (format == "json") {
       WriteJsonResult(std::cout, searcher, "", text, display.result, display.groups, style.snippets,
-                      display.corrected_query);
+                      display.corrected_query, style.explain ? &display.bm25 : nullptr);
     } else {
       PrintResults(std::cout, searcher, display, style);
     }

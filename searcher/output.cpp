@@ -211,7 +211,7 @@ std::string JsonEscape(std::string_view text) {
 void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid,
                      std::string_view query_text, const SearchResult& result,
                      const std::vector<ResultGroup>& groups, bool with_snippets,
-                     std::string_view did_you_mean) {
+                     std::string_view did_you_mean, const Bm25Params* explain_with) {
   const SnippetQuery snippet_query = MakeSnippetQuery(result.query);
   Analyzer analyzer(searcher.reader().meta().analysis);
   out << "{\"qid\":\"" << JsonEscape(qid) << "\",\"query\":\"" << JsonEscape(query_text)
@@ -229,6 +229,23 @@ void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid
       const StoredDocument document = searcher.Document(hit.doc);
       out << ",\"title\":\"" << JsonEscape(document.title) << "\",\"snippet\":\""
           << JsonEscape(SnippetOf(document, snippet_query, analyzer, {"<b>", "</b>"})) << "\"";
+    }
+    if (explain_with != nullptr) {
+      const Explanation e = Explain(searcher.reader(), result.query, hit.doc, *explain_with);
+      out << ",\"explanation\":{\"score\":" << FormatScore(e.score) << ",\"length\":" << e.length
+          << ",\"clauses\":[";
+      for (std::size_t i = 0; i < e.clauses.size(); ++i) {
+        const ClauseExplanation& part = e.clauses[i];
+        const char* role = part.clause.occur == Occur::kMust      ? "required"
+                           : part.clause.occur == Occur::kMustNot ? "excluded"
+                                                                  : "optional";
+        out << (i == 0 ? "" : ",") << "{\"clause\":\"" << JsonEscape(part.clause.source)
+            << "\",\"occur\":\"" << role << "\",\"matched\":" << (part.matched ? "true" : "false")
+            << ",\"frequency\":" << part.frequency << ",\"idf\":" << part.idf
+            << ",\"length_norm\":" << part.length_norm
+            << ",\"contribution\":" << FormatScore(part.contribution) << "}";
+      }
+      out << "]}";
     }
     if (!group.near_duplicates.empty()) {
       out << ",\"near_duplicates\":[";

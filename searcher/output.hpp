@@ -55,11 +55,14 @@ void PrintDocument(std::ostream& out, Searcher& searcher, DocId doc, const TextS
 // `qid Q0 docid rank score tag`, one line per hit (trec_eval's input).
 void WriteTrecRun(std::ostream& out, const IndexReader& reader, std::string_view qid,
                   const SearchResult& result, std::string_view tag);
-// One JSON object per query: qid, query, matches, milliseconds, hits.
+// One JSON object per query: qid, query, matches, milliseconds, did_you_mean
+// (when there is a suggestion), and hits with rank, id, score, title and
+// snippet (with_snippets), near_duplicates (ids folded under the hit), and
+// explanation (when explain_with gives the BM25 parameters).
 void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid,
                      std::string_view query_text, const SearchResult& result,
                      const std::vector<ResultGroup>& groups, bool with_snippets,
-                     std::string_view did_you_mean = {});
+                     std::string_view did_you_mean = {}, const Bm25Params* explain_with = nullptr);
 
 std::string JsonEscape(std::string_view text);
 
