@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "common/command_line.hpp"
@@ -55,6 +56,17 @@ void PrintStats(const IndexReader& reader) {
             << (meta.analysis.stop_words.empty() ? std::string("off")
                                                  : std::to_string(meta.analysis.stop_words.size()))
             << "\n";
+}
+
+// The document shown as result number `rank` (as typed) on the current
+// page, if there is one.
+std::optional<DocId> ShownResult(const DisplayResult& shown, const std::string& rank) {
+  char* end = nullptr;
+  const long number = std::strtol(rank.c_str(), &end, 10);
+  if (rank.empty() || *end != '\0' || number < 1) return std::nullopt;
+  const auto at = static_cast<std::size_t>(number);
+  if (at < shown.first_rank || at - shown.first_rank >= shown.groups.size()) return std::nullopt;
+  return shown.groups[at - shown.first_rank].hit.doc;
 }
 
 }  // namespace
@@ -125,27 +137,18 @@ int RunPrompt(Searcher& searcher, PromptSettings settings) {
             std::cout << "near-duplicate folding " << argument << "\n";
           }
         } else if (name == "doc") {
-          char* end = nullptr;
-          const long rank = std::strtol(argument.c_str(), &end, 10);
-          const std::size_t index = static_cast<std::size_t>(rank) - shown.first_rank;
-          if (!argument.empty() && *end == '\0' && rank >= 1 &&
-              static_cast<std::size_t>(rank) >= shown.first_rank && index < shown.groups.size()) {
-            PrintDocument(std::cout, searcher, shown.groups[index].hit.doc, settings.style);
-          } else if (const auto doc = searcher.reader().FindExternalId(argument)) {
+          if (const auto doc = ShownResult(shown, argument)) {
             PrintDocument(std::cout, searcher, *doc, settings.style);
+          } else if (const auto by_id = searcher.reader().FindExternalId(argument)) {
+            PrintDocument(std::cout, searcher, *by_id, settings.style);
           } else {
             std::cout << ":doc takes the number of a result shown, or a document id\n";
           }
         } else if (name == "explain") {
-          char* end = nullptr;
-          const long rank = std::strtol(argument.c_str(), &end, 10);
-          const std::size_t index = static_cast<std::size_t>(rank) - shown.first_rank;
-          if (!argument.empty() && *end == '\0' && rank >= 1 &&
-              static_cast<std::size_t>(rank) >= shown.first_rank && index < shown.groups.size()) {
-            const DocId doc = shown.groups[index].hit.doc;
-            std::cout << rank << ". " << searcher.reader().external_id(doc) << "\n";
+          if (const auto doc = ShownResult(shown, argument)) {
+            std::cout << argument << ". " << searcher.reader().external_id(*doc) << "\n";
             PrintExplanation(std::cout,
-                             Explain(searcher.reader(), shown.result.query, doc, shown.bm25));
+                             Explain(searcher.reader(), shown.result.query, *doc, shown.bm25));
           } else {
             std::cout << ":explain takes the number of a result shown\n";
           }
