@@ -10,7 +10,6 @@
 #include "searcher/natural_query.hpp"
 #include "searcher/output.hpp"
 #include "searcher/prompt.hpp"
-#include "searcher/rm3.hpp"
 #include "searcher/searcher.hpp"
 
 namespace po = boost::program_options;
@@ -44,10 +43,16 @@ int RunBatch(Searcher& searcher, const po::variables_map& vm, SearchOptions sear
     throw InputError("--format: batch output is 'trec' or 'json', not '" + format + "'");
   }
   const std::string tag = vm["tag"].as<std::string>();
-  // Topics are text, not query syntax: see NaturalLanguageQuery.
+  // Topics are text, not query syntax: see natural_query.hpp.
   const bool plain_text = !vm["syntax"].as<bool>();
-  Analyzer analyzer(searcher.reader().meta().analysis);
-  SearcherFeedbackSource feedback(searcher);
+  if (!plain_text && vm["rm3"].as<bool>()) {
+    throw InputError("--rm3 works on topics, not with --syntax");
+  }
+  NaturalQueryOptions natural;
+  natural.drop_stop_words = !vm["keep-stop-words"].as<bool>();
+  natural.title_weight = vm["title-weight"].as<float>();
+  if (!(natural.title_weight >= 0)) throw InputError("--title-weight must be >= 0");
+  TopicSearcher topics(searcher, natural, vm["rm3"].as<bool>());
   std::string line;
   std::size_t line_number = 0;
   while (std::getline(in, line)) {
@@ -60,10 +65,8 @@ int RunBatch(Searcher& searcher, const po::variables_map& vm, SearchOptions sear
     }
     const std::string qid = line.substr(0, tab);
     const std::string query = line.substr(tab + 1);
-    const std::string text = plain_text ? NaturalLanguageQuery(analyzer, query) : query;
-    const SearchResult result = vm["rm3"].as<bool>()
-                                    ? SearchWithRm3(searcher, feedback, text, search)
-                                    : searcher.Search(text, search);
+    const SearchResult result =
+        plain_text ? topics.Search(query, search) : searcher.Search(query, search);
     if (format == "trec") {
       WriteTrecRun(*out, searcher.reader(), qid, result, tag);
     } else {
@@ -89,8 +92,11 @@ int Run(int argc, char** argv) {
     ("format", po::value<std::string>(), "output: text (default), json; batch: trec (default), json")
     ("tag", po::value<std::string>()->default_value("fathom"), "run tag in TREC output")
     ("syntax", po::bool_switch(),
-     "batch mode: read queries in the query syntax (+, -, \"phrases\"); by default every\n"
-     "word is an optional term, as TREC topics are run")
+     "batch mode: read queries in the query language; by default each line is a topic:\n"
+     "text whose words are optional terms")
+    ("keep-stop-words", po::bool_switch(), "batch mode: keep stop words in topics")
+    ("title-weight", po::value<float>()->default_value(0.25f, "0.25"),
+     "batch mode: weight of title matches on top of body matches (0: none)")
     ("rm3", po::bool_switch(),
      "batch mode: RM3 pseudo-relevance feedback (10 documents, 10 terms, query weight 0.5)")
     ("doc", po::value<std::string>(), "print the stored document with this id and exit")

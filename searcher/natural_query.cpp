@@ -1,19 +1,90 @@
 #include "searcher/natural_query.hpp"
 
-namespace fathom {
+#include <chrono>
+#include <unordered_map>
+#include <utility>
 
-std::string NaturalLanguageQuery(Analyzer& analyzer, std::string_view text) {
-  std::string query;
+#include "common/error.hpp"
+#include "common/fields.hpp"
+#include "searcher/evaluator.hpp"
+
+namespace fathom {
+namespace {
+
+std::unique_ptr<Analyzer> StopAnalyzer(const AnalysisSettings& index) {
+  if (!index.stop_words.empty()) return nullptr;  // the index already drops its own
+  AnalysisSettings settings = index;
+  try {
+    settings.stop_words = DefaultStopWords(index.language);
+  } catch (const InputError&) {
+    return nullptr;  // no built-in list for this language
+  }
+  return std::make_unique<Analyzer>(settings);
+}
+
+void AddTerms(Analyzer& analyzer, std::string_view text, std::vector<std::string>& order,
+              std::unordered_map<std::string, float>& counts) {
   analyzer.Reset(text);
   Token token;
   while (analyzer.Next(token)) {
-    // The word as written, not its term: the parser analyzes it again, and
-    // a word on its own analyzes to the same single term (a word never holds
-    // a separator, and its connectors need letters on both sides inside it).
-    if (!query.empty()) query.push_back(' ');
-    query.append(text.substr(token.begin, token.end - token.begin));
+    if (counts[token.term]++ == 0) order.push_back(token.term);
+  }
+}
+
+}  // namespace
+
+NaturalQueryBuilder::NaturalQueryBuilder(const AnalysisSettings& index, NaturalQueryOptions options)
+    : options_(options),
+      analyzer_(index),
+      stop_analyzer_(options.drop_stop_words ? StopAnalyzer(index) : nullptr) {}
+
+Query NaturalQueryBuilder::Build(std::string_view text) {
+  std::vector<std::string> order;
+  std::unordered_map<std::string, float> counts;
+  if (stop_analyzer_) AddTerms(*stop_analyzer_, text, order, counts);
+  if (order.empty()) AddTerms(analyzer_, text, order, counts);
+  Query query;
+  for (const std::string& term : order) {
+    QueryClause clause;
+    clause.terms = {term};
+    clause.offsets = {0};
+    clause.weight = counts[term];
+    clause.source = term;
+    query.clauses.push_back(clause);
+    if (options_.title_weight > 0) {
+      clause.terms = {FieldTerm(kTitleField, term)};
+      clause.weight *= options_.title_weight;
+      clause.source = clause.terms[0];
+      query.clauses.push_back(std::move(clause));
+    }
   }
   return query;
+}
+
+TopicSearcher::TopicSearcher(Searcher& searcher, NaturalQueryOptions options, bool rm3)
+    : searcher_(searcher),
+      builder_(searcher.reader().meta().analysis, options),
+      rm3_(rm3),
+      feedback_(searcher) {}
+
+SearchResult TopicSearcher::Search(std::string_view topic, const SearchOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  Query query = builder_.Build(topic);
+  SearchResult result;
+  if (rm3_) {
+    result = SearchWithRm3(searcher_, feedback_, std::move(query), options);
+  } else {
+    EvalOptions eval;
+    eval.k = options.k;
+    eval.bm25 = options.bm25;
+    EvalResult evaluated = EvaluateExhaustive(searcher_.reader(), query, eval);
+    result.query = std::move(query);
+    result.hits = std::move(evaluated.hits);
+    result.total_matches = evaluated.total_matches;
+  }
+  result.milliseconds =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return result;
 }
 
 }  // namespace fathom

@@ -1,7 +1,6 @@
 #include "searcher/rm3.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <map>
 #include <unordered_map>
 #include <utility>
@@ -125,21 +124,18 @@ Query ExpandRm3(const Query& query, const std::vector<Hit>& ranked, FeedbackSour
   return expanded;
 }
 
-SearchResult SearchWithRm3(Searcher& searcher, FeedbackSource& source, std::string_view query_text,
+SearchResult SearchWithRm3(const Searcher& searcher, FeedbackSource& source, Query query,
                            const SearchOptions& options, const Rm3Params& params) {
-  const auto start = std::chrono::steady_clock::now();
-  SearchOptions first_pass = options;
-  first_pass.k = std::max(options.k, params.feedback_docs);
-  SearchResult result = searcher.Search(query_text, first_pass);
-  result.query = ExpandRm3(result.query, result.hits, source, params);
-  EvalOptions second_pass;
-  second_pass.k = options.k;
-  second_pass.bm25 = options.bm25;
-  EvalResult expanded = EvaluateExhaustive(searcher.reader(), result.query, second_pass);
+  EvalOptions eval;
+  eval.bm25 = options.bm25;
+  eval.k = std::max(options.k, params.feedback_docs);
+  const EvalResult first = EvaluateExhaustive(searcher.reader(), query, eval);
+  SearchResult result;
+  result.query = ExpandRm3(query, first.hits, source, params);
+  eval.k = options.k;
+  EvalResult expanded = EvaluateExhaustive(searcher.reader(), result.query, eval);
   result.hits = std::move(expanded.hits);
   result.total_matches = expanded.total_matches;
-  result.milliseconds =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
 

@@ -72,10 +72,10 @@ Query ExpandRm3(const Query& query, const std::vector<Hit>& ranked, FeedbackSour
 
 struct SearchOptions;
 struct SearchResult;
-// Searches query_text, expands the query with RM3 from its results, and
-// returns the results of the expanded query. The second pass runs the
-// exhaustive evaluator, which scores weighted clauses exactly.
-SearchResult SearchWithRm3(Searcher& searcher, FeedbackSource& source, std::string_view query_text,
+// Evaluates query, expands it with RM3 from its results, and returns the
+// results of the expanded query. Both passes run the exhaustive evaluator,
+// which scores weighted clauses exactly.
+SearchResult SearchWithRm3(const Searcher& searcher, FeedbackSource& source, Query query,
                            const SearchOptions& options, const Rm3Params& params = {});
 
 }  // namespace fathom

@@ -98,37 +98,40 @@ for collection in $COLLECTIONS; do
   score "$collection" Lucene default "$qrels" "$dir/lucene.run"
 
   [ "$VARIANTS" -eq 1 ] || continue
+  fathom_variant() {  # fathom_variant NAME INDEX [fathom-search options]
+    local name="$1" index="$2"
+    shift 2
+    "$SEARCH" "$index" --queries "$queries" --output "$dir/fathom-$name.run" "$@"
+    score "$collection" Fathom "$name" "$qrels" "$dir/fathom-$name.run"
+  }
+  lucene_variant() {  # lucene_variant NAME [LuceneRun options]
+    local name="$1"
+    shift
+    java -cp "$LUCENE_JARS:$WORK/classes" LuceneRun "$corpus" "$queries" "$dir/lucene-$name.run" "$@"
+    score "$collection" Lucene "$name" "$qrels" "$dir/lucene-$name.run"
+  }
   fathom_index "$corpus" "$dir/idx-stop" --stop-words
-  "$SEARCH" "$dir/idx-stop" --queries "$queries" --output "$dir/fathom-stop.run"
-  score "$collection" Fathom "stop words" "$qrels" "$dir/fathom-stop.run"
-  java -cp "$LUCENE_JARS:$WORK/classes" LuceneRun "$corpus" "$queries" "$dir/lucene-stop.run" \
-    --stop-words
-  score "$collection" Lucene "stop words" "$qrels" "$dir/lucene-stop.run"
-
   fathom_index "$corpus" "$dir/idx-nostem" --language none
-  "$SEARCH" "$dir/idx-nostem" --queries "$queries" --output "$dir/fathom-nostem.run"
-  score "$collection" Fathom "no stemming" "$qrels" "$dir/fathom-nostem.run"
-  java -cp "$LUCENE_JARS:$WORK/classes" LuceneRun "$corpus" "$queries" "$dir/lucene-nostem.run" \
-    --no-stemming
-  score "$collection" Lucene "no stemming" "$qrels" "$dir/lucene-nostem.run"
-
-  "$SEARCH" "$dir/idx-default" --queries "$queries" --output "$dir/fathom-k1.2-b0.75.run" \
-    --k1 1.2 --b 0.75
-  score "$collection" Fathom "k1=1.2 b=0.75" "$qrels" "$dir/fathom-k1.2-b0.75.run"
-  java -cp "$LUCENE_JARS:$WORK/classes" LuceneRun "$corpus" "$queries" \
-    "$dir/lucene-k1.2-b0.75.run" --k1 1.2 --b 0.75
-  score "$collection" Lucene "k1=1.2 b=0.75" "$qrels" "$dir/lucene-k1.2-b0.75.run"
-
-  if "$SEARCH" --help | grep -q -- '--rm3'; then
-    "$SEARCH" "$dir/idx-default" --queries "$queries" --output "$dir/fathom-rm3.run" --rm3
-    score "$collection" Fathom "RM3 (10 docs, 10 terms, 0.5)" "$qrels" "$dir/fathom-rm3.run"
-  fi
+  fathom_variant "stop words in the index" "$dir/idx-stop"
+  lucene_variant "stop words in the index" --stop-words
+  fathom_variant "no stop words at all" "$dir/idx-default" --keep-stop-words
+  fathom_variant "no title weight" "$dir/idx-default" --title-weight 0
+  fathom_variant "title weight 0.5" "$dir/idx-default" --title-weight 0.5
+  fathom_variant "no stemming" "$dir/idx-nostem"
+  lucene_variant "no stemming" --no-stemming
+  fathom_variant "k1=1.2 b=0.75" "$dir/idx-default" --k1 1.2 --b 0.75
+  lucene_variant "k1=1.2 b=0.75" --k1 1.2 --b 0.75
+  fathom_variant "RM3" "$dir/idx-default" --rm3
+  fathom_variant "query syntax (--syntax)" "$dir/idx-default" --syntax
 done
 
 # --- Tables ------------------------------------------------------------------
-echo "Lucene $LUCENE_VERSION and Fathom $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?');"
-echo "BM25 k1=0.9 b=0.4, English Snowball stemming, no stop words, title and body as one field;"
-echo "judged queries only, scored by fathom-eval (trec_eval -c definitions)."
+echo "Fathom $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?') with its defaults:"
+echo "fathom-index CORPUS INDEX, fathom-search INDEX --queries Q --output RUN (k1=0.9 b=0.4,"
+echo "English Snowball stemming, stop words dropped from topics, title weight 0.25)."
+echo "Lucene $LUCENE_VERSION: BM25 k1=0.9 b=0.4, English Snowball stemming, no stop words, title and"
+echo "body as one field (the issue's reference setup). Judged queries only, scored by fathom-eval"
+echo "(trec_eval -c definitions)."
 echo
 echo "| collection | system | nDCG@10 | MAP | P@10 | R@100 | R@1000 |"
 echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"

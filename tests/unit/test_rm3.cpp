@@ -9,7 +9,6 @@
 
 #include "common/analyzer.hpp"
 #include "searcher/natural_query.hpp"
-#include "searcher/query_parser.hpp"
 #include "searcher/rm3.hpp"
 
 namespace fathom {
@@ -88,19 +87,52 @@ TEST(Rm3, NoFeedbackLeavesTheQueryAlone) {
   EXPECT_EQ(Weights(ExpandRm3(query, {}, source)), Weights(query));
 }
 
-// Operators and quotes in a topic are text; hyphenated words are two terms.
-TEST(NaturalLanguageQuery, EveryWordAnOptionalTerm) {
-  Analyzer analyzer(AnalysisSettings{});
-  const std::string text = NaturalLanguageQuery(
-      analyzer, "what methods -dash exist for \"real-gas\" +flows in the U.S.?");
-  EXPECT_EQ(text, "what methods dash exist for real gas flows in the U.S");
-  Analyzer parser_analyzer(AnalysisSettings{});
-  QueryParser parser(parser_analyzer);
-  const Query query = parser.Parse(text);
+std::vector<std::pair<std::string, float>> Clauses(const Query& query) {
+  std::vector<std::pair<std::string, float>> clauses;
   for (const QueryClause& clause : query.clauses) {
-    EXPECT_EQ(clause.occur, Occur::kShould) << clause.source;
-    EXPECT_EQ(clause.terms.size(), 1u) << clause.source;
+    EXPECT_EQ(clause.occur, Occur::kShould);
+    EXPECT_EQ(clause.terms.size(), 1u);
+    clauses.emplace_back(clause.terms[0], clause.weight);
   }
+  return clauses;
+}
+
+using Weighted = std::vector<std::pair<std::string, float>>;
+
+// Operators and quotes in a topic are text; hyphenated words are two terms;
+// stop words go; a repeated word weighs more; every word has a title clause.
+TEST(NaturalQueryBuilder, BagOfWordsWithTitleClauses) {
+  NaturalQueryBuilder builder(AnalysisSettings{}, NaturalQueryOptions{});
+  EXPECT_EQ(Clauses(builder.Build("-dash \"real-gas\" +flows AND the gas")),
+            (Weighted{{"dash", 1},
+                      {"title:dash", 0.25f},
+                      {"real", 1},
+                      {"title:real", 0.25f},
+                      {"gas", 2},
+                      {"title:gas", 0.5f},
+                      {"flow", 1},
+                      {"title:flow", 0.25f}}));
+}
+
+TEST(NaturalQueryBuilder, OptionsAndStopWordOnlyQueries) {
+  NaturalQueryOptions plain;
+  plain.drop_stop_words = false;
+  plain.title_weight = 0;
+  NaturalQueryBuilder keep(AnalysisSettings{}, plain);
+  EXPECT_EQ(Clauses(keep.Build("the flows")), (Weighted{{"the", 1}, {"flow", 1}}));
+
+  NaturalQueryOptions untitled;
+  untitled.title_weight = 0;
+  NaturalQueryBuilder builder(AnalysisSettings{}, untitled);
+  // Nothing left without stop words: they are kept rather than searching nothing.
+  EXPECT_EQ(Clauses(builder.Build("to be or not to be")),
+            (Weighted{{"to", 2}, {"be", 2}, {"or", 1}, {"not", 1}}));
+  // An index with its own stop list already drops them; languages without a
+  // built-in list keep every word.
+  AnalysisSettings french;
+  french.language = "french";
+  NaturalQueryBuilder no_list(french, untitled);
+  EXPECT_EQ(Clauses(no_list.Build("le chat")).size(), 2u);
 }
 
 }  // namespace
