@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace fathom::codec {
@@ -69,6 +70,51 @@ inline const std::uint8_t* GetVarintUnchecked(const std::uint8_t* in,
     shift += 7;
   }
   *value = result;
+  return in;
+}
+
+// Decode of at most five bytes without an end check, for data whose
+// remaining size was checked by the caller; never reads past the fifth byte,
+// so damaged data yields a wrong value, not an out-of-bounds read.
+inline const std::uint8_t* GetVarintUnchecked5(const std::uint8_t* in,
+                                               std::uint32_t* value) noexcept {
+  std::uint32_t result = in[0] & 0x7Fu;
+  if (in[0] < 0x80) {
+    *value = result;
+    return in + 1;
+  }
+  for (unsigned i = 1; i < kMaxVarintBytes; ++i) {
+    result |= static_cast<std::uint32_t>(in[i] & 0x7F) << (7 * i);
+    if (in[i] < 0x80 || i + 1 == kMaxVarintBytes) {
+      *value = result;
+      return in + i + 1;
+    }
+  }
+  *value = result;
+  return in + kMaxVarintBytes;
+}
+
+// Skips n varints in [in, end) by counting their last bytes (high bit
+// clear), eight bytes at a time. Returns the byte after the n-th, or nullptr
+// when fewer than n end before `end`.
+inline const std::uint8_t* SkipVarints(const std::uint8_t* in, const std::uint8_t* end,
+                                       std::uint64_t n) noexcept {
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
+  while (end - in >= 8) {
+    std::uint64_t word;
+    std::memcpy(&word, in, 8);
+    // Popcount of the eight high bits by a multiply: portable builds have
+    // no popcnt instruction, and the libgcc call is several times slower.
+    const std::uint64_t ends = (((~word & kHighBits) >> 7) * 0x0101010101010101ull) >> 56;
+    // The word may end inside the next varint: finish byte by byte.
+    if (ends >= n) break;
+    n -= ends;
+    in += 8;
+  }
+  for (; n > 0; ++in) {
+    if (in == end) return nullptr;
+    if (*in < 0x80) --n;
+  }
   return in;
 }
 

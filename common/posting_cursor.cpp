@@ -80,8 +80,9 @@ PostingCursor::PostingCursor(const PostingListData& data, std::string_view sourc
   LoadBlock(0);
   if (block_count_ == 1) {
     single_block_.last_doc = block_size_ > 0 ? docs_[block_size_ - 1] : 0;
+    const std::uint32_t* frequencies = block_frequencies();
     single_block_.max_frequency =
-        *std::max_element(frequencies_, frequencies_ + std::max<std::size_t>(block_size_, 1));
+        *std::max_element(frequencies, frequencies + std::max<std::size_t>(block_size_, 1));
     single_block_.min_length = UINT32_MAX;
     for (std::size_t i = 0; i < block_size_; ++i) {
       single_block_.min_length = std::min(single_block_.min_length,
@@ -95,9 +96,11 @@ void PostingCursor::LoadBlock(std::size_t block) noexcept {
   block_ = block;
   index_ = 0;
   if (block >= block_count_) {
+    block_ = block_count_;
     block_size_ = 0;
     current_doc_ = kEndDoc;
     frequencies_[0] = 0;
+    frequencies_ready_ = true;
     return;
   }
   const format::SkipEntry skip = SkipAt(block);
@@ -109,7 +112,9 @@ void PostingCursor::LoadBlock(std::size_t block) noexcept {
     const std::uint32_t doc_width = in[0];
     const std::uint32_t freq_width = in[1];
     codec::UnpackBlock(in + 2, doc_width, docs_);
-    codec::UnpackBlock(in + 2 + codec::PackedBytes(doc_width), freq_width, frequencies_);
+    frequency_bytes_ = in + 2 + codec::PackedBytes(doc_width);
+    frequency_width_ = freq_width;
+    frequencies_ready_ = false;
   } else {
     // The tail block is varint-coded; decode with bounds checks (it is at
     // most 127 postings), treating damage as the end of the list.
@@ -123,8 +128,12 @@ void PostingCursor::LoadBlock(std::size_t block) noexcept {
       block_size_ = 0;
       block_ = block_count_;
       current_doc_ = kEndDoc;
+      frequencies_[0] = 0;
+      frequencies_ready_ = true;
       return;
     }
+    for (std::size_t i = 0; i < block_size_; ++i) frequencies_[i] += 1;
+    frequencies_ready_ = true;
   }
   // Prefix sums; every gap but the list's first must be positive, which also
   // catches a sum that wraps around. Together with the last doc being below
@@ -137,7 +146,6 @@ void PostingCursor::LoadBlock(std::size_t block) noexcept {
     increasing &= next >= doc;
     doc = next;
     docs_[i] = doc;
-    frequencies_[i] += 1;
   }
   if (!increasing || docs_[block_size_ - 1] >= document_count_ ||
       (skip.last_doc != kEndDoc && docs_[block_size_ - 1] != skip.last_doc)) {
@@ -147,11 +155,45 @@ void PostingCursor::LoadBlock(std::size_t block) noexcept {
     block_size_ = 0;
     block_ = block_count_;
     current_doc_ = kEndDoc;
+    frequencies_[0] = 0;
+    frequencies_ready_ = true;
     return;
   }
   current_doc_ = docs_[0];
   positions_at_ = positions_begin_ + skip.positions_offset;
   positions_index_ = 0;
+}
+
+void PostingCursor::DecodeFrequencies() const noexcept {
+  codec::UnpackBlock(frequency_bytes_, frequency_width_, frequencies_);
+  for (std::size_t i = 0; i < codec::kBlockSize; ++i) frequencies_[i] += 1;
+  frequencies_ready_ = true;
+}
+
+std::size_t PostingCursor::FindBlock(DocId target, std::size_t from) const noexcept {
+  // Conjunctions mostly move to the next block or two: look there first,
+  // then gallop and binary-search, so long jumps cost O(log distance).
+  std::size_t block = from;
+  for (int i = 0; i < 4; ++i, ++block) {
+    if (block >= block_count_ || LastDocOf(block) >= target) return block;
+  }
+  std::size_t step = 4;
+  std::size_t low = block;  // LastDocOf(low - 1) < target
+  while (block < block_count_ && LastDocOf(block) < target) {
+    low = block + 1;
+    block += step;
+    step *= 2;
+  }
+  std::size_t high = std::min(block, block_count_);  // answer is in [low, high]
+  while (low < high) {
+    const std::size_t mid = low + (high - low) / 2;
+    if (LastDocOf(mid) < target) {
+      low = mid + 1;
+    } else {
+      high = mid;
+    }
+  }
+  return low;
 }
 
 void PostingCursor::Next() noexcept {
@@ -164,10 +206,8 @@ void PostingCursor::Next() noexcept {
 
 void PostingCursor::NextGeq(DocId target) noexcept {
   if (current_doc_ >= target) return;
-  if (SkipAt(block_).last_doc < target) {
-    std::size_t block = block_ + 1;
-    while (block < block_count_ && SkipAt(block).last_doc < target) ++block;
-    LoadBlock(block);
+  if (LastDocOf(block_) < target) {
+    LoadBlock(FindBlock(target, block_ + 1));
     if (current_doc_ >= target) return;
   }
   // The target is inside this block.
@@ -178,23 +218,40 @@ void PostingCursor::NextGeq(DocId target) noexcept {
 void PostingCursor::Positions(std::vector<std::uint32_t>& out) {
   out.clear();
   if (current_doc_ == kEndDoc) return;
-  // Skip the positions of earlier postings of this block.
-  while (positions_index_ < index_ && positions_at_ != nullptr) {
-    for (std::uint32_t i = 0; i < frequencies_[positions_index_] && positions_at_ != nullptr; ++i) {
-      std::uint32_t ignored;
-      positions_at_ = codec::GetVarint(positions_at_, positions_end_, &ignored);
-    }
-    ++positions_index_;
+  if (!frequencies_ready_) DecodeFrequencies();
+  // Skip the positions of earlier postings of this block, counting varint
+  // ends rather than decoding values.
+  if (positions_index_ < index_ && positions_at_ != nullptr) {
+    std::uint64_t skip = 0;
+    for (; positions_index_ < index_; ++positions_index_) skip += frequencies_[positions_index_];
+    positions_at_ = codec::SkipVarints(positions_at_, positions_end_, skip);
   }
   if (positions_at_ == nullptr) return;
   const std::uint8_t* p = positions_at_;
+  const std::uint32_t count = frequencies_[index_];
+  out.resize(count);
   std::uint32_t position = 0;
-  for (std::uint32_t i = 0; i < frequencies_[index_]; ++i) {
+  if (static_cast<std::size_t>(positions_end_ - p) >= std::size_t{count} * codec::kMaxVarintBytes) {
+    // Far enough from the end for count varints of at most five bytes:
+    // decode without checks (damage gives wrong positions, never a read
+    // out of bounds).
+    for (std::uint32_t i = 0; i < count; ++i) {
+      std::uint32_t gap;
+      p = codec::GetVarintUnchecked5(p, &gap);
+      position += gap;
+      out[i] = position;
+    }
+    return;
+  }
+  for (std::uint32_t i = 0; i < count; ++i) {
     std::uint32_t gap;
     p = codec::GetVarint(p, positions_end_, &gap);
-    if (p == nullptr) return;
+    if (p == nullptr) {
+      out.resize(i);
+      return;
+    }
     position += gap;
-    out.push_back(position);
+    out[i] = position;
   }
 }
 

@@ -6,7 +6,12 @@
 // - Next() moves to the following posting. NextGeq(target) moves to the
 //   first posting with doc >= target; it never moves backwards and skips
 //   whole blocks through the skip table without decoding them.
-// - frequency() and Positions() describe the current posting.
+// - frequency() and Positions() describe the current posting. Frequencies
+//   are decoded only when first asked for in a block, so conjunctions and
+//   counting that never score a block never unpack its frequencies.
+// - Block-level access (block_count, LastDocOf, SkipOf, FindBlock, SeekBlock)
+//   lets dynamic pruning bound a block's scores from its skip entry and
+//   skip it without decoding anything.
 #pragma once
 
 #include <cstdint>
@@ -41,7 +46,10 @@ class PostingCursor {
   PostingCursor(const PostingListData& data, std::string_view source);
 
   DocId doc() const noexcept { return current_doc_; }
-  std::uint32_t frequency() const noexcept { return frequencies_[index_]; }
+  std::uint32_t frequency() const noexcept {
+    if (!frequencies_ready_) DecodeFrequencies();
+    return frequencies_[index_];
+  }
   std::uint32_t document_frequency() const noexcept { return document_frequency_; }
 
   void Next() noexcept;
@@ -55,6 +63,32 @@ class PostingCursor {
   std::size_t block_count() const noexcept { return block_count_; }
   format::SkipEntry current_block() const noexcept { return SkipAt(block_); }
   std::uint32_t max_frequency() const noexcept { return max_frequency_; }
+  // The block the cursor is in (block_count() once exhausted).
+  std::size_t block_index() const noexcept { return block_; }
+  // Skip entry of any block (derived for a single-block list).
+  // REQUIRES: block < block_count().
+  format::SkipEntry SkipOf(std::size_t block) const noexcept { return SkipAt(block); }
+  DocId LastDocOf(std::size_t block) const noexcept {
+    return block_count_ == 1
+               ? single_block_.last_doc
+               : format::Get<std::uint32_t>(skip_table_ + block * format::kSkipEntrySize);
+  }
+  // The first block at or after `from` whose last doc is >= target, or
+  // block_count(). Reads skip entries only; gallops over long distances.
+  std::size_t FindBlock(DocId target, std::size_t from) const noexcept;
+  // Moves to the first posting of `block` (block_count() to end the list)
+  // without decoding the blocks in between. REQUIRES: block >= block_index().
+  void SeekBlock(std::size_t block) noexcept {
+    if (block != block_ || index_ != 0) LoadBlock(block);
+  }
+  // Postings of the loaded block, for evaluators that score whole blocks:
+  // doc ids and (decoded on demand) frequencies.
+  std::size_t block_size() const noexcept { return block_size_; }
+  const std::uint32_t* block_docs() const noexcept { return docs_; }
+  const std::uint32_t* block_frequencies() const noexcept {
+    if (!frequencies_ready_) DecodeFrequencies();
+    return frequencies_;
+  }
 
  private:
   format::SkipEntry SkipAt(std::size_t block) const noexcept {
@@ -62,6 +96,7 @@ class PostingCursor {
                              : format::GetSkipEntry(skip_table_ + block * format::kSkipEntrySize);
   }
   void LoadBlock(std::size_t block) noexcept;
+  void DecodeFrequencies() const noexcept;
 
   const std::uint8_t* skip_table_;
   const std::uint8_t* blocks_;
@@ -81,7 +116,12 @@ class PostingCursor {
   std::size_t index_ = 0;       // current posting within the block
   DocId current_doc_ = kEndDoc;
   alignas(64) std::uint32_t docs_[codec::kBlockSize] = {};
-  alignas(64) std::uint32_t frequencies_[codec::kBlockSize] = {};
+  // Filled by DecodeFrequencies from frequency_bytes_ (packed at
+  // frequency_width_) the first time the block's frequencies are needed.
+  alignas(64) mutable std::uint32_t frequencies_[codec::kBlockSize] = {};
+  mutable bool frequencies_ready_ = true;
+  const std::uint8_t* frequency_bytes_ = nullptr;
+  std::uint32_t frequency_width_ = 0;
 
   // Lazily advanced position pointer: at posting positions_index_ of block_.
   const std::uint8_t* positions_at_ = nullptr;

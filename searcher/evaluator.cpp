@@ -1,5 +1,7 @@
 #include "searcher/evaluator.hpp"
 
+#include "searcher/eval_clauses.hpp"
+
 #include <algorithm>
 #include <numeric>
 
@@ -16,84 +18,6 @@ class TermMatcher final : public Matcher {
 
  private:
   PostingCursor cursor_;
-};
-
-// Documents where the terms occur at their relative offsets. Candidates come
-// from a leapfrog conjunction driven by the rarest term; positions are
-// decoded only for documents that contain every term.
-class PhraseMatcher final : public Matcher {
- public:
-  PhraseMatcher(std::vector<PostingCursor> cursors, std::vector<std::uint32_t> offsets)
-      : cursors_(std::move(cursors)), offsets_(std::move(offsets)), positions_(cursors_.size()) {
-    order_.resize(cursors_.size());
-    std::iota(order_.begin(), order_.end(), 0);
-    std::sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) {
-      return cursors_[a].document_frequency() < cursors_[b].document_frequency();
-    });
-    Settle(0);
-  }
-
-  DocId doc() const override { return doc_; }
-  void Next() override { Settle(doc_ == kEndDoc ? kEndDoc : doc_ + 1); }
-  void NextGeq(DocId target) override {
-    if (target > doc_ || doc_ == kEndDoc) Settle(target);
-  }
-  std::uint32_t frequency() override { return frequency_; }
-
- private:
-  // Moves to the first document >= target containing the phrase.
-  void Settle(DocId target) {
-    while (target != kEndDoc) {
-      DocId candidate = target;
-      bool aligned = false;
-      while (!aligned) {
-        aligned = true;
-        for (const std::size_t i : order_) {
-          cursors_[i].NextGeq(candidate);
-          if (cursors_[i].doc() != candidate) {
-            candidate = cursors_[i].doc();
-            aligned = false;
-            break;
-          }
-        }
-        if (candidate == kEndDoc) break;
-      }
-      if (candidate == kEndDoc) break;
-      frequency_ = CountOccurrences();
-      if (frequency_ > 0) {
-        doc_ = candidate;
-        return;
-      }
-      target = candidate + 1;
-    }
-    doc_ = kEndDoc;
-    frequency_ = 0;
-  }
-
-  std::uint32_t CountOccurrences() {
-    for (std::size_t i = 0; i < cursors_.size(); ++i) cursors_[i].Positions(positions_[i]);
-    // Anchor on the rarest term's positions; check the others by search.
-    const std::size_t anchor = order_[0];
-    std::uint32_t count = 0;
-    for (const std::uint32_t p : positions_[anchor]) {
-      if (p < offsets_[anchor]) continue;
-      const std::uint32_t start = p - offsets_[anchor];
-      bool all = true;
-      for (std::size_t i = 0; i < cursors_.size() && all; ++i) {
-        if (i == anchor) continue;
-        all = std::binary_search(positions_[i].begin(), positions_[i].end(), start + offsets_[i]);
-      }
-      count += all ? 1 : 0;
-    }
-    return count;
-  }
-
-  std::vector<PostingCursor> cursors_;
-  std::vector<std::uint32_t> offsets_;
-  std::vector<std::size_t> order_;
-  std::vector<std::vector<std::uint32_t>> positions_;
-  DocId doc_ = kEndDoc;
-  std::uint32_t frequency_ = 0;
 };
 
 struct ScoredClause {
@@ -116,9 +40,31 @@ ClauseMatcher MakeMatcher(const IndexReader& reader, const QueryClause& clause) 
   if (cursors.size() == 1) {
     result.matcher = std::make_unique<TermMatcher>(std::move(cursors[0]));
   } else {
-    result.matcher = std::make_unique<PhraseMatcher>(std::move(cursors), clause.offsets);
+    result.matcher = std::make_unique<eval::PhraseMatcher>(std::move(cursors), clause.offsets);
   }
   return result;
+}
+
+std::string_view AlgorithmName(Algorithm algorithm) {
+  switch (algorithm) {
+    case Algorithm::kAuto:
+      return "auto";
+    case Algorithm::kExhaustive:
+      return "exhaustive";
+    case Algorithm::kMaxScore:
+      return "maxscore";
+    case Algorithm::kBmw:
+      return "bmw";
+  }
+  return "auto";
+}
+
+std::optional<Algorithm> ParseAlgorithm(std::string_view name) {
+  for (const Algorithm algorithm :
+       {Algorithm::kAuto, Algorithm::kExhaustive, Algorithm::kMaxScore, Algorithm::kBmw}) {
+    if (name == AlgorithmName(algorithm)) return algorithm;
+  }
+  return std::nullopt;
 }
 
 EvalResult EvaluateExhaustive(const IndexReader& reader, const Query& query,
@@ -190,6 +136,28 @@ EvalResult EvaluateExhaustive(const IndexReader& reader, const Query& query,
     }
   }
   result.hits = top.TakeSorted();
+  return result;
+}
+
+EvalResult Evaluate(const IndexReader& reader, const Query& query, const EvalOptions& options) {
+  if (options.count_only || options.k == 0) return eval::CountMatches(reader, query, options);
+  if (options.algorithm == Algorithm::kExhaustive) {
+    return EvaluateExhaustive(reader, query, options);
+  }
+  eval::PreparedQuery prepared = eval::Prepare(reader, query, options.bm25, true);
+  if (prepared.matches_nothing || prepared.slots() == 0) return {};
+  EvalResult result;
+  if (prepared.slots() == 1 && prepared.excluded.empty() &&
+      (prepared.required.empty() ? prepared.optional : prepared.required)[0].term() != nullptr) {
+    result = eval::TopKSingleTerm(reader, prepared, options.k);
+  } else if (!prepared.required.empty()) {
+    result = eval::TopKConjunction(reader, prepared, options.k);
+  } else if (options.algorithm == Algorithm::kBmw) {
+    result = eval::TopKBmw(reader, prepared, options.k);
+  } else {
+    result = eval::TopKMaxScore(reader, prepared, options.k);
+  }
+  result.total_exact = false;
   return result;
 }
 

@@ -1,10 +1,13 @@
-// Query evaluation: matchers over posting cursors, and the exhaustive
-// document-at-a-time evaluator that scores every matching document. It is
-// the reference oracle that faster (pruning) evaluators are tested against.
+// Query evaluation: matchers over posting cursors, the exhaustive
+// document-at-a-time evaluator that scores every matching document (the
+// reference oracle the pruning evaluators are tested against), and Evaluate,
+// which picks an evaluator per query.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "common/bm25.hpp"
@@ -36,14 +39,31 @@ struct ClauseMatcher {
 };
 ClauseMatcher MakeMatcher(const IndexReader& reader, const QueryClause& clause);
 
+// How top-k queries of optional terms (unions) are evaluated. Every
+// algorithm returns the same hits; they differ in how much they skip.
+enum class Algorithm {
+  kAuto,        // the fastest for the query's shape (see Evaluate)
+  kExhaustive,  // score every matching document (the oracle)
+  kMaxScore,    // block-max MaxScore for unions
+  kBmw,         // Block-Max WAND for unions
+};
+std::string_view AlgorithmName(Algorithm algorithm);
+std::optional<Algorithm> ParseAlgorithm(std::string_view name);
+
 struct EvalOptions {
   std::size_t k = 10;
   Bm25Params bm25;
+  Algorithm algorithm = Algorithm::kAuto;
+  // Only count the matching documents: no scores, no hits. k = 0 implies it.
+  bool count_only = false;
 };
 
 struct EvalResult {
-  std::vector<Hit> hits;            // best first, at most k
-  std::uint64_t total_matches = 0;  // every document the query matches
+  std::vector<Hit> hits;  // best first, at most k
+  // Every document the query matches when total_exact; otherwise a lower
+  // bound (the pruning evaluators stop counting what cannot rank).
+  std::uint64_t total_matches = 0;
+  bool total_exact = true;
 };
 
 // Matches: all required clauses, none of the excluded ones, and (when there
@@ -51,5 +71,19 @@ struct EvalResult {
 // BM25 scores of the required and optional clauses that match.
 EvalResult EvaluateExhaustive(const IndexReader& reader, const Query& query,
                               const EvalOptions& options);
+
+// The same hits (ids and scores, bit for bit) as EvaluateExhaustive, with
+// options.algorithm choosing how:
+// - counting (count_only or k = 0): no scoring; a lone term is its document
+//   frequency; conjunctions leapfrog without decoding frequencies.
+// - one term: only the blocks whose block-max bound can enter the top k are
+//   decoded, best bound first.
+// - required clauses (`+a +b`, `+a b`, required phrases): leapfrog from the
+//   rarest list, skipping blocks whose summed block-max bounds cannot enter.
+// - optional clauses only (`a b`): MaxScore or BMW (auto: MaxScore).
+// - a lone phrase: positions are decoded only for candidates whose smallest
+//   term frequency could still score into the top k.
+// kExhaustive runs EvaluateExhaustive. Pruned results have total_exact false.
+EvalResult Evaluate(const IndexReader& reader, const Query& query, const EvalOptions& options);
 
 }  // namespace fathom

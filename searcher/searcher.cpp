@@ -14,9 +14,20 @@ SearchResult Searcher::Search(std::string_view query_text, const SearchOptions& 
   const auto start = std::chrono::steady_clock::now();
   SearchResult result;
   result.query = parser_.Parse(query_text);
-  EvalResult evaluated = EvaluateExhaustive(reader_, result.query, {options.k, options.bm25});
+  EvalOptions eval_options;
+  eval_options.k = options.k;
+  eval_options.bm25 = options.bm25;
+  eval_options.algorithm = options.algorithm;
+  eval_options.count_only = options.count_only;
+  EvalResult evaluated = Evaluate(reader_, result.query, eval_options);
+  if (!evaluated.total_exact && options.exact_total) {
+    eval_options.count_only = true;
+    evaluated.total_matches = Evaluate(reader_, result.query, eval_options).total_matches;
+    evaluated.total_exact = true;
+  }
   result.hits = std::move(evaluated.hits);
   result.total_matches = evaluated.total_matches;
+  result.total_exact = evaluated.total_exact;
   result.milliseconds =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return result;

@@ -22,12 +22,21 @@ namespace fathom {
 struct SearchOptions {
   std::size_t k = 10;
   Bm25Params bm25;
+  Algorithm algorithm = Algorithm::kAuto;
+  // Only count the matching documents (no hits).
+  bool count_only = false;
+  // Pruned evaluation does not visit every match; with exact_total the
+  // searcher counts them in a second, cheaper pass (no scoring) so that
+  // total_matches is exact. Benchmarks turn it off, as Lucene does when it
+  // reports "at least N" hits.
+  bool exact_total = true;
 };
 
 struct SearchResult {
   Query query;
   std::vector<Hit> hits;
   std::uint64_t total_matches = 0;
+  bool total_exact = true;  // false: total_matches is a lower bound
   double milliseconds = 0;  // parse + evaluation, not snippets
 };
 

@@ -1,0 +1,405 @@
+// The fast evaluators: counting, and top-k with dynamic pruning. Every one
+// returns EvaluateExhaustive's hits bit for bit: documents are visited in
+// increasing id order (or, for a single term, with ties broken the same way
+// by TopK), a document is pruned only when an upper bound of its score is
+// below the k-th best score (PruneBelow), and a document that is scored is
+// scored by summing its clauses' scores in the exhaustive evaluator's order.
+//
+// The techniques are the standard ones (Turtle and Flood 1995 for MaxScore,
+// Ding and Suel 2011 for Block-Max WAND, Lucene's block-max conjunctions),
+// driven by the max_frequency / min_length block-max data of the skip
+// entries, which bound BM25 for any k1 and b.
+#include <algorithm>
+#include <vector>
+
+#include "searcher/eval_clauses.hpp"
+
+namespace fathom::eval {
+namespace {
+
+// Clause scores of the current document by slot, summed in slot order: the
+// order EvaluateExhaustive adds them in. A clause that does not match adds
+// +0.0f, which leaves a float sum unchanged.
+class SlotScores {
+ public:
+  explicit SlotScores(std::size_t slots) : values_(slots, 0.0f) {}
+  void Set(std::size_t slot, Score value) { values_[slot] = value; }
+  Score Sum() const {
+    Score sum = 0;
+    for (const Score value : values_) sum += value;
+    return sum;
+  }
+  void Clear() { std::fill(values_.begin(), values_.end(), 0.0f); }
+
+ private:
+  std::vector<Score> values_;
+};
+
+// Whether a document visited after every document in top (a larger id)
+// enters it: equal scores rank the smaller id first.
+bool Enters(const TopK& top, Score score) { return !top.full() || score > top.threshold(); }
+
+// Required clauses in leapfrog order: terms by increasing document
+// frequency (the rarest leads), then phrases, whose NextGeq checks positions.
+std::vector<ClauseCursor*> LeapfrogOrder(std::vector<ClauseCursor>& clauses) {
+  std::vector<ClauseCursor*> order;
+  for (auto& clause : clauses) order.push_back(&clause);
+  std::stable_sort(order.begin(), order.end(), [](ClauseCursor* a, ClauseCursor* b) {
+    const bool a_phrase = a->phrase() != nullptr;
+    const bool b_phrase = b->phrase() != nullptr;
+    if (a_phrase != b_phrase) return b_phrase;
+    return a->cost() < b->cost();
+  });
+  return order;
+}
+
+// Moves every cursor in order to a common document >= the lead's; returns
+// it (kEndDoc when the lists run out).
+DocId Align(const std::vector<ClauseCursor*>& order) {
+  ClauseCursor* lead = order[0];
+  DocId doc = lead->doc();
+  while (doc != kEndDoc) {
+    bool aligned = true;
+    for (std::size_t i = 1; i < order.size(); ++i) {
+      order[i]->NextGeq(doc);
+      if (order[i]->doc() != doc) {
+        doc = order[i]->doc();
+        aligned = false;
+        break;
+      }
+    }
+    if (aligned) return doc;
+    if (doc == kEndDoc) return kEndDoc;
+    lead->NextGeq(doc);
+    doc = lead->doc();
+  }
+  return kEndDoc;
+}
+
+// A lone phrase skips the positions of candidates that cannot enter.
+void PrunePhrase(PreparedQuery& prepared, const IndexReader& reader, const float* threshold) {
+  if (prepared.slots() != 1) return;
+  ClauseCursor& clause = prepared.required.empty() ? prepared.optional[0] : prepared.required[0];
+  if (PhraseMatcher* phrase = clause.phrase()) {
+    phrase->SetPruning(threshold, clause.scorer(), clause.weight(), &reader);
+  }
+}
+
+}  // namespace
+
+EvalResult CountMatches(const IndexReader& reader, const Query& query, const EvalOptions& options) {
+  PreparedQuery prepared = Prepare(reader, query, options.bm25, false);
+  EvalResult result;
+  if (prepared.matches_nothing || prepared.slots() == 0) return result;
+  std::uint64_t count = 0;
+  auto& excluded = prepared.excluded;
+  if (!prepared.required.empty()) {
+    // Optional clauses do not change which documents match.
+    const std::vector<ClauseCursor*> order = LeapfrogOrder(prepared.required);
+    for (DocId doc = Align(order); doc != kEndDoc; doc = Align(order)) {
+      if (!IsExcluded(excluded, doc)) ++count;
+      order[0]->Next();
+    }
+  } else if (prepared.optional.size() == 1 && excluded.empty() &&
+             prepared.optional[0].term() != nullptr) {
+    count = prepared.optional[0].term()->document_frequency();
+  } else {
+    std::vector<ClauseCursor*> clauses;
+    for (auto& clause : prepared.optional) clauses.push_back(&clause);
+    while (true) {
+      DocId doc = kEndDoc;
+      for (ClauseCursor* clause : clauses) doc = std::min(doc, clause->doc());
+      if (doc == kEndDoc) break;
+      if (!IsExcluded(excluded, doc)) ++count;
+      for (ClauseCursor* clause : clauses) {
+        if (clause->doc() == doc) clause->Next();
+      }
+    }
+  }
+  result.total_matches = count;
+  return result;
+}
+
+EvalResult TopKSingleTerm(const IndexReader& reader, PreparedQuery& prepared, std::size_t k) {
+  ClauseCursor& clause = prepared.required.empty() ? prepared.optional[0] : prepared.required[0];
+  PostingCursor& cursor = *clause.term();
+  // Blocks best bound first: the top k fills with the best candidates at
+  // once, and the first block whose bound cannot enter ends the search, so
+  // only blocks whose maximum can enter the top k are ever decoded.
+  struct BlockBound {
+    float bound;
+    std::uint32_t block;
+  };
+  std::vector<BlockBound> blocks(cursor.block_count());
+  for (std::size_t b = 0; b < blocks.size(); ++b) {
+    blocks[b] = {clause.BlockBound(b), static_cast<std::uint32_t>(b)};
+  }
+  const auto worse = [](const BlockBound& a, const BlockBound& b) {
+    return a.bound < b.bound || (a.bound == b.bound && a.block > b.block);
+  };
+  std::make_heap(blocks.begin(), blocks.end(), worse);
+  TopK top(k);
+  EvalResult result;
+  float threshold = kNoThreshold;
+  const float weight = clause.weight();
+  const Bm25Scorer& scorer = clause.scorer();
+  for (auto end = blocks.end(); end != blocks.begin();) {
+    std::pop_heap(blocks.begin(), end, worse);
+    --end;
+    // Blocks are visited out of doc order, so a document scoring exactly
+    // the threshold could still enter (a smaller id wins ties): only a
+    // bound below PruneBelow, itself below the threshold, ends the search.
+    if (end->bound <= PruneBelow(threshold)) break;
+    cursor.SeekBlock(end->block);
+    const std::uint32_t* docs = cursor.block_docs();
+    const std::uint32_t* frequencies = cursor.block_frequencies();
+    const std::size_t size = cursor.block_size();
+    for (std::size_t i = 0; i < size; ++i) {
+      top.Push(docs[i], weight * scorer(frequencies[i], reader.length(docs[i])));
+    }
+    result.total_matches += size;
+    if (top.full()) threshold = top.threshold();
+  }
+  result.hits = top.TakeSorted();
+  return result;
+}
+
+EvalResult TopKMaxScore(const IndexReader& reader, PreparedQuery& prepared, std::size_t k) {
+  // Lists by increasing bound; upper[i] bounds a document found only in
+  // lists 0..i. Lists whose upper is below the threshold are non-essential:
+  // candidates come from the essential ones only, and non-essential lists
+  // are probed (block bounds first) while the candidate can still enter.
+  std::vector<ClauseCursor*> lists;
+  for (auto& clause : prepared.optional) lists.push_back(&clause);
+  std::sort(lists.begin(), lists.end(),
+            [](ClauseCursor* a, ClauseCursor* b) { return a->max_score() < b->max_score(); });
+  const std::size_t n = lists.size();
+  std::vector<float> upper(n), block_upper(n);
+  float sum = 0;
+  for (std::size_t i = 0; i < n; ++i) upper[i] = sum += lists[i]->max_score();
+
+  TopK top(k);
+  float threshold = kNoThreshold;
+  PrunePhrase(prepared, reader, &threshold);
+  SlotScores slots(prepared.slots());
+  EvalResult result;
+  std::size_t first_essential = 0;
+  while (true) {
+    const float prune = PruneBelow(threshold);
+    while (first_essential < n && upper[first_essential] <= prune) ++first_essential;
+    if (first_essential == n) break;
+    DocId doc = kEndDoc;
+    for (std::size_t i = first_essential; i < n; ++i) doc = std::min(doc, lists[i]->doc());
+    if (doc == kEndDoc) break;
+
+    const std::uint32_t length = reader.length(doc);
+    float partial = 0;
+    for (std::size_t i = first_essential; i < n; ++i) {
+      if (lists[i]->doc() != doc) continue;
+      const Score score = lists[i]->ScoreAt(length);
+      slots.Set(lists[i]->slot(), score);
+      partial += score;
+      lists[i]->Next();
+    }
+    bool alive = true;
+    if (first_essential > 0) {
+      float bound = 0;
+      for (std::size_t i = 0; i < first_essential; ++i) {
+        block_upper[i] = bound += lists[i]->BlockMaxScore(doc);
+      }
+      for (std::size_t i = first_essential; i-- > 0;) {
+        if (partial + block_upper[i] <= prune) {
+          alive = false;
+          break;
+        }
+        lists[i]->NextGeq(doc);
+        if (lists[i]->doc() == doc) {
+          const Score score = lists[i]->ScoreAt(length);
+          slots.Set(lists[i]->slot(), score);
+          partial += score;
+        }
+      }
+    }
+    if (alive) {
+      const Score score = slots.Sum();
+      if (Enters(top, score) && !IsExcluded(prepared.excluded, doc)) {
+        ++result.total_matches;
+        top.Push(doc, score);
+        if (top.full()) threshold = top.threshold();
+      }
+    }
+    slots.Clear();
+  }
+  result.hits = top.TakeSorted();
+  return result;
+}
+
+EvalResult TopKBmw(const IndexReader& reader, PreparedQuery& prepared, std::size_t k) {
+  std::vector<ClauseCursor*> lists;
+  for (auto& clause : prepared.optional) lists.push_back(&clause);
+  const auto by_doc = [](ClauseCursor* a, ClauseCursor* b) { return a->doc() < b->doc(); };
+  const std::size_t n = lists.size();
+
+  TopK top(k);
+  float threshold = kNoThreshold;
+  PrunePhrase(prepared, reader, &threshold);
+  SlotScores slots(prepared.slots());
+  EvalResult result;
+  while (true) {
+    std::sort(lists.begin(), lists.end(), by_doc);
+    const float prune = PruneBelow(threshold);
+    // Pivot: the first list where the bounds of the lists up to it could
+    // enter; no document before the pivot's can.
+    float bound = 0;
+    std::size_t pivot = n;
+    for (std::size_t i = 0; i < n && lists[i]->doc() != kEndDoc; ++i) {
+      bound += lists[i]->max_score();
+      if (bound > prune) {
+        pivot = i;
+        break;
+      }
+    }
+    if (pivot == n) break;
+    const DocId pivot_doc = lists[pivot]->doc();
+    while (pivot + 1 < n && lists[pivot + 1]->doc() == pivot_doc) ++pivot;
+
+    float block_bound = 0;
+    for (std::size_t i = 0; i <= pivot; ++i) block_bound += lists[i]->BlockMaxScore(pivot_doc);
+    if (block_bound > prune) {
+      if (lists[0]->doc() == pivot_doc) {
+        // Every list holding pivot_doc is in 0..pivot: score it exactly.
+        const std::uint32_t length = reader.length(pivot_doc);
+        for (std::size_t i = 0; i <= pivot; ++i) {
+          slots.Set(lists[i]->slot(), lists[i]->ScoreAt(length));
+        }
+        const Score score = slots.Sum();
+        if (Enters(top, score) && !IsExcluded(prepared.excluded, pivot_doc)) {
+          ++result.total_matches;
+          top.Push(pivot_doc, score);
+          if (top.full()) threshold = top.threshold();
+        }
+        slots.Clear();
+        for (std::size_t i = 0; i <= pivot; ++i) lists[i]->Next();
+      } else {
+        // Bring the strongest list still before the pivot up to it.
+        std::size_t best = 0;
+        for (std::size_t i = 1; i <= pivot && lists[i]->doc() < pivot_doc; ++i) {
+          if (lists[i]->max_score() > lists[best]->max_score()) best = i;
+        }
+        lists[best]->NextGeq(pivot_doc);
+      }
+    } else {
+      // No document up to the end of the shallowest block (or the next
+      // list's document) can enter: jump past it.
+      DocId next = pivot + 1 < n ? lists[pivot + 1]->doc() : kEndDoc;
+      std::size_t best = 0;
+      for (std::size_t i = 0; i <= pivot; ++i) {
+        const DocId last = lists[i]->block_last_doc();
+        if (last != kEndDoc) next = std::min(next, last + 1);
+        if (lists[i]->max_score() > lists[best]->max_score()) best = i;
+      }
+      lists[best]->NextGeq(next);
+    }
+  }
+  result.hits = top.TakeSorted();
+  return result;
+}
+
+EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, std::size_t k) {
+  const std::vector<ClauseCursor*> required = LeapfrogOrder(prepared.required);
+  // Optional clauses by decreasing bound; optional_upper[j] bounds what
+  // clauses j.. can add.
+  std::vector<ClauseCursor*> optional;
+  for (auto& clause : prepared.optional) optional.push_back(&clause);
+  std::sort(optional.begin(), optional.end(),
+            [](ClauseCursor* a, ClauseCursor* b) { return a->max_score() > b->max_score(); });
+  std::vector<float> optional_upper(optional.size() + 1, 0.0f);
+  for (std::size_t j = optional.size(); j-- > 0;) {
+    optional_upper[j] = optional_upper[j + 1] + optional[j]->max_score();
+  }
+  float required_upper = 0;
+  for (ClauseCursor* clause : required) required_upper += clause->max_score();
+
+  TopK top(k);
+  float threshold = kNoThreshold;
+  PrunePhrase(prepared, reader, &threshold);
+  SlotScores slots(prepared.slots());
+  EvalResult result;
+  ClauseCursor* lead = required[0];
+  DocId doc = lead->doc();
+  while (doc != kEndDoc) {
+    const float prune = PruneBelow(threshold);
+    if (threshold != kNoThreshold) {
+      if (required_upper + optional_upper[0] <= prune) break;
+      // Block-max skipping: bound every document up to the end of the
+      // first block to end among the lists; skip them all if it is too low.
+      float bound = 0;
+      DocId window_end = kEndDoc;
+      for (ClauseCursor* clause : required) {
+        bound += clause->BlockMaxScore(doc);
+        window_end = std::min(window_end, clause->block_last_doc());
+      }
+      for (ClauseCursor* clause : optional) {
+        bound += clause->BlockMaxScore(doc);
+        window_end = std::min(window_end, clause->block_last_doc());
+      }
+      if (bound <= prune) {
+        if (window_end == kEndDoc) break;
+        lead->NextGeq(window_end + 1);
+        doc = lead->doc();
+        continue;
+      }
+    }
+    bool aligned = true;
+    for (std::size_t i = 1; i < required.size(); ++i) {
+      required[i]->NextGeq(doc);
+      if (required[i]->doc() != doc) {
+        doc = required[i]->doc();
+        aligned = false;
+        break;
+      }
+    }
+    if (!aligned) {
+      if (doc == kEndDoc) break;
+      lead->NextGeq(doc);
+      doc = lead->doc();
+      continue;
+    }
+
+    const std::uint32_t length = reader.length(doc);
+    float partial = 0;
+    for (ClauseCursor* clause : required) {
+      const Score score = clause->ScoreAt(length);
+      slots.Set(clause->slot(), score);
+      partial += score;
+    }
+    bool alive = true;
+    for (std::size_t j = 0; j < optional.size(); ++j) {
+      if (partial + optional_upper[j] <= prune) {
+        alive = false;
+        break;
+      }
+      optional[j]->NextGeq(doc);
+      if (optional[j]->doc() == doc) {
+        const Score score = optional[j]->ScoreAt(length);
+        slots.Set(optional[j]->slot(), score);
+        partial += score;
+      }
+    }
+    if (alive) {
+      const Score score = slots.Sum();
+      if (Enters(top, score) && !IsExcluded(prepared.excluded, doc)) {
+        ++result.total_matches;
+        top.Push(doc, score);
+        if (top.full()) threshold = top.threshold();
+      }
+    }
+    slots.Clear();
+    lead->Next();
+    doc = lead->doc();
+  }
+  result.hits = top.TakeSorted();
+  return result;
+}
+
+}  // namespace fathom::eval
