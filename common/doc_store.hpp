@@ -17,6 +17,13 @@ struct StoredDocument {
 
 class DocStore {
  public:
+  struct Block {
+    std::uint64_t offset;  // absolute offset of the zstd frame
+    std::uint64_t compressed_size;
+    std::uint32_t first_doc;
+    std::uint32_t raw_size;
+  };
+
   // Validates the block table of a mapped, header-checked store file.
   // Throws CorruptIndexError naming the file.
   DocStore(const MmapFile& file, std::uint64_t document_count);
@@ -25,16 +32,18 @@ class DocStore {
   // block is damaged. Thread-safe (no shared decompression state).
   StoredDocument Get(DocId doc) const;
 
+  // For the index checker: the block table, where it starts in the file, and
+  // one block decompressed (exactly raw_size bytes, or CorruptIndexError).
+  const std::vector<Block>& blocks() const { return blocks_; }
+  std::uint64_t table_offset() const { return table_offset_; }
+  std::string RawBlock(std::size_t block) const;
+
  private:
-  struct Block {
-    std::uint64_t offset;
-    std::uint64_t compressed_size;
-    std::uint32_t first_doc;
-    std::uint32_t raw_size;
-  };
   [[noreturn]] void Corrupt(const std::string& what) const;
 
   const MmapFile& file_;
+  std::uint64_t document_count_ = 0;
+  std::uint64_t table_offset_ = 0;
   std::vector<Block> blocks_;
 };
 

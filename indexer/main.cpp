@@ -14,6 +14,7 @@
 #include "common/command_line.hpp"
 #include "common/error.hpp"
 #include "indexer/index_builder.hpp"
+#include "indexer/index_checker.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -52,15 +53,37 @@ std::vector<std::string> ReadStopWordsFile(const std::string& path) {
 }
 
 void PrintUsage(const po::options_description& options) {
-  std::cout << "Usage: fathom-index [build] CORPUS INDEX [options]\n\n"
+  std::cout << "Usage: fathom-index [build] CORPUS INDEX [options]\n"
+               "       fathom-index check INDEX\n\n"
                "Builds a search index at INDEX (a folder) from CORPUS: a folder of text files\n"
                "(walked recursively), a text file, or a JSON Lines file (.jsonl, .ndjson, .json;\n"
                "any of them may be .zst-compressed). An existing index at INDEX is replaced\n"
                "only when the new one is complete.\n\n"
+               "check reads every byte of an index: checksums and every structural invariant.\n"
+               "It prints the first problem (file and offset) and exits 1, or exits 0 when the\n"
+               "index is sound.\n\n"
             << options
             << "\nExamples:\n"
                "  fathom-index ~/notes ~/notes.idx\n"
                "  fathom-index corpus.jsonl.zst idx --body-field abstract,text\n";
+}
+
+int Check(const std::string& index) {
+  const auto start = std::chrono::steady_clock::now();
+  const CheckReport report = CheckIndex(index);
+  if (!report.sound) {
+    std::cerr << "fathom-index: check: " << report.problem << "\n";
+    return 1;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << index << ": sound (" << report.files << " files, "
+            << FormatBytes(static_cast<double>(report.bytes)) << " checksummed; "
+            << FormatCount(report.terms) << " terms, " << FormatCount(report.postings)
+            << " postings, " << FormatCount(report.documents) << " documents verified in ";
+  std::cout.precision(2);
+  std::cout << std::fixed << seconds << " s)\n";
+  return 0;
 }
 
 int Run(int argc, char** argv) {
@@ -95,6 +118,13 @@ int Run(int argc, char** argv) {
     return 0;
   }
   std::vector<std::string> args = command_line.arguments;
+  if (!args.empty() && args[0] == "check") {
+    if (args.size() != 2) {
+      std::cerr << "fathom-index: check expects one INDEX folder (see fathom-index --help)\n";
+      return 2;
+    }
+    return Check(args[1]);
+  }
   if (!args.empty() && args[0] == "build") args.erase(args.begin());
   if (args.size() != 2) {
     std::cerr << "fathom-index: expected CORPUS and INDEX (see fathom-index --help)\n";
