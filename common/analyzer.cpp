@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "common/error.hpp"
+#include "common/porter2.hpp"
 #include "common/utf8.hpp"
 
 namespace fathom {
@@ -97,7 +98,10 @@ std::vector<std::string> DefaultStopWords(std::string_view language) {
 }
 
 Analyzer::Analyzer(AnalysisSettings settings) : settings_(std::move(settings)) {
-  if (settings_.language != "none") {
+  // English stems come from Fathom's own Snowball 3.0 Porter2, so they do not
+  // change with the libstemmer release a system ships (Debian 12: 2.2.0).
+  porter2_ = settings_.language == "english" || settings_.language == "en";
+  if (settings_.language != "none" && !porter2_) {
     stemmer_ = sb_stemmer_new(settings_.language.c_str(), "UTF_8");
     if (stemmer_ == nullptr) {
       std::string known;
@@ -121,6 +125,7 @@ Analyzer::~Analyzer() {
 Analyzer::Analyzer(Analyzer&& other) noexcept
     : settings_(std::move(other.settings_)),
       stemmer_(std::exchange(other.stemmer_, nullptr)),
+      porter2_(other.porter2_),
       apostrophes_join_(other.apostrophes_join_),
       strip_possessive_(other.strip_possessive_),
       stop_words_(std::move(other.stop_words_)),
@@ -134,6 +139,7 @@ Analyzer& Analyzer::operator=(Analyzer&& other) noexcept {
     if (stemmer_ != nullptr) sb_stemmer_delete(stemmer_);
     settings_ = std::move(other.settings_);
     stemmer_ = std::exchange(other.stemmer_, nullptr);
+    porter2_ = other.porter2_;
     apostrophes_join_ = other.apostrophes_join_;
     strip_possessive_ = other.strip_possessive_;
     stop_words_ = std::move(other.stop_words_);
@@ -277,7 +283,9 @@ bool Analyzer::Next(Token& token) {
     const std::uint32_t position = next_position_++;
     Normalize(text_.substr(raw.begin, raw.end - raw.begin), scratch_);
     if (!stop_words_.empty() && stop_words_.contains(scratch_)) continue;
-    if (stemmer_ != nullptr) {
+    if (porter2_) {
+      token.term = Porter2Stem(scratch_);
+    } else if (stemmer_ != nullptr) {
       const sb_symbol* stemmed =
           sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(scratch_.data()),
                           static_cast<int>(scratch_.size()));

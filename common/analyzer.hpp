@@ -79,6 +79,7 @@ class Analyzer {
 
   AnalysisSettings settings_;
   sb_stemmer* stemmer_ = nullptr;
+  bool porter2_ = false;  // English: Porter2Stem instead of libstemmer
   bool apostrophes_join_ = true;
   bool strip_possessive_ = false;
   std::unordered_set<std::string> stop_words_;
