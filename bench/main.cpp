@@ -21,8 +21,11 @@ void PrintUsage(std::ostream& out) {
          "      synthetic JSON Lines corpus (Zipf words, log-normal lengths, phrases)\n"
          "  generate-queries INDEX --count N --seed S [--output FILE]\n"
          "      'qid<TAB>query' lines drawn from INDEX's stored documents\n"
-         "  queries INDEX QUERIES [--k 10] [--warmup 1] [--runs 3] [--json FILE]\n"
-         "      end-to-end Searcher latency per query kind\n"
+         "  queries INDEX QUERIES [--modes top10,top100,count] [--algorithm auto,...]\n"
+         "          [--threads 1,2] [--warmup 1] [--runs 3] [--json FILE] [--results FILE]\n"
+         "      end-to-end Searcher latency and QPS per query kind\n"
+         "  analyze INDEX (--corpus FILE | --queries FILE) [--output FILE]\n"
+         "      the analyzer's terms of documents or queries, for bench/lucene/\n"
          "  micro [Google Benchmark flags, e.g. --benchmark_filter=Unpack]\n"
          "      component micro-benchmarks: codec, analyzer, top-k, posting cursor\n\n"
          "'fathom-bench COMMAND --help' describes a command; bench/README.md the models.\n";
@@ -55,6 +58,7 @@ int main(int argc, char** argv) {
     if (command == "generate-corpus") return RunGenerateCorpus(args);
     if (command == "generate-queries") return RunGenerateQueries(args);
     if (command == "queries") return RunQueries(args);
+    if (command == "analyze") return RunAnalyze(args);
     if (command == "micro") return RunMicro(argc, argv);
     if (command == "help" || command == "--help" || command == "-h") {
       PrintUsage(std::cout);

@@ -1,108 +1,134 @@
 // fathom-bench queries: end-to-end query latency through fathom::Searcher.
 //
-// Each timed call is Searcher::Search (parse, evaluate, top-k), exactly what
-// an interactive user waits for before snippets. Latencies are grouped by
-// query kind, the qid prefix that generate-queries writes ("and-5" -> and).
+// What's measured: Searcher::Search (parse, evaluate, top-k; no snippets),
+//   exactly what a user waits for, per query kind (the qid prefix that
+//   generate-queries writes: term, union, and, phrase, mixed), for each
+//   mode (top-k for the given k values, and count: the number of matches
+//   only), each evaluation algorithm, and one thread or several.
+// Notes: top-k runs do not count every match (exact_total off, as Lucene's
+//   TopScoreDocCollector with a total-hits threshold of k); --exact-total
+//   turns the second counting pass on. With T threads, T Searchers replay
+//   shares of the same runs x queries; QPS per kind is samples x T / total
+//   latency, and the "all" row's QPS is samples / wall time.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bench/args.hpp"
 #include "bench/commands.hpp"
 #include "bench/output_file.hpp"
+#include "bench/query_file.hpp"
 #include "common/error.hpp"
 #include "searcher/searcher.hpp"
 
 namespace fathom::bench {
 namespace {
 
-struct QueryLine {
-  std::string qid;
-  std::string kind;
-  std::string text;
+struct Mode {
+  std::string name;  // "top10", "count"
+  std::size_t k;     // 0 for count
 };
 
-// Kind of a qid: the text before its last '-' when digits follow ("and-5"),
-// else the whole qid.
-std::string KindOf(const std::string& qid) {
-  const auto dash = qid.rfind('-');
-  if (dash == std::string::npos || dash == 0 || dash + 1 == qid.size()) return qid;
-  const bool numbered = std::all_of(qid.begin() + static_cast<std::ptrdiff_t>(dash) + 1, qid.end(),
-                                    [](char c) { return c >= '0' && c <= '9'; });
-  return numbered ? qid.substr(0, dash) : qid;
-}
-
-std::vector<QueryLine> ReadQueries(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw IoError(path + ": cannot open query file");
-  std::vector<QueryLine> queries;
-  std::string line;
-  std::size_t number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
-    const auto tab = line.find('\t');
-    if (tab == std::string::npos) {
-      throw InputError(path + ":" + std::to_string(number) + ": expected 'qid<TAB>query'");
-    }
-    QueryLine query{line.substr(0, tab), "", line.substr(tab + 1)};
-    query.kind = KindOf(query.qid);
-    queries.push_back(std::move(query));
-  }
-  if (queries.empty()) throw InputError(path + ": no queries");
-  return queries;
-}
+struct Config {
+  Algorithm algorithm;
+  Mode mode;
+  std::size_t threads;
+};
 
 struct Sample {
-  std::string_view kind;
+  std::uint32_t query;  // index into the query list
   double micros;
-  std::uint64_t matches;
 };
 
-// Replays queries through its own Searcher (which is not thread-safe). A
-// --threads option would start one Worker per thread over shares of the
-// query list and merge their samples; nothing else here would change.
-class Worker {
- public:
-  explicit Worker(const std::filesystem::path& index) : searcher_(index) {}
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
 
-  const Searcher& searcher() const { return searcher_; }
-
-  void Replay(const std::vector<QueryLine>& queries, std::size_t k, std::vector<Sample>* samples) {
-    SearchOptions options;
-    options.k = k;
-    for (const QueryLine& query : queries) {
-      const auto start = std::chrono::steady_clock::now();
-      const SearchResult result = searcher_.Search(query.text, options);
-      const auto end = std::chrono::steady_clock::now();
-      if (samples != nullptr) {
-        samples->push_back({query.kind,
-                            std::chrono::duration<double, std::micro>(end - start).count(),
-                            result.total_matches});
-      }
+std::vector<Mode> ParseModes(const std::string& text) {
+  std::vector<Mode> modes;
+  for (const std::string& item : SplitList(text)) {
+    if (item == "count") {
+      modes.push_back({"count", 0});
+    } else if (item.rfind("top", 0) == 0 && item.size() > 3 &&
+               std::all_of(item.begin() + 3, item.end(),
+                           [](char c) { return c >= '0' && c <= '9'; })) {
+      modes.push_back({item, std::stoul(item.substr(3))});
+    } else {
+      throw UsageError("--modes: expected topN or count, not '" + item + "'");
     }
   }
+  if (modes.empty()) throw UsageError("--modes: empty");
+  return modes;
+}
 
- private:
-  Searcher searcher_;
-};
+SearchOptions OptionsFor(const Config& config, bool exact_total) {
+  SearchOptions options;
+  options.algorithm = config.algorithm;
+  options.k = config.mode.k;
+  options.count_only = config.mode.k == 0;
+  options.exact_total = exact_total;
+  return options;
+}
+
+// Replays runs x queries on `threads` threads, each with its own Searcher
+// (Searcher is not thread-safe); returns the samples and the wall time.
+std::vector<Sample> Replay(std::vector<std::unique_ptr<Searcher>>& searchers,
+                           const std::vector<QueryLine>& queries, const SearchOptions& options,
+                           std::size_t runs, std::size_t threads, double* wall_seconds) {
+  const std::size_t total = queries.size() * runs;
+  std::atomic<std::size_t> next{0};
+  std::vector<std::vector<Sample>> per_thread(threads);
+  const auto start = std::chrono::steady_clock::now();
+  const auto work = [&](std::size_t t) {
+    Searcher& searcher = *searchers[t];
+    per_thread[t].reserve(total / threads + 1);
+    for (std::size_t i = next.fetch_add(1); i < total; i = next.fetch_add(1)) {
+      const std::size_t q = i % queries.size();
+      const auto begin = std::chrono::steady_clock::now();
+      const SearchResult result = searcher.Search(queries[q].text, options);
+      const auto end = std::chrono::steady_clock::now();
+      // Keep the result observable so the work cannot be optimized away.
+      if (result.hits.size() > options.k + 1) std::abort();
+      per_thread[t].push_back({static_cast<std::uint32_t>(q),
+                               std::chrono::duration<double, std::micro>(end - begin).count()});
+    }
+  };
+  if (threads == 1) {
+    work(0);
+  } else {
+    std::vector<std::thread> pool;
+    for (std::size_t t = 0; t < threads; ++t) pool.emplace_back(work, t);
+    for (auto& thread : pool) thread.join();
+  }
+  *wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::vector<Sample> samples;
+  for (auto& part : per_thread) samples.insert(samples.end(), part.begin(), part.end());
+  return samples;
+}
 
 struct Row {
-  std::string kind;
-  std::size_t queries = 0;  // distinct queries (samples / runs)
+  std::string algorithm, mode, kind;
+  std::size_t threads = 1;
+  std::size_t queries = 0;
   std::size_t samples = 0;
   double mean = 0, p50 = 0, p90 = 0, p99 = 0, max = 0;
   double qps = 0;
-  double mean_matches = 0;
 };
 
 // Nearest-rank percentile of sorted values.
@@ -111,52 +137,51 @@ double Percentile(const std::vector<double>& sorted, double p) {
   return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
 }
 
-Row Summarize(std::string kind, const std::vector<const Sample*>& samples, std::size_t runs) {
+Row Summarize(const Config& config, const std::string& kind, std::vector<double> micros,
+              std::size_t runs, double wall_seconds) {
   Row row;
-  row.kind = std::move(kind);
-  row.samples = samples.size();
-  row.queries = samples.size() / runs;
-  std::vector<double> micros;
-  double total = 0, matches = 0;
-  for (const Sample* sample : samples) {
-    micros.push_back(sample->micros);
-    total += sample->micros;
-    matches += static_cast<double>(sample->matches);
-  }
+  row.algorithm = std::string(AlgorithmName(config.algorithm));
+  row.mode = config.mode.name;
+  row.kind = kind;
+  row.threads = config.threads;
+  row.samples = micros.size();
+  row.queries = micros.size() / runs;
   std::sort(micros.begin(), micros.end());
-  const double n = static_cast<double>(samples.size());
+  double total = 0;
+  for (const double m : micros) total += m;
+  const double n = static_cast<double>(micros.size());
   row.mean = total / n;
   row.p50 = Percentile(micros, 0.50);
   row.p90 = Percentile(micros, 0.90);
   row.p99 = Percentile(micros, 0.99);
   row.max = micros.back();
-  // One thread: throughput is the inverse of the mean service time.
-  row.qps = total > 0 ? n / (total / 1e6) : 0;
-  row.mean_matches = matches / n;
+  row.qps = wall_seconds > 0
+                ? n / wall_seconds
+                : (total > 0 ? n * static_cast<double>(config.threads) / (total / 1e6) : 0);
   return row;
 }
 
-// Rows per kind (in the order generate-queries names them, others after),
-// then 'all'.
-std::vector<Row> SummarizeByKind(const std::vector<Sample>& samples, std::size_t runs) {
-  static const std::vector<std::string> kKnownOrder = {"term", "union", "and", "phrase", "mixed"};
-  std::map<std::string, std::vector<const Sample*>, std::less<>> by_kind;
-  std::vector<const Sample*> all;
+std::vector<Row> SummarizeByKind(const Config& config, const std::vector<QueryLine>& queries,
+                                 const std::vector<Sample>& samples, std::size_t runs,
+                                 double wall_seconds) {
+  static const std::vector<std::string> kKnownOrder = {"term", "and", "union", "phrase", "mixed"};
+  std::map<std::string, std::vector<double>, std::less<>> by_kind;
+  std::vector<double> all;
   for (const Sample& sample : samples) {
-    by_kind[std::string(sample.kind)].push_back(&sample);
-    all.push_back(&sample);
+    by_kind[queries[sample.query].kind].push_back(sample.micros);
+    all.push_back(sample.micros);
   }
   std::vector<Row> rows;
   for (const auto& kind : kKnownOrder) {
     if (const auto it = by_kind.find(kind); it != by_kind.end()) {
-      rows.push_back(Summarize(kind, it->second, runs));
+      rows.push_back(Summarize(config, kind, std::move(it->second), runs, 0));
       by_kind.erase(it);
     }
   }
-  for (const auto& [kind, kind_samples] : by_kind) {
-    rows.push_back(Summarize(kind, kind_samples, runs));
+  for (auto& [kind, micros] : by_kind) {
+    rows.push_back(Summarize(config, kind, std::move(micros), runs, 0));
   }
-  rows.push_back(Summarize("all", all, runs));
+  rows.push_back(Summarize(config, "all", std::move(all), runs, wall_seconds));
   return rows;
 }
 
@@ -168,13 +193,15 @@ std::string FormatFixed(double value, int decimals) {
 
 void PrintTable(const std::vector<Row>& rows, std::ostream& out) {
   char line[256];
-  std::snprintf(line, sizeof line, "%-8s %7s %10s %10s %10s %10s %10s %9s %12s\n", "kind",
-                "queries", "mean us", "p50 us", "p90 us", "p99 us", "max us", "QPS", "avg matches");
+  std::snprintf(line, sizeof line, "%-10s %-7s %3s %-7s %7s %10s %10s %10s %10s %10s %9s\n",
+                "algorithm", "mode", "thr", "kind", "queries", "mean us", "p50 us", "p90 us",
+                "p99 us", "max us", "QPS");
   out << line;
   for (const Row& row : rows) {
-    std::snprintf(line, sizeof line, "%-8s %7zu %10.1f %10.1f %10.1f %10.1f %10.1f %9.0f %12.0f\n",
-                  row.kind.c_str(), row.queries, row.mean, row.p50, row.p90, row.p99, row.max,
-                  row.qps, row.mean_matches);
+    std::snprintf(line, sizeof line,
+                  "%-10s %-7s %3zu %-7s %7zu %10.1f %10.1f %10.1f %10.1f %10.1f %9.0f\n",
+                  row.algorithm.c_str(), row.mode.c_str(), row.threads, row.kind.c_str(),
+                  row.queries, row.mean, row.p50, row.p90, row.p99, row.max, row.qps);
     out << line;
   }
 }
@@ -197,78 +224,135 @@ std::string JsonEscape(const std::string& text) {
 }
 
 std::string ToJson(const std::string& index, const std::string& queries_path,
-                   std::uint64_t documents, std::size_t k, std::size_t warmup, std::size_t runs,
+                   std::uint64_t documents, std::size_t warmup, std::size_t runs,
                    const std::vector<Row>& rows) {
   std::ostringstream json;
-  json << "{\n  \"index\": \"" << JsonEscape(index) << "\",\n  \"queries\": \""
-       << JsonEscape(queries_path) << "\",\n  \"documents\": " << documents << ",\n  \"k\": " << k
-       << ",\n  \"warmup\": " << warmup << ",\n  \"runs\": " << runs
-       << ",\n  \"threads\": 1,\n  \"unit\": \"microseconds\",\n  \"results\": [\n";
+  json << "{\n  \"engine\": \"fathom\",\n  \"index\": \"" << JsonEscape(index)
+       << "\",\n  \"queries\": \"" << JsonEscape(queries_path)
+       << "\",\n  \"documents\": " << documents << ",\n  \"warmup\": " << warmup
+       << ",\n  \"runs\": " << runs << ",\n  \"unit\": \"microseconds\",\n  \"results\": [\n";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const Row& row = rows[i];
-    json << "    {\"kind\": \"" << JsonEscape(row.kind) << "\", \"count\": " << row.queries
-         << ", \"samples\": " << row.samples << ", \"mean_us\": " << FormatFixed(row.mean, 2)
+    json << "    {\"algorithm\": \"" << row.algorithm << "\", \"mode\": \"" << row.mode
+         << "\", \"threads\": " << row.threads << ", \"kind\": \"" << JsonEscape(row.kind)
+         << "\", \"count\": " << row.queries << ", \"samples\": " << row.samples
+         << ", \"mean_us\": " << FormatFixed(row.mean, 2)
          << ", \"p50_us\": " << FormatFixed(row.p50, 2)
          << ", \"p90_us\": " << FormatFixed(row.p90, 2)
          << ", \"p99_us\": " << FormatFixed(row.p99, 2)
          << ", \"max_us\": " << FormatFixed(row.max, 2) << ", \"qps\": " << FormatFixed(row.qps, 1)
-         << ", \"mean_matches\": " << FormatFixed(row.mean_matches, 1) << "}"
-         << (i + 1 < rows.size() ? "," : "") << "\n";
+         << "}" << (i + 1 < rows.size() ? "," : "") << "\n";
   }
   json << "  ]\n}\n";
   return json.str();
 }
 
+// "qid<TAB>count<TAB>doc:score doc:score ..." per query: the hits of the
+// first top-k mode with the first algorithm, for checking another engine's
+// (or algorithm's) results; count is the exact number of matches.
+void WriteResults(Searcher& searcher, const std::vector<QueryLine>& queries, Algorithm algorithm,
+                  std::size_t k, const std::string& path) {
+  OutputFile out(path);
+  for (const QueryLine& query : queries) {
+    SearchOptions options;
+    options.algorithm = algorithm;
+    options.k = k;
+    const SearchResult result = searcher.Search(query.text, options);
+    std::string line = query.qid + "\t" + std::to_string(result.total_matches) + "\t";
+    for (std::size_t i = 0; i < result.hits.size(); ++i) {
+      line += (i ? " " : "") + std::to_string(result.hits[i].doc) + ":" +
+              FormatFixed(result.hits[i].score, 5);
+    }
+    out.Write(line + "\n");
+  }
+  out.Close();
+}
+
 }  // namespace
 
 int RunQueries(const std::vector<std::string>& arg_list) {
-  const Args args(arg_list, {"k", "warmup", "runs", "json"});
+  const Args args(arg_list, {"modes", "k", "algorithm", "threads", "warmup", "runs", "json",
+                             "results", "exact-total"});
   if (args.help()) {
     std::cout
-        << "Usage: fathom-bench queries INDEX QUERIES [--k 10] [--warmup 1] [--runs 3] "
-           "[--json FILE]\n\n"
-           "Replays QUERIES ('qid<TAB>query' lines) through Searcher::Search on INDEX: --warmup\n"
-           "untimed passes, then --runs timed passes with top-k, then one timed pass with\n"
-           "k=0 (every match evaluated; the 'count' row). Reports latency per query kind\n"
-           "(the qid before its last '-') in microseconds, on one thread.\n";
+        << "Usage: fathom-bench queries INDEX QUERIES [--modes top10,top100,count]\n"
+           "         [--algorithm auto[,exhaustive,maxscore,bmw]] [--threads 1[,N]]\n"
+           "         [--warmup 1] [--runs 3] [--json FILE] [--results FILE] [--exact-total 0|1]\n\n"
+           "Replays QUERIES ('qid<TAB>query' lines) through Searcher::Search on INDEX for\n"
+           "every algorithm x mode x thread count: --warmup untimed passes, then --runs\n"
+           "timed passes. Modes: topN (the N best hits) and count (number of matches only).\n"
+           "Reports latency per query kind (the qid before its last '-') in microseconds\n"
+           "and queries per second. --k N is short for --modes topN. --results writes the\n"
+           "hits of the first top-k mode and algorithm (for compare_lucene.sh).\n";
     return 0;
   }
   args.ExpectPositional(2, "INDEX and QUERIES");
   const std::string index = args.positional()[0];
   const std::string queries_path = args.positional()[1];
-  const std::size_t k = args.GetUint("k", 10);
+  const std::vector<Mode> modes =
+      ParseModes(args.Has("k") ? "top" + args.GetString("k", "10")
+                               : args.GetString("modes", "top10,top100,count"));
+  std::vector<Algorithm> algorithms;
+  for (const std::string& name : SplitList(args.GetString("algorithm", "auto"))) {
+    const auto algorithm = ParseAlgorithm(name);
+    if (!algorithm) throw UsageError("--algorithm: unknown algorithm '" + name + "'");
+    algorithms.push_back(*algorithm);
+  }
+  std::vector<std::size_t> thread_counts;
+  for (const std::string& item : SplitList(args.GetString("threads", "1"))) {
+    const std::size_t n =
+        item == "all" ? std::max(1u, std::thread::hardware_concurrency()) : std::stoul(item);
+    if (n == 0) throw UsageError("--threads must be at least 1");
+    thread_counts.push_back(n);
+  }
   const std::size_t warmup = args.GetUint("warmup", 1);
   const std::size_t runs = args.GetUint("runs", 3);
+  const bool exact_total = args.GetUint("exact-total", 0) != 0;
   if (runs == 0) throw UsageError("--runs must be at least 1");
 
-  const std::vector<QueryLine> queries = ReadQueries(queries_path);
-  Worker worker(index);
-  const std::uint64_t documents = worker.searcher().reader().document_count();
+  const std::vector<QueryLine> queries = ReadQueryFile(queries_path);
+  std::vector<std::unique_ptr<Searcher>> searchers;
+  searchers.push_back(std::make_unique<Searcher>(index));
+  const std::uint64_t documents = searchers[0]->reader().document_count();
 
-  const auto start = std::chrono::steady_clock::now();
-  for (std::size_t pass = 0; pass < warmup; ++pass) worker.Replay(queries, k, nullptr);
-  std::vector<Sample> samples;
-  samples.reserve(queries.size() * runs);
-  for (std::size_t run = 0; run < runs; ++run) worker.Replay(queries, k, &samples);
-  std::vector<Row> rows = SummarizeByKind(samples, runs);
-
-  std::vector<Sample> count_samples;
-  worker.Replay(queries, 0, &count_samples);
-  for (Sample& sample : count_samples) sample.kind = "count";
-  std::vector<const Sample*> count_pointers;
-  for (const Sample& sample : count_samples) count_pointers.push_back(&sample);
-  rows.push_back(Summarize("count", count_pointers, 1));
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (args.Has("results")) {
+    const auto top =
+        std::find_if(modes.begin(), modes.end(), [](const Mode& m) { return m.k > 0; });
+    WriteResults(*searchers[0], queries, algorithms[0], top == modes.end() ? 10 : top->k,
+                 args.GetString("results", ""));
+  }
 
   std::cout << "index " << index << " (" << documents << " documents), " << queries.size()
-            << " queries from " << queries_path << "\nk=" << k << ", " << warmup
-            << " warm-up pass(es), " << runs << " timed run(s), 1 thread, "
-            << FormatFixed(seconds, 1) << " s in all; 'count' is one pass with k=0\n\n";
-  PrintTable(rows, std::cout);
+            << " queries from " << queries_path << "\n"
+            << warmup << " warm-up pass(es) and " << runs
+            << " timed run(s) per configuration; top-k modes " << (exact_total ? "" : "do not ")
+            << "count every match\n\n";
+  std::vector<Row> rows;
+  const auto start = std::chrono::steady_clock::now();
+  for (const std::size_t threads : thread_counts) {
+    while (searchers.size() < threads) searchers.push_back(std::make_unique<Searcher>(index));
+    for (const Algorithm algorithm : algorithms) {
+      for (const Mode& mode : modes) {
+        const Config config{algorithm, mode, threads};
+        const SearchOptions options = OptionsFor(config, exact_total);
+        double wall = 0;
+        if (warmup > 0) Replay(searchers, queries, options, warmup, threads, &wall);
+        const std::vector<Sample> samples =
+            Replay(searchers, queries, options, runs, threads, &wall);
+        std::vector<Row> config_rows = SummarizeByKind(config, queries, samples, runs, wall);
+        PrintTable(config_rows, std::cout);
+        std::cout << "\n";
+        std::cout.flush();
+        rows.insert(rows.end(), config_rows.begin(), config_rows.end());
+      }
+    }
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << FormatFixed(seconds, 1) << " s in all\n";
   if (args.Has("json")) {
     OutputFile json(args.GetString("json", ""));
-    json.Write(ToJson(index, queries_path, documents, k, warmup, runs, rows));
+    json.Write(ToJson(index, queries_path, documents, warmup, runs, rows));
     json.Close();
   }
   return 0;
