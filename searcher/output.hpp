@@ -8,6 +8,7 @@
 
 #include "searcher/near_duplicates.hpp"
 #include "searcher/searcher.hpp"
+#include "searcher/snippets.hpp"
 
 namespace fathom {
 

@@ -64,8 +64,9 @@ class QueryTreeParser::Lexer {
       token.kind = Token::Kind::kClose;
       return token;
     }
+    // A sign directly before a word, phrase or group; "---" is a word.
     if ((c == '+' || c == '-') && pos_ + 1 < text_.size() && !IsSpace(text_[pos_ + 1]) &&
-        text_[pos_ + 1] != ')') {
+        text_[pos_ + 1] != ')' && text_[pos_ + 1] != '+' && text_[pos_ + 1] != '-') {
       ++pos_;
       token.kind = c == '+' ? Token::Kind::kPlus : Token::Kind::kMinus;
       return token;

@@ -1,12 +1,11 @@
 // Searcher: the facade the command line (and tests, and benchmarks) use.
-// query text -> parser -> evaluator -> top-k -> hits; plus stored documents
-// and snippets for showing them.
+// query text -> parser (query tree) -> evaluator -> top-k -> hits; plus
+// stored documents for showing them.
 #pragma once
 
 #include <filesystem>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include "common/analyzer.hpp"
@@ -14,8 +13,7 @@
 #include "common/doc_store.hpp"
 #include "common/index_reader.hpp"
 #include "searcher/evaluator.hpp"
-#include "searcher/query_parser.hpp"
-#include "searcher/snippets.hpp"
+#include "searcher/query_tree.hpp"
 
 namespace fathom {
 
@@ -33,6 +31,9 @@ struct SearchOptions {
 };
 
 struct SearchResult {
+  // The query as the flat evaluators take it; for a nested query (AND, OR,
+  // parentheses, proximity), its positive words and phrases, which is what
+  // snippets and explain use.
   Query query;
   std::vector<Hit> hits;
   std::uint64_t total_matches = 0;
@@ -47,21 +48,18 @@ class Searcher {
   // Opens and validates the index; throws fathom::Error subclasses.
   explicit Searcher(const std::filesystem::path& index_dir);
 
+  // Parses the query language (searcher/query_tree.hpp); throws
+  // QuerySyntaxError for a malformed query.
   SearchResult Search(std::string_view query_text, const SearchOptions& options);
 
   const IndexReader& reader() const { return reader_; }
   StoredDocument Document(DocId doc) const { return store_.Get(doc); }
-  // The analyzed terms of the query's required and optional clauses.
-  static std::unordered_set<std::string> HighlightTerms(const Query& query);
-  std::string Snippet(const StoredDocument& document,
-                      const std::unordered_set<std::string>& highlight_terms,
-                      const HighlightStyle& style);
 
  private:
   IndexReader reader_;
   DocStore store_;
   Analyzer analyzer_;
-  QueryParser parser_;
+  QueryTreeParser parser_;
 };
 
 }  // namespace fathom
