@@ -37,9 +37,14 @@ class MetaParser {
     pos_ += length;
     return s;
   }
-  std::uint32_t ReadCount() {
+  // A count of records that are at least min_record_bytes each: it cannot
+  // exceed what the rest of the file holds, so it never sizes an allocation
+  // beyond the file's own size.
+  std::uint32_t ReadCount(std::size_t min_record_bytes) {
     const auto count = Read<std::uint32_t>();
-    if (count > kMaxListEntries) Fail("implausible list length " + std::to_string(count));
+    if (count > kMaxListEntries || count > (size_ - pos_) / min_record_bytes) {
+      Fail("implausible list length " + std::to_string(count));
+    }
     return count;
   }
   void ExpectEnd() {
@@ -63,6 +68,9 @@ class MetaParser {
 }  // namespace
 
 bool IsIndexFolder(const std::filesystem::path& dir) {
+  std::error_code ec;
+  // Only a regular file is read: opening a FIFO named meta would block.
+  if (!std::filesystem::is_regular_file(dir / format::kMetaFile.file_name, ec)) return false;
   std::ifstream in(dir / format::kMetaFile.file_name, std::ios::binary);
   char magic[8] = {};
   in.read(magic, sizeof magic);
@@ -107,9 +115,9 @@ IndexMeta ParseMeta(const std::filesystem::path& path, const std::uint8_t* data,
   meta.created_unix_seconds = parser.Read<std::uint64_t>();
   meta.fathom_version = parser.ReadString();
   meta.analysis.language = parser.ReadString();
-  meta.analysis.stop_words.resize(parser.ReadCount());
+  meta.analysis.stop_words.resize(parser.ReadCount(4));
   for (auto& word : meta.analysis.stop_words) word = parser.ReadString();
-  meta.files.resize(parser.ReadCount());
+  meta.files.resize(parser.ReadCount(4 + 16));
   for (auto& file : meta.files) {
     file.name = parser.ReadString();
     file.size = parser.Read<std::uint64_t>();

@@ -68,7 +68,7 @@ IndexReader::IndexReader(const fs::path& dir) : dir_(dir) {
     term_count_ = format::Get<std::uint64_t>(p.data);
     term_pool_size_ = format::Get<std::uint64_t>(p.data + 8);
     if (term_count_ != meta_.term_count || term_count_ > (p.size - 16) / format::kTermEntrySize ||
-        16 + term_count_ * format::kTermEntrySize + term_pool_size_ != p.size) {
+        term_pool_size_ != p.size - 16 - term_count_ * format::kTermEntrySize) {
       Corrupt(dictionary_, "term count and sizes do not match the file size");
     }
     term_entries_ = p.data + 16;

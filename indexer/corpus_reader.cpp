@@ -127,12 +127,21 @@ class ByteSource {
 
 constexpr std::size_t kReadChunk = 1 << 20;
 
+// "1 GiB", "100 MiB", or bytes: limits as people set them.
+std::string FormatLimit(std::uint64_t bytes) {
+  if (bytes >= (std::uint64_t{1} << 30) && bytes % (std::uint64_t{1} << 30) == 0) {
+    return std::to_string(bytes >> 30) + " GiB";
+  }
+  if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  return std::to_string(bytes) + "-byte";
+}
+
 // ---- Folder of text files -------------------------------------------------------
 
 class TextFilesReader final : public CorpusReader {
  public:
   TextFilesReader(const fs::path& root, const CorpusOptions& options, WarningSink warn)
-      : warn_(std::move(warn)) {
+      : warn_(std::move(warn)), max_document_bytes_(options.max_document_bytes) {
     if (fs::is_directory(root)) {
       CollectFiles(root, options);
     } else {
@@ -147,13 +156,28 @@ class TextFilesReader final : public CorpusReader {
     while (next_file_ < files_.size()) {
       const fs::path& path = files_[next_file_++];
       std::string text;
-      try {
-        ByteSource source(path);
-        while (source.Read(text, kReadChunk, stats_.bytes_read)) {
+      std::error_code size_error;
+      bool too_large =
+          !IsZstd(path) && fs::file_size(path, size_error) > max_document_bytes_ && !size_error;
+      if (!too_large) try {
+          ByteSource source(path);
+          // Checked while reading, not from the size on disk alone: a .zst
+          // file or a file still growing can exceed it.
+          while (source.Read(text, kReadChunk, stats_.bytes_read)) {
+            if (text.size() > max_document_bytes_) {
+              too_large = true;
+              break;
+            }
+          }
+        } catch (const Error& e) {
+          ++stats_.skipped_unreadable;
+          warn_(std::string(e.what()) + " (skipped)");
+          continue;
         }
-      } catch (const Error& e) {
-        ++stats_.skipped_unreadable;
-        warn_(std::string(e.what()) + " (skipped)");
+      if (too_large) {
+        ++stats_.skipped_too_large;
+        warn_(path.string() + ": larger than the " + FormatLimit(max_document_bytes_) +
+              " document limit (--max-document-size), skipped");
         continue;
       }
       if (text.starts_with(kUtf8Bom)) text.erase(0, kUtf8Bom.size());
@@ -179,41 +203,67 @@ class TextFilesReader final : public CorpusReader {
   }
 
  private:
+  // Walks the folder with an explicit stack of folders, one directory
+  // listing at a time, so that a folder that cannot be read is reported and
+  // skipped while the rest of the walk goes on. Folder symlinks are not
+  // followed, so link loops cannot trap the walk; file symlinks are, and one
+  // that loops or dangles is reported and skipped.
   void CollectFiles(const fs::path& root, const CorpusOptions& options) {
     root_ = root;
-    std::error_code ec;
-    // Directory symlinks are not followed, so link loops cannot trap the walk.
-    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
-    if (ec) throw InputError(root.string() + ": cannot read folder: " + ec.message());
-    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    std::vector<fs::path> folders = {root};
+    while (!folders.empty()) {
+      const fs::path folder = std::move(folders.back());
+      folders.pop_back();
+      std::error_code ec;
+      fs::directory_iterator it(folder, ec);
       if (ec) {
-        warn_(it->path().string() + ": " + ec.message() + " (skipped)");
-        ec.clear();
+        if (folder == root)
+          throw InputError(root.string() + ": cannot read folder: " + ec.message());
+        ++stats_.skipped_unreadable;
+        warn_(folder.string() + ": cannot read folder: " + ec.message() + " (skipped)");
         continue;
       }
-      const fs::path& path = it->path();
-      const std::string name = path.filename().string();
-      if (!options.include_hidden && name.starts_with('.')) {
-        if (it->is_directory(ec)) it.disable_recursion_pending();
-        continue;
+      for (; it != fs::directory_iterator(); it.increment(ec)) {
+        const fs::path path = it->path();
+        if (!options.include_hidden && path.filename().string().starts_with('.')) continue;
+        const fs::file_status link = it->symlink_status(ec);
+        if (ec) continue;  // vanished since it was listed
+        if (fs::is_directory(link)) {
+          // An index kept inside the folder it indexes is not part of the corpus.
+          if (!IsIndexFolder(path)) folders.push_back(path);
+          continue;
+        }
+        fs::file_status target = link;
+        if (fs::is_symlink(link)) {
+          target = it->status(ec);
+          if (ec) {
+            ++stats_.skipped_links;
+            warn_(path.string() + ": symbolic link " +
+                  (ec == std::errc::too_many_symbolic_link_levels ? "loop" : "to nothing") + " (" +
+                  ec.message() + "), skipped");
+            ec.clear();
+            continue;
+          }
+        }
+        if (!fs::is_regular_file(target)) continue;  // folder links, sockets, FIFOs, devices
+        if (IsUnsupportedCompression(path)) {
+          ++stats_.skipped_compressed;
+          continue;
+        }
+        files_.push_back(path);
+        stats_.total_bytes += it->file_size(ec);
       }
-      if (it->is_directory(ec)) {
-        // An index kept inside the folder it indexes is not part of the corpus.
-        if (IsIndexFolder(path)) it.disable_recursion_pending();
-        continue;
+      if (ec) {
+        ++stats_.skipped_unreadable;
+        warn_(folder.string() + ": error while listing the folder: " + ec.message() +
+              " (rest of the folder skipped)");
       }
-      if (!it->is_regular_file(ec)) continue;  // follows file symlinks; skips sockets etc.
-      if (IsUnsupportedCompression(path)) {
-        ++stats_.skipped_compressed;
-        continue;
-      }
-      files_.push_back(path);
-      stats_.total_bytes += it->file_size(ec);
     }
     std::sort(files_.begin(), files_.end());
   }
 
   WarningSink warn_;
+  std::uint64_t max_document_bytes_;
   fs::path root_;
   std::vector<fs::path> files_;
   std::size_t next_file_ = 0;
@@ -231,8 +281,20 @@ class JsonLinesReader final : public CorpusReader {
 
   bool Next(SourceDocument& document) override {
     std::string_view line;
-    while (NextLine(line)) {
+    bool too_long = false;
+    while (NextLine(line, too_long)) {
       ++line_number_;
+      if (too_long) {
+        const std::string what =
+            path_.string() + ":" + std::to_string(line_number_) + ": line longer than the " +
+            FormatLimit(options_.max_document_bytes) + " document limit (--max-document-size)";
+        if (!options_.skip_bad_lines) {
+          throw InputError(what + " (use --skip-bad-lines to skip such lines)");
+        }
+        ++stats_.skipped_lines;
+        warn_(what + " (line skipped)");
+        continue;
+      }
       if (line_number_ == 1 && line.starts_with(kUtf8Bom)) line.remove_prefix(kUtf8Bom.size());
       if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
       const JsonParseResult result = ParseJsonLine(line, members_);
@@ -295,22 +357,28 @@ class JsonLinesReader final : public CorpusReader {
     return true;
   }
 
-  // Lines may be of any length; the buffer grows to hold the longest one.
-  bool NextLine(std::string_view& line) {
+  // The buffer grows to hold the longest line up to the document limit; a
+  // longer line is read through without being kept, and reported.
+  bool NextLine(std::string_view& line, bool& too_long) {
     buffer_.erase(0, consumed_);
     consumed_ = 0;
+    too_long = false;
     std::size_t scan_from = 0;
     while (true) {
       const std::size_t newline = buffer_.find('\n', scan_from);
       if (newline != std::string::npos) {
-        line = std::string_view(buffer_).substr(0, newline);
+        line = std::string_view(buffer_).substr(0, too_long ? 0 : newline);
         consumed_ = newline + 1;
         return true;
       }
+      if (buffer_.size() > options_.max_document_bytes) {
+        too_long = true;
+        buffer_.clear();
+      }
       scan_from = buffer_.size();
       if (!source_.Read(buffer_, kReadChunk, stats_.bytes_read)) {
-        if (buffer_.empty()) return false;
-        line = buffer_;
+        if (buffer_.empty() && !too_long) return false;
+        line = too_long ? std::string_view() : std::string_view(buffer_);
         consumed_ = buffer_.size();
         return true;
       }

@@ -21,6 +21,14 @@ struct SourceDocument {
 
 enum class CorpusFormat { kAuto, kTextFiles, kJsonLines };
 
+// Largest document read by default, in bytes (a text file, or a JSON line
+// with everything on it). Indexing holds a document in memory a few times
+// over, so the limit keeps one stray disk image or log from exhausting it.
+inline constexpr std::uint64_t kDefaultMaxDocumentBytes = std::uint64_t{1} << 30;  // 1 GiB
+// Largest the format can store: a document's stored block records its size
+// in 32 bits, with room left for the other documents of its block.
+inline constexpr std::uint64_t kMaxDocumentBytesLimit = 4'000'000'000;
+
 struct CorpusOptions {
   CorpusFormat format = CorpusFormat::kAuto;
   std::string id_field = "id";
@@ -30,6 +38,9 @@ struct CorpusOptions {
   std::vector<std::string> body_fields = {"body", "contents", "text"};
   bool skip_bad_lines = false;  // JSON Lines: skip (and count) unparsable lines
   bool include_hidden = false;  // folders: also walk names starting with '.'
+  // Text files larger than this are skipped with a warning; a longer JSON
+  // line is a bad line. At most kMaxDocumentBytesLimit.
+  std::uint64_t max_document_bytes = kDefaultMaxDocumentBytes;
 };
 
 struct CorpusStats {
@@ -40,6 +51,8 @@ struct CorpusStats {
   std::uint64_t skipped_unreadable = 0;  // files that could not be opened or read
   std::uint64_t skipped_compressed = 0;  // .gz, .xz, .bz2...: formats Fathom cannot read
   std::uint64_t skipped_lines = 0;       // unparsable JSON lines (with skip_bad_lines)
+  std::uint64_t skipped_too_large = 0;   // files over max_document_bytes
+  std::uint64_t skipped_links = 0;       // symbolic links that loop or point nowhere
   std::uint64_t repaired_documents = 0;  // documents whose invalid UTF-8 was repaired
   std::uint64_t repaired_sequences = 0;
 };

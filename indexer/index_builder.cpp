@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <new>
 
 #include "common/error.hpp"
 #include "common/format.hpp"
@@ -80,6 +81,12 @@ void Publish(const fs::path& temp_dir, const fs::path& index_dir) {
   SyncDirectory(parent);
 }
 
+// What a failed build left at index_dir, for its error message.
+std::string Unchanged(const fs::path& index_dir) {
+  return IsIndexFolder(index_dir) ? "the previous index at " + index_dir.string() + " is unchanged"
+                                  : "no index was written at " + index_dir.string();
+}
+
 void WriteMeta(const fs::path& dir, const IndexMeta& meta) {
   FileWriter file(dir, format::kMetaFile);
   file.Append(SerializeMeta(meta));
@@ -99,7 +106,12 @@ BuildSummary BuildIndex(const fs::path& corpus, const fs::path& index_dir,
   Analyzer analyzer(options.analysis);
   auto reader = CorpusReader::Open(corpus, options.corpus, warn);
 
-  const fs::path temp_dir = MakeTempDir(index_dir);
+  fs::path temp_dir;
+  try {
+    temp_dir = MakeTempDir(index_dir);
+  } catch (const IoError& error) {
+    throw IoError(std::string(error.what()) + "; " + Unchanged(index_dir));
+  }
   try {
     BuildSummary summary;
     InvertedIndex inverted(analyzer);
@@ -110,7 +122,13 @@ BuildSummary BuildIndex(const fs::path& corpus, const fs::path& index_dir,
       if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
         throw InputError("interrupted; the previous index (if any) is unchanged");
       }
+      const std::uint64_t truncated_before = analyzer.truncated_words();
       inverted.AddDocument(document.title, document.body);
+      if (analyzer.truncated_words() > truncated_before && warn) {
+        warn(document.id + ": " + std::to_string(analyzer.truncated_words() - truncated_before) +
+             " word(s) longer than " + std::to_string(kMaxTermBytes) + " bytes cut to " +
+             std::to_string(kMaxTermBytes) + " bytes");
+      }
       store.Add(document.title, document.body);
       ids.push_back(std::move(document.id));
       if (progress && ids.size() % 64 == 0) {
@@ -120,7 +138,10 @@ BuildSummary BuildIndex(const fs::path& corpus, const fs::path& index_dir,
     }
     if (ids.empty()) {
       throw InputError(corpus.string() + ": no documents found" +
-                       (reader->stats().skipped_binary + reader->stats().skipped_unreadable > 0
+                       (reader->stats().skipped_binary + reader->stats().skipped_unreadable +
+                                    reader->stats().skipped_too_large +
+                                    reader->stats().skipped_links >
+                                0
                             ? " (every file was skipped)"
                             : ""));
     }
@@ -144,6 +165,19 @@ BuildSummary BuildIndex(const fs::path& corpus, const fs::path& index_dir,
     summary.truncated_words = analyzer.truncated_words();
     summary.seconds = elapsed();
     return summary;
+  } catch (const IoError& error) {
+    // Disk full, quota, I/O error: say what became of the index, since the
+    // user's next question is whether the old one survived.
+    std::error_code ec;
+    fs::remove_all(temp_dir, ec);
+    throw IoError(std::string(error.what()) + "; " + Unchanged(index_dir));
+  } catch (const std::bad_alloc&) {
+    std::error_code ec;
+    fs::remove_all(temp_dir, ec);
+    throw Error(
+        "out of memory: the index is built in memory and this corpus needs more than is "
+        "available; " +
+        Unchanged(index_dir));
   } catch (...) {
     std::error_code ec;
     fs::remove_all(temp_dir, ec);

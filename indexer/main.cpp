@@ -52,6 +52,34 @@ std::vector<std::string> ReadStopWordsFile(const std::string& path) {
   return words;
 }
 
+// "1G", "512M", "64K", "1000": a size in bytes, K/M/G powers of 1024.
+std::uint64_t ParseSize(const std::string& text) {
+  const auto bad = [&] {
+    return InputError("--max-document-size: '" + text + "' is not a size from 1 byte to " +
+                      std::to_string(kMaxDocumentBytesLimit) + " bytes (e.g. 1G, 500M, 64K)");
+  };
+  std::size_t used = 0;
+  std::uint64_t value = 0;
+  try {
+    value = std::stoull(text, &used);
+  } catch (const std::exception&) {
+    throw bad();
+  }
+  const std::string unit = text.substr(used);
+  int shift = 0;
+  if (unit == "K" || unit == "k") {
+    shift = 10;
+  } else if (unit == "M" || unit == "m") {
+    shift = 20;
+  } else if (unit == "G" || unit == "g") {
+    shift = 30;
+  } else if (!unit.empty()) {
+    throw bad();
+  }
+  if (text[0] == '-' || value == 0 || value > (kMaxDocumentBytesLimit >> shift)) throw bad();
+  return std::min(value << shift, kMaxDocumentBytesLimit);
+}
+
 void PrintUsage(const po::options_description& options) {
   std::cout << "Usage: fathom-index [build] CORPUS INDEX [options]\n"
                "       fathom-index check INDEX\n\n"
@@ -104,6 +132,9 @@ int Run(int argc, char** argv) {
      "JSON Lines: body field(s), comma-separated; all present are indexed")
     ("skip-bad-lines", po::bool_switch(), "JSON Lines: skip unparsable lines instead of failing")
     ("include-hidden", po::bool_switch(), "folders: also index files and folders named .*")
+    ("max-document-size", po::value<std::string>()->default_value("1G"),
+     "skip text files larger than this (JSON Lines: lines longer are bad lines); "
+     "bytes, or with K, M, G (powers of 1024); at most 3.7G")
     ("quiet,q", po::bool_switch(), "no progress line and no warnings")
     ("list-languages", po::bool_switch(), "list the stemming languages and exit");
   // clang-format on
@@ -147,6 +178,7 @@ int Run(int argc, char** argv) {
   build.corpus.body_fields = SplitList(vm["body-field"].as<std::string>());
   build.corpus.skip_bad_lines = vm["skip-bad-lines"].as<bool>();
   build.corpus.include_hidden = vm["include-hidden"].as<bool>();
+  build.corpus.max_document_bytes = ParseSize(vm["max-document-size"].as<std::string>());
   build.analysis.language = vm["language"].as<std::string>();
   if (vm.count("stop-words-file")) {
     build.analysis.stop_words = ReadStopWordsFile(vm["stop-words-file"].as<std::string>());
@@ -220,11 +252,13 @@ int Run(int argc, char** argv) {
                                                  : FormatCount(meta.analysis.stop_words.size()))
             << "\n";
   if (corpus.skipped_binary + corpus.skipped_unreadable + corpus.skipped_compressed +
-          corpus.skipped_lines + corpus.repaired_documents + summary.truncated_words >
+          corpus.skipped_lines + corpus.skipped_too_large + corpus.skipped_links +
+          corpus.repaired_documents + summary.truncated_words >
       0) {
     std::cout << "  skipped         " << corpus.skipped_binary << " binary, "
               << corpus.skipped_unreadable << " unreadable, " << corpus.skipped_compressed
-              << " compressed (.gz...) files, " << corpus.skipped_lines << " bad lines\n"
+              << " compressed (.gz...), " << corpus.skipped_too_large << " too large files, "
+              << corpus.skipped_links << " broken links, " << corpus.skipped_lines << " bad lines\n"
               << "  repaired        " << corpus.repaired_documents
               << " documents with invalid UTF-8; " << summary.truncated_words
               << " words cut to 255 bytes\n";
