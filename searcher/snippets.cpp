@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "common/fields.hpp"
 #include "common/utf8.hpp"
 
 namespace fathom {
@@ -52,10 +53,14 @@ struct Window {
 
 SnippetQuery MakeSnippetQuery(const Query& query) {
   SnippetQuery snippet_query;
-  for (const QueryClause& clause : query.clauses) {
+  for (QueryClause clause : query.clauses) {
     if (clause.occur == Occur::kMustNot) continue;
+    // Snippets show words: "title:kremlin" is highlighted as "kremlin".
+    for (std::string& term : clause.terms) {
+      if (IsFieldTerm(term)) term.erase(0, term.find(kFieldSeparator) + 1);
+    }
     snippet_query.terms.insert(clause.terms.begin(), clause.terms.end());
-    if (clause.is_phrase()) snippet_query.phrases.push_back(clause);
+    if (clause.is_phrase()) snippet_query.phrases.push_back(std::move(clause));
   }
   return snippet_query;
 }

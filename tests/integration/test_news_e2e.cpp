@@ -213,5 +213,25 @@ TEST_F(NewsTest, InteractivePromptInATerminal) {
   EXPECT_NE(ReadFile(home / ".fathom_history").find("saudi"), std::string::npos);
 }
 
+TEST_F(NewsTest, PromptSessionShowsFoldingSuggestionsPrefixExplainAndStems) {
+  // The session issue 7 asks for, at a real (pseudo-)terminal: a near
+  // duplicate folded, a suggestion for "Witkof", a prefix query, explain,
+  // and snippets that highlight stemmed forms.
+  if (RunCommand("command -v script").exit_code != 0) GTEST_SKIP() << "no script(1)";
+  TempDir home;
+  const CommandResult result =
+      RunCommand("printf 'Witkof\\nmeet* +kremlin\\n:explain 1\\nRyabkov\\n:quit\\n' | HOME=" +
+                 Quote(home.path()) + " script -qec \"" + kSearchBin + " " + Index() +
+                 " --color never\" /dev/null");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::string& out = result.out;
+  EXPECT_NE(out.find("Did you mean: **witkoff**?"), std::string::npos) << out;
+  // meet* finds the stem "meet": "meeting" is highlighted in the snippet.
+  EXPECT_NE(out.find("**meeting**"), std::string::npos) << out;
+  EXPECT_NE(out.find("**Kremlin's**"), std::string::npos) << out;
+  EXPECT_NE(out.find("kremlin                  optional: idf"), std::string::npos) << out;
+  EXPECT_NE(out.find("+1 near-duplicate: "), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace fathom::testing

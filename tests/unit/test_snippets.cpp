@@ -33,6 +33,14 @@ TEST(Snippets, HighlightsStemmedForms) {
             "The [meetings] were held. Nobody met.");
 }
 
+TEST(Snippets, FieldTermsHighlightTheirWord) {
+  Query query;
+  query.clauses.push_back({Occur::kShould, {"title:kremlin"}, {0}, 1.0f, "title:kremlin"});
+  Analyzer analyzer(AnalysisSettings{});
+  EXPECT_EQ(MakeSnippet("The Kremlin said so.", MakeSnippetQuery(query), analyzer, kMarks),
+            "The [Kremlin] said so.");
+}
+
 TEST(Snippets, AdjacentMatchesShareOneHighlight) {
   EXPECT_EQ(Snippet("talks in Saudi Arabia began", "saudi arabia"),
             "talks in [Saudi Arabia] began");
