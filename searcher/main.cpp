@@ -2,8 +2,14 @@
 // fathom-index. One-shot, interactive, or batch (TREC run / JSON lines).
 #include <unistd.h>
 
+#include <condition_variable>
+#include <exception>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <thread>
 
 #include "common/command_line.hpp"
 #include "common/error.hpp"
@@ -52,7 +58,11 @@ int RunBatch(Searcher& searcher, const po::variables_map& vm, SearchOptions sear
   natural.drop_stop_words = !vm["keep-stop-words"].as<bool>();
   natural.title_weight = vm["title-weight"].as<float>();
   if (!(natural.title_weight >= 0)) throw InputError("--title-weight must be >= 0");
-  TopicSearcher topics(searcher, natural, vm["rm3"].as<bool>());
+  struct BatchQuery {
+    std::string qid;
+    std::string text;
+  };
+  std::vector<BatchQuery> queries;
   std::string line;
   std::size_t line_number = 0;
   while (std::getline(in, line)) {
@@ -63,16 +73,86 @@ int RunBatch(Searcher& searcher, const po::variables_map& vm, SearchOptions sear
     if (tab == std::string::npos || tab == 0) {
       throw InputError(path + ":" + std::to_string(line_number) + ": expected 'qid<TAB>query'");
     }
-    const std::string qid = line.substr(0, tab);
-    const std::string query = line.substr(tab + 1);
+    queries.push_back({line.substr(0, tab), line.substr(tab + 1)});
+  }
+  const bool snippets = !vm["no-snippets"].as<bool>();
+  const auto answer = [&](Searcher& one, TopicSearcher& topics, const BatchQuery& query,
+                          std::ostream& to) {
     const SearchResult result =
-        plain_text ? topics.Search(query, search) : searcher.Search(query, search);
+        plain_text ? topics.Search(query.text, search) : one.Search(query.text, search);
     if (format == "trec") {
-      WriteTrecRun(*out, searcher.reader(), qid, result, tag);
+      WriteTrecRun(to, one.reader(), query.qid, result, tag);
     } else {
-      WriteJsonResult(*out, searcher, qid, query, result, Unfolded(result.hits),
-                      !vm["no-snippets"].as<bool>());
+      WriteJsonResult(to, one, query.qid, query.text, result, Unfolded(result.hits), snippets);
     }
+  };
+  const std::size_t threads = vm["threads"].as<std::size_t>();
+  if (threads == 0 || threads > 256) throw InputError("--threads: expected 1 to 256");
+  if (threads == 1) {
+    TopicSearcher topics(searcher, natural, vm["rm3"].as<bool>());
+    for (const BatchQuery& query : queries) answer(searcher, topics, query, *out);
+  } else {
+    // A Searcher is not thread-safe: one per thread, all over the same files
+    // (the mappings share the page cache). Workers take queries in order;
+    // this thread writes each answer as soon as those before it are written,
+    // and workers stay within a window ahead so memory stays bounded.
+    std::vector<std::unique_ptr<Searcher>> more;
+    for (std::size_t i = 1; i < threads; ++i) {
+      more.push_back(std::make_unique<Searcher>(searcher.reader().dir()));
+    }
+    const std::size_t window = 64 * threads;
+    std::vector<std::string> answers(queries.size());
+    std::vector<char> ready(queries.size(), 0);
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::size_t next = 0;
+    std::size_t written = 0;
+    std::exception_ptr failure;
+    const auto work = [&](Searcher& one) {
+      try {
+        TopicSearcher topics(one, natural, vm["rm3"].as<bool>());
+        while (true) {
+          std::size_t i;
+          {
+            std::unique_lock lock(mutex);
+            changed.wait(
+                lock, [&] { return failure || next >= queries.size() || next < written + window; });
+            if (failure || next >= queries.size()) return;
+            i = next++;
+          }
+          std::ostringstream text;
+          answer(one, topics, queries[i], text);
+          {
+            std::lock_guard lock(mutex);
+            answers[i] = std::move(text).str();
+            ready[i] = 1;
+          }
+          changed.notify_all();
+        }
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!failure) failure = std::current_exception();
+        changed.notify_all();
+      }
+    };
+    std::vector<std::thread> pool;
+    pool.emplace_back(work, std::ref(searcher));
+    for (auto& one : more) pool.emplace_back(work, std::ref(*one));
+    {
+      std::unique_lock lock(mutex);
+      while (written < queries.size()) {
+        changed.wait(lock, [&] { return failure || ready[written]; });
+        if (failure) break;
+        const std::string text = std::move(answers[written]);
+        ++written;
+        lock.unlock();
+        changed.notify_all();
+        *out << text;
+        lock.lock();
+      }
+    }
+    for (auto& thread : pool) thread.join();
+    if (failure) std::rethrow_exception(failure);
   }
   out->flush();
   if (!*out) throw IoError("cannot write the results");
@@ -100,6 +180,8 @@ int Run(int argc, char** argv) {
     ("rm3", po::bool_switch(),
      "batch mode: RM3 pseudo-relevance feedback (10 documents, 10 terms, query weight 0.5)")
     ("doc", po::value<std::string>(), "print the stored document with this id and exit")
+    ("threads", po::value<std::size_t>()->default_value(1),
+     "batch mode: answer the queries on N threads (results stay in query-file order)")
     ("no-snippets", po::bool_switch(), "leave snippets out of the results")
     ("explain", po::bool_switch(), "show why each result scores what it does, clause by clause")
     ("show-duplicates", po::bool_switch(),
