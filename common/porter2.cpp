@@ -10,10 +10,12 @@
 namespace fathom {
 namespace {
 
-// The word as code points: Snowball's UTF-8 stemmer counts characters, not
-// bytes, in its "hop" tests (word length, "ies" after two letters).
+// Snowball's UTF-8 stemmer counts characters, not bytes, in its "hop" tests
+// (word length, "ies" after two letters), so a non-ASCII word is stemmed as
+// code points; an ASCII word, the common case, as its bytes. Every suffix
+// and letter the algorithm tests is ASCII.
 using Word = std::u32string;
-using Suffix = std::u32string_view;
+using Suffix = std::string_view;
 
 // Malformed bytes (never produced by the analyzer) survive the round trip as
 // lone surrogates, which no valid UTF-8 decodes to.
@@ -41,26 +43,52 @@ std::string Encode(const Word& word) {
   return out;
 }
 
-bool IsVowel(char32_t c) {
+template <typename Char>
+bool IsVowel(Char c) {
   return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
 }
 // Snowball's v_WXY: vowels plus w, x and Y (a consonant y), which never end
 // a short syllable.
-bool IsVowelWxy(char32_t c) { return IsVowel(c) || c == 'w' || c == 'x' || c == 'Y'; }
-bool IsValidLi(char32_t c) { return Suffix(U"cdeghkmnrt").find(c) != Suffix::npos; }
-
-bool EndsWith(const Word& w, std::size_t end, Suffix s) {
-  return end >= s.size() && Suffix(w).substr(end - s.size(), s.size()) == s;
+template <typename Char>
+bool IsVowelWxy(Char c) {
+  return IsVowel(c) || c == 'w' || c == 'x' || c == 'Y';
 }
-bool EndsWith(const Word& w, Suffix s) { return EndsWith(w, w.size(), s); }
+template <typename Char>
+bool IsOneOf(Char c, Suffix letters) {
+  for (const char letter : letters) {
+    if (c == static_cast<Char>(letter)) return true;
+  }
+  return false;
+}
 
-void ReplaceSuffix(Word& w, std::size_t length, Suffix with) {
-  w.replace(w.size() - length, length, with);
+// Whether w[0, end) ends with s (ASCII).
+template <typename String>
+bool EndsWith(const String& w, std::size_t end, Suffix s) {
+  if (end < s.size()) return false;
+  const std::size_t start = end - s.size();
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (w[start + i] != static_cast<typename String::value_type>(s[i])) return false;
+  }
+  return true;
+}
+template <typename String>
+bool EndsWith(const String& w, Suffix s) {
+  return EndsWith(w, w.size(), s);
+}
+template <typename String>
+bool Equals(const String& w, std::size_t length, Suffix s) {
+  return length == s.size() && EndsWith(w, length, s);
+}
+
+template <typename String>
+void ReplaceSuffix(String& w, std::size_t length, Suffix with) {
+  w.resize(w.size() - length);
+  for (const char c : with) w.push_back(static_cast<typename String::value_type>(c));
 }
 
 // The longest of the candidates the word ends with (Snowball's among), or -1.
-template <std::size_t N>
-int LongestSuffix(const Word& w, const std::array<Suffix, N>& candidates) {
+template <typename String, std::size_t N>
+int LongestSuffix(const String& w, const std::array<Suffix, N>& candidates) {
   int best = -1;
   for (std::size_t i = 0; i < N; ++i) {
     if (EndsWith(w, candidates[i]) &&
@@ -71,10 +99,13 @@ int LongestSuffix(const Word& w, const std::array<Suffix, N>& candidates) {
   return best;
 }
 
+template <typename String>
 class Stemmer {
  public:
+  using Char = typename String::value_type;
+
   // Stems word in place.
-  explicit Stemmer(Word& word) : w_(word) {}
+  explicit Stemmer(String& word) : w_(word) {}
 
   void Run() {
     Prelude();
@@ -86,7 +117,8 @@ class Stemmer {
     Step3();
     Step4();
     Step5();
-    for (char32_t& c : w_) {
+    if (!y_found_) return;  // an input 'Y' stays, as in Snowball
+    for (Char& c : w_) {
       if (c == 'Y') c = 'y';
     }
   }
@@ -103,13 +135,16 @@ class Stemmer {
       return true;
     }
     if (end == 2 && !IsVowel(w_[1]) && IsVowel(w_[0])) return true;
-    return EndsWith(w_, end, U"past");
+    return EndsWith(w_, end, "past");
   }
 
   void Prelude() {
     if (!w_.empty() && w_[0] == '\'') w_.erase(0, 1);
     for (std::size_t i = 0; i < w_.size(); ++i) {
-      if (w_[i] == 'y' && (i == 0 || IsVowel(w_[i - 1]))) w_[i] = 'Y';
+      if (w_[i] == 'y' && (i == 0 || IsVowel(w_[i - 1]))) {
+        w_[i] = 'Y';
+        y_found_ = true;
+      }
     }
   }
 
@@ -123,31 +158,31 @@ class Stemmer {
 
   void MarkRegions() {
     // Words whose R1 starts after a longer prefix than the rule gives.
-    constexpr std::array<Suffix, 9> kPrefixes = {U"gener", U"commun", U"arsen", U"past", U"univers",
-                                                 U"later", U"emerg",  U"organ", U"inter"};
+    constexpr std::array<Suffix, 9> kPrefixes = {"gener", "commun", "arsen", "past", "univers",
+                                                 "later", "emerg",  "organ", "inter"};
     p1_ = std::string_view::npos;
     for (const Suffix prefix : kPrefixes) {
-      if (Suffix(w_).substr(0, prefix.size()) == prefix) p1_ = prefix.size();
+      if (w_.size() >= prefix.size() && EndsWith(w_, prefix.size(), prefix)) p1_ = prefix.size();
     }
     if (p1_ == std::string_view::npos) p1_ = RegionAfter(0);
     p2_ = RegionAfter(p1_);
   }
 
   void Step1a() {
-    constexpr std::array<Suffix, 3> kApostrophes = {U"'", U"'s", U"'s'"};
+    constexpr std::array<Suffix, 3> kApostrophes = {"'", "'s", "'s'"};
     if (const int i = LongestSuffix(w_, kApostrophes); i >= 0) {
       w_.resize(w_.size() - kApostrophes[static_cast<std::size_t>(i)].size());
     }
-    constexpr std::array<Suffix, 6> kSuffixes = {U"sses", U"ied", U"ies", U"s", U"us", U"ss"};
+    constexpr std::array<Suffix, 6> kSuffixes = {"sses", "ied", "ies", "s", "us", "ss"};
     const int i = LongestSuffix(w_, kSuffixes);
     if (i < 0) return;
     const Suffix suffix = kSuffixes[static_cast<std::size_t>(i)];
     const std::size_t start = w_.size() - suffix.size();
-    if (suffix == U"sses") {
-      ReplaceSuffix(w_, 4, U"ss");
-    } else if (suffix == U"ied" || suffix == U"ies") {
-      ReplaceSuffix(w_, 3, start >= 2 ? U"i" : U"ie");
-    } else if (suffix == U"s") {
+    if (suffix == "sses") {
+      ReplaceSuffix(w_, 4, "ss");
+    } else if (suffix == "ied" || suffix == "ies") {
+      ReplaceSuffix(w_, 3, start >= 2 ? "i" : "ie");
+    } else if (suffix == "s") {
       // Delete when a vowel comes before the letter preceding the s.
       for (std::size_t j = 0; j + 1 < start; ++j) {
         if (IsVowel(w_[j])) {
@@ -159,47 +194,45 @@ class Stemmer {
   }
 
   void Step1b() {
-    constexpr std::array<Suffix, 6> kSuffixes = {U"eed",  U"eedly", U"ed",
-                                                 U"edly", U"ing",   U"ingly"};
+    constexpr std::array<Suffix, 6> kSuffixes = {"eed", "eedly", "ed", "edly", "ing", "ingly"};
     const int i = LongestSuffix(w_, kSuffixes);
     if (i < 0) return;
     const Suffix suffix = kSuffixes[static_cast<std::size_t>(i)];
     const std::size_t start = w_.size() - suffix.size();
-    const Suffix stem = Suffix(w_).substr(0, start);
-    if (suffix == U"eed" || suffix == U"eedly") {
-      if (stem == U"proc" || stem == U"exc" || stem == U"succ") return;
-      if (InR1(start)) ReplaceSuffix(w_, suffix.size(), U"ee");
-      return;
-    }
-    if (suffix == U"ing") {
-      // dying -> die, lying -> lie, tying -> tie, vying -> vie.
-      if (stem.size() == 2 && stem[1] == 'y' && !IsVowel(stem[0])) {
-        w_ = stem.substr(0, 1);
-        w_ += U"ie";
+    if (suffix == "eed" || suffix == "eedly") {
+      if (Equals(w_, start, "proc") || Equals(w_, start, "exc") || Equals(w_, start, "succ")) {
         return;
       }
-      if (stem == U"inn" || stem == U"out" || stem == U"cann" || stem == U"herr" ||
-          stem == U"earr" || stem == U"even") {
+      if (InR1(start)) ReplaceSuffix(w_, suffix.size(), "ee");
+      return;
+    }
+    if (suffix == "ing") {
+      // dying -> die, lying -> lie, tying -> tie, vying -> vie.
+      if (start == 2 && w_[1] == 'y' && !IsVowel(w_[0])) {
+        ReplaceSuffix(w_, 4, "ie");
         return;
+      }
+      for (const Suffix whole : {"inn", "out", "cann", "herr", "earr", "even"}) {
+        if (Equals(w_, start, whole)) return;
       }
     }
     bool vowel = false;
-    for (const char32_t c : stem) vowel = vowel || IsVowel(c);
+    for (std::size_t j = 0; j < start; ++j) vowel = vowel || IsVowel(w_[j]);
     if (!vowel) return;
     w_.resize(start);
-    if (EndsWith(w_, U"at") || EndsWith(w_, U"bl") || EndsWith(w_, U"iz")) {
-      w_ += U"e";
+    if (EndsWith(w_, "at") || EndsWith(w_, "bl") || EndsWith(w_, "iz")) {
+      w_.push_back('e');
       return;
     }
     const std::size_t n = w_.size();
-    constexpr Suffix kDoubles = U"bdfgmnprt";
-    if (n >= 2 && w_[n - 1] == w_[n - 2] && kDoubles.find(w_[n - 1]) != Suffix::npos) {
+    constexpr Suffix kDoubles = "bdfgmnprt";
+    if (n >= 2 && w_[n - 1] == w_[n - 2] && IsOneOf(w_[n - 1], kDoubles)) {
       // Undouble (hopp -> hop), except after a lone a, e or o (add, ebb, err, off).
-      const bool lone_aeo = n == 3 && Suffix(U"aeo").find(w_[0]) != Suffix::npos;
+      const bool lone_aeo = n == 3 && IsOneOf(w_[0], "aeo");
       if (!lone_aeo) w_.pop_back();
       return;
     }
-    if (n == p1_ && ShortSyllableEndsAt(n)) w_ += U"e";
+    if (n == p1_ && ShortSyllableEndsAt(n)) w_.push_back('e');
   }
 
   void Step1c() {
@@ -211,72 +244,72 @@ class Stemmer {
 
   void Step2() {
     static constexpr std::array<std::pair<Suffix, Suffix>, 25> kRules = {{
-        {U"tional", U"tion"}, {U"enci", U"ence"},   {U"anci", U"ance"},   {U"abli", U"able"},
-        {U"entli", U"ent"},   {U"izer", U"ize"},    {U"ization", U"ize"}, {U"ational", U"ate"},
-        {U"ation", U"ate"},   {U"ator", U"ate"},    {U"alism", U"al"},    {U"aliti", U"al"},
-        {U"alli", U"al"},     {U"fulness", U"ful"}, {U"ousli", U"ous"},   {U"ousness", U"ous"},
-        {U"iveness", U"ive"}, {U"iviti", U"ive"},   {U"biliti", U"ble"},  {U"bli", U"ble"},
-        {U"ogist", U"og"},    {U"ogi", U"og"},      {U"fulli", U"ful"},   {U"lessli", U"less"},
-        {U"li", U""},
+        {"tional", "tion"}, {"enci", "ence"},   {"anci", "ance"},   {"abli", "able"},
+        {"entli", "ent"},   {"izer", "ize"},    {"ization", "ize"}, {"ational", "ate"},
+        {"ation", "ate"},   {"ator", "ate"},    {"alism", "al"},    {"aliti", "al"},
+        {"alli", "al"},     {"fulness", "ful"}, {"ousli", "ous"},   {"ousness", "ous"},
+        {"iveness", "ive"}, {"iviti", "ive"},   {"biliti", "ble"},  {"bli", "ble"},
+        {"ogist", "og"},    {"ogi", "og"},      {"fulli", "ful"},   {"lessli", "less"},
+        {"li", ""},
     }};
     const auto [suffix, replacement] = Longest(kRules);
     if (suffix.empty()) return;
     const std::size_t start = w_.size() - suffix.size();
     if (!InR1(start)) return;
-    if (suffix == U"ogi") {
+    if (suffix == "ogi") {
       if (start == 0 || w_[start - 1] != 'l') return;
-    } else if (suffix == U"li") {
-      if (start == 0 || !IsValidLi(w_[start - 1])) return;
+    } else if (suffix == "li") {
+      if (start == 0 || !IsOneOf(w_[start - 1], "cdeghkmnrt")) return;
     }
     ReplaceSuffix(w_, suffix.size(), replacement);
   }
 
   void Step3() {
     static constexpr std::array<std::pair<Suffix, Suffix>, 9> kRules = {{
-        {U"tional", U"tion"},
-        {U"ational", U"ate"},
-        {U"alize", U"al"},
-        {U"icate", U"ic"},
-        {U"iciti", U"ic"},
-        {U"ical", U"ic"},
-        {U"ful", U""},
-        {U"ness", U""},
-        {U"ative", U""},
+        {"tional", "tion"},
+        {"ational", "ate"},
+        {"alize", "al"},
+        {"icate", "ic"},
+        {"iciti", "ic"},
+        {"ical", "ic"},
+        {"ful", ""},
+        {"ness", ""},
+        {"ative", ""},
     }};
     const auto [suffix, replacement] = Longest(kRules);
     if (suffix.empty()) return;
     const std::size_t start = w_.size() - suffix.size();
     if (!InR1(start)) return;
-    if (suffix == U"ative" && !InR2(start)) return;
+    if (suffix == "ative" && !InR2(start)) return;
     ReplaceSuffix(w_, suffix.size(), replacement);
   }
 
   void Step4() {
     static constexpr std::array<std::pair<Suffix, Suffix>, 18> kRules = {{
-        {U"al", U""},
-        {U"ance", U""},
-        {U"ence", U""},
-        {U"er", U""},
-        {U"ic", U""},
-        {U"able", U""},
-        {U"ible", U""},
-        {U"ant", U""},
-        {U"ement", U""},
-        {U"ment", U""},
-        {U"ent", U""},
-        {U"ism", U""},
-        {U"ate", U""},
-        {U"iti", U""},
-        {U"ous", U""},
-        {U"ive", U""},
-        {U"ize", U""},
-        {U"ion", U""},
+        {"al", ""},
+        {"ance", ""},
+        {"ence", ""},
+        {"er", ""},
+        {"ic", ""},
+        {"able", ""},
+        {"ible", ""},
+        {"ant", ""},
+        {"ement", ""},
+        {"ment", ""},
+        {"ent", ""},
+        {"ism", ""},
+        {"ate", ""},
+        {"iti", ""},
+        {"ous", ""},
+        {"ive", ""},
+        {"ize", ""},
+        {"ion", ""},
     }};
     const auto [suffix, replacement] = Longest(kRules);
     if (suffix.empty()) return;
     const std::size_t start = w_.size() - suffix.size();
     if (!InR2(start)) return;
-    if (suffix == U"ion" && (start == 0 || (w_[start - 1] != 's' && w_[start - 1] != 't'))) {
+    if (suffix == "ion" && (start == 0 || (w_[start - 1] != 's' && w_[start - 1] != 't'))) {
       return;
     }
     ReplaceSuffix(w_, suffix.size(), replacement);
@@ -302,47 +335,51 @@ class Stemmer {
     return best;
   }
 
-  Word& w_;
+  String& w_;
+  bool y_found_ = false;  // a consonant y was marked 'Y'
   std::size_t p1_ = 0;
   std::size_t p2_ = 0;
 };
 
 // Whole words the algorithm does not touch or maps specially (exception1).
-bool Exception(const Word& w, Word& out) {
-  static constexpr std::array<std::pair<Suffix, Suffix>, 15> kExceptions = {{
-      {U"skis", U"ski"},
-      {U"skies", U"sky"},
-      {U"idly", U"idl"},
-      {U"gently", U"gentl"},
-      {U"ugly", U"ugli"},
-      {U"early", U"earli"},
-      {U"only", U"onli"},
-      {U"singly", U"singl"},
-      {U"sky", U"sky"},
-      {U"news", U"news"},
-      {U"howe", U"howe"},
-      {U"atlas", U"atlas"},
-      {U"cosmos", U"cosmos"},
-      {U"bias", U"bias"},
-      {U"andes", U"andes"},
+const char* Exception(std::string_view word) {
+  static constexpr std::array<std::pair<Suffix, const char*>, 15> kExceptions = {{
+      {"skis", "ski"},
+      {"skies", "sky"},
+      {"idly", "idl"},
+      {"gently", "gentl"},
+      {"ugly", "ugli"},
+      {"early", "earli"},
+      {"only", "onli"},
+      {"singly", "singl"},
+      {"sky", "sky"},
+      {"news", "news"},
+      {"howe", "howe"},
+      {"atlas", "atlas"},
+      {"cosmos", "cosmos"},
+      {"bias", "bias"},
+      {"andes", "andes"},
   }};
-  for (const auto& [word, stem] : kExceptions) {
-    if (Suffix(w) == word) {
-      out = stem;
-      return true;
-    }
+  for (const auto& [whole, stem] : kExceptions) {
+    if (word == whole) return stem;
   }
-  return false;
+  return nullptr;
 }
 
 }  // namespace
 
 std::string Porter2Stem(std::string_view word) {
+  if (const char* stem = Exception(word)) return stem;
+  bool ascii = true;
+  for (const char c : word) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  if (ascii) {
+    std::string w(word);
+    if (w.size() >= 3) Stemmer<std::string>(w).Run();
+    return w;
+  }
   Word w = Decode(word);
-  Word exception;
-  if (Exception(w, exception)) return Encode(exception);
   if (w.size() < 3) return std::string(word);
-  Stemmer(w).Run();
+  Stemmer<Word>(w).Run();
   return Encode(w);
 }
 
