@@ -3,6 +3,10 @@
 #include <array>
 #include <cstring>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace fathom::codec {
 namespace {
 
@@ -68,6 +72,23 @@ void UnpackBlock(const std::uint8_t* in, std::uint32_t width, std::uint32_t* val
   alignas(64) std::uint32_t words[kBlockSize];
   std::memcpy(words, in, PackedBytes(width));
   kUnpackers[width](words, values);
+}
+
+void PrefixSum(std::uint32_t* values, std::size_t n, std::uint32_t base) noexcept {
+  std::size_t i = 0;
+#ifdef __SSE2__
+  __m128i carry = _mm_set1_epi32(static_cast<int>(base));
+  for (; i + 4 <= n; i += 4) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(values + i));
+    v = _mm_add_epi32(v, _mm_slli_si128(v, 4));
+    v = _mm_add_epi32(v, _mm_slli_si128(v, 8));
+    v = _mm_add_epi32(v, carry);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(values + i), v);
+    carry = _mm_shuffle_epi32(v, 0xFF);  // broadcast the last sum
+  }
+  base = i > 0 ? values[i - 1] : base;
+#endif
+  for (; i < n; ++i) values[i] = base += values[i];
 }
 
 }  // namespace fathom::codec

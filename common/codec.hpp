@@ -73,6 +73,10 @@ inline const std::uint8_t* GetVarintUnchecked(const std::uint8_t* in,
   return in;
 }
 
+// values[i] = base + values[0] + ... + values[i] (doc gaps to doc ids), four
+// lanes at a time where SSE2 is available (every x86-64 CPU).
+void PrefixSum(std::uint32_t* values, std::size_t n, std::uint32_t base) noexcept;
+
 // Decode of at most five bytes without an end check, for data whose
 // remaining size was checked by the caller; never reads past the fifth byte,
 // so damaged data yields a wrong value, not an out-of-bounds read.

@@ -135,20 +135,27 @@ void PostingCursor::LoadBlock(std::size_t block) noexcept {
     for (std::size_t i = 0; i < block_size_; ++i) frequencies_[i] += 1;
     frequencies_ready_ = true;
   }
-  // Prefix sums; every gap but the list's first must be positive, which also
-  // catches a sum that wraps around. Together with the last doc being below
-  // the document count, every doc id is then a valid index into doclens.
-  DocId doc = base;
-  bool increasing = true;
+  // Every gap but the list's first must be positive, and the sum must not
+  // wrap around: then the ids increase, and with the last one below the
+  // document count every id is a valid index into doclens. The checks are
+  // reductions the compiler vectorizes; the prefix sum is left dependency
+  // chain only.
+  std::uint32_t zero_gaps = 0;
+  std::uint64_t total = base;
   for (std::size_t i = 0; i < block_size_; ++i) {
-    increasing &= docs_[i] > 0 || (block == 0 && i == 0);
-    const DocId next = doc + docs_[i];
-    increasing &= next >= doc;
-    doc = next;
-    docs_[i] = doc;
+    zero_gaps |= docs_[i] == 0 ? 1u : 0u;
+    total += docs_[i];
   }
-  if (!increasing || docs_[block_size_ - 1] >= document_count_ ||
-      (skip.last_doc != kEndDoc && docs_[block_size_ - 1] != skip.last_doc)) {
+  if (block == 0 && docs_[0] == 0) {  // doc 0 may start the list
+    zero_gaps = 0;
+    for (std::size_t i = 1; i < block_size_; ++i) zero_gaps |= docs_[i] == 0 ? 1u : 0u;
+  }
+  bool damaged = zero_gaps != 0 || total >= document_count_;
+  if (!damaged) {
+    codec::PrefixSum(docs_, block_size_, base);
+    damaged = skip.last_doc != kEndDoc && docs_[block_size_ - 1] != skip.last_doc;
+  }
+  if (damaged) {
     // Blocks disagree with their skip entry or the collection: the data is
     // damaged. Ending the list here keeps every doc id in bounds and
     // NextGeq's scan inside the block.
@@ -196,16 +203,9 @@ std::size_t PostingCursor::FindBlock(DocId target, std::size_t from) const noexc
   return low;
 }
 
-void PostingCursor::Next() noexcept {
-  if (++index_ < block_size_) {
-    current_doc_ = docs_[index_];
-  } else {
-    LoadBlock(block_ + 1);
-  }
-}
+void PostingCursor::NextBlock() noexcept { LoadBlock(block_ + 1); }
 
-void PostingCursor::NextGeq(DocId target) noexcept {
-  if (current_doc_ >= target) return;
+void PostingCursor::SeekSlow(DocId target) noexcept {
   if (LastDocOf(block_) < target) {
     LoadBlock(FindBlock(target, block_ + 1));
     if (current_doc_ >= target) return;
@@ -228,7 +228,10 @@ void PostingCursor::Positions(std::vector<std::uint32_t>& out) {
   }
   if (positions_at_ == nullptr) return;
   const std::uint8_t* p = positions_at_;
-  const std::uint32_t count = frequencies_[index_];
+  // Each position takes at least one byte: damaged frequencies cannot make
+  // this allocate more than the bytes left.
+  const auto count = static_cast<std::uint32_t>(
+      std::min<std::size_t>(frequencies_[index_], static_cast<std::size_t>(positions_end_ - p)));
   out.resize(count);
   std::uint32_t position = 0;
   if (static_cast<std::size_t>(positions_end_ - p) >= std::size_t{count} * codec::kMaxVarintBytes) {

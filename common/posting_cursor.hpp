@@ -52,8 +52,18 @@ class PostingCursor {
   }
   std::uint32_t document_frequency() const noexcept { return document_frequency_; }
 
-  void Next() noexcept;
-  void NextGeq(DocId target) noexcept;
+  // The fast paths are inline: evaluators call them once per posting.
+  void Next() noexcept {
+    if (++index_ < block_size_) {
+      current_doc_ = docs_[index_];
+    } else {
+      NextBlock();
+    }
+  }
+  void NextGeq(DocId target) noexcept {
+    if (current_doc_ >= target) return;
+    SeekSlow(target);
+  }
 
   // Absolute positions of the current posting, in increasing order. Corrupt
   // position data yields fewer positions, never an out-of-bounds read.
@@ -96,6 +106,8 @@ class PostingCursor {
                              : format::GetSkipEntry(skip_table_ + block * format::kSkipEntrySize);
   }
   void LoadBlock(std::size_t block) noexcept;
+  void NextBlock() noexcept;
+  void SeekSlow(DocId target) noexcept;
   void DecodeFrequencies() const noexcept;
 
   const std::uint8_t* skip_table_;

@@ -126,6 +126,8 @@ class ClauseCursor {
     }
     return block_bound_;
   }
+  // The block BlockMaxScore last looked at (block_count() when none).
+  std::size_t shallow_block() const { return shallow_block_; }
   // Last doc of the block BlockMaxScore last looked at (kEndDoc: none).
   DocId block_last_doc() const {
     return term_ && shallow_block_ < term_->block_count() ? term_->LastDocOf(shallow_block_)
@@ -140,6 +142,7 @@ class ClauseCursor {
   std::size_t slot() const { return slot_; }
   PostingCursor* term() { return term_ ? &*term_ : nullptr; }
   PhraseMatcher* phrase() { return phrase_.get(); }
+  const PhraseMatcher* phrase() const { return phrase_.get(); }
   const Bm25Scorer& scorer() const { return scorer_; }
   float weight() const { return weight_; }
 

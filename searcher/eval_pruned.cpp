@@ -10,6 +10,7 @@
 // driven by the max_frequency / min_length block-max data of the skip
 // entries, which bound BM25 for any k1 and b.
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "searcher/eval_clauses.hpp"
@@ -76,6 +77,52 @@ DocId Align(const std::vector<ClauseCursor*>& order) {
   return kEndDoc;
 }
 
+// Smallest term frequency whose bound, in a block whose shortest document
+// has min_length, exceeds `need`: postings below it cannot help a document
+// enter, so they are passed over before their length is even looked up.
+// The block-max bound pairs the block's largest frequency with its shortest
+// length, often of different documents; this per-posting bound is much
+// tighter. Returns max_frequency + 1 when no frequency can.
+std::uint32_t MinFrequency(const ClauseCursor& clause, std::uint32_t min_length,
+                           std::uint32_t max_frequency, float need) {
+  const auto bound = [&](std::uint32_t frequency) {
+    return clause.weight() * clause.scorer()(frequency, min_length) * kBoundSlack;
+  };
+  if (need == kNoThreshold || bound(1) > need) return 1;
+  std::uint32_t low = 2, high = max_frequency + 1;  // answer in [low, high]
+  while (low < high) {
+    const std::uint32_t mid = low + (high - low) / 2;
+    if (bound(mid) > need) {
+      high = mid;
+    } else {
+      low = mid + 1;
+    }
+  }
+  return low;
+}
+
+// Bits set in a word; portable builds have no popcnt instruction, and
+// std::popcount then calls into libgcc.
+inline std::uint64_t PopCount(std::uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return (x * 0x0101010101010101ull) >> 56;
+}
+
+// Whether a union is counted faster with a bitmap of the collection than by
+// merging: only terms, nothing excluded, and enough postings (at least one
+// per 32 documents) to pay for clearing and counting the bitmap.
+bool UnionByBitmap(const IndexReader& reader, const PreparedQuery& prepared) {
+  if (!prepared.excluded.empty() || prepared.optional.size() < 2) return false;
+  std::uint64_t postings = 0;
+  for (const auto& clause : prepared.optional) {
+    if (clause.phrase() != nullptr) return false;
+    postings += clause.cost();
+  }
+  return postings * 32 >= reader.document_count();
+}
+
 // A lone phrase skips the positions of candidates that cannot enter.
 void PrunePhrase(PreparedQuery& prepared, const IndexReader& reader, const float* threshold) {
   if (prepared.slots() != 1) return;
@@ -88,6 +135,25 @@ void PrunePhrase(PreparedQuery& prepared, const IndexReader& reader, const float
 }  // namespace
 
 EvalResult CountMatches(const IndexReader& reader, const Query& query, const EvalOptions& options) {
+  // A lone term (required or not; optional clauses beside a required one
+  // change no match), with nothing excluded: its document frequency, read
+  // from the dictionary without opening the list.
+  const QueryClause* single = nullptr;
+  std::size_t required = 0, optional = 0;
+  bool any_excluded = false;
+  for (const auto& clause : query.clauses) {
+    if (clause.occur == Occur::kMustNot) any_excluded = true;
+    if (clause.occur == Occur::kMust && ++required == 1) single = &clause;
+    if (clause.occur == Occur::kShould && ++optional == 1 && required == 0) single = &clause;
+  }
+  if (!any_excluded && single != nullptr && !single->is_phrase() &&
+      (required == 1 || (required == 0 && optional == 1))) {
+    EvalResult result;
+    if (const auto info = reader.FindTerm(single->terms[0])) {
+      result.total_matches = info->entry.document_frequency;
+    }
+    return result;
+  }
   PreparedQuery prepared = Prepare(reader, query, options.bm25, false);
   EvalResult result;
   if (prepared.matches_nothing || prepared.slots() == 0) return result;
@@ -103,6 +169,22 @@ EvalResult CountMatches(const IndexReader& reader, const Query& query, const Eva
   } else if (prepared.optional.size() == 1 && excluded.empty() &&
              prepared.optional[0].term() != nullptr) {
     count = prepared.optional[0].term()->document_frequency();
+  } else if (UnionByBitmap(reader, prepared)) {
+    // Long lists of terms, nothing excluded: set one bit per posting, block
+    // by block, then count the bits. No merging, no per-posting branches.
+    thread_local std::vector<std::uint64_t> bits;
+    bits.assign((reader.document_count() + 63) / 64, 0);
+    for (auto& clause : prepared.optional) {
+      PostingCursor& cursor = *clause.term();
+      for (std::size_t b = 0; b < cursor.block_count(); ++b) {
+        cursor.SeekBlock(b);
+        const std::uint32_t* docs = cursor.block_docs();
+        for (std::size_t i = 0, n = cursor.block_size(); i < n; ++i) {
+          bits[docs[i] >> 6] |= std::uint64_t{1} << (docs[i] & 63);
+        }
+      }
+    }
+    for (const std::uint64_t word : bits) count += PopCount(word);
   } else {
     std::vector<ClauseCursor*> clauses;
     for (auto& clause : prepared.optional) clauses.push_back(&clause);
@@ -154,7 +236,11 @@ EvalResult TopKSingleTerm(const IndexReader& reader, PreparedQuery& prepared, st
     const std::uint32_t* docs = cursor.block_docs();
     const std::uint32_t* frequencies = cursor.block_frequencies();
     const std::size_t size = cursor.block_size();
+    const format::SkipEntry skip = cursor.SkipOf(end->block);
+    const std::uint32_t min_frequency =
+        MinFrequency(clause, skip.min_length, skip.max_frequency, PruneBelow(threshold));
     for (std::size_t i = 0; i < size; ++i) {
+      if (frequencies[i] < min_frequency) continue;
       top.Push(docs[i], weight * scorer(frequencies[i], reader.length(docs[i])));
     }
     result.total_matches += size;
@@ -326,26 +412,65 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
   SlotScores slots(prepared.slots());
   EvalResult result;
   ClauseCursor* lead = required[0];
+  // Per window (documents up to the first end of a block among the lists):
+  // the block bounds, and for each required term the smallest frequency
+  // that can still reach the threshold given the others' bounds.
+  std::vector<std::uint32_t> min_frequency(required.size(), 0);
+  std::vector<float> window_optional_upper = optional_upper;
+  DocId window_end = 0;
+  bool window_valid = false;
+  float window_threshold = kNoThreshold;
   DocId doc = lead->doc();
   while (doc != kEndDoc) {
     const float prune = PruneBelow(threshold);
     if (threshold != kNoThreshold) {
       if (required_upper + optional_upper[0] <= prune) break;
-      // Block-max skipping: bound every document up to the end of the
-      // first block to end among the lists; skip them all if it is too low.
-      float bound = 0;
-      DocId window_end = kEndDoc;
-      for (ClauseCursor* clause : required) {
-        bound += clause->BlockMaxScore(doc);
-        window_end = std::min(window_end, clause->block_last_doc());
+      if (!window_valid || doc > window_end || window_threshold != threshold) {
+        // Block-max skipping: bound every document of the window; skip
+        // them all if the bound is too low.
+        float bound = 0;
+        window_end = kEndDoc;
+        for (ClauseCursor* clause : required) {
+          bound += clause->BlockMaxScore(doc);
+          window_end = std::min(window_end, clause->block_last_doc());
+        }
+        for (ClauseCursor* clause : optional) {
+          bound += clause->BlockMaxScore(doc);
+          window_end = std::min(window_end, clause->block_last_doc());
+        }
+        if (bound <= prune) {
+          window_valid = false;
+          if (window_end == kEndDoc) break;
+          lead->NextGeq(window_end + 1);
+          doc = lead->doc();
+          continue;
+        }
+        for (std::size_t i = 0; i < required.size(); ++i) {
+          PostingCursor* term = required[i]->term();
+          if (term == nullptr) continue;
+          const float own = required[i]->BlockMaxScore(doc);
+          const std::size_t block = required[i]->shallow_block();
+          if (block >= term->block_count()) {
+            min_frequency[i] = UINT32_MAX;  // the list ends before doc
+            continue;
+          }
+          // The others add at most bound - own; margins keep float rounding
+          // of this difference on the safe side.
+          const format::SkipEntry skip = term->SkipOf(block);
+          const float need = prune - (bound - own) * kBoundSlack - std::abs(prune) * 1e-6f;
+          min_frequency[i] = MinFrequency(*required[i], skip.min_length, skip.max_frequency, need);
+        }
+        // What the optional clauses can add within the window.
+        for (std::size_t j = optional.size(); j-- > 0;) {
+          window_optional_upper[j] = window_optional_upper[j + 1] + optional[j]->BlockMaxScore(doc);
+        }
+        window_valid = true;
+        window_threshold = threshold;
       }
-      for (ClauseCursor* clause : optional) {
-        bound += clause->BlockMaxScore(doc);
-        window_end = std::min(window_end, clause->block_last_doc());
-      }
-      if (bound <= prune) {
-        if (window_end == kEndDoc) break;
-        lead->NextGeq(window_end + 1);
+      // A lead posting too rare to reach the threshold is passed over
+      // without moving the other lists.
+      if (lead->term() != nullptr && lead->frequency() < min_frequency[0]) {
+        lead->Next();
         doc = lead->doc();
         continue;
       }
@@ -365,6 +490,17 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
       doc = lead->doc();
       continue;
     }
+    if (window_valid && threshold != kNoThreshold) {
+      bool enough = true;
+      for (std::size_t i = 1; i < required.size() && enough; ++i) {
+        enough = required[i]->term() == nullptr || required[i]->frequency() >= min_frequency[i];
+      }
+      if (!enough) {
+        lead->Next();
+        doc = lead->doc();
+        continue;
+      }
+    }
 
     const std::uint32_t length = reader.length(doc);
     float partial = 0;
@@ -375,7 +511,10 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
     }
     bool alive = true;
     for (std::size_t j = 0; j < optional.size(); ++j) {
-      if (partial + optional_upper[j] <= prune) {
+      const float rest = window_valid && threshold != kNoThreshold
+                             ? std::min(optional_upper[j], window_optional_upper[j])
+                             : optional_upper[j];
+      if (partial + rest <= prune) {
         alive = false;
         break;
       }
