@@ -182,6 +182,9 @@ int Run(int argc, char** argv) {
     ("doc", po::value<std::string>(), "print the stored document with this id and exit")
     ("threads", po::value<std::size_t>()->default_value(1),
      "batch mode: answer the queries on N threads (results stay in query-file order)")
+    ("algorithm", po::value<std::string>()->default_value("auto"),
+     "ranked evaluation: auto, exhaustive, maxscore, bmw (same results; for comparison)")
+    ("count", po::bool_switch(), "only count the matching documents, without ranking")
     ("no-snippets", po::bool_switch(), "leave snippets out of the results")
     ("explain", po::bool_switch(), "show why each result scores what it does, clause by clause")
     ("show-duplicates", po::bool_switch(),
@@ -212,6 +215,10 @@ int Run(int argc, char** argv) {
   }
   const bool batch = vm.count("queries") > 0;
   search.k = vm.count("k") ? vm["k"].as<std::size_t>() : (batch ? 1000 : 10);
+  const auto algorithm = ParseAlgorithm(vm["algorithm"].as<std::string>());
+  if (!algorithm) throw InputError("--algorithm: expected auto, exhaustive, maxscore or bmw");
+  search.algorithm = *algorithm;
+  search.count_only = vm["count"].as<bool>();
 
   const std::string color = vm["color"].as<std::string>();
   if (color != "auto" && color != "always" && color != "never") {
