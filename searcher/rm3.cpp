@@ -129,11 +129,11 @@ SearchResult SearchWithRm3(const Searcher& searcher, FeedbackSource& source, Que
   EvalOptions eval;
   eval.bm25 = options.bm25;
   eval.k = std::max(options.k, params.feedback_docs);
-  const EvalResult first = EvaluateExhaustive(searcher.reader(), query, eval);
+  const EvalResult first = Evaluate(searcher.reader(), query, eval);
   SearchResult result;
   result.query = ExpandRm3(query, first.hits, source, params);
   eval.k = options.k;
-  EvalResult expanded = EvaluateExhaustive(searcher.reader(), result.query, eval);
+  EvalResult expanded = Evaluate(searcher.reader(), result.query, eval);
   result.hits = std::move(expanded.hits);
   result.total_matches = expanded.total_matches;
   return result;

@@ -73,8 +73,8 @@ Query ExpandRm3(const Query& query, const std::vector<Hit>& ranked, FeedbackSour
 struct SearchOptions;
 struct SearchResult;
 // Evaluates query, expands it with RM3 from its results, and returns the
-// results of the expanded query. Both passes run the exhaustive evaluator,
-// which scores weighted clauses exactly.
+// results of the expanded query (both passes through Evaluate, whose pruning
+// bounds account for clause weights).
 SearchResult SearchWithRm3(const Searcher& searcher, FeedbackSource& source, Query query,
                            const SearchOptions& options, const Rm3Params& params = {});
 
