@@ -1,0 +1,50 @@
+// Shared by the fuzz targets that need an index: builds a small one once per
+// process, from a fixed corpus, in a folder removed at exit.
+#pragma once
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "indexer/index_builder.hpp"
+
+namespace fathom::fuzz {
+
+class FuzzIndex {
+ public:
+  FuzzIndex() {
+    // tmpfs when there is one: the index target rewrites files constantly.
+    std::error_code ec;
+    const std::filesystem::path base = std::filesystem::is_directory("/dev/shm", ec)
+                                           ? std::filesystem::path("/dev/shm")
+                                           : std::filesystem::temp_directory_path();
+    std::string pattern = (base / "fathom-fuzz-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) std::abort();
+    dir_ = pattern;
+    std::ofstream corpus(dir_ / "corpus.jsonl");
+    const char* words[] = {"lighthouse", "keeper", "harbour", "storm", "ship",
+                           "lantern",    "rock",   "the",     "night", "light"};
+    for (int i = 0; i < 140; ++i) {
+      corpus << "{\"id\":\"d" << i << "\",\"title\":\"" << (i % 4 == 0 ? words[i % 10] : "")
+             << "\",\"body\":\"light " << words[(i * 3) % 10] << " " << words[(i * 7) % 10] << " "
+             << words[i % 10] << (i % 5 == 0 ? " light light" : "") << "\"}\n";
+    }
+    corpus.close();
+    BuildOptions options;
+    BuildIndex(dir_ / "corpus.jsonl", dir_ / "index", options, nullptr, nullptr);
+  }
+  ~FuzzIndex() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  std::filesystem::path index() const { return dir_ / "index"; }
+  const std::filesystem::path& dir() const { return dir_; }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+}  // namespace fathom::fuzz
