@@ -77,6 +77,7 @@ SearchResult TopicSearcher::Search(std::string_view topic, const SearchOptions& 
     EvalOptions eval;
     eval.k = options.k;
     eval.bm25 = options.bm25;
+    eval.algorithm = options.algorithm;
     EvalResult evaluated = Evaluate(searcher_.reader(), query, eval);
     result.query = std::move(query);
     result.hits = std::move(evaluated.hits);

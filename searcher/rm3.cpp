@@ -128,6 +128,7 @@ SearchResult SearchWithRm3(const Searcher& searcher, FeedbackSource& source, Que
                            const SearchOptions& options, const Rm3Params& params) {
   EvalOptions eval;
   eval.bm25 = options.bm25;
+  eval.algorithm = options.algorithm;
   eval.k = std::max(options.k, params.feedback_docs);
   const EvalResult first = Evaluate(searcher.reader(), query, eval);
   SearchResult result;
