@@ -116,7 +116,7 @@ TEST_F(QueryTreeTest, SyntaxErrorsPointAtTheColumn) {
   EXPECT_EQ(ErrorColumn("title: putin"), 7u);
   EXPECT_EQ(ErrorColumn(std::string(70, '(') + "x" + std::string(70, ')')), 65u);
   EXPECT_EQ(ErrorColumn("putin trump"), 0u);
-  EXPECT_EQ(ErrorColumn("and or not"), 0u);  // lower case: words, not operators
+  EXPECT_EQ(ErrorColumn("and or not"), 0u);   // lower case: words, not operators
   EXPECT_EQ(ErrorColumn("--- +++ -+x"), 0u);  // runs of signs are words
 }
 
