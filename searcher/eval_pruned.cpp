@@ -411,15 +411,19 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
   PrunePhrase(prepared, reader, &threshold);
   SlotScores slots(prepared.slots());
   EvalResult result;
-  ClauseCursor* lead = required[0];
-  // Per window (documents up to the first end of a block among the lists):
-  // the block bounds, and for each required term the smallest frequency
-  // that can still reach the threshold given the others' bounds.
-  std::vector<std::uint32_t> min_frequency(required.size(), 0);
+  // The lists the leapfrog drives: the required ones, plus the optional
+  // one of `+a b` in windows where a alone cannot reach the threshold (b is
+  // then required in effect, and the rarer of the two leads). min_frequency
+  // (by slot) is, per window, the smallest frequency with which a driver
+  // can still reach the threshold given the other lists' block bounds.
+  std::vector<ClauseCursor*> drivers = required;
+  bool promoted = false;
+  std::vector<std::uint32_t> min_frequency(prepared.slots(), 0);
   std::vector<float> window_optional_upper = optional_upper;
   DocId window_end = 0;
   bool window_valid = false;
   float window_threshold = kNoThreshold;
+  ClauseCursor* lead = drivers[0];
   DocId doc = lead->doc();
   while (doc != kEndDoc) {
     const float prune = PruneBelow(threshold);
@@ -428,12 +432,13 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
       if (!window_valid || doc > window_end || window_threshold != threshold) {
         // Block-max skipping: bound every document of the window; skip
         // them all if the bound is too low.
-        float bound = 0;
+        float required_bound = 0, bound = 0;
         window_end = kEndDoc;
         for (ClauseCursor* clause : required) {
-          bound += clause->BlockMaxScore(doc);
+          required_bound += clause->BlockMaxScore(doc);
           window_end = std::min(window_end, clause->block_last_doc());
         }
+        bound = required_bound;
         for (ClauseCursor* clause : optional) {
           bound += clause->BlockMaxScore(doc);
           window_end = std::min(window_end, clause->block_last_doc());
@@ -445,20 +450,39 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
           doc = lead->doc();
           continue;
         }
-        for (std::size_t i = 0; i < required.size(); ++i) {
-          PostingCursor* term = required[i]->term();
+        const bool promote =
+            optional.size() == 1 && optional[0]->term() != nullptr && required_bound <= prune;
+        if (promote != promoted) {
+          promoted = promote;
+          drivers = required;
+          if (promoted) drivers.push_back(optional[0]);
+          std::stable_sort(drivers.begin(), drivers.end(), [](ClauseCursor* a, ClauseCursor* b) {
+            const bool a_phrase = a->phrase() != nullptr;
+            const bool b_phrase = b->phrase() != nullptr;
+            if (a_phrase != b_phrase) return b_phrase;
+            return a->cost() < b->cost();
+          });
+          lead = drivers[0];
+          lead->NextGeq(doc);
+          doc = lead->doc();
+          window_valid = false;
+          continue;
+        }
+        for (ClauseCursor* driver : drivers) {
+          PostingCursor* term = driver->term();
           if (term == nullptr) continue;
-          const float own = required[i]->BlockMaxScore(doc);
-          const std::size_t block = required[i]->shallow_block();
+          const float own = driver->BlockMaxScore(doc);
+          const std::size_t block = driver->shallow_block();
           if (block >= term->block_count()) {
-            min_frequency[i] = UINT32_MAX;  // the list ends before doc
+            min_frequency[driver->slot()] = UINT32_MAX;  // the list ends before doc
             continue;
           }
           // The others add at most bound - own; margins keep float rounding
           // of this difference on the safe side.
           const format::SkipEntry skip = term->SkipOf(block);
           const float need = prune - (bound - own) * kBoundSlack - std::abs(prune) * 1e-6f;
-          min_frequency[i] = MinFrequency(*required[i], skip.min_length, skip.max_frequency, need);
+          min_frequency[driver->slot()] =
+              MinFrequency(*driver, skip.min_length, skip.max_frequency, need);
         }
         // What the optional clauses can add within the window.
         for (std::size_t j = optional.size(); j-- > 0;) {
@@ -469,17 +493,17 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
       }
       // A lead posting too rare to reach the threshold is passed over
       // without moving the other lists.
-      if (lead->term() != nullptr && lead->frequency() < min_frequency[0]) {
+      if (lead->term() != nullptr && lead->frequency() < min_frequency[lead->slot()]) {
         lead->Next();
         doc = lead->doc();
         continue;
       }
     }
     bool aligned = true;
-    for (std::size_t i = 1; i < required.size(); ++i) {
-      required[i]->NextGeq(doc);
-      if (required[i]->doc() != doc) {
-        doc = required[i]->doc();
+    for (std::size_t i = 1; i < drivers.size(); ++i) {
+      drivers[i]->NextGeq(doc);
+      if (drivers[i]->doc() != doc) {
+        doc = drivers[i]->doc();
         aligned = false;
         break;
       }
@@ -492,8 +516,9 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
     }
     if (window_valid && threshold != kNoThreshold) {
       bool enough = true;
-      for (std::size_t i = 1; i < required.size() && enough; ++i) {
-        enough = required[i]->term() == nullptr || required[i]->frequency() >= min_frequency[i];
+      for (std::size_t i = 1; i < drivers.size() && enough; ++i) {
+        enough = drivers[i]->term() == nullptr ||
+                 drivers[i]->frequency() >= min_frequency[drivers[i]->slot()];
       }
       if (!enough) {
         lead->Next();
