@@ -239,9 +239,21 @@ EvalResult TopKSingleTerm(const IndexReader& reader, PreparedQuery& prepared, st
     const format::SkipEntry skip = cursor.SkipOf(end->block);
     const std::uint32_t min_frequency =
         MinFrequency(clause, skip.min_length, skip.max_frequency, PruneBelow(threshold));
+    // Three passes: pick the candidates, then load their lengths (cache
+    // misses into doclens, independent of each other, so they overlap
+    // instead of waiting behind the branches of the heap), then score.
+    std::uint32_t candidates[codec::kBlockSize];
+    std::uint32_t lengths[codec::kBlockSize];
+    std::size_t n = 0;
     for (std::size_t i = 0; i < size; ++i) {
-      if (frequencies[i] < min_frequency) continue;
-      top.Push(docs[i], weight * scorer(frequencies[i], reader.length(docs[i])));
+      candidates[n] = static_cast<std::uint32_t>(i);
+      n += frequencies[i] >= min_frequency ? 1 : 0;
+    }
+    for (std::size_t c = 0; c < n; ++c) lengths[c] = reader.length(docs[candidates[c]]);
+    for (std::size_t c = 0; c < n; ++c) {
+      const std::size_t i = candidates[c];
+      const Score score = weight * scorer(frequencies[i], lengths[c]);
+      if (Enters(top, score) || !top.full() || score == top.threshold()) top.Push(docs[i], score);
     }
     result.total_matches += size;
     if (top.full()) threshold = top.threshold();

@@ -144,7 +144,11 @@ EvalResult Evaluate(const IndexReader& reader, const Query& query, const EvalOpt
   if (options.algorithm == Algorithm::kExhaustive) {
     return EvaluateExhaustive(reader, query, options);
   }
-  eval::PreparedQuery prepared = eval::Prepare(reader, query, options.bm25, true);
+  // Whole-list bounds (a pass over each skip table) only matter when
+  // several clauses compete; a lone clause is bounded block by block.
+  std::size_t scoring = 0;
+  for (const auto& clause : query.clauses) scoring += clause.occur != Occur::kMustNot ? 1 : 0;
+  eval::PreparedQuery prepared = eval::Prepare(reader, query, options.bm25, scoring > 1);
   if (prepared.matches_nothing || prepared.slots() == 0) return {};
   EvalResult result;
   if (prepared.slots() == 1 && prepared.excluded.empty() &&
