@@ -54,6 +54,8 @@ inline constexpr FileKind kDataFiles[] = {kDictionaryFile, kPostingsFile, kPosit
 
 // terms.dict: fixed-size entries, sorted by term bytes, then a string pool.
 inline constexpr std::size_t kTermEntrySize = 40;
+inline constexpr std::size_t kTermEntryPoolOffsetAt = 28;  // u32 pool_offset
+inline constexpr std::size_t kTermEntryLengthAt = 32;      // u16 term_length
 struct TermEntry {
   std::uint64_t postings_offset;   // absolute offset of the skip table in postings.doc
   std::uint64_t positions_offset;  // absolute offset of the first position in postings.pos

@@ -112,11 +112,15 @@ IndexReader::IndexReader(const fs::path& dir) : dir_(dir) {
 }
 
 std::string_view IndexReader::TermAt(std::uint64_t index) const {
-  const format::TermEntry e = format::GetTermEntry(term_entries_ + index * format::kTermEntrySize);
-  if (static_cast<std::uint64_t>(e.pool_offset) + e.term_length > term_pool_size_) {
+  // Only the term's place in the pool: dictionary walks (binary search,
+  // prefix and fuzzy expansion) call this millions of times.
+  const std::uint8_t* entry = term_entries_ + index * format::kTermEntrySize;
+  const auto pool_offset = format::Get<std::uint32_t>(entry + format::kTermEntryPoolOffsetAt);
+  const auto length = format::Get<std::uint16_t>(entry + format::kTermEntryLengthAt);
+  if (static_cast<std::uint64_t>(pool_offset) + length > term_pool_size_) {
     Corrupt(dictionary_, "term " + std::to_string(index) + " points outside the term pool");
   }
-  return {reinterpret_cast<const char*>(term_pool_ + e.pool_offset), e.term_length};
+  return {reinterpret_cast<const char*>(term_pool_ + pool_offset), length};
 }
 
 TermInfo IndexReader::TermInfoAt(std::uint64_t index) const {

@@ -51,8 +51,27 @@ std::uint64_t SkipPrefix(const IndexReader& reader, std::uint64_t from, std::str
 }  // namespace
 
 std::vector<SpellingCandidate> FuzzyTerms(const IndexReader& reader, std::string_view term,
-                                          int max_distance, std::size_t limit) {
+                                          int max_distance, std::size_t limit,
+                                          std::size_t exact_prefix) {
   const std::vector<char32_t> target = CodePoints(term);
+  // The slice of the dictionary whose terms start with the exact prefix.
+  std::size_t prefix_length = 0;
+  for (std::size_t c = 0; c < exact_prefix && prefix_length < term.size(); ++c) {
+    prefix_length += utf8::DecodeAt(term, prefix_length).length;
+  }
+  const std::string_view prefix = term.substr(0, prefix_length);
+  std::uint64_t begin = 0;
+  std::uint64_t high = reader.term_count();
+  while (begin < high) {
+    const std::uint64_t mid = begin + (high - begin) / 2;
+    if (reader.TermAt(mid) < prefix) {
+      begin = mid + 1;
+    } else {
+      high = mid;
+    }
+  }
+  const std::uint64_t count =
+      prefix.empty() ? reader.term_count() : SkipPrefix(reader, begin, prefix);
   const std::size_t width = target.size() + 1;
   // Row d of the Levenshtein table (flattened) belongs to the first d code
   // points of the current dictionary term; prefix_bytes[d] is their length.
@@ -66,8 +85,7 @@ std::vector<SpellingCandidate> FuzzyTerms(const IndexReader& reader, std::string
   std::string_view previous;
 
   std::vector<SpellingCandidate> found;
-  const std::uint64_t count = reader.term_count();
-  for (std::uint64_t i = 0; i < count;) {
+  for (std::uint64_t i = begin; i < count;) {
     const std::string_view candidate = reader.TermAt(i);
     // Keep the rows of the prefix shared with the previous term.
     std::size_t common = 0;
@@ -124,7 +142,8 @@ std::vector<SpellingCandidate> SuggestCorrections(const IndexReader& reader, std
   if (own > 3) return {};
   const std::size_t length = CodePoints(term).size();
   const int reach = length <= 4 ? 1 : 2;  // two edits make short words ambiguous
-  std::vector<SpellingCandidate> candidates = FuzzyTerms(reader, term, reach, 200);
+  std::vector<SpellingCandidate> candidates =
+      FuzzyTerms(reader, term, reach, 200, /*exact_prefix=*/1);
   std::vector<SpellingCandidate> better;
   for (auto& candidate : candidates) {
     // Worth suggesting only if far more documents use it.

@@ -27,12 +27,17 @@ struct SpellingCandidate {
 // Dictionary terms within max_distance edits (insertions, deletions,
 // substitutions of code points) of `term`, itself included when present.
 // Closest first, then most frequent; at most `limit`.
+// With exact_prefix > 0, the first exact_prefix code points must match
+// exactly, which confines the walk to one slice of the dictionary.
 std::vector<SpellingCandidate> FuzzyTerms(const IndexReader& reader, std::string_view term,
-                                          int max_distance, std::size_t limit);
+                                          int max_distance, std::size_t limit,
+                                          std::size_t exact_prefix = 0);
 
 // "Did you mean": for a term missing from the dictionary or matching few
 // documents, the closest terms that match many more (within 2 edits, scored
-// by distance and document frequency). Empty when the term looks fine.
+// by distance and document frequency). Empty when the term looks fine. As
+// Lucene's DirectSpellChecker does by default, the first letter is taken as
+// typed: few typos are there, and it makes the walk many times shorter.
 std::vector<SpellingCandidate> SuggestCorrections(const IndexReader& reader, std::string_view term,
                                                   std::size_t limit = 3);
 

@@ -69,6 +69,15 @@ TEST(Spelling, FuzzyTermsEqualsBruteForce) {
         EXPECT_EQ(c.distance, Levenshtein(query, c.term));
       }
       ASSERT_EQ(got, expected) << query << " ~" << k;
+      // With the first letter fixed: the same, among terms starting with it.
+      const std::size_t first = utf8::DecodeAt(query, 0).length;
+      std::set<std::string> expected_prefixed;
+      for (const auto& term : expected) {
+        if (term.compare(0, first, query, 0, first) == 0) expected_prefixed.insert(term);
+      }
+      std::set<std::string> got_prefixed;
+      for (const auto& c : FuzzyTerms(reader, query, k, 1000000, 1)) got_prefixed.insert(c.term);
+      ASSERT_EQ(got_prefixed, expected_prefixed) << query << " ~" << k << " first letter fixed";
     }
   }
 }
