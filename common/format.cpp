@@ -18,8 +18,11 @@ void PutTermEntry(std::string& out, const TermEntry& e) {
 }
 
 TermEntry GetTermEntry(const std::uint8_t* in) noexcept {
-  return {Get<std::uint64_t>(in),      Get<std::uint64_t>(in + 8),  Get<std::uint64_t>(in + 16),
-          Get<std::uint32_t>(in + 24), Get<std::uint32_t>(in + kTermEntryPoolOffsetAt),
+  return {Get<std::uint64_t>(in),
+          Get<std::uint64_t>(in + 8),
+          Get<std::uint64_t>(in + 16),
+          Get<std::uint32_t>(in + 24),
+          Get<std::uint32_t>(in + kTermEntryPoolOffsetAt),
           Get<std::uint16_t>(in + kTermEntryLengthAt)};
 }
 

@@ -78,8 +78,15 @@ int RunBatch(Searcher& searcher, const po::variables_map& vm, SearchOptions sear
   const bool snippets = !vm["no-snippets"].as<bool>();
   const auto answer = [&](Searcher& one, TopicSearcher& topics, const BatchQuery& query,
                           std::ostream& to) {
-    const SearchResult result =
-        plain_text ? topics.Search(query.text, search) : one.Search(query.text, search);
+    SearchResult result;
+    try {
+      result = plain_text ? topics.Search(query.text, search) : one.Search(query.text, search);
+    } catch (const QuerySyntaxError& e) {
+      throw InputError(path + ": query " + query.qid + ": " + e.what());
+    }
+    for (const auto& warning : result.query.warnings) {
+      std::cerr << "warning: " + path + ": query " + query.qid + ": " + warning + "\n";
+    }
     if (format == "trec") {
       WriteTrecRun(to, one.reader(), query.qid, result, tag);
     } else {

@@ -44,6 +44,12 @@ Query NaturalQueryBuilder::Build(std::string_view text) {
   if (stop_analyzer_) AddTerms(*stop_analyzer_, text, order, counts);
   if (order.empty()) AddTerms(analyzer_, text, order, counts);
   Query query;
+  if (order.size() > kMaxQueryTerms) {
+    query.warnings.push_back("the topic has " + std::to_string(order.size()) +
+                             " distinct words; the first " + std::to_string(kMaxQueryTerms) +
+                             " are searched");
+    order.resize(kMaxQueryTerms);
+  }
   for (const std::string& term : order) {
     QueryClause clause;
     clause.terms = {term};

@@ -2,6 +2,7 @@
 // excluded. Produced by QueryParser, consumed by the evaluators.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -9,6 +10,11 @@
 namespace fathom {
 
 enum class Occur { kShould, kMust, kMustNot };
+
+// Most words and phrases one query may hold, as Lucene's maxClauseCount:
+// each costs a posting list walk, and a query of ten thousand words takes
+// minutes on a large index without finding anything a thousand would not.
+inline constexpr std::size_t kMaxQueryTerms = 1024;
 
 struct QueryClause {
   Occur occur = Occur::kShould;

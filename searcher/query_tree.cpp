@@ -294,6 +294,7 @@ class QueryTreeParser::Grammar {
     }
     if (token_.kind == Token::Kind::kPhrase) {
       Token phrase = token_;
+      CountWritten(phrase.column);
       Advance();
       return Analyzed(phrase.text, field, phrase.slop, "\"" + phrase.text + "\"");
     }
@@ -326,7 +327,17 @@ class QueryTreeParser::Grammar {
     return node;
   }
 
+  // Counts a word or phrase as the user wrote it (expansions are capped on
+  // their own) and stops a query that holds too many.
+  void CountWritten(std::size_t column) {
+    if (++written_ > kMaxQueryTerms) {
+      throw QuerySyntaxError(
+          column, "a query holds at most " + std::to_string(kMaxQueryTerms) + " words and phrases");
+    }
+  }
+
   std::optional<QueryNode> Word(const Token& word, const std::string& field) {
+    CountWritten(word.column);
     if (word.prefix) return Prefix(word, field);
     if (word.fuzzy >= 0) return Fuzzy(word, field);
     return Analyzed(word.text, field, 0, word.text);
@@ -436,6 +447,7 @@ class QueryTreeParser::Grammar {
   Lexer lexer_;
   ParsedQuery& out_;
   QueryTreeParser::Token token_;
+  std::size_t written_ = 0;
 };
 
 ParsedQuery QueryTreeParser::Parse(std::string_view text) {

@@ -223,6 +223,15 @@ TEST_F(QueryTest, TenThousandTerms) {
             << " results; stderr: " << result.err << "\n";
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_TRUE(Contains(result.out, "1 Q0 d")) << result.out.substr(0, 200);
+  // A topic keeps its first 1,024 distinct words, and says so.
+  EXPECT_TRUE(Contains(result.err,
+                       "query 1: the topic has 10000 distinct words; the first 1024 "
+                       "are searched"))
+      << result.err;
+  // In the query language, more than 1,024 words is an error naming the column.
+  const CommandResult one = Search(index_, query);
+  EXPECT_EQ(one.exit_code, 1);
+  EXPECT_TRUE(Contains(one.err, "a query holds at most 1024 words and phrases")) << one.err;
 }
 
 TEST_F(QueryTest, EmptyStopWordsAndPunctuationQueries) {

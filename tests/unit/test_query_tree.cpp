@@ -120,6 +120,13 @@ TEST_F(QueryTreeTest, SyntaxErrorsPointAtTheColumn) {
   EXPECT_EQ(ErrorColumn("--- +++ -+x"), 0u);  // runs of signs are words
 }
 
+TEST_F(QueryTreeTest, AtMost1024WordsAndPhrases) {
+  std::string text;
+  for (std::size_t i = 0; i < kMaxQueryTerms; ++i) text += (i % 2 ? "putin " : "\"a b\" ");
+  EXPECT_EQ(ErrorColumn(text), 0u);
+  EXPECT_EQ(ErrorColumn(text + "trump"), text.size() + 1);
+}
+
 TEST_F(QueryTreeTest, FlatQueriesFlatten) {
   Query flat;
   EXPECT_TRUE(Flatten(Parse("putin +trump -\"the envoy\" putin").root, flat));
