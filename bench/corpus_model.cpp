@@ -1,4 +1,5 @@
 #include "bench/corpus_model.hpp"
+#include "common/json_text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -217,30 +218,7 @@ namespace {
 
 void AppendJsonString(std::string_view text, std::string& out) {
   out += '"';
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-          out += escaped;
-        } else {
-          out += c;
-        }
-    }
-  }
+  AppendJsonEscaped(text, out);
   out += '"';
 }
 

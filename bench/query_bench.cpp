@@ -28,7 +28,9 @@
 #include "bench/commands.hpp"
 #include "bench/output_file.hpp"
 #include "bench/query_file.hpp"
+#include "common/command_line.hpp"
 #include "common/error.hpp"
+#include "common/json_text.hpp"
 #include "searcher/searcher.hpp"
 
 namespace fathom::bench {
@@ -49,16 +51,6 @@ struct Sample {
   std::uint32_t query;  // index into the query list
   double micros;
 };
-
-std::vector<std::string> SplitList(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
 
 std::vector<Mode> ParseModes(const std::string& text) {
   std::vector<Mode> modes;
@@ -204,23 +196,6 @@ void PrintTable(const std::vector<Row>& rows, std::ostream& out) {
                   row.queries, row.mean, row.p50, row.p90, row.p99, row.max, row.qps);
     out << line;
   }
-}
-
-std::string JsonEscape(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-      out += escaped;
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 std::string ToJson(const std::string& index, const std::string& queries_path,

@@ -1,5 +1,6 @@
 #include "common/command_line.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -33,6 +34,17 @@ int RunCommandLine(const char* program, const std::function<int()>& body) {
     std::cerr << program << ": " << e.what() << "\n";
     return 1;
   }
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    if (comma > start) items.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return items;
 }
 
 std::string FormatBytes(double bytes) {

@@ -25,6 +25,9 @@ CommandLine ParseCommandLine(int argc, char** argv,
 // one line on stderr: "PROGRAM: message". Usage errors exit 2, others 1.
 int RunCommandLine(const char* program, const std::function<int()>& body);
 
+// The non-empty items of a comma-separated option value ("body,text").
+std::vector<std::string> SplitList(const std::string& text);
+
 // "12.3 MB", "512 B" (decimal units).
 std::string FormatBytes(double bytes);
 // "1,234,567"

@@ -26,16 +26,6 @@ std::atomic<bool> g_cancel{false};
 
 constexpr std::size_t kMaxWarningsShown = 20;
 
-std::vector<std::string> SplitList(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
-
 std::vector<std::string> ReadStopWordsFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw InputError(path + ": cannot open stop word file");

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "common/json_text.hpp"
 #include "common/posting_cursor.hpp"
 #include "searcher/explain.hpp"
 #include "searcher/spelling.hpp"
@@ -173,39 +174,6 @@ void WriteTrecRun(std::ostream& out, const IndexReader& reader, std::string_view
     out << qid << " Q0 " << reader.external_id(hit.doc) << " " << ++rank << " "
         << FormatScore(hit.score) << " " << tag << "\n";
   }
-}
-
-std::string JsonEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-          out += escaped;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
 }
 
 void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid,

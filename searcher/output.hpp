@@ -65,6 +65,4 @@ void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid
                      const std::vector<ResultGroup>& groups, bool with_snippets,
                      std::string_view did_you_mean = {}, const Bm25Params* explain_with = nullptr);
 
-std::string JsonEscape(std::string_view text);
-
 }  // namespace fathom

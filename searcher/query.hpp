@@ -5,11 +5,24 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fathom {
 
 enum class Occur { kShould, kMust, kMustNot };
+
+// Lexing shared by the query parsers: white space separates items, and a
+// quote is '"' or a curly quote (“ ”), as pasted from documents.
+inline bool IsQuerySpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+// Length of the quote character at text[pos], or 0.
+inline std::size_t QuoteLength(std::string_view text, std::size_t pos) {
+  if (text[pos] == '"') return 1;
+  if (text.substr(pos, 3) == "\u201C" || text.substr(pos, 3) == "\u201D") return 3;
+  return 0;
+}
 
 // Most words and phrases one query may hold, as Lucene's maxClauseCount:
 // each costs a posting list walk, and a query of ten thousand words takes

@@ -5,20 +5,6 @@
 #include "common/utf8.hpp"
 
 namespace fathom {
-namespace {
-
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-// Length of a quote character at pos: '"', “ (U+201C), ” (U+201D), or 0.
-std::size_t QuoteLength(std::string_view text, std::size_t pos) {
-  if (text[pos] == '"') return 1;
-  if (text.substr(pos, 3) == "\u201C" || text.substr(pos, 3) == "\u201D") return 3;
-  return 0;
-}
-
-}  // namespace
 
 void QueryParser::AddClause(Query& query, Occur occur, std::string_view text) {
   QueryClause clause;
@@ -48,13 +34,13 @@ Query QueryParser::Parse(std::string_view text) {
   Query query;
   std::size_t pos = 0;
   while (pos < text.size()) {
-    if (IsSpace(text[pos])) {
+    if (IsQuerySpace(text[pos])) {
       ++pos;
       continue;
     }
     Occur occur = Occur::kShould;
     if ((text[pos] == '+' || text[pos] == '-') && pos + 1 < text.size() &&
-        !IsSpace(text[pos + 1])) {
+        !IsQuerySpace(text[pos + 1])) {
       occur = text[pos] == '+' ? Occur::kMust : Occur::kMustNot;
       ++pos;
     }
@@ -73,7 +59,7 @@ Query QueryParser::Parse(std::string_view text) {
       continue;
     }
     std::size_t end = pos;
-    while (end < text.size() && !IsSpace(text[end])) ++end;
+    while (end < text.size() && !IsQuerySpace(text[end])) ++end;
     AddClause(query, occur, text.substr(pos, end - pos));
     pos = end;
   }

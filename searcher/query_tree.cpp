@@ -10,17 +10,6 @@
 namespace fathom {
 namespace {
 
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-// Length of a quote character at pos: '"', “ (U+201C), ” (U+201D), or 0.
-std::size_t QuoteLength(std::string_view text, std::size_t pos) {
-  if (text[pos] == '"') return 1;
-  if (text.substr(pos, 3) == "\u201C" || text.substr(pos, 3) == "\u201D") return 3;
-  return 0;
-}
-
 bool IsKnownField(std::string_view name) { return name == kTitleField; }
 
 std::string Lowercase(std::string_view text) {
@@ -49,7 +38,7 @@ class QueryTreeParser::Lexer {
       : text_(text), warnings_(warnings) {}
 
   Token Next() {
-    while (pos_ < text_.size() && IsSpace(text_[pos_])) ++pos_;
+    while (pos_ < text_.size() && IsQuerySpace(text_[pos_])) ++pos_;
     Token token;
     token.column = pos_ + 1;
     if (pos_ >= text_.size()) return token;
@@ -65,7 +54,7 @@ class QueryTreeParser::Lexer {
       return token;
     }
     // A sign directly before a word, phrase or group; "---" is a word.
-    if ((c == '+' || c == '-') && pos_ + 1 < text_.size() && !IsSpace(text_[pos_ + 1]) &&
+    if ((c == '+' || c == '-') && pos_ + 1 < text_.size() && !IsQuerySpace(text_[pos_ + 1]) &&
         text_[pos_ + 1] != ')' && text_[pos_ + 1] != '+' && text_[pos_ + 1] != '-') {
       ++pos_;
       token.kind = c == '+' ? Token::Kind::kPlus : Token::Kind::kMinus;
@@ -102,8 +91,8 @@ class QueryTreeParser::Lexer {
       return token;
     }
     std::size_t end = pos_;
-    while (end < text_.size() && !IsSpace(text_[end]) && text_[end] != '(' && text_[end] != ')' &&
-           QuoteLength(text_, end) == 0) {
+    while (end < text_.size() && !IsQuerySpace(text_[end]) && text_[end] != '(' &&
+           text_[end] != ')' && QuoteLength(text_, end) == 0) {
       ++end;
     }
     std::string_view word = text_.substr(pos_, end - pos_);
@@ -113,7 +102,7 @@ class QueryTreeParser::Lexer {
       token.kind = Token::Kind::kField;
       token.text = Lowercase(word.substr(0, colon));
       pos_ += colon + 1;
-      if (pos_ >= text_.size() || IsSpace(text_[pos_])) {
+      if (pos_ >= text_.size() || IsQuerySpace(text_[pos_])) {
         throw QuerySyntaxError(pos_ + 1,
                                "'" + token.text + ":' needs a word, phrase or group after it");
       }
