@@ -92,15 +92,19 @@ PostingCursor::PostingCursor(const PostingListData& data, std::string_view sourc
   }
 }
 
+void PostingCursor::EndList() noexcept {
+  block_ = block_count_;
+  block_size_ = 0;
+  current_doc_ = kEndDoc;
+  frequencies_[0] = 0;
+  frequencies_ready_ = true;
+}
+
 void PostingCursor::LoadBlock(std::size_t block) noexcept {
   block_ = block;
   index_ = 0;
   if (block >= block_count_) {
-    block_ = block_count_;
-    block_size_ = 0;
-    current_doc_ = kEndDoc;
-    frequencies_[0] = 0;
-    frequencies_ready_ = true;
+    EndList();
     return;
   }
   const format::SkipEntry skip = SkipAt(block);
@@ -125,11 +129,7 @@ void PostingCursor::LoadBlock(std::size_t block) noexcept {
       p = codec::GetVarint(p, blocks_end_, &frequencies_[i]);
     }
     if (p == nullptr) {
-      block_size_ = 0;
-      block_ = block_count_;
-      current_doc_ = kEndDoc;
-      frequencies_[0] = 0;
-      frequencies_ready_ = true;
+      EndList();
       return;
     }
     for (std::size_t i = 0; i < block_size_; ++i) frequencies_[i] += 1;
@@ -159,11 +159,7 @@ void PostingCursor::LoadBlock(std::size_t block) noexcept {
     // Blocks disagree with their skip entry or the collection: the data is
     // damaged. Ending the list here keeps every doc id in bounds and
     // NextGeq's scan inside the block.
-    block_size_ = 0;
-    block_ = block_count_;
-    current_doc_ = kEndDoc;
-    frequencies_[0] = 0;
-    frequencies_ready_ = true;
+    EndList();
     return;
   }
   current_doc_ = docs_[0];

@@ -106,6 +106,8 @@ class PostingCursor {
                              : format::GetSkipEntry(skip_table_ + block * format::kSkipEntrySize);
   }
   void LoadBlock(std::size_t block) noexcept;
+  // Past the last posting: at the end of the list, or on damaged data.
+  void EndList() noexcept;
   void NextBlock() noexcept;
   void SeekSlow(DocId target) noexcept;
   void DecodeFrequencies() const noexcept;

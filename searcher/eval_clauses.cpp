@@ -5,8 +5,12 @@
 
 namespace fathom::eval {
 
-PhraseMatcher::PhraseMatcher(std::vector<PostingCursor> cursors, std::vector<std::uint32_t> offsets)
-    : cursors_(std::move(cursors)), offsets_(std::move(offsets)), positions_(cursors_.size()) {
+PhraseMatcher::PhraseMatcher(std::vector<PostingCursor> cursors, std::vector<std::uint32_t> offsets,
+                             std::uint32_t slop)
+    : cursors_(std::move(cursors)),
+      offsets_(std::move(offsets)),
+      positions_(cursors_.size()),
+      slop_(slop) {
   order_.resize(cursors_.size());
   std::iota(order_.begin(), order_.end(), 0);
   std::sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) {
@@ -41,7 +45,7 @@ void PhraseMatcher::Settle(DocId target) {
         continue;
       }
     }
-    frequency_ = CountOccurrences();
+    frequency_ = slop_ == 0 ? CountOccurrences() : CountSloppyOccurrences();
     if (frequency_ > 0) {
       doc_ = candidate;
       return;
@@ -50,6 +54,39 @@ void PhraseMatcher::Settle(DocId target) {
   }
   doc_ = kEndDoc;
   frequency_ = 0;
+}
+
+// An occurrence is one position per term whose positions, shifted by the
+// terms' offsets in the phrase, span at most slop_; occurrences are counted
+// without overlap, by a sliding window over all shifted positions.
+std::uint32_t PhraseMatcher::CountSloppyOccurrences() {
+  events_.clear();
+  for (std::size_t i = 0; i < cursors_.size(); ++i) {
+    cursors_[i].Positions(positions_[i]);
+    for (const std::uint32_t p : positions_[i]) {
+      events_.emplace_back(static_cast<std::int64_t>(p) - offsets_[i], i);
+    }
+  }
+  std::sort(events_.begin(), events_.end());
+  std::vector<std::uint32_t> in_window(cursors_.size(), 0);
+  std::size_t present = 0;
+  std::uint32_t count = 0;
+  std::size_t left = 0;
+  for (std::size_t right = 0; right < events_.size(); ++right) {
+    if (in_window[events_[right].second]++ == 0) ++present;
+    while (present == cursors_.size()) {
+      if (events_[right].first - events_[left].first <= static_cast<std::int64_t>(slop_)) {
+        ++count;
+        std::fill(in_window.begin(), in_window.end(), 0);
+        present = 0;
+        left = right + 1;
+        break;
+      }
+      if (--in_window[events_[left].second] == 0) --present;
+      ++left;
+    }
+  }
+  return count;
 }
 
 std::uint32_t PhraseMatcher::CountOccurrences() {

@@ -32,14 +32,18 @@ inline float PruneBelow(float threshold) {
   return threshold == kNoThreshold ? kNoThreshold : threshold - std::abs(threshold) * 1e-6f;
 }
 
-// Documents where the terms occur at their relative offsets. Candidates come
+// Documents where the terms occur at their relative offsets (or, with a
+// slop, near them: Lucene's sloppy phrases). Candidates come
 // from a leapfrog conjunction driven by the rarest term; positions are
 // decoded only for documents that contain every term, and (with pruning set)
 // only when the smallest term frequency there could still score into the
 // top k: the phrase cannot occur more often than its rarest word.
 class PhraseMatcher final : public Matcher {
  public:
-  PhraseMatcher(std::vector<PostingCursor> cursors, std::vector<std::uint32_t> offsets);
+  // With slop 0, the terms at exactly their offsets; with slop > 0, within
+  // that many positions of them, in any order.
+  PhraseMatcher(std::vector<PostingCursor> cursors, std::vector<std::uint32_t> offsets,
+                std::uint32_t slop = 0);
 
   DocId doc() const override { return doc_; }
   void Next() override { Settle(doc_ == kEndDoc ? kEndDoc : doc_ + 1); }
@@ -63,12 +67,15 @@ class PhraseMatcher final : public Matcher {
  private:
   void Settle(DocId target);
   std::uint32_t CountOccurrences();
+  std::uint32_t CountSloppyOccurrences();
 
   std::vector<PostingCursor> cursors_;
   std::vector<std::uint32_t> offsets_;
   std::vector<std::size_t> order_;
   std::vector<std::vector<std::uint32_t>> positions_;
   std::vector<std::uint32_t> starts_;  // phrase starts still possible
+  std::uint32_t slop_;
+  std::vector<std::pair<std::int64_t, std::size_t>> events_;  // sloppy: (shifted position, term)
   DocId doc_ = kEndDoc;
   std::uint32_t frequency_ = 0;
   const float* threshold_ = nullptr;

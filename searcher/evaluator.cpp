@@ -40,7 +40,8 @@ ClauseMatcher MakeMatcher(const IndexReader& reader, const QueryClause& clause) 
   if (cursors.size() == 1) {
     result.matcher = std::make_unique<TermMatcher>(std::move(cursors[0]));
   } else {
-    result.matcher = std::make_unique<eval::PhraseMatcher>(std::move(cursors), clause.offsets);
+    result.matcher =
+        std::make_unique<eval::PhraseMatcher>(std::move(cursors), clause.offsets, clause.slop);
   }
   return result;
 }

@@ -38,6 +38,9 @@ struct QueryClause {
   // How many times an optional term was repeated in the query; scales its score.
   float weight = 1.0f;
   std::string source;  // the clause as the user wrote it
+  // A phrase's words may stand this many positions away from where the exact
+  // phrase puts them, in any order (Lucene's slop); 0 is the exact phrase.
+  std::uint32_t slop = 0;
 
   bool is_phrase() const { return terms.size() > 1; }
 };

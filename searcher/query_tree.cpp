@@ -460,6 +460,7 @@ QueryClause ClauseOf(const QueryNode& node, Occur occur) {
   clause.offsets = node.offsets;
   clause.weight = node.weight;
   clause.source = node.source;
+  clause.slop = node.slop;
   return clause;
 }
 

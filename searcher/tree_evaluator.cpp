@@ -2,9 +2,6 @@
 
 #include <algorithm>
 #include <memory>
-#include <numeric>
-
-#include "common/posting_cursor.hpp"
 
 namespace fathom {
 namespace {
@@ -33,91 +30,6 @@ class LeafMatcher final : public ScoredMatcher {
   Bm25Scorer scorer_;
   float weight_;
   const IndexReader& reader_;
-};
-
-// Words within `slop` positions of where an exact phrase would put them, in
-// any order: an occurrence is a set of one position per word whose
-// positions, shifted by the words' offsets in the phrase, span at most
-// `slop`. Occurrences are counted without overlap.
-class SloppyPhraseMatcher final : public Matcher {
- public:
-  SloppyPhraseMatcher(std::vector<PostingCursor> cursors, std::vector<std::uint32_t> offsets,
-                      std::uint32_t slop)
-      : cursors_(std::move(cursors)),
-        offsets_(std::move(offsets)),
-        slop_(slop),
-        positions_(cursors_.size()) {
-    Settle(0);
-  }
-  DocId doc() const override { return doc_; }
-  void Next() override { Settle(doc_ == kEndDoc ? kEndDoc : doc_ + 1); }
-  void NextGeq(DocId target) override {
-    if (target > doc_ || doc_ == kEndDoc) Settle(target);
-  }
-  std::uint32_t frequency() override { return frequency_; }
-
- private:
-  void Settle(DocId target) {
-    while (target != kEndDoc) {
-      DocId candidate = target;
-      for (std::size_t i = 0; i < cursors_.size() && candidate != kEndDoc;) {
-        cursors_[i].NextGeq(candidate);
-        if (cursors_[i].doc() != candidate) {
-          candidate = cursors_[i].doc();
-          i = 0;
-        } else {
-          ++i;
-        }
-      }
-      if (candidate == kEndDoc) break;
-      frequency_ = CountOccurrences();
-      if (frequency_ > 0) {
-        doc_ = candidate;
-        return;
-      }
-      target = candidate + 1;
-    }
-    doc_ = kEndDoc;
-    frequency_ = 0;
-  }
-
-  std::uint32_t CountOccurrences() {
-    events_.clear();
-    for (std::size_t i = 0; i < cursors_.size(); ++i) {
-      cursors_[i].Positions(positions_[i]);
-      for (const std::uint32_t p : positions_[i]) {
-        events_.emplace_back(static_cast<std::int64_t>(p) - offsets_[i], i);
-      }
-    }
-    std::sort(events_.begin(), events_.end());
-    std::vector<std::uint32_t> in_window(cursors_.size(), 0);
-    std::size_t present = 0;
-    std::uint32_t count = 0;
-    std::size_t left = 0;
-    for (std::size_t right = 0; right < events_.size(); ++right) {
-      if (in_window[events_[right].second]++ == 0) ++present;
-      while (present == cursors_.size()) {
-        if (events_[right].first - events_[left].first <= static_cast<std::int64_t>(slop_)) {
-          ++count;
-          std::fill(in_window.begin(), in_window.end(), 0);
-          present = 0;
-          left = right + 1;
-          break;
-        }
-        if (--in_window[events_[left].second] == 0) --present;
-        ++left;
-      }
-    }
-    return count;
-  }
-
-  std::vector<PostingCursor> cursors_;
-  std::vector<std::uint32_t> offsets_;
-  std::uint32_t slop_;
-  std::vector<std::vector<std::uint32_t>> positions_;
-  std::vector<std::pair<std::int64_t, std::size_t>> events_;
-  DocId doc_ = kEndDoc;
-  std::uint32_t frequency_ = 0;
 };
 
 // Required children all match, no excluded one does, and without required
@@ -225,19 +137,7 @@ std::unique_ptr<ScoredMatcher> Build(const IndexReader& reader, const QueryNode&
   clause.terms = node.terms;
   clause.offsets = node.offsets;
   clause.weight = node.weight;
-  if (node.kind == QueryNode::Kind::kPhrase && node.slop > 0) {
-    std::vector<PostingCursor> cursors;
-    float idf = 0;
-    for (const auto& term : node.terms) {
-      const auto info = reader.FindTerm(term);
-      if (!info) return nullptr;
-      idf += Bm25Idf(reader.document_count(), info->entry.document_frequency);
-      cursors.emplace_back(reader, *info);
-    }
-    return std::make_unique<LeafMatcher>(
-        std::make_unique<SloppyPhraseMatcher>(std::move(cursors), node.offsets, node.slop),
-        Bm25Scorer(params, idf, reader.average_length()), node.weight, reader);
-  }
+  clause.slop = node.slop;
   ClauseMatcher made = MakeMatcher(reader, clause);
   if (!made.matcher) return nullptr;
   return std::make_unique<LeafMatcher>(std::move(made.matcher),
