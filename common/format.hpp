@@ -22,7 +22,9 @@ static_assert(std::endian::native == std::endian::little,
 //      block-max entries, varint positions, u32 lengths, zstd document store.
 //   2  adds `minhash`: a MinHash sketch per document, for folding
 //      near-duplicate results.
-inline constexpr std::uint32_t kFormatVersion = 2;
+//   3  an index is a `manifest` naming immutable segments (each a folder of
+//      the version-2 files) and per-segment deletion bitmaps.
+inline constexpr std::uint32_t kFormatVersion = 3;
 
 inline constexpr char kMagic[4] = {'F', 'T', 'H', 'M'};
 inline constexpr char kFooterMagic[4] = {'F', 'T', 'H', 'E'};
@@ -46,6 +48,10 @@ inline constexpr FileKind kLengthsFile{"doclens", {'L', 'E', 'N', 'S'}};
 inline constexpr FileKind kDocIdsFile{"docids", {'D', 'I', 'D', 'S'}};
 inline constexpr FileKind kStoreFile{"store", {'S', 'T', 'O', 'R'}};
 inline constexpr FileKind kMinHashFile{"minhash", {'M', 'I', 'N', 'H'}};
+// In the index folder itself, beside the segment folders. A deletion file is
+// named after its segment and generation (common/manifest.hpp).
+inline constexpr FileKind kManifestFile{"manifest", {'M', 'A', 'N', 'I'}};
+inline constexpr FileKind kDeletesFile{"deletes", {'D', 'E', 'L', 'S'}};
 
 // The data files listed in the meta file.
 inline constexpr FileKind kDataFiles[] = {kDictionaryFile, kPostingsFile, kPositionsFile,

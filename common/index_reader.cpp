@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "common/error.hpp"
+#include "common/manifest.hpp"
 
 namespace fathom {
 namespace fs = std::filesystem;
@@ -36,7 +37,23 @@ MmapFile IndexReader::OpenFile(const format::FileKind& kind, bool verify_checksu
   return file;
 }
 
-IndexReader::IndexReader(const fs::path& dir) : dir_(dir) {
+fs::path IndexReader::ResolveSegment(const fs::path& dir, std::uint64_t* meta_checksum) {
+  std::error_code ec;
+  if (!fs::exists(dir / format::kManifestFile.file_name, ec)) return dir;
+  const Manifest manifest = ReadManifest(dir);
+  if (manifest.segments.size() != 1 || manifest.segments[0].deleted_count != 0) {
+    throw InputError(dir.string() + ": holds " + std::to_string(manifest.segments.size()) +
+                     " segments or deleted documents; this tool reads a single segment (run "
+                     "fathom-index merge first)");
+  }
+  *meta_checksum = manifest.segments[0].meta_checksum;
+  return dir / manifest.segments[0].name;
+}
+
+IndexReader::IndexReader(const fs::path& path) {
+  std::uint64_t expected_meta_checksum = 0;
+  dir_ = ResolveSegment(path, &expected_meta_checksum);
+  const fs::path& dir = dir_;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     throw IoError(dir.string() + ": no index here (not a folder)");
@@ -44,10 +61,15 @@ IndexReader::IndexReader(const fs::path& dir) : dir_(dir) {
   const fs::path meta_path = dir / format::kMetaFile.file_name;
   if (!fs::exists(meta_path, ec)) {
     throw IoError(dir.string() +
-                  ": not a Fathom index (no meta file); build one with fathom-index");
+                  ": not a Fathom index (no manifest or meta file); build one with fathom-index");
   }
   meta_file_ = MmapFile(meta_path);
   format::ValidateFile(meta_path, format::kMetaFile, meta_file_.data(), meta_file_.size(), true);
+  if (expected_meta_checksum != 0 &&
+      format::StoredChecksum(meta_file_.data(), meta_file_.size()) != expected_meta_checksum) {
+    throw CorruptIndexError(meta_path.string() +
+                            ": checksum differs from the one the manifest recorded");
+  }
   const format::Payload meta_payload = format::PayloadOf(meta_file_.data(), meta_file_.size());
   meta_ = ParseMeta(meta_path, meta_payload.data, meta_payload.size);
 

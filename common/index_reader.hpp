@@ -26,10 +26,13 @@ struct TermInfo {
 
 class IndexReader {
  public:
+  // Opens one segment: a segment folder, or an index folder whose manifest
+  // names a single segment with nothing deleted (what a fresh build makes).
   // Throws IoError (missing files), CorruptIndexError or FormatVersionError,
-  // each naming the file.
-  explicit IndexReader(const std::filesystem::path& dir);
+  // each naming the file, and InputError for an index of several segments.
+  explicit IndexReader(const std::filesystem::path& path);
 
+  // The segment's folder.
   const std::filesystem::path& dir() const { return dir_; }
   const IndexMeta& meta() const { return meta_; }
   std::uint64_t document_count() const { return meta_.document_count; }
@@ -56,6 +59,10 @@ class IndexReader {
   const MmapFile& store_file() const { return store_; }
 
  private:
+  // The segment folder path names, and the manifest's checksum of its meta
+  // file (left alone when path is a segment folder itself).
+  static std::filesystem::path ResolveSegment(const std::filesystem::path& path,
+                                              std::uint64_t* meta_checksum);
   MmapFile OpenFile(const format::FileKind& kind, bool verify_checksum);
 
   std::filesystem::path dir_;

@@ -14,7 +14,11 @@ constexpr std::size_t kBufferSize = 1 << 20;
 }
 
 FileWriter::FileWriter(const std::filesystem::path& dir, const format::FileKind& kind)
-    : path_(dir / kind.file_name), name_(kind.file_name), hash_state_(XXH3_createState()) {
+    : FileWriter(dir, kind.file_name, kind) {}
+
+FileWriter::FileWriter(const std::filesystem::path& dir, const std::string& file_name,
+                       const format::FileKind& kind)
+    : path_(dir / file_name), name_(file_name), hash_state_(XXH3_createState()) {
   fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) throw IoError(path_.string() + ": cannot create: " + std::strerror(errno));
   XXH3_64bits_reset(hash_state_);

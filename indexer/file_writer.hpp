@@ -18,6 +18,10 @@ class FileWriter {
  public:
   // Creates dir/kind.file_name and writes its header. Throws IoError.
   FileWriter(const std::filesystem::path& dir, const format::FileKind& kind);
+  // Creates dir/file_name instead, for files named per instance (deletion
+  // files, a manifest written under a temporary name).
+  FileWriter(const std::filesystem::path& dir, const std::string& file_name,
+             const format::FileKind& kind);
   ~FileWriter();
   FileWriter(const FileWriter&) = delete;
   FileWriter& operator=(const FileWriter&) = delete;

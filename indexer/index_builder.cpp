@@ -14,6 +14,7 @@
 #include "indexer/doc_store_writer.hpp"
 #include "indexer/file_writer.hpp"
 #include "indexer/inverted_index.hpp"
+#include "indexer/manifest_writer.hpp"
 #include "indexer/segment_writer.hpp"
 
 #ifndef FATHOM_VERSION
@@ -87,10 +88,10 @@ std::string Unchanged(const fs::path& index_dir) {
                                   : "no index was written at " + index_dir.string();
 }
 
-void WriteMeta(const fs::path& dir, const IndexMeta& meta) {
+IndexFileRecord WriteMeta(const fs::path& dir, const IndexMeta& meta) {
   FileWriter file(dir, format::kMetaFile);
   file.Append(SerializeMeta(meta));
-  file.Finish();
+  return file.Finish();
 }
 
 }  // namespace
@@ -114,8 +115,16 @@ BuildSummary BuildIndex(const fs::path& corpus, const fs::path& index_dir,
   }
   try {
     BuildSummary summary;
+    Manifest manifest;
+    manifest.generation = 1;
+    manifest.next_segment = 2;
+    const std::string segment_name = SegmentName(1);
+    const fs::path segment_dir = temp_dir / segment_name;
+    if (std::error_code ec; !fs::create_directory(segment_dir, ec)) {
+      throw IoError(segment_dir.string() + ": cannot create: " + ec.message());
+    }
     InvertedIndex inverted(analyzer);
-    DocStoreWriter store(temp_dir);
+    DocStoreWriter store(segment_dir);
     std::vector<std::string> ids;
     SourceDocument document;
     while (reader->Next(document)) {
@@ -147,7 +156,9 @@ BuildSummary BuildIndex(const fs::path& corpus, const fs::path& index_dir,
     }
     IndexMeta& meta = summary.meta;
     meta.files.push_back(store.Finish());
-    for (auto& file : WriteSegment(inverted, ids, temp_dir)) meta.files.push_back(std::move(file));
+    for (auto& file : WriteSegment(inverted, ids, segment_dir)) {
+      meta.files.push_back(std::move(file));
+    }
     meta.document_count = inverted.document_count();
     meta.total_length = inverted.total_length();
     meta.term_count = inverted.term_count();
@@ -158,8 +169,14 @@ BuildSummary BuildIndex(const fs::path& corpus, const fs::path& index_dir,
                                        .count());
     meta.fathom_version = FATHOM_VERSION;
     meta.analysis = options.analysis;
-    WriteMeta(temp_dir, meta);
-    SyncDirectory(temp_dir);
+    const IndexFileRecord meta_record = WriteMeta(segment_dir, meta);
+    SyncDirectory(segment_dir);
+    SegmentRecord segment;
+    segment.name = segment_name;
+    segment.document_count = meta.document_count;
+    segment.meta_checksum = meta_record.checksum;
+    manifest.segments.push_back(segment);
+    CommitManifest(temp_dir, manifest);
     Publish(temp_dir, index_dir);
     summary.corpus = reader->stats();
     summary.truncated_words = analyzer.truncated_words();
