@@ -18,6 +18,14 @@ struct IndexFileRecord {
   std::uint64_t checksum;
 };
 
+// BM25's average document length, of a segment or of a whole collection:
+// computed one way everywhere, so that equal counts give equal bits.
+inline double AverageLength(std::uint64_t total_length, std::uint64_t document_count) {
+  return document_count == 0
+             ? 0.0
+             : static_cast<double>(total_length) / static_cast<double>(document_count);
+}
+
 struct IndexMeta {
   std::uint64_t document_count = 0;
   std::uint64_t total_length = 0;  // sum of document lengths, in terms
@@ -28,11 +36,7 @@ struct IndexMeta {
   AnalysisSettings analysis;
   std::vector<IndexFileRecord> files;
 
-  double average_length() const {
-    return document_count == 0
-               ? 0.0
-               : static_cast<double>(total_length) / static_cast<double>(document_count);
-  }
+  double average_length() const { return AverageLength(total_length, document_count); }
   const IndexFileRecord* FindFile(const std::string& name) const;
 };
 

@@ -53,6 +53,15 @@ fs::path IndexReader::ResolveSegment(const fs::path& dir, std::uint64_t* meta_ch
 IndexReader::IndexReader(const fs::path& path) {
   std::uint64_t expected_meta_checksum = 0;
   dir_ = ResolveSegment(path, &expected_meta_checksum);
+  Open(expected_meta_checksum);
+}
+
+IndexReader::IndexReader(const fs::path& segment_dir, std::uint64_t meta_checksum)
+    : dir_(segment_dir) {
+  Open(meta_checksum);
+}
+
+void IndexReader::Open(std::uint64_t expected_meta_checksum) {
   const fs::path& dir = dir_;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {

@@ -31,6 +31,9 @@ class IndexReader {
   // Throws IoError (missing files), CorruptIndexError or FormatVersionError,
   // each naming the file, and InputError for an index of several segments.
   explicit IndexReader(const std::filesystem::path& path);
+  // Opens the segment folder of an index, checking that its meta file is the
+  // one the manifest recorded (meta_checksum, its footer checksum).
+  IndexReader(const std::filesystem::path& segment_dir, std::uint64_t meta_checksum);
 
   // The segment's folder.
   const std::filesystem::path& dir() const { return dir_; }
@@ -63,6 +66,8 @@ class IndexReader {
   // file (left alone when path is a segment folder itself).
   static std::filesystem::path ResolveSegment(const std::filesystem::path& path,
                                               std::uint64_t* meta_checksum);
+  // Maps and validates every file of dir_; expected_meta_checksum 0: any.
+  void Open(std::uint64_t expected_meta_checksum);
   MmapFile OpenFile(const format::FileKind& kind, bool verify_checksum);
 
   std::filesystem::path dir_;
