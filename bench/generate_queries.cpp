@@ -41,7 +41,7 @@ constexpr std::int32_t kUnusable = -1;
 
 struct Candidate {
   std::string surface;  // lowercase word as written in a document
-  std::uint32_t document_frequency;
+  std::uint64_t document_frequency;
 };
 
 // One sampled document's words in order, each a candidate index or kUnusable.
@@ -55,11 +55,11 @@ class QueryDrawer {
   QueryDrawer(Searcher& searcher, std::uint64_t seed)
       : searcher_(searcher),
         random_(seed),
-        document_analyzer_(searcher.reader().meta().analysis),
-        word_analyzer_(searcher.reader().meta().analysis) {}
+        document_analyzer_(searcher.snapshot().analysis()),
+        word_analyzer_(searcher.snapshot().analysis()) {}
 
   void SampleDocuments(std::uint32_t count) {
-    const auto documents = static_cast<std::uint32_t>(searcher_.reader().document_count());
+    const auto documents = static_cast<std::uint32_t>(searcher_.snapshot().document_count());
     std::vector<DocId> ids;
     if (count >= documents) {
       for (DocId doc = 0; doc < documents; ++doc) ids.push_back(doc);
@@ -128,9 +128,9 @@ class QueryDrawer {
     if (alone.size() == 1 && alone[0].term == term) {
       if (const auto known = by_term_.find(term); known != by_term_.end()) {
         result = known->second;  // another spelling of a term already drawn
-      } else if (const auto info = searcher_.reader().FindTerm(term)) {
+      } else if (const std::uint64_t df = searcher_.snapshot().DocumentFrequency(term); df > 0) {
         result = static_cast<std::int32_t>(candidates_.size());
-        candidates_.push_back({surface, info->entry.document_frequency});
+        candidates_.push_back({surface, df});
         by_term_.emplace(term, result);
       }
     }
@@ -259,7 +259,7 @@ int RunGenerateQueries(const std::vector<std::string>& arg_list) {
   const std::uint64_t seed = args.RequireUint("seed");
 
   Searcher searcher(args.positional()[0]);
-  if (searcher.reader().document_count() == 0) throw InputError("the index has no documents");
+  if (searcher.snapshot().live_count() == 0) throw InputError("the index has no documents");
   QueryDrawer drawer(searcher, DeriveSeed(seed, 0));
   drawer.SampleDocuments(static_cast<std::uint32_t>(std::max<std::uint64_t>(2000, 4 * count)));
 

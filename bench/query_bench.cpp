@@ -288,7 +288,7 @@ int RunQueries(const std::vector<std::string>& arg_list) {
   const std::vector<QueryLine> queries = ReadQueryFile(queries_path);
   std::vector<std::unique_ptr<Searcher>> searchers;
   searchers.push_back(std::make_unique<Searcher>(index));
-  const std::uint64_t documents = searchers[0]->reader().document_count();
+  const std::uint64_t documents = searchers[0]->snapshot().live_count();
 
   if (args.Has("results")) {
     const auto top =
@@ -305,7 +305,9 @@ int RunQueries(const std::vector<std::string>& arg_list) {
   std::vector<Row> rows;
   const auto start = std::chrono::steady_clock::now();
   for (const std::size_t threads : thread_counts) {
-    while (searchers.size() < threads) searchers.push_back(std::make_unique<Searcher>(index));
+    while (searchers.size() < threads) {
+      searchers.push_back(std::make_unique<Searcher>(searchers[0]->shared_snapshot()));
+    }
     for (const Algorithm algorithm : algorithms) {
       for (const Mode& mode : modes) {
         const Config config{algorithm, mode, threads};

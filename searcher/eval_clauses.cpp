@@ -140,9 +140,13 @@ ClauseCursor::ClauseCursor(std::unique_ptr<PhraseMatcher> phrase, const Bm25Scor
   max_score_ = weight_ * scorer_.weight() * kBoundSlack;
 }
 
-PreparedQuery Prepare(const IndexReader& reader, const Query& query, const Bm25Params& bm25,
+PreparedQuery Prepare(const IndexReader& reader, const Query& query, const EvalOptions& options,
                       bool compute_bounds) {
   PreparedQuery prepared;
+  prepared.deleted = options.deleted;
+  prepared.threshold = options.threshold;
+  const Bm25Params& bm25 = options.bm25;
+  const double average_length = ScoringAverageLength(reader, options.stats);
   struct Pending {
     const QueryClause* clause;
     ClauseMatcher made;
@@ -151,13 +155,13 @@ PreparedQuery Prepare(const IndexReader& reader, const Query& query, const Bm25P
   std::vector<Pending> required, optional;
   for (const auto& clause : query.clauses) {
     if (clause.occur == Occur::kMustNot) {
-      ClauseMatcher made = MakeMatcher(reader, clause);
+      ClauseMatcher made = MakeMatcher(reader, clause, options.stats);
       if (made.matcher) prepared.excluded.push_back(std::move(made.matcher));
       continue;
     }
     // Terms get a bare PostingCursor (no virtual calls); phrases a matcher.
     if (clause.is_phrase()) {
-      ClauseMatcher made = MakeMatcher(reader, clause);
+      ClauseMatcher made = MakeMatcher(reader, clause, options.stats);
       if (!made.matcher) {
         if (clause.occur == Occur::kMust) prepared.matches_nothing = true;
         continue;
@@ -181,14 +185,15 @@ PreparedQuery Prepare(const IndexReader& reader, const Query& query, const Bm25P
     for (Pending& pending : *list) {
       const QueryClause& clause = *pending.clause;
       if (clause.is_phrase()) {
-        const Bm25Scorer scorer(bm25, pending.made.idf, reader.average_length());
+        const Bm25Scorer scorer(bm25, pending.made.idf, average_length);
         std::unique_ptr<PhraseMatcher> phrase(
             static_cast<PhraseMatcher*>(pending.made.matcher.release()));
         out.emplace_back(std::move(phrase), scorer, clause.weight, slot++);
       } else {
         const TermInfo& info = *pending.info;
-        const float idf = Bm25Idf(reader.document_count(), info.entry.document_frequency);
-        const Bm25Scorer scorer(bm25, idf, reader.average_length());
+        const float idf =
+            ScoringIdf(reader, options.stats, clause.terms[0], info.entry.document_frequency);
+        const Bm25Scorer scorer(bm25, idf, average_length);
         out.emplace_back(PostingCursor(reader, info), scorer, clause.weight, slot++,
                          compute_bounds);
       }

@@ -146,7 +146,7 @@ EvalResult CountMatches(const IndexReader& reader, const Query& query, const Eva
     if (clause.occur == Occur::kMust && ++required == 1) single = &clause;
     if (clause.occur == Occur::kShould && ++optional == 1 && required == 0) single = &clause;
   }
-  if (!any_excluded && single != nullptr && !single->is_phrase() &&
+  if (!any_excluded && options.deleted == nullptr && single != nullptr && !single->is_phrase() &&
       (required == 1 || (required == 0 && optional == 1))) {
     EvalResult result;
     if (const auto info = reader.FindTerm(single->terms[0])) {
@@ -154,7 +154,7 @@ EvalResult CountMatches(const IndexReader& reader, const Query& query, const Eva
     }
     return result;
   }
-  PreparedQuery prepared = Prepare(reader, query, options.bm25, false);
+  PreparedQuery prepared = Prepare(reader, query, options, false);
   EvalResult result;
   if (prepared.matches_nothing || prepared.slots() == 0) return result;
   std::uint64_t count = 0;
@@ -163,10 +163,10 @@ EvalResult CountMatches(const IndexReader& reader, const Query& query, const Eva
     // Optional clauses do not change which documents match.
     const std::vector<ClauseCursor*> order = LeapfrogOrder(prepared.required);
     for (DocId doc = Align(order); doc != kEndDoc; doc = Align(order)) {
-      if (!IsExcluded(excluded, doc)) ++count;
+      if (!IsExcluded(prepared, doc)) ++count;
       order[0]->Next();
     }
-  } else if (prepared.optional.size() == 1 && excluded.empty() &&
+  } else if (prepared.optional.size() == 1 && excluded.empty() && prepared.deleted == nullptr &&
              prepared.optional[0].term() != nullptr) {
     count = prepared.optional[0].term()->document_frequency();
   } else if (UnionByBitmap(reader, prepared)) {
@@ -184,6 +184,10 @@ EvalResult CountMatches(const IndexReader& reader, const Query& query, const Eva
         }
       }
     }
+    if (prepared.deleted != nullptr) {
+      const std::vector<std::uint64_t>& deleted = prepared.deleted->words();
+      for (std::size_t i = 0; i < bits.size(); ++i) bits[i] &= ~deleted[i];
+    }
     for (const std::uint64_t word : bits) count += PopCount(word);
   } else {
     std::vector<ClauseCursor*> clauses;
@@ -192,7 +196,7 @@ EvalResult CountMatches(const IndexReader& reader, const Query& query, const Eva
       DocId doc = kEndDoc;
       for (ClauseCursor* clause : clauses) doc = std::min(doc, clause->doc());
       if (doc == kEndDoc) break;
-      if (!IsExcluded(excluded, doc)) ++count;
+      if (!IsExcluded(prepared, doc)) ++count;
       for (ClauseCursor* clause : clauses) {
         if (clause->doc() == doc) clause->Next();
       }
@@ -222,7 +226,7 @@ EvalResult TopKSingleTerm(const IndexReader& reader, PreparedQuery& prepared, st
   std::make_heap(blocks.begin(), blocks.end(), worse);
   TopK top(k);
   EvalResult result;
-  float threshold = kNoThreshold;
+  float threshold = prepared.threshold;
   const float weight = clause.weight();
   const Bm25Scorer& scorer = clause.scorer();
   for (auto end = blocks.end(); end != blocks.begin();) {
@@ -253,10 +257,18 @@ EvalResult TopKSingleTerm(const IndexReader& reader, PreparedQuery& prepared, st
     for (std::size_t c = 0; c < n; ++c) {
       const std::size_t i = candidates[c];
       const Score score = weight * scorer(frequencies[i], lengths[c]);
-      if (Enters(top, score) || !top.full() || score == top.threshold()) top.Push(docs[i], score);
+      if ((Enters(top, score) || !top.full() || score == top.threshold()) &&
+          !IsDeleted(prepared, docs[i])) {
+        top.Push(docs[i], score);
+      }
     }
     result.total_matches += size;
-    if (top.full()) threshold = top.threshold();
+    if (prepared.deleted != nullptr) {
+      for (std::size_t i = 0; i < size; ++i) {
+        if (IsDeleted(prepared, docs[i])) --result.total_matches;
+      }
+    }
+    if (top.full()) threshold = std::max(prepared.threshold, top.threshold());
   }
   result.hits = top.TakeSorted();
   return result;
@@ -277,7 +289,7 @@ EvalResult TopKMaxScore(const IndexReader& reader, PreparedQuery& prepared, std:
   for (std::size_t i = 0; i < n; ++i) upper[i] = sum += lists[i]->max_score();
 
   TopK top(k);
-  float threshold = kNoThreshold;
+  float threshold = prepared.threshold;
   PrunePhrase(prepared, reader, &threshold);
   SlotScores slots(prepared.slots());
   EvalResult result;
@@ -320,10 +332,10 @@ EvalResult TopKMaxScore(const IndexReader& reader, PreparedQuery& prepared, std:
     }
     if (alive) {
       const Score score = slots.Sum();
-      if (Enters(top, score) && !IsExcluded(prepared.excluded, doc)) {
+      if (Enters(top, score) && !IsExcluded(prepared, doc)) {
         ++result.total_matches;
         top.Push(doc, score);
-        if (top.full()) threshold = top.threshold();
+        if (top.full()) threshold = std::max(prepared.threshold, top.threshold());
       }
     }
     slots.Clear();
@@ -339,7 +351,7 @@ EvalResult TopKBmw(const IndexReader& reader, PreparedQuery& prepared, std::size
   const std::size_t n = lists.size();
 
   TopK top(k);
-  float threshold = kNoThreshold;
+  float threshold = prepared.threshold;
   PrunePhrase(prepared, reader, &threshold);
   SlotScores slots(prepared.slots());
   EvalResult result;
@@ -371,10 +383,10 @@ EvalResult TopKBmw(const IndexReader& reader, PreparedQuery& prepared, std::size
           slots.Set(lists[i]->slot(), lists[i]->ScoreAt(length));
         }
         const Score score = slots.Sum();
-        if (Enters(top, score) && !IsExcluded(prepared.excluded, pivot_doc)) {
+        if (Enters(top, score) && !IsExcluded(prepared, pivot_doc)) {
           ++result.total_matches;
           top.Push(pivot_doc, score);
-          if (top.full()) threshold = top.threshold();
+          if (top.full()) threshold = std::max(prepared.threshold, top.threshold());
         }
         slots.Clear();
         for (std::size_t i = 0; i <= pivot; ++i) lists[i]->Next();
@@ -419,7 +431,7 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
   for (ClauseCursor* clause : required) required_upper += clause->max_score();
 
   TopK top(k);
-  float threshold = kNoThreshold;
+  float threshold = prepared.threshold;
   PrunePhrase(prepared, reader, &threshold);
   SlotScores slots(prepared.slots());
   EvalResult result;
@@ -564,10 +576,10 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
     }
     if (alive) {
       const Score score = slots.Sum();
-      if (Enters(top, score) && !IsExcluded(prepared.excluded, doc)) {
+      if (Enters(top, score) && !IsExcluded(prepared, doc)) {
         ++result.total_matches;
         top.Push(doc, score);
-        if (top.full()) threshold = top.threshold();
+        if (top.full()) threshold = std::max(prepared.threshold, top.threshold());
       }
     }
     slots.Clear();

@@ -28,13 +28,24 @@ struct ScoredClause {
 
 }  // namespace
 
-ClauseMatcher MakeMatcher(const IndexReader& reader, const QueryClause& clause) {
+float ScoringIdf(const IndexReader& reader, const CollectionStats* stats, std::string_view term,
+                 std::uint64_t segment_frequency) {
+  return stats != nullptr ? stats->Idf(term, segment_frequency)
+                          : Bm25Idf(reader.document_count(), segment_frequency);
+}
+
+double ScoringAverageLength(const IndexReader& reader, const CollectionStats* stats) {
+  return stats != nullptr ? stats->average_length() : reader.average_length();
+}
+
+ClauseMatcher MakeMatcher(const IndexReader& reader, const QueryClause& clause,
+                          const CollectionStats* stats) {
   ClauseMatcher result;
   std::vector<PostingCursor> cursors;
   for (const auto& term : clause.terms) {
     const auto info = reader.FindTerm(term);
     if (!info) return {};
-    result.idf += Bm25Idf(reader.document_count(), info->entry.document_frequency);
+    result.idf += ScoringIdf(reader, stats, term, info->entry.document_frequency);
     cursors.emplace_back(reader, *info);
   }
   if (cursors.size() == 1) {
@@ -73,7 +84,7 @@ EvalResult EvaluateExhaustive(const IndexReader& reader, const Query& query,
   std::vector<ScoredClause> required, optional;
   std::vector<std::unique_ptr<Matcher>> excluded;
   for (const auto& clause : query.clauses) {
-    ClauseMatcher made = MakeMatcher(reader, clause);
+    ClauseMatcher made = MakeMatcher(reader, clause, options.stats);
     if (clause.occur == Occur::kMustNot) {
       if (made.matcher) excluded.push_back(std::move(made.matcher));
       continue;
@@ -82,8 +93,10 @@ EvalResult EvaluateExhaustive(const IndexReader& reader, const Query& query,
       if (clause.occur == Occur::kMust) return {};  // a required clause matches nothing
       continue;
     }
-    ScoredClause scored{std::move(made.matcher),
-                        Bm25Scorer(options.bm25, made.idf, reader.average_length()), clause.weight};
+    ScoredClause scored{
+        std::move(made.matcher),
+        Bm25Scorer(options.bm25, made.idf, ScoringAverageLength(reader, options.stats)),
+        clause.weight};
     (clause.occur == Occur::kMust ? required : optional).push_back(std::move(scored));
   }
   EvalResult result;
@@ -108,7 +121,7 @@ EvalResult EvaluateExhaustive(const IndexReader& reader, const Query& query,
     }
     if (candidate == kEndDoc) break;
 
-    bool is_excluded = false;
+    bool is_excluded = options.deleted != nullptr && options.deleted->contains(candidate);
     for (auto& matcher : excluded) {
       matcher->NextGeq(candidate);
       is_excluded = is_excluded || matcher->doc() == candidate;
@@ -149,7 +162,7 @@ EvalResult Evaluate(const IndexReader& reader, const Query& query, const EvalOpt
   // several clauses compete; a lone clause is bounded block by block.
   std::size_t scoring = 0;
   for (const auto& clause : query.clauses) scoring += clause.occur != Occur::kMustNot ? 1 : 0;
-  eval::PreparedQuery prepared = eval::Prepare(reader, query, options.bm25, scoring > 1);
+  eval::PreparedQuery prepared = eval::Prepare(reader, query, options, scoring > 1);
   if (prepared.matches_nothing || prepared.slots() == 0) return {};
   EvalResult result;
   if (prepared.slots() == 1 && prepared.excluded.empty() &&
@@ -164,6 +177,45 @@ EvalResult Evaluate(const IndexReader& reader, const Query& query, const EvalOpt
   }
   result.total_exact = false;
   return result;
+}
+
+EvalResult EvaluateSegments(const IndexSnapshot& snapshot, const EvalOptions& options,
+                            const SegmentEvaluator& evaluate) {
+  std::optional<CollectionStats> own_stats;
+  if (options.stats == nullptr) own_stats.emplace(snapshot);
+  const std::size_t k = options.count_only ? 0 : options.k;
+  TopK top(k);
+  EvalResult result;
+  for (const SnapshotSegment& segment : snapshot.segments()) {
+    EvalOptions segment_options = options;
+    segment_options.stats = options.stats != nullptr ? options.stats : &*own_stats;
+    segment_options.deleted = segment.deletions();
+    // Segments come in global id order, so a later document with the k-th
+    // score ranks after it: only a higher score can still enter.
+    if (top.full() && k > 0)
+      segment_options.threshold = std::max(options.threshold, top.threshold());
+    const EvalResult part = evaluate(*segment.reader, segment_options);
+    for (const Hit& hit : part.hits) top.Push(segment.base + hit.doc, hit.score);
+    result.total_matches += part.total_matches;
+    result.total_exact = result.total_exact && part.total_exact;
+  }
+  result.hits = top.TakeSorted();
+  return result;
+}
+
+EvalResult Evaluate(const IndexSnapshot& snapshot, const Query& query, const EvalOptions& options) {
+  return EvaluateSegments(snapshot, options,
+                          [&](const IndexReader& reader, const EvalOptions& segment_options) {
+                            return Evaluate(reader, query, segment_options);
+                          });
+}
+
+EvalResult EvaluateExhaustive(const IndexSnapshot& snapshot, const Query& query,
+                              const EvalOptions& options) {
+  return EvaluateSegments(snapshot, options,
+                          [&](const IndexReader& reader, const EvalOptions& segment_options) {
+                            return EvaluateExhaustive(reader, query, segment_options);
+                          });
 }
 
 }  // namespace fathom

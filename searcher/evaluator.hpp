@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -12,6 +14,7 @@
 
 #include "common/bm25.hpp"
 #include "common/index_reader.hpp"
+#include "common/index_snapshot.hpp"
 #include "common/posting_cursor.hpp"
 #include "searcher/query.hpp"
 #include "searcher/topk.hpp"
@@ -30,14 +33,23 @@ class Matcher {
   virtual std::uint32_t frequency() = 0;
 };
 
+// The statistics a segment is scored with: the whole collection's (stats)
+// when the reader is one segment of several, else the reader's own.
+// segment_frequency is the term's document frequency in the reader.
+float ScoringIdf(const IndexReader& reader, const CollectionStats* stats, std::string_view term,
+                 std::uint64_t segment_frequency);
+double ScoringAverageLength(const IndexReader& reader, const CollectionStats* stats);
+
 // A matcher for the clause and its BM25 idf: the term's, or for a phrase
-// the sum of its terms' (as Lucene scores phrases). The matcher is nullptr
-// when one of the terms is not in the index (the clause matches nothing).
+// the sum of its terms' (as Lucene scores phrases), with the statistics
+// ScoringIdf picks. The matcher is nullptr when one of the terms is not in
+// the index (the clause matches nothing).
 struct ClauseMatcher {
   std::unique_ptr<Matcher> matcher;
   float idf = 0;
 };
-ClauseMatcher MakeMatcher(const IndexReader& reader, const QueryClause& clause);
+ClauseMatcher MakeMatcher(const IndexReader& reader, const QueryClause& clause,
+                          const CollectionStats* stats = nullptr);
 
 // How top-k queries of optional terms (unions) are evaluated. Every
 // algorithm returns the same hits; they differ in how much they skip.
@@ -56,6 +68,18 @@ struct EvalOptions {
   Algorithm algorithm = Algorithm::kAuto;
   // Only count the matching documents: no scores, no hits. k = 0 implies it.
   bool count_only = false;
+  // When the reader is one segment of several: the collection's statistics,
+  // so that scores do not depend on how the index is segmented. Null: the
+  // reader's own.
+  const CollectionStats* stats = nullptr;
+  // The reader's deleted documents: never hits, never counted. Null when
+  // there are none, which costs the evaluators nothing.
+  const DeletedDocs* deleted = nullptr;
+  // Hits must score above this to matter: the k-th best score of the
+  // segments searched before, whose documents win ties (smaller ids). The
+  // pruned evaluators start pruning from it and may leave out hits at or
+  // below it; the exhaustive ones ignore it.
+  Score threshold = -std::numeric_limits<Score>::infinity();
 };
 
 struct EvalResult {
@@ -85,5 +109,20 @@ EvalResult EvaluateExhaustive(const IndexReader& reader, const Query& query,
 //   term frequency could still score into the top k.
 // kExhaustive runs EvaluateExhaustive. Pruned results have total_exact false.
 EvalResult Evaluate(const IndexReader& reader, const Query& query, const EvalOptions& options);
+
+// Evaluation over every segment of a snapshot: `evaluate` runs on each
+// segment in manifest order with options extended by the collection's
+// statistics (options.stats, unless set), the segment's deletions and the
+// running k-th best score as threshold; hits are mapped to global ids and
+// merged into one top k (score, then global id), counts summed.
+using SegmentEvaluator = std::function<EvalResult(const IndexReader&, const EvalOptions&)>;
+EvalResult EvaluateSegments(const IndexSnapshot& snapshot, const EvalOptions& options,
+                            const SegmentEvaluator& evaluate);
+// Evaluate and EvaluateExhaustive over a snapshot: the same hits, ids and
+// scores, as over one segment holding the same live documents in the same
+// order (and the same deleted ones, which count in the statistics).
+EvalResult Evaluate(const IndexSnapshot& snapshot, const Query& query, const EvalOptions& options);
+EvalResult EvaluateExhaustive(const IndexSnapshot& snapshot, const Query& query,
+                              const EvalOptions& options);
 
 }  // namespace fathom

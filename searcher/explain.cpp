@@ -7,11 +7,16 @@
 
 namespace fathom {
 
-Explanation Explain(const IndexReader& reader, const Query& query, DocId doc, Bm25Params params) {
+Explanation Explain(const IndexSnapshot& snapshot, const Query& query, DocId doc,
+                    Bm25Params params) {
+  const SnapshotSegment& segment = snapshot.SegmentOf(doc);
+  const IndexReader& reader = *segment.reader;
+  const DocId local = doc - segment.base;
+  const CollectionStats stats(snapshot);
   Explanation explanation;
   explanation.doc = doc;
-  explanation.length = reader.length(doc);
-  explanation.average_length = reader.average_length();
+  explanation.length = reader.length(local);
+  explanation.average_length = stats.average_length();
   explanation.params = params;
   bool any_required = false;
   bool all_required = true;
@@ -20,17 +25,15 @@ Explanation Explain(const IndexReader& reader, const Query& query, DocId doc, Bm
   for (const QueryClause& clause : query.clauses) {
     ClauseExplanation part;
     part.clause = clause;
-    ClauseMatcher made = MakeMatcher(reader, clause);
+    ClauseMatcher made = MakeMatcher(reader, clause, &stats);
     if (made.matcher) {
-      made.matcher->NextGeq(doc);
-      part.matched = made.matcher->doc() == doc;
+      made.matcher->NextGeq(local);
+      part.matched = made.matcher->doc() == local;
       if (part.matched) part.frequency = made.matcher->frequency();
     }
-    part.document_frequency = UINT32_MAX;
+    part.document_frequency = UINT64_MAX;
     for (const auto& term : clause.terms) {
-      const auto info = reader.FindTerm(term);
-      part.document_frequency =
-          std::min(part.document_frequency, info ? info->entry.document_frequency : 0u);
+      part.document_frequency = std::min(part.document_frequency, snapshot.DocumentFrequency(term));
     }
     part.idf = made.idf;
     part.length_norm = params.k1 * (1.0f - params.b +
@@ -39,7 +42,7 @@ Explanation Explain(const IndexReader& reader, const Query& query, DocId doc, Bm
     if (clause.occur == Occur::kMustNot) {
       excluded = excluded || part.matched;
     } else if (part.matched) {
-      const Bm25Scorer scorer(params, made.idf, reader.average_length());
+      const Bm25Scorer scorer(params, made.idf, stats.average_length());
       part.contribution = clause.weight * scorer(part.frequency, explanation.length);
     }
     if (clause.occur == Occur::kMust) {
@@ -49,7 +52,8 @@ Explanation Explain(const IndexReader& reader, const Query& query, DocId doc, Bm
     if (clause.occur == Occur::kShould) any_optional = any_optional || part.matched;
     explanation.clauses.push_back(std::move(part));
   }
-  explanation.matches = !excluded && (any_required ? all_required : any_optional);
+  explanation.matches =
+      !segment.deleted.contains(local) && !excluded && (any_required ? all_required : any_optional);
   // Summed in the evaluators' order: required clauses, then optional ones.
   for (const Occur occur : {Occur::kMust, Occur::kShould}) {
     for (const auto& part : explanation.clauses) {
@@ -94,9 +98,10 @@ void PrintExplanation(std::ostream& out, const Explanation& e) {
                     part.clause.weight != 1.0f ? " x query weight" : "");
     } else {
       std::snprintf(line, sizeof line,
-                    "  %8.4f  %-24s %s: idf %.3f (in %u docs) x tf %u x (k1+1) / (tf + %.3f)%s\n",
+                    "  %8.4f  %-24s %s: idf %.3f (in %llu docs) x tf %u x (k1+1) / (tf + %.3f)%s\n",
                     static_cast<double>(part.contribution), name.c_str(), role,
-                    static_cast<double>(part.idf), part.document_frequency, part.frequency,
+                    static_cast<double>(part.idf),
+                    static_cast<unsigned long long>(part.document_frequency), part.frequency,
                     static_cast<double>(part.length_norm),
                     part.clause.weight != 1.0f ? " x query weight" : "");
     }

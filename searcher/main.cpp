@@ -88,7 +88,7 @@ int RunBatch(Searcher& searcher, const po::variables_map& vm, SearchOptions sear
       std::cerr << "warning: " + path + ": query " + query.qid + ": " + warning + "\n";
     }
     if (format == "trec") {
-      WriteTrecRun(to, one.reader(), query.qid, result, tag);
+      WriteTrecRun(to, one.snapshot(), query.qid, result, tag);
     } else {
       WriteJsonResult(to, one, query.qid, query.text, result, Unfolded(result.hits), snippets);
     }
@@ -99,13 +99,14 @@ int RunBatch(Searcher& searcher, const po::variables_map& vm, SearchOptions sear
     TopicSearcher topics(searcher, natural, vm["rm3"].as<bool>());
     for (const BatchQuery& query : queries) answer(searcher, topics, query, *out);
   } else {
-    // A Searcher is not thread-safe: one per thread, all over the same files
-    // (the mappings share the page cache). Workers take queries in order;
+    // A Searcher is not thread-safe: one per thread, all over the same
+    // snapshot, so that every query sees the same index even if it changes
+    // meanwhile. Workers take queries in order;
     // this thread writes each answer as soon as those before it are written,
     // and workers stay within a window ahead so memory stays bounded.
     std::vector<std::unique_ptr<Searcher>> more;
     for (std::size_t i = 1; i < threads; ++i) {
-      more.push_back(std::make_unique<Searcher>(searcher.reader().dir()));
+      more.push_back(std::make_unique<Searcher>(searcher.shared_snapshot()));
     }
     const std::size_t window = 64 * threads;
     std::vector<std::string> answers(queries.size());
@@ -239,16 +240,16 @@ int Run(int argc, char** argv) {
 
   Searcher searcher(args[0]);
   if (vm.count("doc")) {
-    const auto doc = searcher.reader().FindExternalId(vm["doc"].as<std::string>());
+    const auto doc = searcher.snapshot().FindExternalId(vm["doc"].as<std::string>());
     if (!doc) throw InputError("no document with id '" + vm["doc"].as<std::string>() + "'");
     PrintDocument(std::cout, searcher, *doc, style);
     return 0;
   }
   if (vm["near-duplicates"].as<bool>()) {
-    const auto groups = FindNearDuplicateGroups(searcher.reader());
+    const auto groups = FindNearDuplicateGroups(searcher.snapshot());
     for (const auto& group : groups) {
       for (std::size_t i = 0; i < group.size(); ++i) {
-        std::cout << (i == 0 ? "" : "\t") << searcher.reader().external_id(group[i]);
+        std::cout << (i == 0 ? "" : "\t") << searcher.snapshot().external_id(group[i]);
       }
       std::cout << "\n";
     }

@@ -69,7 +69,7 @@ Query NaturalQueryBuilder::Build(std::string_view text) {
 
 TopicSearcher::TopicSearcher(Searcher& searcher, NaturalQueryOptions options, bool rm3)
     : searcher_(searcher),
-      builder_(searcher.reader().meta().analysis, options),
+      builder_(searcher.snapshot().analysis(), options),
       rm3_(rm3),
       feedback_(searcher) {}
 
@@ -84,7 +84,7 @@ SearchResult TopicSearcher::Search(std::string_view topic, const SearchOptions& 
     eval.k = options.k;
     eval.bm25 = options.bm25;
     eval.algorithm = options.algorithm;
-    EvalResult evaluated = Evaluate(searcher_.reader(), query, eval);
+    EvalResult evaluated = Evaluate(searcher_.snapshot(), query, eval);
     result.query = std::move(query);
     result.hits = std::move(evaluated.hits);
     result.total_matches = evaluated.total_matches;

@@ -15,12 +15,12 @@ constexpr std::size_t kMaxBucket = 4096;
 
 }  // namespace
 
-std::vector<ResultGroup> FoldNearDuplicates(const IndexReader& reader, const std::vector<Hit>& hits,
-                                            std::size_t limit) {
+std::vector<ResultGroup> FoldNearDuplicates(const IndexSnapshot& snapshot,
+                                            const std::vector<Hit>& hits, std::size_t limit) {
   std::vector<ResultGroup> groups;
   std::vector<MinHashSketch> leaders;
   for (const Hit& hit : hits) {
-    const MinHashSketch sketch = reader.sketch(hit.doc);
+    const MinHashSketch sketch = snapshot.sketch(hit.doc);
     bool folded = false;
     for (std::size_t g = 0; g < groups.size() && !folded; ++g) {
       if (AreNearDuplicates(sketch, leaders[g])) {
@@ -36,10 +36,16 @@ std::vector<ResultGroup> FoldNearDuplicates(const IndexReader& reader, const std
   return groups;
 }
 
-std::vector<std::vector<DocId>> FindNearDuplicateGroups(const IndexReader& reader) {
-  const auto n = static_cast<DocId>(reader.document_count());
+std::vector<std::vector<DocId>> FindNearDuplicateGroups(const IndexSnapshot& snapshot) {
+  const auto n = static_cast<DocId>(snapshot.document_count());
+  // A deleted document keeps an empty sketch (no shingles): never a copy.
   std::vector<MinHashSketch> sketches(n);
-  for (DocId d = 0; d < n; ++d) sketches[d] = reader.sketch(d);
+  for (const SnapshotSegment& segment : snapshot.segments()) {
+    const IndexReader& reader = *segment.reader;
+    for (DocId d = 0; d < reader.document_count(); ++d) {
+      if (!segment.deleted.contains(d)) sketches[segment.base + d] = reader.sketch(d);
+    }
+  }
   std::vector<DocId> parent(n);
   std::iota(parent.begin(), parent.end(), 0);
   const auto find = [&](DocId d) {

@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "common/index_reader.hpp"
+#include "common/index_snapshot.hpp"
 #include "searcher/topk.hpp"
 
 namespace fathom {
@@ -17,13 +17,14 @@ struct ResultGroup {
 
 // Groups `hits` (best first) and keeps the first `limit` groups. A hit joins
 // the first kept group whose leading hit it nearly duplicates.
-std::vector<ResultGroup> FoldNearDuplicates(const IndexReader& reader, const std::vector<Hit>& hits,
-                                            std::size_t limit);
+std::vector<ResultGroup> FoldNearDuplicates(const IndexSnapshot& snapshot,
+                                            const std::vector<Hit>& hits, std::size_t limit);
 
-// Every set of two or more documents that are near duplicates, linked
-// transitively, each set in doc id order. Candidates come from locality-
-// sensitive hashing: sketches are cut into bands of two values, and only
-// documents that agree on a whole band are compared.
-std::vector<std::vector<DocId>> FindNearDuplicateGroups(const IndexReader& reader);
+// Every set of two or more live documents that are near duplicates, linked
+// transitively across segments, each set in (global) doc id order.
+// Candidates come from locality-sensitive hashing: sketches are cut into
+// bands of two values, and only documents that agree on a whole band are
+// compared.
+std::vector<std::vector<DocId>> FindNearDuplicateGroups(const IndexSnapshot& snapshot);
 
 }  // namespace fathom

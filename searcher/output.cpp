@@ -1,6 +1,7 @@
 #include "searcher/output.hpp"
 
 #include <cstdio>
+#include <optional>
 #include <sstream>
 
 #include "common/json_text.hpp"
@@ -45,7 +46,7 @@ DisplayResult SearchForDisplay(Searcher& searcher, std::string_view query_text,
   display.bm25 = options.bm25;
   display.result = searcher.Search(query_text, options);
   std::vector<ResultGroup> groups =
-      fold ? FoldNearDuplicates(searcher.reader(), display.result.hits, wanted)
+      fold ? FoldNearDuplicates(searcher.snapshot(), display.result.hits, wanted)
            : Unfolded(display.result.hits);
   const std::size_t first = std::min(groups.size(), per_page * page);
   const std::size_t last = std::min(groups.size(), wanted);
@@ -58,14 +59,25 @@ DisplayResult SearchForDisplay(Searcher& searcher, std::string_view query_text,
 
 namespace {
 
+// The first live document containing term, in global id order, if any.
+std::optional<DocId> FirstDocumentWith(const IndexSnapshot& snapshot, std::string_view term) {
+  for (const SnapshotSegment& segment : snapshot.segments()) {
+    const auto info = segment.reader->FindTerm(term);
+    if (!info) continue;
+    for (PostingCursor cursor(*segment.reader, *info); cursor.doc() != kEndDoc; cursor.Next()) {
+      if (!segment.deleted.contains(cursor.doc())) return segment.base + cursor.doc();
+    }
+  }
+  return std::nullopt;
+}
+
 // How a term is written in the documents: the first word of the first
 // document containing it that analyzes to it ("philosophi" -> "philosophy").
 std::string SurfaceForm(Searcher& searcher, std::string_view term) {
-  const auto info = searcher.reader().FindTerm(term);
-  if (!info) return std::string(term);
-  const PostingCursor cursor(searcher.reader(), *info);
-  const StoredDocument document = searcher.Document(cursor.doc());
-  Analyzer analyzer(searcher.reader().meta().analysis);
+  const std::optional<DocId> doc = FirstDocumentWith(searcher.snapshot(), term);
+  if (!doc) return std::string(term);
+  const StoredDocument document = searcher.Document(*doc);
+  Analyzer analyzer(searcher.snapshot().analysis());
   for (const std::string* field : {&document.title, &document.body}) {
     analyzer.Reset(*field);
     Token token;
@@ -88,7 +100,7 @@ void SuggestCorrectedQuery(Searcher& searcher, std::string_view query_text,
   std::string corrected(query_text);
   for (const QueryClause& clause : display.result.query.clauses) {
     if (clause.occur == Occur::kMustNot || clause.is_phrase()) continue;
-    const auto candidates = SuggestCorrections(searcher.reader(), clause.terms[0], 1);
+    const auto candidates = SuggestCorrections(searcher.snapshot(), clause.terms[0], 1);
     if (candidates.empty()) continue;
     const std::size_t at = corrected.find(clause.source);
     if (at == std::string::npos) continue;
@@ -124,12 +136,12 @@ void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& di
         << style.highlight.end << "?\n";
   }
   const SnippetQuery snippet_query = MakeSnippetQuery(result.query);
-  Analyzer analyzer(searcher.reader().meta().analysis);
+  Analyzer analyzer(searcher.snapshot().analysis());
   std::size_t rank = display.first_rank;
   for (const ResultGroup& group : display.groups) {
     const Hit& hit = group.hit;
     const StoredDocument document = searcher.Document(hit.doc);
-    const std::string_view id = searcher.reader().external_id(hit.doc);
+    const std::string_view id = searcher.snapshot().external_id(hit.doc);
     out << "\n"
         << (rank < 10 ? " " : "") << rank << ". " << paint(kBold)
         << (document.title.empty() ? OneLine(id, 200) : OneLine(document.title, 200))
@@ -140,7 +152,8 @@ void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& di
     }
     if (style.explain) {
       std::ostringstream explained;
-      PrintExplanation(explained, Explain(searcher.reader(), result.query, hit.doc, display.bm25));
+      PrintExplanation(explained,
+                       Explain(searcher.snapshot(), result.query, hit.doc, display.bm25));
       std::istringstream lines(explained.str());
       for (std::string line; std::getline(lines, line);) {
         out << "    " << paint(kDim) << line << paint(kReset) << "\n";
@@ -150,7 +163,7 @@ void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& di
       out << "    " << paint(kDim) << "+" << group.near_duplicates.size() << " near-duplicate"
           << (group.near_duplicates.size() == 1 ? "" : "s") << ":";
       for (const Hit& copy : group.near_duplicates) {
-        out << " " << searcher.reader().external_id(copy.doc);
+        out << " " << searcher.snapshot().external_id(copy.doc);
       }
       out << paint(kReset) << "\n";
     }
@@ -161,17 +174,17 @@ void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& di
 void PrintDocument(std::ostream& out, Searcher& searcher, DocId doc, const TextStyle& style) {
   const auto paint = [&](const char* code) { return style.color ? code : ""; };
   const StoredDocument document = searcher.Document(doc);
-  out << paint(kCyan) << searcher.reader().external_id(doc) << paint(kReset) << "\n";
+  out << paint(kCyan) << searcher.snapshot().external_id(doc) << paint(kReset) << "\n";
   if (!document.title.empty()) out << paint(kBold) << document.title << paint(kReset) << "\n";
   out << "\n" << document.body;
   if (!document.body.empty() && document.body.back() != '\n') out << "\n";
 }
 
-void WriteTrecRun(std::ostream& out, const IndexReader& reader, std::string_view qid,
+void WriteTrecRun(std::ostream& out, const IndexSnapshot& snapshot, std::string_view qid,
                   const SearchResult& result, std::string_view tag) {
   std::size_t rank = 0;
   for (const Hit& hit : result.hits) {
-    out << qid << " Q0 " << reader.external_id(hit.doc) << " " << ++rank << " "
+    out << qid << " Q0 " << snapshot.external_id(hit.doc) << " " << ++rank << " "
         << FormatScore(hit.score) << " " << tag << "\n";
   }
 }
@@ -181,7 +194,7 @@ void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid
                      const std::vector<ResultGroup>& groups, bool with_snippets,
                      std::string_view did_you_mean, const Bm25Params* explain_with) {
   const SnippetQuery snippet_query = MakeSnippetQuery(result.query);
-  Analyzer analyzer(searcher.reader().meta().analysis);
+  Analyzer analyzer(searcher.snapshot().analysis());
   out << "{\"qid\":\"" << JsonEscape(qid) << "\",\"query\":\"" << JsonEscape(query_text)
       << "\",\"matches\":" << result.total_matches << ",\"milliseconds\":" << result.milliseconds;
   if (!did_you_mean.empty()) out << ",\"did_you_mean\":\"" << JsonEscape(did_you_mean) << "\"";
@@ -191,7 +204,7 @@ void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid
     const Hit& hit = group.hit;
     out << (rank == 0 ? "" : ",");
     out << "{\"rank\":" << ++rank << ",\"id\":\""
-        << JsonEscape(searcher.reader().external_id(hit.doc))
+        << JsonEscape(searcher.snapshot().external_id(hit.doc))
         << "\",\"score\":" << FormatScore(hit.score);
     if (with_snippets) {
       const StoredDocument document = searcher.Document(hit.doc);
@@ -199,7 +212,7 @@ void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid
           << JsonEscape(SnippetOf(document, snippet_query, analyzer, {"<b>", "</b>"})) << "\"";
     }
     if (explain_with != nullptr) {
-      const Explanation e = Explain(searcher.reader(), result.query, hit.doc, *explain_with);
+      const Explanation e = Explain(searcher.snapshot(), result.query, hit.doc, *explain_with);
       out << ",\"explanation\":{\"score\":" << FormatScore(e.score) << ",\"length\":" << e.length
           << ",\"clauses\":[";
       for (std::size_t i = 0; i < e.clauses.size(); ++i) {
@@ -219,7 +232,7 @@ void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid
       out << ",\"near_duplicates\":[";
       for (std::size_t i = 0; i < group.near_duplicates.size(); ++i) {
         out << (i == 0 ? "\"" : ",\"")
-            << JsonEscape(searcher.reader().external_id(group.near_duplicates[i].doc)) << "\"";
+            << JsonEscape(searcher.snapshot().external_id(group.near_duplicates[i].doc)) << "\"";
       }
       out << "]";
     }

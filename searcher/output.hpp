@@ -54,7 +54,7 @@ void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& di
 void PrintDocument(std::ostream& out, Searcher& searcher, DocId doc, const TextStyle& style);
 
 // `qid Q0 docid rank score tag`, one line per hit (trec_eval's input).
-void WriteTrecRun(std::ostream& out, const IndexReader& reader, std::string_view qid,
+void WriteTrecRun(std::ostream& out, const IndexSnapshot& snapshot, std::string_view qid,
                   const SearchResult& result, std::string_view tag);
 // One JSON object per query: qid, query, matches, milliseconds, did_you_mean
 // (when there is a suggestion), and hits with rank, id, score, title and

@@ -41,20 +41,32 @@ std::string Trim(const std::string& s) {
   return s.substr(begin, s.find_last_not_of(" \t\r\n") - begin + 1);
 }
 
-void PrintStats(const IndexReader& reader) {
-  const IndexMeta& meta = reader.meta();
-  std::uint64_t bytes = 0;
-  for (const auto& file : meta.files) bytes += file.size;
-  std::cout << "index        " << reader.dir().string() << "\n"
-            << "documents    " << FormatCount(meta.document_count) << "\n"
-            << "terms        " << FormatCount(meta.term_count) << "\n"
-            << "postings     " << FormatCount(meta.posting_count) << "\n"
-            << "avg length   " << meta.average_length() << " terms\n"
+void PrintStats(const IndexSnapshot& snapshot) {
+  std::uint64_t bytes = 0, terms = 0, postings = 0;
+  for (const SnapshotSegment& segment : snapshot.segments()) {
+    const IndexMeta& meta = segment.reader->meta();
+    for (const auto& file : meta.files) bytes += file.size;
+    terms += meta.term_count;
+    postings += meta.posting_count;
+  }
+  const std::uint64_t deleted = snapshot.document_count() - snapshot.live_count();
+  const bool several = snapshot.segments().size() > 1;
+  const AnalysisSettings& analysis = snapshot.analysis();
+  std::cout << "index        " << snapshot.dir().string() << "\n"
+            << "segments     " << snapshot.segments().size() << "\n"
+            << "documents    " << FormatCount(snapshot.live_count());
+  // Deleted documents still count in BM25's statistics until a merge.
+  if (deleted > 0) std::cout << " (and " << FormatCount(deleted) << " deleted, until a merge)";
+  std::cout << "\n"
+            << "terms        " << FormatCount(terms) << (several ? " (summed over segments)" : "")
+            << "\n"
+            << "postings     " << FormatCount(postings) << "\n"
+            << "avg length   " << snapshot.average_length() << " terms\n"
             << "size         " << FormatBytes(static_cast<double>(bytes)) << "\n"
-            << "language     " << meta.analysis.language << "\n"
+            << "language     " << analysis.language << "\n"
             << "stop words   "
-            << (meta.analysis.stop_words.empty() ? std::string("off")
-                                                 : std::to_string(meta.analysis.stop_words.size()))
+            << (analysis.stop_words.empty() ? std::string("off")
+                                            : std::to_string(analysis.stop_words.size()))
             << "\n";
 }
 
@@ -75,8 +87,8 @@ int RunPrompt(Searcher& searcher, PromptSettings settings) {
   const std::string history = HistoryPath();
   using_history();
   if (!history.empty()) read_history(history.c_str());
-  std::cout << "Fathom: " << searcher.reader().document_count() << " documents in "
-            << searcher.reader().dir().string() << ". Type a query, :help, or :quit.\n";
+  std::cout << "Fathom: " << searcher.snapshot().live_count() << " documents in "
+            << searcher.snapshot().dir().string() << ". Type a query, :help, or :quit.\n";
   std::string last_query;
   std::size_t page = 0;
   DisplayResult shown;
@@ -139,21 +151,21 @@ int RunPrompt(Searcher& searcher, PromptSettings settings) {
         } else if (name == "doc") {
           if (const auto doc = ShownResult(shown, argument)) {
             PrintDocument(std::cout, searcher, *doc, settings.style);
-          } else if (const auto by_id = searcher.reader().FindExternalId(argument)) {
+          } else if (const auto by_id = searcher.snapshot().FindExternalId(argument)) {
             PrintDocument(std::cout, searcher, *by_id, settings.style);
           } else {
             std::cout << ":doc takes the number of a result shown, or a document id\n";
           }
         } else if (name == "explain") {
           if (const auto doc = ShownResult(shown, argument)) {
-            std::cout << argument << ". " << searcher.reader().external_id(*doc) << "\n";
+            std::cout << argument << ". " << searcher.snapshot().external_id(*doc) << "\n";
             PrintExplanation(std::cout,
-                             Explain(searcher.reader(), shown.result.query, *doc, shown.bm25));
+                             Explain(searcher.snapshot(), shown.result.query, *doc, shown.bm25));
           } else {
             std::cout << ":explain takes the number of a result shown\n";
           }
         } else if (name == "stats") {
-          PrintStats(searcher.reader());
+          PrintStats(searcher.snapshot());
         } else {
           std::cout << "unknown command ':" << name
                     << "' (known: :help, :k N, :next, :prev, :doc N, :explain N, :duplicates "

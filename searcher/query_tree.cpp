@@ -345,22 +345,9 @@ class QueryTreeParser::Grammar {
       throw QuerySyntaxError(word.column, "'*' goes after a single word");
     }
     if (!field.empty()) prefix = FieldTerm(field, prefix);
-    const IndexReader& reader = parser_.reader_;
-    std::uint64_t low = 0, high = reader.term_count();
-    while (low < high) {
-      const std::uint64_t mid = low + (high - low) / 2;
-      if (reader.TermAt(mid) < prefix) {
-        low = mid + 1;
-      } else {
-        high = mid;
-      }
-    }
-    std::vector<std::pair<std::uint32_t, std::uint64_t>> found;  // (df, term index)
-    for (std::uint64_t i = low; i < reader.term_count(); ++i) {
-      const std::string_view term = reader.TermAt(i);
-      if (!term.starts_with(prefix)) break;
-      if (field.empty() && IsFieldTerm(term)) continue;
-      found.emplace_back(reader.TermInfoAt(i).entry.document_frequency, i);
+    std::vector<CollectionTerm> found = parser_.snapshot_.TermsWithPrefix(prefix);
+    if (field.empty()) {
+      std::erase_if(found, [](const CollectionTerm& term) { return IsFieldTerm(term.term); });
     }
     return Expansion(word, found, word.text + "*");
   }
@@ -371,17 +358,16 @@ class QueryTreeParser::Grammar {
     if (analyzed->kind != QueryNode::Kind::kTerm) {
       throw QuerySyntaxError(word.column, "'~' goes after a single word");
     }
-    const IndexReader& reader = parser_.reader_;
-    std::vector<std::pair<std::uint32_t, std::uint64_t>> found;
+    const IndexSnapshot& snapshot = parser_.snapshot_;
     std::vector<std::string> terms;
     for (const auto& candidate :
-         FuzzyTerms(reader, analyzed->terms[0], word.fuzzy, kMaxExpansions + 1)) {
+         FuzzyTerms(snapshot, analyzed->terms[0], word.fuzzy, kMaxExpansions + 1)) {
       terms.push_back(field.empty() ? candidate.term : FieldTerm(field, candidate.term));
     }
     QueryNode group;
     group.source = word.text + "~" + std::to_string(word.fuzzy);
     for (const auto& term : terms) {
-      if (!reader.FindTerm(term)) continue;
+      if (snapshot.DocumentFrequency(term) == 0) continue;
       QueryNode leaf;
       leaf.kind = QueryNode::Kind::kTerm;
       leaf.terms = {term};
@@ -397,25 +383,29 @@ class QueryTreeParser::Grammar {
     return group;
   }
 
-  // A group of the expanded terms, the most frequent first, capped.
-  QueryNode Expansion(const Token& word,
-                      std::vector<std::pair<std::uint32_t, std::uint64_t>>& found,
-                      std::string source) {
+  // A group of the expanded terms (found: in byte order), capped to the
+  // most frequent, ties to the first in byte order, so that the same
+  // collection expands the same way however it is segmented.
+  QueryNode Expansion(const Token& word, std::vector<CollectionTerm>& found, std::string source) {
     QueryNode group;
     group.source = std::move(source);
     if (found.size() > kMaxExpansions) {
       std::partial_sort(found.begin(), found.begin() + kMaxExpansions, found.end(),
-                        [](const auto& a, const auto& b) { return a.first > b.first; });
+                        [](const CollectionTerm& a, const CollectionTerm& b) {
+                          return a.document_frequency != b.document_frequency
+                                     ? a.document_frequency > b.document_frequency
+                                     : a.term < b.term;
+                        });
       out_.warnings.push_back(group.source + " (column " + std::to_string(word.column) +
                               ") matches " + std::to_string(found.size()) +
                               " terms; searching the " + std::to_string(kMaxExpansions) +
                               " most frequent");
       found.resize(kMaxExpansions);
     }
-    for (const auto& [df, index] : found) {
+    for (const CollectionTerm& expansion : found) {
       QueryNode leaf;
       leaf.kind = QueryNode::Kind::kTerm;
-      leaf.terms = {std::string(parser_.reader_.TermAt(index))};
+      leaf.terms = {std::string(expansion.term)};
       leaf.offsets = {0};
       leaf.source = leaf.terms[0];
       group.children.push_back(std::move(leaf));

@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "common/analyzer.hpp"
-#include "common/index_reader.hpp"
+#include "common/index_snapshot.hpp"
 #include "searcher/query.hpp"
 
 namespace fathom {
@@ -58,9 +58,10 @@ struct ParsedQuery {
 
 class QueryTreeParser {
  public:
-  // The reader expands prefixes and fuzzy words through its dictionary.
-  QueryTreeParser(Analyzer& analyzer, const IndexReader& reader)
-      : analyzer_(analyzer), reader_(reader) {}
+  // Prefixes and fuzzy words expand through the dictionaries of the
+  // snapshot's segments, merged.
+  QueryTreeParser(Analyzer& analyzer, const IndexSnapshot& snapshot)
+      : analyzer_(analyzer), snapshot_(snapshot) {}
 
   // Throws QuerySyntaxError (common/error.hpp) naming the column.
   ParsedQuery Parse(std::string_view text);
@@ -70,7 +71,7 @@ class QueryTreeParser {
   class Lexer;
   class Grammar;
   Analyzer& analyzer_;
-  const IndexReader& reader_;
+  const IndexSnapshot& snapshot_;
 };
 
 // The flat form the fast evaluators take, when the tree has one: clauses

@@ -30,15 +30,14 @@ void PruneToSize(TermWeights& weights, std::size_t n) {
 }  // namespace
 
 SearcherFeedbackSource::SearcherFeedbackSource(const Searcher& searcher)
-    : searcher_(searcher), analyzer_(searcher.reader().meta().analysis) {}
+    : searcher_(searcher), analyzer_(searcher.snapshot().analysis()) {}
 
 std::uint64_t SearcherFeedbackSource::document_count() const {
-  return searcher_.reader().document_count();
+  return searcher_.snapshot().document_count();
 }
 
 std::uint64_t SearcherFeedbackSource::document_frequency(std::string_view term) const {
-  const auto info = searcher_.reader().FindTerm(term);
-  return info ? info->entry.document_frequency : 0;
+  return searcher_.snapshot().DocumentFrequency(term);
 }
 
 std::vector<std::string> SearcherFeedbackSource::DocumentTerms(DocId doc) {
@@ -130,11 +129,11 @@ SearchResult SearchWithRm3(const Searcher& searcher, FeedbackSource& source, Que
   eval.bm25 = options.bm25;
   eval.algorithm = options.algorithm;
   eval.k = std::max(options.k, params.feedback_docs);
-  const EvalResult first = Evaluate(searcher.reader(), query, eval);
+  const EvalResult first = Evaluate(searcher.snapshot(), query, eval);
   SearchResult result;
   result.query = ExpandRm3(query, first.hits, source, params);
   eval.k = options.k;
-  EvalResult expanded = Evaluate(searcher.reader(), result.query, eval);
+  EvalResult expanded = Evaluate(searcher.snapshot(), result.query, eval);
   result.hits = std::move(expanded.hits);
   result.total_matches = expanded.total_matches;
   return result;

@@ -1,9 +1,11 @@
 // Searcher: the facade the command line (and tests, and benchmarks) use.
-// query text -> parser (query tree) -> evaluator -> top-k -> hits; plus
-// stored documents for showing them.
+// query text -> parser (query tree) -> evaluator (per segment) -> top-k ->
+// hits; plus stored documents for showing them. Document ids in hits are
+// the snapshot's global ids.
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,7 +13,7 @@
 #include "common/analyzer.hpp"
 #include "common/bm25.hpp"
 #include "common/doc_store.hpp"
-#include "common/index_reader.hpp"
+#include "common/index_snapshot.hpp"
 #include "searcher/evaluator.hpp"
 #include "searcher/query_tree.hpp"
 
@@ -41,23 +43,26 @@ struct SearchResult {
   double milliseconds = 0;  // parse + evaluation, not snippets
 };
 
-// Not thread-safe: one Searcher per thread (they may share nothing but the
-// files, which the kernel's page cache shares anyway).
+// Not thread-safe: one Searcher per thread. Searchers may share a snapshot
+// (it is only read), so that threads answer from the same index.
 class Searcher {
  public:
-  // Opens and validates the index; throws fathom::Error subclasses.
+  // Opens a snapshot of the index as it is now; throws fathom::Error
+  // subclasses. The Searcher answers from that snapshot for its lifetime,
+  // whatever later changes to the index.
   explicit Searcher(const std::filesystem::path& index_dir);
+  explicit Searcher(std::shared_ptr<const IndexSnapshot> snapshot);
 
   // Parses the query language (searcher/query_tree.hpp); throws
   // QuerySyntaxError for a malformed query.
   SearchResult Search(std::string_view query_text, const SearchOptions& options);
 
-  const IndexReader& reader() const { return reader_; }
-  StoredDocument Document(DocId doc) const { return store_.Get(doc); }
+  const IndexSnapshot& snapshot() const { return *snapshot_; }
+  const std::shared_ptr<const IndexSnapshot>& shared_snapshot() const { return snapshot_; }
+  StoredDocument Document(DocId doc) const { return snapshot_->Document(doc); }
 
  private:
-  IndexReader reader_;
-  DocStore store_;
+  std::shared_ptr<const IndexSnapshot> snapshot_;
   Analyzer analyzer_;
   QueryTreeParser parser_;
 };

@@ -48,6 +48,18 @@ std::uint64_t SkipPrefix(const IndexReader& reader, std::uint64_t from, std::str
   return low;
 }
 
+// Closest first, then most frequent, then in byte order: a total order, so
+// that the cut at a limit does not depend on how the index is segmented.
+void SortCandidates(std::vector<SpellingCandidate>& found) {
+  std::sort(found.begin(), found.end(), [](const SpellingCandidate& a, const SpellingCandidate& b) {
+    if (a.distance != b.distance) return a.distance < b.distance;
+    if (a.document_frequency != b.document_frequency) {
+      return a.document_frequency > b.document_frequency;
+    }
+    return a.term < b.term;
+  });
+}
+
 }  // namespace
 
 std::vector<SpellingCandidate> FuzzyTerms(const IndexReader& reader, std::string_view term,
@@ -125,30 +137,59 @@ std::vector<SpellingCandidate> FuzzyTerms(const IndexReader& reader, std::string
     }
     ++i;
   }
-  std::sort(found.begin(), found.end(), [](const SpellingCandidate& a, const SpellingCandidate& b) {
-    return a.distance != b.distance ? a.distance < b.distance
-                                    : a.document_frequency > b.document_frequency;
-  });
+  SortCandidates(found);
   if (found.size() > limit) found.resize(limit);
   return found;
 }
 
-std::vector<SpellingCandidate> SuggestCorrections(const IndexReader& reader, std::string_view term,
-                                                  std::size_t limit) {
-  const auto info = reader.FindTerm(term);
-  const std::uint32_t own = info ? info->entry.document_frequency : 0;
+std::vector<SpellingCandidate> FuzzyTerms(const IndexSnapshot& snapshot, std::string_view term,
+                                          int max_distance, std::size_t limit,
+                                          std::size_t exact_prefix) {
+  const auto& segments = snapshot.segments();
+  if (segments.size() == 1) {
+    return FuzzyTerms(*segments[0].reader, term, max_distance, limit, exact_prefix);
+  }
+  // Every segment's candidates, uncut: a term outside one segment's first
+  // `limit` may be among the collection's once its frequencies are summed.
+  std::vector<SpellingCandidate> found;
+  for (const SnapshotSegment& segment : segments) {
+    for (auto& candidate :
+         FuzzyTerms(*segment.reader, term, max_distance, SIZE_MAX, exact_prefix)) {
+      found.push_back(std::move(candidate));
+    }
+  }
+  std::sort(found.begin(), found.end(),
+            [](const SpellingCandidate& a, const SpellingCandidate& b) { return a.term < b.term; });
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    if (kept > 0 && found[kept - 1].term == found[i].term) {
+      found[kept - 1].document_frequency += found[i].document_frequency;
+    } else {
+      if (kept != i) found[kept] = std::move(found[i]);  // never onto itself
+      ++kept;
+    }
+  }
+  found.resize(kept);
+  SortCandidates(found);
+  if (found.size() > limit) found.resize(limit);
+  return found;
+}
+
+std::vector<SpellingCandidate> SuggestCorrections(const IndexSnapshot& snapshot,
+                                                  std::string_view term, std::size_t limit) {
+  const std::uint64_t own = snapshot.DocumentFrequency(term);
   // A term in a handful of documents may be a typo of a common one; a term
   // in more is a word of its own.
   if (own > 3) return {};
   const std::size_t length = CodePoints(term).size();
   const int reach = length <= 4 ? 1 : 2;  // two edits make short words ambiguous
   std::vector<SpellingCandidate> candidates =
-      FuzzyTerms(reader, term, reach, 200, /*exact_prefix=*/1);
+      FuzzyTerms(snapshot, term, reach, 200, /*exact_prefix=*/1);
   std::vector<SpellingCandidate> better;
   for (auto& candidate : candidates) {
     // Worth suggesting only if far more documents use it.
     if (candidate.distance > 0 &&
-        candidate.document_frequency >= std::max<std::uint32_t>(2, 5 * own)) {
+        candidate.document_frequency >= std::max<std::uint64_t>(2, 5 * own)) {
       better.push_back(std::move(candidate));
     }
   }

@@ -15,21 +15,27 @@
 #include <vector>
 
 #include "common/index_reader.hpp"
+#include "common/index_snapshot.hpp"
 
 namespace fathom {
 
 struct SpellingCandidate {
   std::string term;
   int distance;  // Levenshtein distance in code points
-  std::uint32_t document_frequency;
+  std::uint64_t document_frequency;
 };
 
 // Dictionary terms within max_distance edits (insertions, deletions,
 // substitutions of code points) of `term`, itself included when present.
-// Closest first, then most frequent; at most `limit`.
+// Closest first, then most frequent, then in byte order; at most `limit`.
 // With exact_prefix > 0, the first exact_prefix code points must match
 // exactly, which confines the walk to one slice of the dictionary.
 std::vector<SpellingCandidate> FuzzyTerms(const IndexReader& reader, std::string_view term,
+                                          int max_distance, std::size_t limit,
+                                          std::size_t exact_prefix = 0);
+// The same over every segment of a snapshot: the segments' candidates
+// merged, document frequencies summed, then ordered and cut to limit.
+std::vector<SpellingCandidate> FuzzyTerms(const IndexSnapshot& snapshot, std::string_view term,
                                           int max_distance, std::size_t limit,
                                           std::size_t exact_prefix = 0);
 
@@ -38,7 +44,7 @@ std::vector<SpellingCandidate> FuzzyTerms(const IndexReader& reader, std::string
 // by distance and document frequency). Empty when the term looks fine. As
 // Lucene's DirectSpellChecker does by default, the first letter is taken as
 // typed: few typos are there, and it makes the walk many times shorter.
-std::vector<SpellingCandidate> SuggestCorrections(const IndexReader& reader, std::string_view term,
-                                                  std::size_t limit = 3);
+std::vector<SpellingCandidate> SuggestCorrections(const IndexSnapshot& snapshot,
+                                                  std::string_view term, std::size_t limit = 3);
 
 }  // namespace fathom

@@ -114,12 +114,12 @@ class GroupMatcher final : public ScoredMatcher {
 };
 
 std::unique_ptr<ScoredMatcher> Build(const IndexReader& reader, const QueryNode& node,
-                                     Bm25Params params) {
+                                     const EvalOptions& options) {
   if (node.kind == QueryNode::Kind::kGroup) {
     std::vector<std::unique_ptr<ScoredMatcher>> required, optional, excluded;
     bool matches_nothing = false;
     for (const QueryNode& child : node.children) {
-      auto matcher = Build(reader, child, params);
+      auto matcher = Build(reader, child, options);
       if (!matcher || matcher->doc() == kEndDoc) {
         // A required child that matches nothing empties the group.
         if (child.occur == Occur::kMust) matches_nothing = true;
@@ -138,28 +138,40 @@ std::unique_ptr<ScoredMatcher> Build(const IndexReader& reader, const QueryNode&
   clause.offsets = node.offsets;
   clause.weight = node.weight;
   clause.slop = node.slop;
-  ClauseMatcher made = MakeMatcher(reader, clause);
+  ClauseMatcher made = MakeMatcher(reader, clause, options.stats);
   if (!made.matcher) return nullptr;
-  return std::make_unique<LeafMatcher>(std::move(made.matcher),
-                                       Bm25Scorer(params, made.idf, reader.average_length()),
-                                       node.weight, reader);
+  return std::make_unique<LeafMatcher>(
+      std::move(made.matcher),
+      Bm25Scorer(options.bm25, made.idf, ScoringAverageLength(reader, options.stats)), node.weight,
+      reader);
 }
 
 }  // namespace
 
-EvalResult EvaluateTree(const IndexReader& reader, const QueryNode& root, std::size_t k,
-                        Bm25Params params) {
+EvalResult EvaluateTree(const IndexReader& reader, const QueryNode& root,
+                        const EvalOptions& options) {
   EvalResult result;
-  auto matcher = Build(reader, root, params);
+  auto matcher = Build(reader, root, options);
   if (!matcher) return result;
+  const std::size_t k = options.count_only ? 0 : options.k;
   TopK top(k);
   for (DocId doc = matcher->doc(); doc != kEndDoc; doc = matcher->doc()) {
-    ++result.total_matches;
-    if (k > 0) top.Push(doc, matcher->score());
+    if (options.deleted == nullptr || !options.deleted->contains(doc)) {
+      ++result.total_matches;
+      if (k > 0) top.Push(doc, matcher->score());
+    }
     matcher->NextGeq(doc + 1);
   }
   result.hits = top.TakeSorted();
   return result;
+}
+
+EvalResult EvaluateTree(const IndexSnapshot& snapshot, const QueryNode& root,
+                        const EvalOptions& options) {
+  return EvaluateSegments(snapshot, options,
+                          [&](const IndexReader& reader, const EvalOptions& segment_options) {
+                            return EvaluateTree(reader, root, segment_options);
+                          });
 }
 
 }  // namespace fathom

@@ -5,12 +5,19 @@
 #pragma once
 
 #include "common/index_reader.hpp"
+#include "common/index_snapshot.hpp"
 #include "searcher/evaluator.hpp"
 #include "searcher/query_tree.hpp"
 
 namespace fathom {
 
-EvalResult EvaluateTree(const IndexReader& reader, const QueryNode& root, std::size_t k,
-                        Bm25Params params);
+// options: k (0 or count_only: only count), bm25, and for one segment of
+// several its deletions and the collection's statistics (the threshold is
+// ignored: this evaluator does not prune).
+EvalResult EvaluateTree(const IndexReader& reader, const QueryNode& root,
+                        const EvalOptions& options);
+// Over every segment of a snapshot (EvaluateSegments).
+EvalResult EvaluateTree(const IndexSnapshot& snapshot, const QueryNode& root,
+                        const EvalOptions& options);
 
 }  // namespace fathom

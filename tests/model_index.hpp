@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "common/fields.hpp"
 #include "indexer/corpus_reader.hpp"
 #include "indexer/inverted_index.hpp"
+#include "searcher/query.hpp"
 
 namespace fathom::testing {
 
@@ -104,6 +106,62 @@ struct ModelIndex {
     return std::log(1 + (n - df + 0.5) / (df + 0.5));
   }
 };
+
+// A query as the brute-force model reads it: clauses of analyzed words
+// (identity on the random corpora), a phrase when more than one.
+struct ModelClause {
+  Occur occur;
+  std::vector<std::string> words;
+};
+
+inline std::string ToQueryText(const std::vector<ModelClause>& clauses) {
+  std::string text;
+  for (const auto& clause : clauses) {
+    if (!text.empty()) text += " ";
+    text += clause.occur == Occur::kMust ? "+" : clause.occur == Occur::kMustNot ? "-" : "";
+    if (clause.words.size() > 1) text += "\"";
+    for (std::size_t i = 0; i < clause.words.size(); ++i) text += (i ? " " : "") + clause.words[i];
+    if (clause.words.size() > 1) text += "\"";
+  }
+  return text;
+}
+
+// doc -> expected score, for every matching document not in `deleted` (by
+// doc id; the model's statistics still count deleted documents, as the
+// index's do until a merge).
+inline std::map<DocId, double> ExpectedMatches(const ModelIndex& model,
+                                               const std::vector<ModelClause>& clauses,
+                                               Bm25Params params,
+                                               const std::set<DocId>& deleted = {}) {
+  std::map<DocId, double> matches;
+  bool has_required = false;
+  for (const auto& c : clauses) has_required |= c.occur == Occur::kMust;
+  for (DocId d = 0; d < model.lengths.size(); ++d) {
+    if (deleted.contains(d)) continue;
+    double score = 0;
+    bool ok = true;
+    bool any_positive = false;
+    for (const auto& c : clauses) {
+      std::vector<std::uint32_t> offsets(c.words.size());
+      for (std::size_t i = 0; i < offsets.size(); ++i) offsets[i] = static_cast<std::uint32_t>(i);
+      const std::uint32_t tf = c.words.size() == 1 ? model.Frequency(c.words[0], d)
+                                                   : model.PhraseFrequency(c.words, offsets, d);
+      if (c.occur == Occur::kMustNot) {
+        ok = ok && tf == 0;
+        continue;
+      }
+      if (c.occur == Occur::kMust && tf == 0) ok = false;
+      if (tf > 0) {
+        any_positive = true;
+        double idf = 0;
+        for (const auto& w : c.words) idf += model.Idf(w);
+        score += model.Bm25(idf, tf, d, params);
+      }
+    }
+    if (ok && (has_required || any_positive)) matches[d] = score;
+  }
+  return matches;
+}
 
 // Random documents over a small vocabulary, so that terms repeat, lists span
 // several 128-posting blocks and phrases occur by chance.

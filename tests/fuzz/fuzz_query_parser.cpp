@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     SearchOptions options;
     options.k = 5;
     const SearchResult result = searcher.Search(text, options);
-    for (const Hit& hit : result.hits) (void)searcher.reader().external_id(hit.doc);
+    for (const Hit& hit : result.hits) (void)searcher.snapshot().external_id(hit.doc);
   } catch (const Error&) {
   }
   return 0;

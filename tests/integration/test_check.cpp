@@ -99,7 +99,7 @@ void SearchSurvives(const fs::path& index) {
          {"common", "lighthouse keeper", "\"common lighthouse\"", "+storm -ship", "notes rock"}) {
       const SearchResult result = searcher.Search(query, {});
       for (const Hit& hit : result.hits) {
-        (void)searcher.reader().external_id(hit.doc);
+        (void)searcher.snapshot().external_id(hit.doc);
         (void)searcher.Document(hit.doc);
       }
     }

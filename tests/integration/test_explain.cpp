@@ -37,7 +37,7 @@ TEST(Explain, AgreesWithTheSearchForEveryDocument) {
     std::map<DocId, Score> returned;
     for (const Hit& hit : result.hits) returned[hit.doc] = hit.score;
     for (DocId d = 0; d < docs.size(); ++d) {
-      const Explanation e = Explain(searcher.reader(), result.query, d, options.bm25);
+      const Explanation e = Explain(searcher.snapshot(), result.query, d, options.bm25);
       const auto it = returned.find(d);
       ASSERT_EQ(e.matches, it != returned.end()) << text << " doc " << d;
       if (e.matches) {
@@ -54,7 +54,7 @@ TEST(Explain, ShowsEachClause) {
       dir, {{"a", "", "alpha beta alpha gamma"}, {"b", "", "beta"}, {"c", "", "delta"}}));
   const SearchResult result = searcher.Search("+alpha \"beta alpha\" -delta zeta", {});
   ASSERT_EQ(result.hits.size(), 1u);
-  const Explanation e = Explain(searcher.reader(), result.query, result.hits[0].doc, {});
+  const Explanation e = Explain(searcher.snapshot(), result.query, result.hits[0].doc, {});
   std::ostringstream text;
   PrintExplanation(text, e);
   const std::string out = text.str();

@@ -109,13 +109,13 @@ TEST(NearDuplicateGroups, NoFalseMergesOnACorpusWithoutCopies) {
     copy.body = "an added header line " + copy.body + " and a footer";
     docs.push_back(copy);
   }
-  const IndexReader reader(BuildFromDocs(dir, docs, {"none", {}}));
-  const auto groups = FindNearDuplicateGroups(reader);
+  const IndexSnapshot snapshot(BuildFromDocs(dir, docs, {"none", {}}));
+  const auto groups = FindNearDuplicateGroups(snapshot);
   std::size_t planted = 0;
   std::size_t false_merges = 0;
   for (const auto& group : groups) {
     bool has_copy = false;
-    for (const DocId d : group) has_copy |= reader.external_id(d).starts_with("copy-of-");
+    for (const DocId d : group) has_copy |= snapshot.external_id(d).starts_with("copy-of-");
     if (has_copy && group.size() == 2) {
       ++planted;
     } else {
@@ -125,7 +125,9 @@ TEST(NearDuplicateGroups, NoFalseMergesOnACorpusWithoutCopies) {
   EXPECT_EQ(false_merges, 0u);
   // Copies of documents too short to sketch (under 16 shingles) are not found.
   std::size_t sketchable = 0;
-  for (int c = 0; c < 50; ++c) sketchable += reader.sketch(static_cast<DocId>(c * 97)).shingles > 0;
+  for (int c = 0; c < 50; ++c) {
+    sketchable += snapshot.sketch(static_cast<DocId>(c * 97)).shingles > 0;
+  }
   EXPECT_EQ(planted, sketchable);
 }
 
@@ -138,17 +140,17 @@ TEST(NearDuplicateGroups, FoldingKeepsTheBestRankedCopy) {
   const auto other = RandomWords(200, rng);
   std::string other_text;
   for (const auto& w : other) other_text += w + " ";
-  const IndexReader reader(
+  const IndexSnapshot snapshot(
       BuildFromDocs(dir, {{"a", "", text}, {"b", "", other_text}, {"c", "", text + " extra words"}},
                     {"none", {}}));
   const std::vector<Hit> hits = {{2, 3.0f}, {1, 2.0f}, {0, 1.0f}};
-  const auto groups = FoldNearDuplicates(reader, hits, 10);
+  const auto groups = FoldNearDuplicates(snapshot, hits, 10);
   ASSERT_EQ(groups.size(), 2u);
   EXPECT_EQ(groups[0].hit.doc, 2u);
   ASSERT_EQ(groups[0].near_duplicates.size(), 1u);
   EXPECT_EQ(groups[0].near_duplicates[0].doc, 0u);
   EXPECT_EQ(groups[1].hit.doc, 1u);
-  EXPECT_EQ(FoldNearDuplicates(reader, hits, 1).size(), 1u);
+  EXPECT_EQ(FoldNearDuplicates(snapshot, hits, 1).size(), 1u);
 }
 
 }  // namespace

@@ -25,17 +25,19 @@ class QueryTreeTest : public ::testing::Test {
              {"c", "", "the meeting between putin and the envoy witkoff"},
              {"d", "Witkoff", "envoy witkoff met putin"},
              {"e", "", "nothing relevant here at all"}};
-    reader_ = std::make_unique<IndexReader>(BuildFromDocs(dir_, docs_));
+    snapshot_ = std::make_unique<IndexSnapshot>(BuildFromDocs(dir_, docs_));
     analyzer_ = std::make_unique<Analyzer>(AnalysisSettings{});
   }
   ParsedQuery Parse(const std::string& text) {
-    QueryTreeParser parser(*analyzer_, *reader_);
+    QueryTreeParser parser(*analyzer_, *snapshot_);
     return parser.Parse(text);
   }
   std::set<std::string> Matches(const std::string& text) {
-    const EvalResult result = EvaluateTree(*reader_, Parse(text).root, 100, {});
+    EvalOptions options;
+    options.k = 100;
+    const EvalResult result = EvaluateTree(*snapshot_, Parse(text).root, options);
     std::set<std::string> ids;
-    for (const Hit& hit : result.hits) ids.insert(std::string(reader_->external_id(hit.doc)));
+    for (const Hit& hit : result.hits) ids.insert(std::string(snapshot_->external_id(hit.doc)));
     return ids;
   }
   // The column of the syntax error, or 0 when the query parses.
@@ -51,7 +53,7 @@ class QueryTreeTest : public ::testing::Test {
   }
   TempDir dir_;
   std::vector<SourceDocument> docs_;
-  std::unique_ptr<IndexReader> reader_;
+  std::unique_ptr<IndexSnapshot> snapshot_;
   std::unique_ptr<Analyzer> analyzer_;
 };
 
@@ -93,8 +95,8 @@ TEST_F(QueryTreeTest, ExpansionsAreCappedWithAWarning) {
   std::string body;
   for (int i = 0; i < 1100; ++i) body += "zq" + std::to_string(i) + " ";
   TempDir dir;
-  const IndexReader reader(BuildFromDocs(dir, {{"x", "", body}}));
-  QueryTreeParser parser(*analyzer_, reader);
+  const IndexSnapshot snapshot(BuildFromDocs(dir, {{"x", "", body}}));
+  QueryTreeParser parser(*analyzer_, snapshot);
   const ParsedQuery parsed = parser.Parse("zq*");
   ASSERT_EQ(parsed.root.children.size(), 1u);
   EXPECT_EQ(parsed.root.children[0].children.size(), kMaxExpansions);
@@ -158,7 +160,7 @@ TEST_P(RandomTrees, EvaluateLikeBruteForce) {
   TempDir dir;
   const auto docs = RandomDocs(300, 25, GetParam(), 30);
   const ModelIndex model(docs, {});
-  const IndexReader reader(BuildFromDocs(dir, docs));
+  const IndexSnapshot snapshot(BuildFromDocs(dir, docs));
   std::mt19937_64 rng(GetParam());
   const Bm25Params params;
 
@@ -239,9 +241,12 @@ TEST_P(RandomTrees, EvaluateLikeBruteForce) {
       if (ok && (any_required || any_optional)) expected[d] = score;
     }
     Analyzer analyzer(AnalysisSettings{});
-    QueryTreeParser parser(analyzer, reader);
+    QueryTreeParser parser(analyzer, snapshot);
     const ParsedQuery parsed = parser.Parse(text);
-    const EvalResult result = EvaluateTree(reader, parsed.root, docs.size(), params);
+    EvalOptions tree_options;
+    tree_options.k = docs.size();
+    tree_options.bm25 = params;
+    const EvalResult result = EvaluateTree(snapshot, parsed.root, tree_options);
     ASSERT_EQ(result.total_matches, expected.size()) << text;
     for (const Hit& hit : result.hits) {
       const auto it = expected.find(hit.doc);
@@ -253,7 +258,7 @@ TEST_P(RandomTrees, EvaluateLikeBruteForce) {
     if (Flatten(parsed.root, flat)) {
       EvalOptions options;
       options.k = docs.size();
-      const EvalResult fast = EvaluateExhaustive(reader, flat, options);
+      const EvalResult fast = EvaluateExhaustive(snapshot, flat, options);
       ASSERT_EQ(fast.total_matches, result.total_matches) << text;
     }
   }

@@ -104,15 +104,15 @@ TEST(Spelling, SuggestsOnlyForRareOrMissingTerms) {
   std::vector<SourceDocument> docs;
   for (int i = 0; i < 20; ++i) docs.push_back({std::to_string(i), "", "president putin spoke"});
   docs.push_back({"typo", "", "the presidnet spoke"});
-  const IndexReader reader(BuildFromDocs(dir, docs, {"none", {}}));
-  const auto missing = SuggestCorrections(reader, "presdent");
+  const IndexSnapshot snapshot(BuildFromDocs(dir, docs, {"none", {}}));
+  const auto missing = SuggestCorrections(snapshot, "presdent");
   ASSERT_FALSE(missing.empty());
   EXPECT_EQ(missing[0].term, "president");
-  const auto rare = SuggestCorrections(reader, "presidnet");  // in 1 document
+  const auto rare = SuggestCorrections(snapshot, "presidnet");  // in 1 document
   ASSERT_FALSE(rare.empty());
   EXPECT_EQ(rare[0].term, "president");
-  EXPECT_TRUE(SuggestCorrections(reader, "putin").empty());   // common: fine as is
-  EXPECT_TRUE(SuggestCorrections(reader, "zzzzzz").empty());  // nothing close
+  EXPECT_TRUE(SuggestCorrections(snapshot, "putin").empty());   // common: fine as is
+  EXPECT_TRUE(SuggestCorrections(snapshot, "zzzzzz").empty());  // nothing close
 }
 
 }  // namespace
