@@ -15,6 +15,7 @@
 #include "common/format.hpp"
 #include "common/index_meta.hpp"
 #include "common/index_reader.hpp"
+#include "common/manifest.hpp"
 #include "common/minhash.hpp"
 #include "common/mmap_file.hpp"
 #include "common/posting_cursor.hpp"
@@ -39,14 +40,83 @@ std::string Quoted(std::string_view term) {
   return "'" + std::string(term) + "'";
 }
 
-class Checker {
+[[noreturn]] void Fail(const fs::path& path, std::uint64_t offset, const std::string& what) {
+  throw CorruptIndexError(path.string() + ": offset " + std::to_string(offset) + ": " + what);
+}
+
+// Header, footer, size and checksum of one file, every byte read. record:
+// the size and footer checksum the file must have, when something recorded
+// them (`recorder` names what).
+void CheckFileBytes(const MmapFile& file, const format::FileKind& kind,
+                    const IndexFileRecord* record, const char* recorder, CheckReport& report) {
+  const fs::path& path = file.path();
+  const std::uint8_t* data = file.data();
+  const std::uint64_t size = file.size();
+  if (size < kHeaderSize + kFooterSize) {
+    Fail(path, size,
+         "file is truncated (" + std::to_string(size) + " bytes, smaller than header and footer)");
+  }
+  if (std::memcmp(data, format::kMagic, 4) != 0) {
+    Fail(path, 0, "not a Fathom index file (bad magic number)");
+  }
+  if (std::memcmp(data + 4, kind.tag, 4) != 0) {
+    Fail(path, 4, "wrong file type (expected '" + std::string(kind.tag, 4) + "')");
+  }
+  const auto version = format::Get<std::uint32_t>(data + 8);
+  if (version != format::kFormatVersion) {
+    Fail(path, 8,
+         "index format version " + std::to_string(version) + " is not supported (this build " +
+             "reads version " + std::to_string(format::kFormatVersion) + ")");
+  }
+  if (format::Get<std::uint32_t>(data + 12) != 0) Fail(path, 12, "reserved header field is not 0");
+  if (record != nullptr && size != record->size) {
+    Fail(path, std::min(size, record->size),
+         "size is " + std::to_string(size) + " bytes but " + recorder + " recorded " +
+             std::to_string(record->size) + " (truncated or replaced)");
+  }
+  const std::uint64_t footer = size - kFooterSize;
+  if (std::memcmp(data + footer, format::kFooterMagic, 4) != 0) {
+    Fail(path, footer, "bad footer magic (truncated or damaged)");
+  }
+  if (format::Get<std::uint32_t>(data + footer + 4) != 0) {
+    Fail(path, footer + 4, "reserved footer field is not 0");
+  }
+  const std::uint64_t stored = format::StoredChecksum(data, size);
+  if (record != nullptr && stored != record->checksum) {
+    Fail(path, footer + 8,
+         std::string("footer checksum differs from the one ") + recorder + " recorded");
+  }
+  if (format::Checksum(data, footer) != stored) {
+    Fail(path, footer + 8,
+         "checksum mismatch: bytes 0 to " + std::to_string(footer) +
+             " do not match the footer's checksum, the file is damaged");
+  }
+  ++report.files;
+  report.bytes += size;
+}
+
+// A file that must exist, mapped.
+MmapFile MapExisting(const fs::path& path, const char* missing) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) throw CorruptIndexError(path.string() + ": " + missing);
+  return MmapFile(path);
+}
+
+// One segment folder: every file and every invariant of its format.
+class SegmentChecker {
  public:
-  Checker(const fs::path& dir, CheckReport& report) : dir_(dir), report_(report) {}
+  // record: the segment as the manifest lists it (its meta file's checksum,
+  // its document count).
+  SegmentChecker(const fs::path& dir, const SegmentRecord& record, CheckReport& report)
+      : dir_(dir), record_(record), report_(report) {}
+
+  const IndexMeta& meta() const { return meta_; }
 
   void Run() {
     std::error_code ec;
-    if (!fs::is_directory(dir_, ec))
-      throw IoError(dir_.string() + ": no index here (not a folder)");
+    if (!fs::is_directory(dir_, ec)) {
+      throw CorruptIndexError(dir_.string() + ": segment folder is missing");
+    }
     CheckMeta();
     for (const format::FileKind& kind : format::kDataFiles) CheckWholeFile(kind);
     CheckLengths();
@@ -56,73 +126,23 @@ class Checker {
   }
 
  private:
-  [[noreturn]] static void Fail(const fs::path& path, std::uint64_t offset,
-                                const std::string& what) {
-    throw CorruptIndexError(path.string() + ": offset " + std::to_string(offset) + ": " + what);
-  }
   const MmapFile& File(const format::FileKind& kind) const { return files_.at(kind.file_name); }
   fs::path PathOf(const format::FileKind& kind) const { return dir_ / kind.file_name; }
 
-  // Header, footer, size and checksum of one file, every byte read.
-  void CheckFileBytes(const MmapFile& file, const format::FileKind& kind,
-                      const IndexFileRecord* record) {
-    const fs::path& path = file.path();
-    const std::uint8_t* data = file.data();
-    const std::uint64_t size = file.size();
-    if (size < kHeaderSize + kFooterSize) {
-      Fail(
-          path, size,
-          "file is truncated (" + std::to_string(size) + " bytes, smaller than header and footer)");
-    }
-    if (std::memcmp(data, format::kMagic, 4) != 0) {
-      Fail(path, 0, "not a Fathom index file (bad magic number)");
-    }
-    if (std::memcmp(data + 4, kind.tag, 4) != 0) {
-      Fail(path, 4, "wrong file type (expected '" + std::string(kind.tag, 4) + "')");
-    }
-    const auto version = format::Get<std::uint32_t>(data + 8);
-    if (version != format::kFormatVersion) {
-      Fail(path, 8,
-           "index format version " + std::to_string(version) + " is not supported (this build " +
-               "reads version " + std::to_string(format::kFormatVersion) + ")");
-    }
-    if (format::Get<std::uint32_t>(data + 12) != 0)
-      Fail(path, 12, "reserved header field is not 0");
-    if (record != nullptr && size != record->size) {
-      Fail(path, std::min(size, record->size),
-           "size is " + std::to_string(size) + " bytes but the index recorded " +
-               std::to_string(record->size) + " (truncated or replaced)");
-    }
-    const std::uint64_t footer = size - kFooterSize;
-    if (std::memcmp(data + footer, format::kFooterMagic, 4) != 0) {
-      Fail(path, footer, "bad footer magic (truncated or damaged)");
-    }
-    if (format::Get<std::uint32_t>(data + footer + 4) != 0) {
-      Fail(path, footer + 4, "reserved footer field is not 0");
-    }
-    const std::uint64_t stored = format::StoredChecksum(data, size);
-    if (record != nullptr && stored != record->checksum) {
-      Fail(path, footer + 8, "footer checksum differs from the one meta recorded");
-    }
-    if (format::Checksum(data, footer) != stored) {
-      Fail(path, footer + 8,
-           "checksum mismatch: bytes 0 to " + std::to_string(footer) +
-               " do not match the footer's checksum, the file is damaged");
-    }
-    ++report_.files;
-    report_.bytes += size;
-  }
-
   void CheckMeta() {
     const fs::path path = PathOf(format::kMetaFile);
-    std::error_code ec;
-    if (!fs::exists(path, ec)) {
-      throw CorruptIndexError(path.string() + ": file is missing (no complete index here)");
+    MmapFile file = MapExisting(path, "file is missing");
+    CheckFileBytes(file, format::kMetaFile, nullptr, "", report_);
+    if (format::StoredChecksum(file.data(), file.size()) != record_.meta_checksum) {
+      Fail(path, file.size() - 8, "footer checksum differs from the one the manifest recorded");
     }
-    MmapFile file(path);
-    CheckFileBytes(file, format::kMetaFile, nullptr);
     const format::Payload payload = format::PayloadOf(file.data(), file.size());
     meta_ = ParseMeta(path, payload.data, payload.size);
+    if (meta_.document_count != record_.document_count) {
+      Fail(path, kHeaderSize,
+           "document count " + std::to_string(meta_.document_count) + " differs from the " +
+               std::to_string(record_.document_count) + " the manifest records");
+    }
     // The file table is the payload's tail; its offset points messages at it.
     std::uint64_t table_bytes = 4;
     for (const auto& record : meta_.files) table_bytes += 4 + record.name.size() + 16;
@@ -152,11 +172,8 @@ class Checker {
   }
 
   void CheckWholeFile(const format::FileKind& kind) {
-    const fs::path path = PathOf(kind);
-    std::error_code ec;
-    if (!fs::exists(path, ec)) throw CorruptIndexError(path.string() + ": file is missing");
-    MmapFile file(path);
-    CheckFileBytes(file, kind, meta_.FindFile(kind.file_name));
+    MmapFile file = MapExisting(PathOf(kind), "file is missing");
+    CheckFileBytes(file, kind, meta_.FindFile(kind.file_name), "meta", report_);
     files_.emplace(kind.file_name, std::move(file));
   }
 
@@ -301,8 +318,8 @@ class Checker {
       CheckPostings(i, reader_->TermInfoAt(i), entries_at + i * format::kTermEntrySize);
       posting_total += reader_->TermInfoAt(i).entry.document_frequency;
     }
-    report_.terms = term_count;
-    report_.postings = posting_total;
+    report_.terms += term_count;
+    report_.postings += posting_total;
     if (posting_total != meta_.posting_count) {
       Fail(PathOf(format::kMetaFile), kMetaPostingCount,
            "posting count " + std::to_string(meta_.posting_count) + " but the posting lists hold " +
@@ -638,6 +655,7 @@ class Checker {
   }
 
   fs::path dir_;
+  const SegmentRecord& record_;
   CheckReport& report_;
   IndexMeta meta_;
   std::map<std::string, MmapFile> files_;
@@ -648,12 +666,83 @@ class Checker {
   std::vector<std::uint64_t> title_sums_;  // per document, the same for its title field terms
 };
 
+// The number in a name SegmentName or DeletesName made ("seg-000012" with
+// prefix "seg-": 12), or nullopt when the name is not exactly such a name.
+std::optional<std::uint64_t> NumberAfter(std::string_view name, std::string_view prefix) {
+  if (!name.starts_with(prefix) || name.size() == prefix.size() ||
+      name.size() - prefix.size() > 19) {
+    return std::nullopt;
+  }
+  std::uint64_t number = 0;
+  for (const char c : name.substr(prefix.size())) {
+    if (c < '0' || c > '9') return std::nullopt;
+    number = number * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return number;
+}
+
+// The manifest, then each segment it lists and its deletion file.
+void CheckIndexFolder(const fs::path& dir, CheckReport& report) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw IoError(dir.string() + ": no index here (not a folder)");
+  const fs::path path = dir / format::kManifestFile.file_name;
+  const MmapFile file = MapExisting(path, "file is missing (no complete index here)");
+  CheckFileBytes(file, format::kManifestFile, nullptr, "", report);
+  const format::Payload payload = format::PayloadOf(file.data(), file.size());
+  const Manifest manifest = ParseManifest(path, payload.data, payload.size);
+  if (manifest.generation == 0) Fail(path, kHeaderSize, "generation 0 (the first commit is 1)");
+  // Names as the writers make them, numbered below the manifest's counters:
+  // a name is never used twice in an index, which a searcher holding an
+  // older manifest relies on.
+  std::uint64_t at = kHeaderSize + 8 + 8 + 4;  // the first segment record
+  for (const SegmentRecord& record : manifest.segments) {
+    const auto number = NumberAfter(record.name, "seg-");
+    if (!number || SegmentName(*number) != record.name || *number >= manifest.next_segment) {
+      Fail(path, at,
+           "segment name '" + record.name + "' is not seg-N with N below the next segment " +
+               "number " + std::to_string(manifest.next_segment));
+    }
+    if (!record.deletes_name.empty()) {
+      const auto generation = NumberAfter(record.deletes_name, record.name + ".del-");
+      if (!generation || DeletesName(record.name, *generation) != record.deletes_name ||
+          *generation > manifest.generation) {
+        Fail(path, at + 4 + record.name.size() + 16,
+             "deletion file name '" + record.deletes_name + "' is not " + record.name +
+                 ".del-G with G at most the generation " + std::to_string(manifest.generation));
+      }
+    }
+    at += 4 + record.name.size() + 16 + 4 + record.deletes_name.size() + 16;
+  }
+  AnalysisSettings analysis;
+  for (std::size_t i = 0; i < manifest.segments.size(); ++i) {
+    const SegmentRecord& record = manifest.segments[i];
+    SegmentChecker checker(dir / record.name, record, report);
+    checker.Run();
+    // Queries are analyzed once for every segment.
+    if (i == 0) {
+      analysis = checker.meta().analysis;
+    } else if (checker.meta().analysis != analysis) {
+      Fail(dir / record.name / format::kMetaFile.file_name,
+           kHeaderSize + 40 + 4 + checker.meta().fathom_version.size(),
+           "analysis settings differ from those of segment " + manifest.segments[0].name);
+    }
+    if (!record.deletes_name.empty()) {
+      const MmapFile deletes = MapExisting(dir / record.deletes_name, "file is missing");
+      CheckFileBytes(deletes, format::kDeletesFile, nullptr, "", report);
+      // The bitmap's structure and its agreement with the manifest's record.
+      ReadDeletes(dir, record);
+    }
+    report.deleted += record.deleted_count;
+  }
+  report.segments = manifest.segments.size();
+}
+
 }  // namespace
 
 CheckReport CheckIndex(const fs::path& index_dir) {
   CheckReport report;
   try {
-    Checker(index_dir, report).Run();
+    CheckIndexFolder(index_dir, report);
     report.sound = true;
   } catch (const Error& error) {
     report.sound = false;

@@ -95,10 +95,12 @@ int Check(const std::string& index) {
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::cout << index << ": sound (" << report.files << " files, "
+  std::cout << index << ": sound (" << report.segments
+            << (report.segments == 1 ? " segment, " : " segments, ") << report.files << " files, "
             << FormatBytes(static_cast<double>(report.bytes)) << " checksummed; "
             << FormatCount(report.terms) << " terms, " << FormatCount(report.postings)
-            << " postings, " << FormatCount(report.documents) << " documents verified in ";
+            << " postings, " << FormatCount(report.documents) << " documents ("
+            << FormatCount(report.deleted) << " deleted) verified in ";
   std::cout.precision(2);
   std::cout << std::fixed << seconds << " s)\n";
   return 0;

@@ -12,8 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "common/manifest.hpp"
 #include "indexer/corpus_reader.hpp"
 #include "indexer/index_builder.hpp"
+#include "indexer/manifest_writer.hpp"
+#include "tests/index_files.hpp"
 
 namespace fathom::testing {
 
@@ -85,6 +88,42 @@ inline std::filesystem::path BuildFromDocs(const TempDir& dir,
   options.analysis = analysis;
   BuildIndex(corpus, dir / "index", options, nullptr, nullptr);
   return dir / "index";
+}
+
+// Builds the documents as one index of several segments: segment i holds
+// the next part_sizes[i] documents, in order, so that global ids are those of
+// an index of all of them built in one go. Each part is built with
+// BuildIndex in a folder of its own, whose segment then moves into the index
+// folder under its new name; one manifest lists them all.
+inline std::filesystem::path BuildSegmented(const TempDir& dir,
+                                            const std::vector<SourceDocument>& docs,
+                                            const std::vector<std::size_t>& part_sizes,
+                                            const AnalysisSettings& analysis = {}) {
+  namespace fs = std::filesystem;
+  const fs::path index = dir / "segmented";
+  fs::create_directories(index);
+  Manifest manifest;
+  manifest.generation = 1;
+  std::size_t begin = 0;
+  for (std::size_t i = 0; i < part_sizes.size(); ++i) {
+    const std::vector<SourceDocument> part(docs.begin() + begin,
+                                           docs.begin() + begin + part_sizes[i]);
+    begin += part_sizes[i];
+    const std::string name = "part-" + std::to_string(i);
+    BuildOptions options;
+    options.analysis = analysis;
+    BuildIndex(WriteJsonl(dir, part, name + ".jsonl"), dir / name, options, nullptr, nullptr);
+    SegmentRecord record = ReadManifest(dir / name).segments.at(0);
+    const std::string built = record.name;
+    record.name = SegmentName(i + 1);
+    fs::rename(dir / name / built, index / record.name);
+    fs::remove_all(dir / name);
+    manifest.segments.push_back(record);
+  }
+  if (begin != docs.size()) std::abort();  // the parts must cover the documents
+  manifest.next_segment = part_sizes.size() + 1;
+  CommitManifest(index, manifest);
+  return index;
 }
 
 struct CommandResult {

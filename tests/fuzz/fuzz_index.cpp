@@ -1,5 +1,6 @@
 // Fuzzes opening and querying a damaged index. The input is a list of edits
-// to a small index's files:
+// to a small index's files (the manifest, the segment's files and its
+// deletion file):
 //   byte 0: bit 0 set = recompute the checksums afterwards ("reseal"), so
 //           the damage reaches the structural checks instead of stopping at
 //           a checksum; bit 1 set = also truncate the last edited file there
@@ -11,6 +12,8 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -21,10 +24,13 @@
 #include "indexer/index_checker.hpp"
 #include "searcher/searcher.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
+#include "tests/index_files.hpp"
 
 namespace {
 
 using namespace fathom;
+using fathom::testing::IndexFileNames;
+using fathom::testing::ResealIndexFiles;
 namespace fs = std::filesystem;
 
 std::string Read(const fs::path& path) {
@@ -39,20 +45,15 @@ void Write(const fs::path& path, const std::string& bytes) {
   out << bytes;
 }
 
-void SealFooter(std::string& bytes) {
-  if (bytes.size() < format::kHeaderSize + format::kFooterSize) return;
-  const std::uint64_t checksum = format::Checksum(bytes.data(), bytes.size() - 16);
-  std::memcpy(bytes.data() + bytes.size() - 8, &checksum, 8);
-}
-
 struct Pristine {
   Pristine() {
-    names.push_back(format::kMetaFile.file_name);
-    for (const auto& kind : format::kDataFiles) names.push_back(kind.file_name);
-    for (const auto& name : names) files.push_back(Read(index.index() / name));
+    for (const auto& name : IndexFileNames(index.index())) {
+      names.push_back(name);
+      files.push_back(Read(index.index() / name));
+    }
   }
   fuzz::FuzzIndex index;
-  std::vector<std::string> names;
+  std::vector<std::string> names;  // relative to the index folder
   std::vector<std::string> files;
 };
 
@@ -66,8 +67,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool truncate = data[0] & 2;
   std::size_t last_file = 0;
   std::size_t last_offset = 0;
+  std::set<std::string> damaged;
   for (std::size_t at = 1; at + 4 <= size; at += 4) {
     last_file = data[at] % files.size();
+    damaged.insert(pristine.names[last_file]);
     std::string& file = files[last_file];
     if (file.empty()) continue;
     last_offset = (data[at + 1] | (data[at + 2] << 8)) % file.size();
@@ -75,38 +78,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (truncate) files[last_file].resize(last_offset);
   if (reseal) {
-    // Footers first, then meta's records of them, then meta's own footer.
-    for (std::size_t i = 1; i < files.size(); ++i) SealFooter(files[i]);
-    std::string& meta = files[0];
-    if (meta.size() >= format::kHeaderSize + format::kFooterSize) {
-      try {
-        const format::Payload payload =
-            format::PayloadOf(reinterpret_cast<const std::uint8_t*>(meta.data()), meta.size());
-        IndexMeta parsed = ParseMeta("meta", payload.data, payload.size);
-        for (auto& record : parsed.files) {
-          for (std::size_t i = 1; i < files.size(); ++i) {
-            if (record.name == pristine.names[i]) {
-              record.size = files[i].size();
-              record.checksum =
-                  files[i].size() >= 8
-                      ? format::Get<std::uint64_t>(reinterpret_cast<const std::uint8_t*>(
-                            files[i].data() + files[i].size() - 8))
-                      : 0;
-            }
-          }
-        }
-        std::string rebuilt(meta.data(), format::kHeaderSize);
-        rebuilt += SerializeMeta(parsed);
-        rebuilt.append(meta.data() + meta.size() - format::kFooterSize, format::kFooterSize);
-        meta = rebuilt;
-      } catch (const Error&) {
-      }
-      SealFooter(meta);
-    }
+    std::map<std::string, std::string> by_name;
+    for (std::size_t i = 0; i < files.size(); ++i) by_name[pristine.names[i]] = files[i];
+    ResealIndexFiles(by_name, damaged);
+    for (std::size_t i = 0; i < files.size(); ++i) files[i] = by_name[pristine.names[i]];
   }
   const fs::path dir = pristine.index.dir() / "damaged";
-  fs::create_directories(dir);
-  for (std::size_t i = 0; i < files.size(); ++i) Write(dir / pristine.names[i], files[i]);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    fs::create_directories((dir / pristine.names[i]).parent_path());
+    Write(dir / pristine.names[i], files[i]);
+  }
 
   (void)CheckIndex(dir);
   try {
@@ -118,7 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       try {
         const SearchResult result = searcher.Search(query, options);
         for (const Hit& hit : result.hits) {
-          (void)searcher.reader().external_id(hit.doc);
+          (void)searcher.snapshot().external_id(hit.doc);
           (void)searcher.Document(hit.doc);
         }
       } catch (const Error&) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "indexer/index_builder.hpp"
+#include "tests/index_files.hpp"
 
 namespace fathom::fuzz {
 
@@ -35,6 +36,8 @@ class FuzzIndex {
     corpus.close();
     BuildOptions options;
     BuildIndex(dir_ / "corpus.jsonl", dir_ / "index", options, nullptr, nullptr);
+    // Deleted documents too, so that a deletion file is read (and damaged).
+    testing::DeleteDocuments(dir_ / "index", {3, 70, 139});
   }
   ~FuzzIndex() {
     std::error_code ec;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "common/format.hpp"
+#include "common/index_snapshot.hpp"
 #include "tests/test_support.hpp"
 
 namespace fathom::testing {
@@ -106,13 +107,21 @@ TEST(BadInput, RefusesToReplaceSomethingThatIsNotAnIndex) {
   EXPECT_EQ(ReadFile(dir / "precious" / "thesis.txt"), "years of work\n");
 }
 
+// An index with every kind of file: the manifest, a segment, and a deletion
+// file (document c deleted).
 class DamagedIndexTest : public ::testing::Test {
  protected:
   void SetUp() override {
     WriteFile(dir_ / "docs" / "a.txt", "Lighthouse keepers\nkeep the light burning at night\n");
     WriteFile(dir_ / "docs" / "b.txt", "Ships\nsee the light from far away\n");
+    WriteFile(dir_ / "docs" / "c.txt", "Gone\nthe light of a deleted document\n");
     ASSERT_EQ(Index(dir_ / "docs", index_).exit_code, 0);
-    ASSERT_EQ(Search(index_, "light").exit_code, 0);
+    const auto deleted = IndexSnapshot(index_).FindExternalId("c.txt");
+    ASSERT_TRUE(deleted.has_value());
+    deletes_ = DeleteDocuments(index_, {*deleted}).segments[0].deletes_name;
+    const CommandResult found = Search(index_, "light");
+    ASSERT_EQ(found.exit_code, 0);
+    ASSERT_NE(found.out.find("2 matching documents"), std::string::npos) << found.out;
   }
   void FlipByte(const std::string& file, std::size_t offset_from_start) {
     std::string bytes = ReadFile(index_ / file);
@@ -122,16 +131,28 @@ class DamagedIndexTest : public ::testing::Test {
   }
   TempDir dir_;
   std::filesystem::path index_ = dir_ / "idx";
+  std::string deletes_;
 };
 
+const std::string kSegment = "seg-000001/";
+
 TEST_F(DamagedIndexTest, TruncatedFile) {
-  std::string bytes = ReadFile(index_ / "postings.doc");
-  WriteFile(index_ / "postings.doc", bytes.substr(0, bytes.size() / 2));
+  std::string bytes = ReadFile(index_ / (kSegment + "postings.doc"));
+  WriteFile(index_ / (kSegment + "postings.doc"), bytes.substr(0, bytes.size() / 2));
   ExpectOneLineError(Search(index_, "light"), "postings.doc: size is");
+  WriteFile(index_ / (kSegment + "postings.doc"), bytes);
+  for (const std::string& file : {std::string("manifest"), deletes_}) {
+    const std::string original = ReadFile(index_ / file);
+    WriteFile(index_ / file, original.substr(0, original.size() - 1));
+    ExpectOneLineError(Search(index_, "light"), file);
+    WriteFile(index_ / file, original);
+  }
 }
 
 TEST_F(DamagedIndexTest, FlippedByteInEverySmallFileIsCaught) {
-  for (const char* file : {"meta", "terms.dict", "doclens", "docids", "minhash"}) {
+  for (const std::string& file :
+       {std::string("manifest"), deletes_, kSegment + "meta", kSegment + "terms.dict",
+        kSegment + "doclens", kSegment + "docids", kSegment + "minhash"}) {
     const std::string original = ReadFile(index_ / file);
     for (std::size_t offset : {std::size_t{2}, original.size() / 2, original.size() - 3}) {
       FlipByte(file, offset);
@@ -145,7 +166,8 @@ TEST_F(DamagedIndexTest, FlippedByteInEverySmallFileIsCaught) {
 }
 
 TEST_F(DamagedIndexTest, FlippedHeaderOrFooterOfLargeFilesIsCaught) {
-  for (const char* file : {"postings.doc", "postings.pos", "store"}) {
+  for (const std::string& file :
+       {kSegment + "postings.doc", kSegment + "postings.pos", kSegment + "store"}) {
     const std::string original = ReadFile(index_ / file);
     for (std::size_t offset : {std::size_t{1}, std::size_t{5}, original.size() - 2}) {
       FlipByte(file, offset);
@@ -158,25 +180,35 @@ TEST_F(DamagedIndexTest, FlippedHeaderOrFooterOfLargeFilesIsCaught) {
 }
 
 TEST_F(DamagedIndexTest, OtherFormatVersion) {
-  std::string meta = ReadFile(index_ / "meta");
-  const std::uint32_t version = 99;
-  std::memcpy(meta.data() + 8, &version, 4);
-  WriteFile(index_ / "meta", meta);
-  ExpectOneLineError(Search(index_, "light"), "index format version 99 is not supported");
+  for (const std::string& file : {std::string("manifest"), deletes_, kSegment + "meta"}) {
+    const std::string original = ReadFile(index_ / file);
+    std::string bytes = original;
+    const std::uint32_t version = 99;
+    std::memcpy(bytes.data() + 8, &version, 4);
+    WriteFile(index_ / file, bytes);
+    ExpectOneLineError(Search(index_, "light"), "index format version 99 is not supported");
+    WriteFile(index_ / file, original);
+  }
 }
 
 TEST_F(DamagedIndexTest, MissingFileAndForeignFolder) {
-  std::filesystem::remove(index_ / "docids");
+  const std::string docids = ReadFile(index_ / (kSegment + "docids"));
+  std::filesystem::remove(index_ / (kSegment + "docids"));
   ExpectOneLineError(Search(index_, "light"), "docids: file is missing");
+  WriteFile(index_ / (kSegment + "docids"), docids);
+  std::filesystem::remove(index_ / deletes_);
+  ExpectOneLineError(Search(index_, "light"), deletes_ + ": file is missing");
+  std::filesystem::remove(index_ / "manifest");
+  ExpectOneLineError(Search(index_, "light"), "not a Fathom index (no manifest)");
   ExpectOneLineError(Search(dir_ / "docs", "light"), "not a Fathom index");
   ExpectOneLineError(Search(dir_ / "nothing", "light"), "no index here");
 }
 
 TEST_F(DamagedIndexTest, FailedRebuildLeavesThePreviousIndexIntact) {
-  const std::string before = ReadFile(index_ / "meta");
+  const std::string before = ReadFile(index_ / "manifest");
   WriteFile(dir_ / "bad.jsonl", "{\"id\":\"1\",\"body\":\"x\"}\nnot json\n");
   ExpectOneLineError(Index(dir_ / "bad.jsonl", index_), "bad.jsonl:2:");
-  EXPECT_EQ(ReadFile(index_ / "meta"), before);
+  EXPECT_EQ(ReadFile(index_ / "manifest"), before);
   EXPECT_EQ(Search(index_, "light").exit_code, 0);
   // A successful rebuild replaces it.
   WriteFile(dir_ / "good.jsonl", "{\"id\":\"1\",\"body\":\"fresh text\"}\n");

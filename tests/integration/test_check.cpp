@@ -48,48 +48,6 @@ void Overwrite(const fs::path& path, const std::string& bytes) {
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
-std::vector<std::string> IndexFiles() {
-  std::vector<std::string> names = {format::kMetaFile.file_name};
-  for (const auto& kind : format::kDataFiles) names.push_back(kind.file_name);
-  return names;
-}
-
-// Recomputes the footer checksum of `name` and records it (and the size) in
-// meta, whose own checksum is then recomputed: the damage inside stays, but
-// no checksum can see it.
-void Reseal(const fs::path& index, const std::string& name) {
-  const auto reseal_file = [](std::string& bytes) {
-    if (bytes.size() < format::kHeaderSize + format::kFooterSize) return;
-    const std::uint64_t checksum = format::Checksum(bytes.data(), bytes.size() - 8 - 8);
-    std::memcpy(bytes.data() + bytes.size() - 8, &checksum, 8);
-  };
-  std::string bytes = ReadFile(index / name);
-  reseal_file(bytes);
-  Overwrite(index / name, bytes);
-  if (name == format::kMetaFile.file_name) return;
-  std::string meta_bytes = ReadFile(index / "meta");
-  const format::Payload payload = format::PayloadOf(
-      reinterpret_cast<const std::uint8_t*>(meta_bytes.data()), meta_bytes.size());
-  IndexMeta meta = ParseMeta(index / "meta", payload.data, payload.size);
-  for (auto& record : meta.files) {
-    if (record.name == name) {
-      record.size = bytes.size();
-      record.checksum = bytes.size() >= 8
-                            ? format::Get<std::uint64_t>(reinterpret_cast<const std::uint8_t*>(
-                                  bytes.data() + bytes.size() - 8))
-                            : 0;
-    }
-  }
-  std::string rebuilt;
-  format::PutHeader(rebuilt, format::kMetaFile);
-  rebuilt += SerializeMeta(meta);
-  rebuilt.append(format::kFooterMagic, 4);
-  format::Put<std::uint32_t>(rebuilt, 0);
-  format::Put<std::uint64_t>(rebuilt, 0);
-  reseal_file(rebuilt);
-  Overwrite(index / "meta", rebuilt);
-}
-
 // Opens the (damaged) index for search and runs a few queries: it may
 // refuse (a fathom::Error), it must not crash, hang or read out of bounds.
 void SearchSurvives(const fs::path& index) {
@@ -107,25 +65,43 @@ void SearchSurvives(const fs::path& index) {
   }
 }
 
+// One segment and, so that every kind of file is there, a deletion file.
 class CheckTest : public ::testing::Test {
  protected:
   void SetUp() override {
     index_ = BuildFromDocs(dir_, SmallCorpus());
-    for (const auto& name : IndexFiles()) originals_[name] = ReadFile(index_ / name);
+    DeleteDocuments(index_, {3, 77, 149});
+    for (const auto& name : IndexFileNames(index_)) originals_[name] = ReadFile(index_ / name);
+    on_disk_ = originals_;
   }
-  void Restore() {
-    for (const auto& [name, bytes] : originals_) Overwrite(index_ / name, bytes);
+  // Writes the files that differ from what is on disk.
+  void Put(const std::map<std::string, std::string>& files) {
+    for (const auto& [name, bytes] : files) {
+      if (on_disk_[name] == bytes) continue;
+      Overwrite(index_ / name, bytes);
+      on_disk_[name] = bytes;
+    }
   }
+  void Put(const std::string& name, const std::string& bytes) {
+    auto files = on_disk_;
+    files[name] = bytes;
+    Put(files);
+  }
+  void Restore() { Put(originals_); }
   TempDir dir_;
   fs::path index_;
   std::map<std::string, std::string> originals_;
+  std::map<std::string, std::string> on_disk_;
 };
 
 TEST_F(CheckTest, SoundIndexPasses) {
   const CheckReport report = CheckIndex(index_);
   EXPECT_TRUE(report.sound) << report.problem;
-  EXPECT_EQ(report.files, IndexFiles().size());
+  EXPECT_EQ(report.segments, 1u);
+  EXPECT_EQ(report.files, originals_.size());
+  EXPECT_TRUE(originals_.contains("seg-000001.del-000002"));
   EXPECT_EQ(report.documents, 150u);
+  EXPECT_EQ(report.deleted, 3u);
   EXPECT_GT(report.postings, 450u);
   const CommandResult cli = RunCommand(kIndexBin + " check " + Quote(index_));
   EXPECT_EQ(cli.exit_code, 0) << cli.err;
@@ -138,16 +114,16 @@ TEST_F(CheckTest, EveryFlippedByteIsDetected) {
     for (std::size_t offset = 0; offset < original.size(); ++offset) {
       std::string bytes = original;
       bytes[offset] = static_cast<char>(bytes[offset] ^ 0xFF);
-      Overwrite(index_ / name, bytes);
+      Put(name, bytes);
       const CheckReport report = CheckIndex(index_);
       ++flips;
       ASSERT_FALSE(report.sound) << name << " offset " << offset << " flip not detected";
       EXPECT_NE(report.problem.find(name), std::string::npos) << report.problem;
       // Single-bit damage too, on a sample of bits.
       bytes[offset] = static_cast<char>(original[offset] ^ (1 << (offset % 8)));
-      Overwrite(index_ / name, bytes);
+      Put(name, bytes);
       ASSERT_FALSE(CheckIndex(index_).sound) << name << " offset " << offset << " bit flip";
-      Overwrite(index_ / name, original);
+      Put(name, original);
     }
   }
   std::cout << "byte flips detected: " << flips << " of " << flips << "\n";
@@ -172,22 +148,83 @@ TEST_F(CheckTest, EveryTruncationIsDetected) {
 }
 
 TEST_F(CheckTest, ProblemNamesFileAndOffsetAndCliExitsOne) {
-  std::string bytes = originals_["postings.doc"];
+  const std::string postings = "seg-000001/postings.doc";
+  std::string bytes = originals_[postings];
   bytes[format::kHeaderSize + 3] ^= 0x10;
-  WriteFile(index_ / "postings.doc", bytes);
+  Put(postings, bytes);
   const CommandResult cli = RunCommand(kIndexBin + " check " + Quote(index_));
   EXPECT_EQ(cli.exit_code, 1);
-  EXPECT_NE(cli.err.find((index_ / "postings.doc").string() + ": offset "), std::string::npos)
-      << cli.err;
+  EXPECT_NE(cli.err.find((index_ / postings).string() + ": offset "), std::string::npos) << cli.err;
   EXPECT_EQ(std::count(cli.err.begin(), cli.err.end(), '\n'), 1) << cli.err;
   // Resealed, the same damage is still found, by structure this time.
-  Reseal(index_, "postings.doc");
+  auto files = on_disk_;
+  ResealIndexFiles(files, {postings});
+  Put(files);
   const CheckReport report = CheckIndex(index_);
   EXPECT_FALSE(report.sound);
   EXPECT_NE(report.problem.find("offset "), std::string::npos) << report.problem;
   EXPECT_EQ(report.problem.find("checksum"), std::string::npos) << report.problem;
   EXPECT_EQ(RunCommand(kIndexBin + " check " + Quote(dir_ / "nothing")).exit_code, 1);
   EXPECT_EQ(RunCommand(kIndexBin + " check").exit_code, 2);
+}
+
+// An index of several segments with deletions; and what only the manifest
+// and the segments together can get wrong.
+TEST(CheckSegments, EverySegmentAndDeletionFileIsChecked) {
+  TempDir dir;
+  const auto docs = SmallCorpus();
+  const fs::path index = BuildSegmented(dir, docs, {60, 40, 50});
+  DeleteDocuments(index, {0, 59, 60, 61});
+  DeleteDocuments(index, {62, 100});  // a second generation of seg-000002's deletions
+  CheckReport report = CheckIndex(index);
+  ASSERT_TRUE(report.sound) << report.problem;
+  EXPECT_EQ(report.segments, 3u);
+  EXPECT_EQ(report.documents, 150u);
+  EXPECT_EQ(report.deleted, 6u);
+  EXPECT_EQ(report.files, 1 + 3 * 8 + 3u);
+
+  const Manifest sound = ReadManifest(index);
+  const auto commit_and_check = [&](const Manifest& manifest) {
+    CommitManifest(index, manifest);
+    const CheckReport damaged = CheckIndex(index);
+    CommitManifest(index, sound);
+    EXPECT_FALSE(damaged.sound);
+    return damaged.problem;
+  };
+  Manifest changed = sound;
+  changed.segments[0].document_count += 1;
+  EXPECT_NE(commit_and_check(changed).find("the manifest records"), std::string::npos);
+  changed = sound;
+  changed.segments[1].meta_checksum ^= 1;
+  EXPECT_NE(commit_and_check(changed).find("seg-000002/meta"), std::string::npos);
+  changed = sound;
+  changed.segments[1].deleted_count -= 1;
+  EXPECT_NE(commit_and_check(changed).find(changed.segments[1].deletes_name), std::string::npos);
+  changed = sound;
+  changed.segments[0].name = "seg-000009";  // beyond next_segment
+  EXPECT_NE(commit_and_check(changed).find("is not seg-N"), std::string::npos);
+  changed = sound;
+  changed.next_segment = 10;
+  changed.segments[0] = {"seg-000009", 60, sound.segments[0].meta_checksum, "", 0, 0};  // not there
+  EXPECT_NE(commit_and_check(changed).find("segment folder is missing"), std::string::npos);
+  changed = sound;
+  changed.segments[0].deletes_name = "seg-000001.del-000099";  // a generation to come
+  EXPECT_NE(commit_and_check(changed).find("is not seg-000001.del-G"), std::string::npos);
+  EXPECT_TRUE(CheckIndex(index).sound);
+
+  // A segment analyzed otherwise than the others cannot answer their queries.
+  BuildOptions options;
+  options.analysis.language = "none";
+  BuildIndex(WriteJsonl(dir, {docs[0]}, "other.jsonl"), dir / "other", options, nullptr, nullptr);
+  changed = sound;
+  SegmentRecord other = ReadManifest(dir / "other").segments[0];
+  other.name = "seg-000004";
+  fs::rename(dir / "other" / "seg-000001", index / other.name);
+  changed.segments.push_back(other);
+  changed.next_segment = 5;
+  EXPECT_NE(commit_and_check(changed).find("analysis settings differ"), std::string::npos);
+  CommitManifest(index, changed);
+  EXPECT_THROW(Searcher{index}, CorruptIndexError);
 }
 
 // Damage no checksum sees. Structure catches all of it in the files whose
@@ -202,15 +239,14 @@ TEST_F(CheckTest, ResealedFlipsAreCaughtByStructureAndNeverCrashTheSearcher) {
     // payload, flipped with three patterns.
     // Every payload byte of the structured files, every 5th of the sketches
     // (fixed-size records, the same code for each), one of three patterns.
-    const std::size_t stride = name == "minhash" ? 5 : 1;
+    const std::size_t stride = name.ends_with("minhash") ? 5 : 1;
     for (std::size_t offset = format::kHeaderSize; offset + format::kFooterSize < original.size();
          offset += stride) {
       for (const int pattern : {std::array{0x01, 0x40, 0xFF}[offset % 3]}) {
-        Restore();
-        std::string bytes = original;
-        bytes[offset] = static_cast<char>(bytes[offset] ^ pattern);
-        Overwrite(index_ / name, bytes);
-        Reseal(index_, name);
+        auto files = originals_;
+        files[name][offset] = static_cast<char>(original[offset] ^ pattern);
+        ResealIndexFiles(files, {name});
+        Put(files);
         const CheckReport report = CheckIndex(index_);
         auto& [hits, total] = caught[name];
         ++total;
@@ -227,7 +263,8 @@ TEST_F(CheckTest, ResealedFlipsAreCaughtByStructureAndNeverCrashTheSearcher) {
     std::cout << "resealed flips caught by structure: " << name << " " << counts.first << " of "
               << counts.second << "\n";
   }
-  for (const char* name : {"postings.doc", "doclens", "minhash"}) {
+  for (const char* name : {"seg-000001/postings.doc", "seg-000001/doclens", "seg-000001/minhash",
+                           "seg-000001.del-000002"}) {
     EXPECT_EQ(caught[name].first, caught[name].second) << name;
   }
 }

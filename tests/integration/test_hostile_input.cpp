@@ -303,7 +303,7 @@ TEST(HostileInput, FileSizeLimitDuringIndexingKeepsThePreviousIndex) {
   TempDir dir;
   WriteFile(dir / "small" / "a.txt", "Small\nthe previous index\n");
   ASSERT_EQ(Index(dir / "small", dir / "idx").exit_code, 0);
-  const std::string before = ReadFile(dir / "idx" / "meta");
+  const std::string before = ReadFile(dir / "idx" / "manifest");
   WriteWords(dir / "big" / "b.txt", 4 << 20, "Big\n");
   const CommandResult result = RunCommand("ulimit -f 512; trap '' XFSZ; " + kIndexBin + " " +
                                           Quote(dir / "big") + " " + Quote(dir / "idx"));
@@ -314,7 +314,7 @@ TEST(HostileInput, FileSizeLimitDuringIndexingKeepsThePreviousIndex) {
       Contains(result.err, "the previous index at " + (dir / "idx").string() + " is unchanged"))
       << result.err;
   EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
-  EXPECT_EQ(ReadFile(dir / "idx" / "meta"), before);
+  EXPECT_EQ(ReadFile(dir / "idx" / "manifest"), before);
   EXPECT_TRUE(CheckIndex(dir / "idx").sound);
   for (const auto& entry : fs::directory_iterator(dir.path())) {
     EXPECT_FALSE(Contains(entry.path().filename().string(), ".tmp-")) << entry.path();
@@ -333,7 +333,7 @@ TEST(HostileInput, DiskFullDuringIndexingKeepsThePreviousIndex) {
   WriteWords(dir / "big" / "b.txt", 6 << 20, "Big\n");
   const CommandResult first = Index(dir / "small", disk / "idx");
   const CommandResult full = Index(dir / "big", disk / "idx");
-  const std::string before = ReadFile(disk / "idx" / "meta");
+  const std::string before = ReadFile(disk / "idx" / "manifest");
   const bool sound = CheckIndex(disk / "idx").sound;
   std::error_code ec;
   std::size_t leftovers = 0;
@@ -356,8 +356,8 @@ TEST(HostileInput, FifoInPlaceOfAnIndexFileDoesNotHang) {
   TempDir dir;
   WriteFile(dir / "docs" / "a.txt", "Title\nsome words\n");
   ASSERT_EQ(Index(dir / "docs", dir / "idx").exit_code, 0);
-  fs::remove(dir / "idx" / "docids");
-  ASSERT_EQ(::mkfifo((dir / "idx" / "docids").c_str(), 0644), 0);
+  fs::remove(dir / "idx" / "seg-000001" / "docids");
+  ASSERT_EQ(::mkfifo((dir / "idx" / "seg-000001" / "docids").c_str(), 0644), 0);
   const CommandResult search =
       RunCommand("timeout 20 " + kSearchBin + " " + Quote(dir / "idx") + " words");
   EXPECT_EQ(search.exit_code, 1) << search.err;
@@ -365,8 +365,8 @@ TEST(HostileInput, FifoInPlaceOfAnIndexFileDoesNotHang) {
   const CommandResult check =
       RunCommand("timeout 20 " + kIndexBin + " check " + Quote(dir / "idx"));
   EXPECT_EQ(check.exit_code, 1) << check.err;
-  fs::remove(dir / "idx" / "meta");
-  ASSERT_EQ(::mkfifo((dir / "idx" / "meta").c_str(), 0644), 0);
+  fs::remove(dir / "idx" / "manifest");
+  ASSERT_EQ(::mkfifo((dir / "idx" / "manifest").c_str(), 0644), 0);
   // Rebuilding over it: the target is not recognized as an index, and
   // nothing blocks on the FIFO.
   const CommandResult rebuild =

@@ -82,7 +82,7 @@ TEST(CorpusReader, AnIndexInsideTheCorpusIsNotIndexed) {
   TempDir dir;
   WriteFile(dir / "c" / "a.txt", "alpha words\n");
   BuildIndex(dir / "c", dir / "c" / "idx", {}, nullptr, nullptr);
-  ASSERT_TRUE(std::filesystem::exists(dir / "c" / "idx" / "meta"));
+  ASSERT_TRUE(std::filesystem::exists(dir / "c" / "idx" / "manifest"));
   const auto docs = ReadAll(dir / "c");
   ASSERT_EQ(docs.size(), 1u);
   EXPECT_EQ(docs[0].id, "a.txt");

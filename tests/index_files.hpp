@@ -1,0 +1,156 @@
+// An index's files as tests and fuzz targets edit them: deleting documents
+// the way a writer commits it, the names of every file, and resealing
+// damaged files so that no checksum sees the damage.
+#pragma once
+
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "common/format.hpp"
+#include "common/index_meta.hpp"
+#include "common/manifest.hpp"
+#include "indexer/manifest_writer.hpp"
+
+namespace fathom::testing {
+
+// Marks documents deleted, by global id, the way a writer commits a
+// deletion: a new deletion file for each segment concerned (its earlier
+// deletions included), then a new manifest, then the files the manifest no
+// longer names are unlinked. Returns the new manifest.
+inline Manifest DeleteDocuments(const std::filesystem::path& index,
+                                const std::vector<DocId>& global_ids) {
+  Manifest manifest = ReadManifest(index);
+  const std::uint64_t generation = manifest.generation + 1;
+  std::vector<std::string> replaced;
+  std::uint64_t base = 0;
+  for (SegmentRecord& record : manifest.segments) {
+    DeletedDocs deleted = ReadDeletes(index, record);
+    bool changed = false;
+    for (const DocId id : global_ids) {
+      if (id >= base && id < base + record.document_count) {
+        changed = deleted.Insert(static_cast<DocId>(id - base)) || changed;
+      }
+    }
+    base += record.document_count;
+    if (!changed) continue;
+    if (!record.deletes_name.empty()) replaced.push_back(record.deletes_name);
+    record.deletes_name = DeletesName(record.name, generation);
+    record.deletes_checksum = WriteDeletes(index, record.deletes_name, deleted).checksum;
+    record.deleted_count = deleted.count();
+  }
+  manifest.generation = generation;
+  CommitManifest(index, manifest);
+  for (const std::string& name : replaced) std::filesystem::remove(index / name);
+  return manifest;
+}
+
+// Every file of the index, as paths relative to its folder: the manifest,
+// then per segment its files and its deletion file.
+inline std::vector<std::string> IndexFileNames(const std::filesystem::path& index) {
+  std::vector<std::string> names = {format::kManifestFile.file_name};
+  for (const SegmentRecord& record : ReadManifest(index).segments) {
+    names.push_back(record.name + "/" + format::kMetaFile.file_name);
+    for (const auto& kind : format::kDataFiles) names.push_back(record.name + "/" + kind.file_name);
+    if (!record.deletes_name.empty()) names.push_back(record.deletes_name);
+  }
+  return names;
+}
+
+namespace internal {
+
+inline void SealFooter(std::string& bytes) {
+  if (bytes.size() < format::kHeaderSize + format::kFooterSize) return;
+  const std::uint64_t checksum = format::Checksum(bytes.data(), bytes.size() - format::kFooterSize);
+  std::memcpy(bytes.data() + bytes.size() - 8, &checksum, 8);
+}
+
+inline std::uint64_t FooterChecksum(const std::string& bytes) {
+  std::uint64_t checksum = 0;
+  if (bytes.size() >= 8) std::memcpy(&checksum, bytes.data() + bytes.size() - 8, 8);
+  return checksum;
+}
+
+// The payload of a sealed file, parsed; throws CorruptIndexError.
+template <typename Parse>
+auto ParseSealed(const std::string& bytes, Parse parse) {
+  if (bytes.size() < format::kHeaderSize + format::kFooterSize) {
+    throw CorruptIndexError("too short");
+  }
+  const format::Payload payload =
+      format::PayloadOf(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+  return parse("damaged", payload.data, payload.size);
+}
+
+// bytes with its payload replaced, header and footer kept, resealed.
+inline void ReplacePayload(std::string& bytes, const std::string& payload) {
+  std::string rebuilt(bytes.data(), format::kHeaderSize);
+  rebuilt += payload;
+  rebuilt.append(bytes.data() + bytes.size() - format::kFooterSize, format::kFooterSize);
+  SealFooter(rebuilt);
+  bytes = std::move(rebuilt);
+}
+
+}  // namespace internal
+
+// Reseals damaged files (relative names, as IndexFileNames gives them):
+// recomputes their footer checksums and updates the records of them, a
+// segment file's size and checksum in its meta, a meta or deletion file's
+// checksum in the manifest, resealing those in turn. The damage stays, but
+// no checksum sees it: only the structural checks can. Records of files
+// that were not damaged are left as they are (a damaged record stays
+// damaged), and a meta or manifest too damaged to parse is only resealed.
+inline void ResealIndexFiles(std::map<std::string, std::string>& files,
+                             const std::set<std::string>& damaged) {
+  using namespace internal;
+  const std::string meta_name = format::kMetaFile.file_name;
+  std::set<std::string> changed;
+  for (const std::string& name : damaged) {
+    SealFooter(files.at(name));
+    changed.insert(name);
+  }
+  for (auto& [name, bytes] : files) {
+    const auto slash = name.find('/');
+    if (slash == std::string::npos || name.substr(slash + 1) != meta_name) continue;
+    const std::string segment = name.substr(0, slash + 1);
+    try {
+      IndexMeta meta = ParseSealed(bytes, ParseMeta);
+      bool updated = false;
+      for (auto& record : meta.files) {
+        const std::string file = segment + record.name;
+        if (!damaged.contains(file)) continue;
+        record.size = files.at(file).size();
+        record.checksum = FooterChecksum(files.at(file));
+        updated = true;
+      }
+      if (!updated) continue;
+      ReplacePayload(bytes, SerializeMeta(meta));
+      changed.insert(name);
+    } catch (const Error&) {
+    }
+  }
+  std::string& manifest_bytes = files.at(format::kManifestFile.file_name);
+  try {
+    Manifest manifest = ParseSealed(manifest_bytes, ParseManifest);
+    bool updated = false;
+    for (SegmentRecord& record : manifest.segments) {
+      const std::string meta = record.name + "/" + meta_name;
+      if (changed.contains(meta)) {
+        record.meta_checksum = FooterChecksum(files.at(meta));
+        updated = true;
+      }
+      if (changed.contains(record.deletes_name)) {
+        record.deletes_checksum = FooterChecksum(files.at(record.deletes_name));
+        updated = true;
+      }
+    }
+    if (updated) ReplacePayload(manifest_bytes, SerializeManifest(manifest));
+  } catch (const Error&) {
+  }
+}
+
+}  // namespace fathom::testing
