@@ -11,8 +11,13 @@
 #include <iostream>
 #include <sstream>
 
+#include <sys/resource.h>
+
+#include <iomanip>
+
 #include "common/command_line.hpp"
 #include "common/error.hpp"
+#include "common/format.hpp"
 #include "indexer/index_builder.hpp"
 #include "indexer/index_checker.hpp"
 
@@ -23,6 +28,12 @@ using namespace fathom;
 namespace {
 
 std::atomic<bool> g_cancel{false};
+
+std::uint64_t PeakResidentBytes() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // Linux: kilobytes
+}
 
 constexpr std::size_t kMaxWarningsShown = 20;
 
@@ -42,11 +53,12 @@ std::vector<std::string> ReadStopWordsFile(const std::string& path) {
   return words;
 }
 
-// "1G", "512M", "64K", "1000": a size in bytes, K/M/G powers of 1024.
-std::uint64_t ParseSize(const std::string& text) {
+// "1G", "512M", "64K", "1000": a size in bytes, K/M/G powers of 1024, at
+// most `limit`.
+std::uint64_t ParseSize(const std::string& option, const std::string& text, std::uint64_t limit) {
   const auto bad = [&] {
-    return InputError("--max-document-size: '" + text + "' is not a size from 1 byte to " +
-                      std::to_string(kMaxDocumentBytesLimit) + " bytes (e.g. 1G, 500M, 64K)");
+    return InputError("--" + option + ": '" + text + "' is not a size from 1 byte to " +
+                      std::to_string(limit) + " bytes (e.g. 1G, 500M, 64K)");
   };
   std::size_t used = 0;
   std::uint64_t value = 0;
@@ -66,8 +78,35 @@ std::uint64_t ParseSize(const std::string& text) {
   } else if (!unit.empty()) {
     throw bad();
   }
-  if (text[0] == '-' || value == 0 || value > (kMaxDocumentBytesLimit >> shift)) throw bad();
-  return std::min(value << shift, kMaxDocumentBytesLimit);
+  if (text[0] == '-' || value == 0 || value > (limit >> shift)) throw bad();
+  return std::min(value << shift, limit);
+}
+
+// One terminal line: phase, documents, bytes read, rate, memory, runs, and
+// the time left when it can be estimated (the corpus size is known while
+// inverting; the number of postings while merging).
+std::string FormatProgress(const BuildProgress& p) {
+  std::ostringstream line;
+  line << PhaseName(p.phase) << ": " << FormatCount(p.documents) << " docs, "
+       << FormatBytes(static_cast<double>(p.bytes_read));
+  double fraction = 0;
+  if (p.phase == BuildPhase::kInverting && p.total_bytes > 0) {
+    fraction = static_cast<double>(p.bytes_read) / static_cast<double>(p.total_bytes);
+    line << " of " << FormatBytes(static_cast<double>(p.total_bytes)) << " ("
+         << static_cast<int>(100 * fraction) << "%)";
+  }
+  const double seconds = std::max(p.seconds, 1e-3);
+  line << ", " << FormatBytes(static_cast<double>(p.bytes_read) / seconds) << "/s, memory "
+       << FormatBytes(static_cast<double>(p.memory_bytes)) << ", " << p.runs << " runs";
+  if (p.phase == BuildPhase::kMerging && p.postings_total > 0) {
+    line << ", merged " << static_cast<int>(100.0 * p.postings_merged / p.postings_total) << "% of "
+         << FormatCount(p.postings_total) << " postings";
+  }
+  if (fraction > 0.01) {
+    line << ", ~" << static_cast<int>(seconds * (1 - fraction) / fraction) << " s left";
+  }
+  line << ", " << static_cast<int>(p.seconds) << " s";
+  return line.str();
 }
 
 void PrintUsage(const po::options_description& options) {
@@ -125,6 +164,11 @@ int Run(int argc, char** argv) {
     ("max-document-size", po::value<std::string>()->default_value("1G"),
      "skip text files larger than this (JSON Lines: lines longer are bad lines); "
      "bytes, or with K, M, G (powers of 1024); at most 3.7G")
+    ("memory,m", po::value<std::string>(),
+     "bound on the indexer's memory (e.g. 1G, 512M); postings are flushed to disk as sorted "
+     "runs and merged when it is reached (default: a quarter of the machine's memory)")
+    ("threads,t", po::value<unsigned>()->default_value(0),
+     "analysis threads (default 0: one per core)")
     ("quiet,q", po::bool_switch(), "no progress line and no warnings")
     ("list-languages", po::bool_switch(), "list the stemming languages and exit");
   // clang-format on
@@ -168,7 +212,12 @@ int Run(int argc, char** argv) {
   build.corpus.body_fields = SplitList(vm["body-field"].as<std::string>());
   build.corpus.skip_bad_lines = vm["skip-bad-lines"].as<bool>();
   build.corpus.include_hidden = vm["include-hidden"].as<bool>();
-  build.corpus.max_document_bytes = ParseSize(vm["max-document-size"].as<std::string>());
+  build.corpus.max_document_bytes = ParseSize(
+      "max-document-size", vm["max-document-size"].as<std::string>(), kMaxDocumentBytesLimit);
+  if (vm.count("memory")) {
+    build.memory_bytes = ParseSize("memory", vm["memory"].as<std::string>(), 1ull << 50);
+  }
+  build.threads = vm["threads"].as<unsigned>();
   build.analysis.language = vm["language"].as<std::string>();
   if (vm.count("stop-words-file")) {
     build.analysis.stop_words = ReadStopWordsFile(vm["stop-words-file"].as<std::string>());
@@ -192,20 +241,8 @@ int Run(int argc, char** argv) {
       std::cerr << "warning: " << message << "\n";
     }
   };
-  auto last_shown = std::chrono::steady_clock::now();
   const auto progress = [&](const BuildProgress& p) {
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_shown < std::chrono::milliseconds(250)) return;
-    last_shown = now;
-    std::ostringstream line;
-    line << "\rindexing: " << FormatCount(p.documents) << " docs, " << FormatBytes(p.bytes_read);
-    if (p.total_bytes > 0) {
-      line << " of " << FormatBytes(p.total_bytes) << " ("
-           << static_cast<int>(100.0 * p.bytes_read / p.total_bytes) << "%)";
-    }
-    line << ", " << FormatCount(static_cast<std::uint64_t>(p.documents / std::max(p.seconds, 1e-3)))
-         << " docs/s, " << static_cast<int>(p.seconds) << " s\033[K";
-    std::cerr << line.str() << std::flush;
+    std::cerr << "\r" << FormatProgress(p) << "\033[K" << std::flush;
     progress_shown = true;
   };
 
@@ -214,8 +251,7 @@ int Run(int argc, char** argv) {
   BuildSummary summary;
   try {
     summary = BuildIndex(args[0], args[1], build, warn,
-                         show_progress ? std::function<void(const BuildProgress&)>(progress)
-                                       : std::function<void(const BuildProgress&)>());
+                         show_progress ? ProgressSink(progress) : ProgressSink());
   } catch (...) {
     clear_progress();
     throw;
@@ -233,7 +269,17 @@ int Run(int argc, char** argv) {
             << FormatBytes(static_cast<double>(corpus.bytes_read)) << " read) into " << args[1]
             << " in " << std::fixed;
   std::cout.precision(2);
+  const double seconds = std::max(summary.seconds, 1e-3);
   std::cout << summary.seconds << " s\n"
+            << "  throughput      "
+            << FormatCount(static_cast<std::uint64_t>(meta.document_count / seconds)) << " docs/s, "
+            << FormatBytes(static_cast<double>(corpus.bytes_read) / seconds) << "/s, "
+            << summary.threads << " threads\n"
+            << "  memory          peak " << FormatBytes(static_cast<double>(PeakResidentBytes()))
+            << " resident, budget " << FormatBytes(static_cast<double>(summary.memory_budget))
+            << "; " << summary.runs << " sorted runs ("
+            << FormatBytes(static_cast<double>(summary.run_bytes)) << ") merged in "
+            << summary.merge_seconds << " s\n"
             << "  distinct terms  " << FormatCount(meta.term_count) << "\n"
             << "  postings        " << FormatCount(meta.posting_count) << "\n"
             << "  tokens          " << FormatCount(meta.total_length) << "\n"
@@ -253,7 +299,15 @@ int Run(int argc, char** argv) {
               << " documents with invalid UTF-8; " << summary.truncated_words
               << " words cut to 255 bytes\n";
   }
-  std::cout << "  index size      " << FormatBytes(static_cast<double>(index_bytes)) << "\n";
+  std::uint64_t posting_bytes = 0;
+  for (const auto& file : meta.files) {
+    if (file.name == format::kPostingsFile.file_name) posting_bytes = file.size;
+  }
+  std::cout << "  index size      " << FormatBytes(static_cast<double>(index_bytes)) << "; "
+            << std::setprecision(2)
+            << (meta.posting_count == 0 ? 0.0 : 8.0 * posting_bytes / meta.posting_count)
+            << " bits per posting (doc ids and frequencies, " << format::kPostingsFile.file_name
+            << ")\n";
   for (const auto& file : meta.files) {
     std::cout << "    " << file.name
               << std::string(14 - std::min<std::size_t>(13, file.name.size()), ' ')
