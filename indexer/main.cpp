@@ -20,6 +20,7 @@
 #include "common/format.hpp"
 #include "indexer/index_builder.hpp"
 #include "indexer/index_checker.hpp"
+#include "indexer/index_editor.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -111,11 +112,19 @@ std::string FormatProgress(const BuildProgress& p) {
 
 void PrintUsage(const po::options_description& options) {
   std::cout << "Usage: fathom-index [build] CORPUS INDEX [options]\n"
+               "       fathom-index add INDEX CORPUS [options]\n"
+               "       fathom-index delete INDEX [ID...] [--ids FILE]\n"
+               "       fathom-index merge INDEX\n"
                "       fathom-index check INDEX\n\n"
                "Builds a search index at INDEX (a folder) from CORPUS: a folder of text files\n"
                "(walked recursively), a text file, or a JSON Lines file (.jsonl, .ndjson, .json;\n"
                "any of them may be .zst-compressed). An existing index at INDEX is replaced\n"
                "only when the new one is complete.\n\n"
+               "add indexes more documents into a new segment of INDEX (with INDEX's analysis\n"
+               "settings); a document whose id is already in INDEX replaces the old one.\n"
+               "delete marks documents deleted by id; merge rewrites all segments as one and\n"
+               "drops deleted documents. Each change is atomic: a searcher sees the index as\n"
+               "it was before or after it, and a crash leaves one or the other.\n\n"
                "check reads every byte of an index: checksums and every structural invariant.\n"
                "It prints the first problem (file and offset) and exits 1, or exits 0 when the\n"
                "index is sound.\n\n"
@@ -169,6 +178,7 @@ int Run(int argc, char** argv) {
      "runs and merged when it is reached (default: a quarter of the machine's memory)")
     ("threads,t", po::value<unsigned>()->default_value(0),
      "analysis threads (default 0: one per core)")
+    ("ids", po::value<std::string>(), "delete: read the ids to delete from this file, one a line")
     ("quiet,q", po::bool_switch(), "no progress line and no warnings")
     ("list-languages", po::bool_switch(), "list the stemming languages and exit");
   // clang-format on
@@ -183,16 +193,68 @@ int Run(int argc, char** argv) {
     return 0;
   }
   std::vector<std::string> args = command_line.arguments;
-  if (!args.empty() && args[0] == "check") {
-    if (args.size() != 2) {
+  std::string command = "build";
+  for (const char* name : {"build", "check", "add", "delete", "merge"}) {
+    if (!args.empty() && args[0] == name) {
+      command = name;
+      args.erase(args.begin());
+    }
+  }
+  if (command == "check") {
+    if (args.size() != 1) {
       std::cerr << "fathom-index: check expects one INDEX folder (see fathom-index --help)\n";
       return 2;
     }
-    return Check(args[1]);
+    return Check(args[0]);
   }
-  if (!args.empty() && args[0] == "build") args.erase(args.begin());
+  if (command == "delete") {
+    if (args.empty() || (args.size() == 1 && !vm.count("ids"))) {
+      std::cerr << "fathom-index: delete expects INDEX and document ids, or --ids FILE (see "
+                   "fathom-index --help)\n";
+      return 2;
+    }
+    std::vector<std::string> ids(args.begin() + 1, args.end());
+    if (vm.count("ids")) {
+      const std::string path = vm["ids"].as<std::string>();
+      std::ifstream in(path);
+      if (!in) throw InputError(path + ": cannot open the id list");
+      for (std::string line; std::getline(in, line);) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (!line.empty()) ids.push_back(line);
+      }
+    }
+    const DeleteSummary summary = DeleteDocuments(args[0], ids);
+    std::cout << "Deleted " << FormatCount(summary.deleted) << " documents from " << args[0]
+              << "; " << FormatCount(summary.live_documents) << " remain\n";
+    for (std::size_t i = 0; i < summary.not_found.size() && i < kMaxWarningsShown; ++i) {
+      std::cerr << "warning: no document has the id '" << summary.not_found[i] << "'\n";
+    }
+    if (summary.not_found.size() > kMaxWarningsShown) {
+      std::cerr << "warning: ... and " << summary.not_found.size() - kMaxWarningsShown
+                << " more ids not found\n";
+    }
+    return 0;
+  }
+  if (command == "merge") {
+    if (args.size() != 1) {
+      std::cerr << "fathom-index: merge expects one INDEX folder (see fathom-index --help)\n";
+      return 2;
+    }
+    const MergeSummary summary = MergeSegments(args[0], nullptr);
+    if (summary.segments_before <= 1 && summary.dropped == 0) {
+      std::cout << args[0] << ": already one segment with nothing deleted; nothing to do\n";
+    } else {
+      std::cout << "Merged " << summary.segments_before << " segments of " << args[0] << " into one ("
+                << FormatCount(summary.documents) << " documents, "
+                << FormatCount(summary.dropped) << " deleted documents dropped) in " << std::fixed
+                << std::setprecision(2) << summary.seconds << " s\n";
+    }
+    return 0;
+  }
   if (args.size() != 2) {
-    std::cerr << "fathom-index: expected CORPUS and INDEX (see fathom-index --help)\n";
+    std::cerr << (command == "add" ? "fathom-index: add expects INDEX and CORPUS"
+                                   : "fathom-index: expected CORPUS and INDEX")
+              << " (see fathom-index --help)\n";
     return 2;
   }
 
@@ -249,9 +311,19 @@ int Run(int argc, char** argv) {
   std::signal(SIGINT, [](int) { g_cancel = true; });
   std::signal(SIGTERM, [](int) { g_cancel = true; });
   BuildSummary summary;
+  std::string added_note;
   try {
-    summary = BuildIndex(args[0], args[1], build, warn,
-                         show_progress ? ProgressSink(progress) : ProgressSink());
+    const ProgressSink sink = show_progress ? ProgressSink(progress) : ProgressSink();
+    if (command == "add") {
+      const AddSummary added = AddDocuments(args[1], args[0], build, warn, sink);
+      summary = added.build;
+      added_note = "  index now       " + std::to_string(added.segments) + " segments, " +
+                   FormatCount(added.live_documents) + " documents (" +
+                   FormatCount(added.replaced) + " replaced by re-added ids)\n";
+      std::swap(args[0], args[1]);  // the summary names CORPUS then INDEX
+    } else {
+      summary = BuildIndex(args[0], args[1], build, warn, sink);
+    }
   } catch (...) {
     clear_progress();
     throw;
@@ -280,7 +352,7 @@ int Run(int argc, char** argv) {
             << "; " << summary.runs << " sorted runs ("
             << FormatBytes(static_cast<double>(summary.run_bytes)) << ") merged in "
             << summary.merge_seconds << " s\n"
-            << "  distinct terms  " << FormatCount(meta.term_count) << "\n"
+            << added_note << "  distinct terms  " << FormatCount(meta.term_count) << "\n"
             << "  postings        " << FormatCount(meta.posting_count) << "\n"
             << "  tokens          " << FormatCount(meta.total_length) << "\n"
             << "  analysis        language " << meta.analysis.language << ", stop words "

@@ -199,6 +199,15 @@ void SegmentWriter::WritePostings(const std::vector<PostingSource*>& sources,
   std::string positions, encoded, entry_bytes;
   std::string term;
   std::uint64_t terms = 0;
+  // Moves the sources of the term just merged on to their next terms.
+  const auto next_term = [&] {
+    for (MergeInput& input : inputs) {
+      if (input.source->NextTerm()) {
+        heap.push_back(input.source);
+        std::push_heap(heap.begin(), heap.end(), later);
+      }
+    }
+  };
   while (!heap.empty()) {
     term.assign(heap.front()->term());
     inputs.clear();
@@ -234,6 +243,10 @@ void SegmentWriter::WritePostings(const std::vector<PostingSource*>& sources,
       collection_frequency += next->posting.frequency;
       next->has_posting = next->source->NextPosting(next->posting);
     }
+    if (docs.empty()) {  // every posting was of a deleted document (a merge)
+      next_term();
+      continue;
+    }
     format::TermEntry entry{};
     entry.postings_offset = postings_file.offset();
     entry.positions_offset = positions_file.offset();
@@ -257,13 +270,7 @@ void SegmentWriter::WritePostings(const std::vector<PostingSource*>& sources,
     meta_.posting_count += docs.size();
     ++terms;
     if (progress && terms % 4096 == 0) progress(meta_.posting_count);
-
-    for (MergeInput& input : inputs) {
-      if (input.source->NextTerm()) {
-        heap.push_back(input.source);
-        std::push_heap(heap.begin(), heap.end(), later);
-      }
-    }
+    next_term();
   }
   // Large lists may have grown these buffers far beyond their usual size.
   std::vector<DocId>().swap(docs);
