@@ -349,14 +349,11 @@ BuildSummary BuildSegment(const fs::path& corpus, const fs::path& segment_dir,
   summary.threads =
       options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   summary.memory_budget = options.memory_bytes != 0 ? options.memory_bytes : DefaultMemoryBudget();
-  if (summary.memory_budget < kMinMemoryBudget) {
-    throw InputError("--memory: at least " + std::to_string(kMinMemoryBudget >> 20) +
-                     " MiB is needed");
-  }
+  const std::uint64_t reserved = std::min(kReservedBytes, summary.memory_budget / 2);
   const std::uint64_t worker_budget = std::max<std::uint64_t>(
-      static_cast<std::uint64_t>(static_cast<double>(summary.memory_budget - kReservedBytes) *
+      static_cast<std::uint64_t>(static_cast<double>(summary.memory_budget - reserved) *
                                  kPostingsShare / summary.threads),
-      4ull << 20);
+      64 << 10);
 
   // The reader warns from this thread, the committer from a worker's.
   std::mutex warn_mutex;

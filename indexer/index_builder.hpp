@@ -34,7 +34,8 @@ struct BuildOptions {
 
 // A quarter of the machine's physical memory, at least 256 MiB.
 std::uint64_t DefaultMemoryBudget();
-// The smallest budget a build accepts.
+// The smallest budget the command line accepts (the library takes any, so
+// that tests can force many small runs).
 inline constexpr std::uint64_t kMinMemoryBudget = 64ull << 20;
 
 enum class BuildPhase { kInverting, kMerging, kFinishing };

@@ -73,7 +73,8 @@ std::vector<DeletedDocs> ReadAllDeletes(const fs::path& index_dir, const Manifes
 // Writes the deletion files of the segments whose set changed and points
 // their records at them.
 void WriteChangedDeletes(const fs::path& index_dir, Manifest& manifest,
-                         const std::vector<DeletedDocs>& deletes, const std::vector<bool>& changed) {
+                         const std::vector<DeletedDocs>& deletes,
+                         const std::vector<bool>& changed) {
   for (std::size_t i = 0; i < manifest.segments.size(); ++i) {
     if (!changed[i]) continue;
     SegmentRecord& record = manifest.segments[i];
@@ -86,8 +87,8 @@ void WriteChangedDeletes(const fs::path& index_dir, Manifest& manifest,
 
 void RenameInto(const fs::path& from, const fs::path& to) {
   if (std::rename(from.c_str(), to.c_str()) != 0) {
-    throw IoError(to.string() + ": cannot rename the new segment into place: " +
-                  std::strerror(errno));
+    throw IoError(to.string() +
+                  ": cannot rename the new segment into place: " + std::strerror(errno));
   }
 }
 
@@ -159,9 +160,9 @@ void CopyStore(const IndexReader& reader, const DeletedDocs& deletes, DocStoreWr
       CompressedStoreBlock block;
       block.documents = static_cast<std::uint32_t>(end - first);
       block.raw_size = blocks[b].raw_size;
-      block.bytes.assign(reinterpret_cast<const char*>(reader.store_file().data()) +
-                             blocks[b].offset,
-                         blocks[b].compressed_size);
+      block.bytes.assign(
+          reinterpret_cast<const char*>(reader.store_file().data()) + blocks[b].offset,
+          blocks[b].compressed_size);
       out.FlushPending();
       out.AppendBlock(block);
       continue;
@@ -191,7 +192,8 @@ void CopyStore(const IndexReader& reader, const DeletedDocs& deletes, DocStoreWr
 IndexWriteLock::IndexWriteLock(const fs::path& index_dir) {
   const fs::path path = index_dir / kLockFile;
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw IoError(path.string() + ": cannot open the lock file: " + std::strerror(errno));
+  if (fd_ < 0)
+    throw IoError(path.string() + ": cannot open the lock file: " + std::strerror(errno));
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     const int error = errno;
     ::close(fd_);

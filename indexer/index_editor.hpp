@@ -17,9 +17,9 @@
 namespace fathom {
 
 struct AddSummary {
-  BuildSummary build;           // the new segment
-  std::uint64_t replaced = 0;   // older documents with a re-added id, now deleted
-  std::size_t segments = 0;     // in the index afterwards
+  BuildSummary build;          // the new segment
+  std::uint64_t replaced = 0;  // older documents with a re-added id, now deleted
+  std::size_t segments = 0;    // in the index afterwards
   std::uint64_t live_documents = 0;
 };
 // Indexes corpus into a new segment of index_dir with the index's own

@@ -224,8 +224,8 @@ int Run(int argc, char** argv) {
       }
     }
     const DeleteSummary summary = DeleteDocuments(args[0], ids);
-    std::cout << "Deleted " << FormatCount(summary.deleted) << " documents from " << args[0]
-              << "; " << FormatCount(summary.live_documents) << " remain\n";
+    std::cout << "Deleted " << FormatCount(summary.deleted) << " documents from " << args[0] << "; "
+              << FormatCount(summary.live_documents) << " remain\n";
     for (std::size_t i = 0; i < summary.not_found.size() && i < kMaxWarningsShown; ++i) {
       std::cerr << "warning: no document has the id '" << summary.not_found[i] << "'\n";
     }
@@ -244,8 +244,8 @@ int Run(int argc, char** argv) {
     if (summary.segments_before <= 1 && summary.dropped == 0) {
       std::cout << args[0] << ": already one segment with nothing deleted; nothing to do\n";
     } else {
-      std::cout << "Merged " << summary.segments_before << " segments of " << args[0] << " into one ("
-                << FormatCount(summary.documents) << " documents, "
+      std::cout << "Merged " << summary.segments_before << " segments of " << args[0]
+                << " into one (" << FormatCount(summary.documents) << " documents, "
                 << FormatCount(summary.dropped) << " deleted documents dropped) in " << std::fixed
                 << std::setprecision(2) << summary.seconds << " s\n";
     }
@@ -278,6 +278,10 @@ int Run(int argc, char** argv) {
       "max-document-size", vm["max-document-size"].as<std::string>(), kMaxDocumentBytesLimit);
   if (vm.count("memory")) {
     build.memory_bytes = ParseSize("memory", vm["memory"].as<std::string>(), 1ull << 50);
+    if (build.memory_bytes < kMinMemoryBudget) {
+      throw InputError("--memory: at least " + std::to_string(kMinMemoryBudget >> 20) +
+                       "M is needed");
+    }
   }
   build.threads = vm["threads"].as<unsigned>();
   build.analysis.language = vm["language"].as<std::string>();
