@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <deque>
 #include <vector>
 
 #include "common/analyzer.hpp"
@@ -29,11 +29,16 @@ struct DocumentSummary {
 class InvertedIndex {
  public:
   struct TermPostings {
+    // What every token of the term touches comes first, in one cache line;
+    // the lists grow only once per document (docs, frequencies) or are
+    // written at their end (positions).
+    std::string term;
+    DocId last_doc = kEndDoc;
+    std::uint32_t last_position = 0;  // of the current document, for gaps
     std::vector<DocId> docs;
     std::vector<std::uint32_t> frequencies;
     // Per posting, `frequency` varints: first position, then gaps.
     std::string positions;
-    std::uint32_t last_position = 0;  // of the current document, for gaps
   };
 
   explicit InvertedIndex(Analyzer& analyzer) : analyzer_(analyzer) {}
@@ -57,10 +62,30 @@ class InvertedIndex {
   void Clear();
 
  private:
-  void AddPosting(const std::string& term, DocId doc, std::uint32_t position);
+  // A document's terms are gathered first and then inverted with the hash
+  // table's slots and records prefetched a few terms ahead: with a large
+  // vocabulary nearly every look-up misses the cache, and this overlaps the
+  // misses instead of waiting on each in turn.
+  struct PendingTerm {
+    std::uint32_t offset, length;  // in pending_bytes_
+    std::uint32_t position;
+    std::uint64_t hash;
+  };
+  void AddPending(std::string_view term, std::uint32_t position);
+  void InvertPending(DocId doc);
+  void AddPosting(std::string_view term, std::uint64_t hash, DocId doc, std::uint32_t position);
+  TermPostings& Find(std::string_view term, std::uint64_t hash);
+  void Grow(std::size_t at_least);
 
   Analyzer& analyzer_;
-  std::unordered_map<std::string, TermPostings> terms_;
+  // Open addressing, linear probing: a slot holds the term's hash (high 32
+  // bits) and 1 + its index in terms_ (low 32 bits), 0 when empty. Probing
+  // compares hashes in one array before touching any term, and a deque
+  // never moves its terms as it grows (no transient doubling).
+  std::vector<std::uint64_t> slots_;
+  std::deque<TermPostings> terms_;
+  std::vector<PendingTerm> pending_;
+  std::string pending_bytes_;
   MinHasher min_hasher_;
   std::uint64_t posting_count_ = 0;
   std::uint64_t memory_bytes_ = 0;
