@@ -38,7 +38,7 @@ constexpr std::size_t kBatchDocuments = 1024;
 // The share of the budget the workers' inverted indexes may fill together;
 // the rest covers the batches in flight, document lengths, I/O buffers,
 // the merge, and the allocator's fragmentation.
-constexpr double kPostingsShare = 0.55;
+constexpr double kPostingsShare = 0.65;
 constexpr std::uint64_t kReservedBytes = 48ull << 20;
 
 struct Batch {
