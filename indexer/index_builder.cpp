@@ -19,11 +19,13 @@
 
 #include "common/error.hpp"
 #include "common/format.hpp"
+#include "common/index_reader.hpp"
 #include "indexer/doc_store_writer.hpp"
 #include "indexer/file_writer.hpp"
 #include "indexer/inverted_index.hpp"
 #include "indexer/manifest_writer.hpp"
 #include "indexer/posting_run.hpp"
+#include "indexer/segment_merger.hpp"
 #include "indexer/segment_writer.hpp"
 
 namespace fathom {
@@ -316,6 +318,32 @@ std::string Unchanged(const fs::path& index_dir) {
                                   : "no index was written at " + index_dir.string();
 }
 
+// Cuts the built segment into `parts` segments of consecutive documents
+// (equal counts), named seg-000002 on, and removes it.
+std::vector<SegmentRecord> SplitSegment(const fs::path& index_dir, const SegmentRecord& whole,
+                                        unsigned parts, const ProgressSink& progress) {
+  std::vector<SegmentRecord> records;
+  {
+    const IndexReader reader(index_dir / whole.name);
+    const std::uint64_t n = reader.document_count();
+    parts = static_cast<unsigned>(std::min<std::uint64_t>(parts, n));
+    for (unsigned part = 0; part < parts; ++part) {
+      const std::uint64_t first = n * part / parts, end = n * (part + 1) / parts;
+      DeletedDocs others(n);
+      for (std::uint64_t doc = 0; doc < n; ++doc) {
+        if (doc < first || doc >= end) others.Insert(static_cast<DocId>(doc));
+      }
+      const std::string name = SegmentName(2 + part);
+      if (std::error_code ec; !fs::create_directory(index_dir / name, ec)) {
+        throw IoError((index_dir / name).string() + ": cannot create: " + ec.message());
+      }
+      records.push_back(RewriteSegments({&reader}, {others}, index_dir / name, name, progress));
+    }
+  }
+  fs::remove_all(index_dir / whole.name);
+  return records;
+}
+
 }  // namespace
 
 std::uint64_t DefaultMemoryBudget() {
@@ -484,7 +512,12 @@ BuildSummary BuildIndex(const fs::path& corpus, const fs::path& index_dir,
     Manifest manifest;
     manifest.generation = 1;
     manifest.next_segment = 2;
-    manifest.segments.push_back(summary.segment);
+    if (options.segments <= 1 || summary.segment.document_count < 2) {
+      manifest.segments.push_back(summary.segment);
+    } else {
+      manifest.segments = SplitSegment(temp_dir, summary.segment, options.segments, progress);
+      manifest.next_segment = 2 + manifest.segments.size();
+    }
     CommitManifest(temp_dir, manifest);
     Publish(temp_dir, index_dir);
     summary.seconds =

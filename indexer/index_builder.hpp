@@ -27,6 +27,9 @@ struct BuildOptions {
   std::uint64_t memory_bytes = 0;
   // Analysis threads; 0: one per core.
   unsigned threads = 0;
+  // Segments a fresh build leaves (documents split into this many ranges of
+  // equal counts); 1, the default, is what searches fastest.
+  unsigned segments = 1;
   // Set from another thread (a signal handler) to abandon the build; the
   // previous index, if any, stays as it was.
   const std::atomic<bool>* cancel = nullptr;

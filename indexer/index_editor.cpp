@@ -8,20 +8,16 @@
 #include <chrono>
 #include <cstring>
 #include <memory>
-#include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
-#include "common/codec.hpp"
-#include "common/doc_store.hpp"
 #include "common/error.hpp"
 #include "common/index_reader.hpp"
 #include "common/manifest.hpp"
-#include "common/posting_cursor.hpp"
 #include "indexer/file_writer.hpp"
 #include "indexer/manifest_writer.hpp"
-#include "indexer/segment_writer.hpp"
+#include "indexer/segment_merger.hpp"
 
 namespace fathom {
 namespace fs = std::filesystem;
@@ -89,101 +85,6 @@ void RenameInto(const fs::path& from, const fs::path& to) {
   if (std::rename(from.c_str(), to.c_str()) != 0) {
     throw IoError(to.string() +
                   ": cannot rename the new segment into place: " + std::strerror(errno));
-  }
-}
-
-// Postings of one existing segment, with doc ids renumbered for the merged
-// segment and deleted documents left out.
-class SegmentPostingSource final : public PostingSource {
- public:
-  SegmentPostingSource(const IndexReader& reader, const std::vector<DocId>& new_ids)
-      : reader_(reader), new_ids_(new_ids) {}
-
-  bool NextTerm() override {
-    while (next_term_ < reader_.term_count()) {
-      const std::uint64_t index = next_term_++;
-      term_ = reader_.TermAt(index);
-      cursor_.emplace(reader_, reader_.TermInfoAt(index));
-      return true;
-    }
-    return false;
-  }
-  std::string_view term() const override { return term_; }
-  bool NextPosting(SourcePosting& posting) override {
-    for (; cursor_->doc() != kEndDoc; cursor_->Next()) {
-      const DocId doc = new_ids_[cursor_->doc()];
-      if (doc == kEndDoc) continue;
-      posting.doc = doc;
-      posting.frequency = cursor_->frequency();
-      cursor_->Positions(positions_);
-      encoded_.clear();
-      std::uint32_t previous = 0;
-      for (const std::uint32_t position : positions_) {
-        codec::PutVarint(position - previous, encoded_);
-        previous = position;
-      }
-      if (positions_.size() != posting.frequency) {
-        throw CorruptIndexError(reader_.dir().string() + ": positions of '" + term_ +
-                                "' do not match its frequencies (run fathom-index check)");
-      }
-      posting.positions = encoded_;
-      cursor_->Next();
-      return true;
-    }
-    return false;
-  }
-
- private:
-  const IndexReader& reader_;
-  const std::vector<DocId>& new_ids_;
-  std::uint64_t next_term_ = 0;
-  std::string term_;
-  std::optional<PostingCursor> cursor_;
-  std::vector<std::uint32_t> positions_;
-  std::string encoded_;
-};
-
-// Copies a segment's live documents' stored text: whole compressed blocks
-// when none of their documents is deleted, document by document otherwise.
-void CopyStore(const IndexReader& reader, const DeletedDocs& deletes, DocStoreWriter& out) {
-  const DocStore store(reader.store_file(), reader.document_count());
-  const auto& blocks = store.blocks();
-  for (std::size_t b = 0; b < blocks.size(); ++b) {
-    const std::uint64_t first = blocks[b].first_doc;
-    const std::uint64_t end =
-        b + 1 < blocks.size() ? blocks[b + 1].first_doc : reader.document_count();
-    bool any_deleted = false;
-    for (std::uint64_t doc = first; doc < end && !any_deleted; ++doc) {
-      any_deleted = deletes.contains(static_cast<DocId>(doc));
-    }
-    if (!any_deleted) {
-      CompressedStoreBlock block;
-      block.documents = static_cast<std::uint32_t>(end - first);
-      block.raw_size = blocks[b].raw_size;
-      block.bytes.assign(
-          reinterpret_cast<const char*>(reader.store_file().data()) + blocks[b].offset,
-          blocks[b].compressed_size);
-      out.FlushPending();
-      out.AppendBlock(block);
-      continue;
-    }
-    const std::string raw = store.RawBlock(b);
-    const auto* at = reinterpret_cast<const std::uint8_t*>(raw.data());
-    const auto* raw_end = at + raw.size();
-    for (std::uint64_t doc = first; doc < end; ++doc) {
-      std::string_view fields[2];
-      for (auto& field : fields) {
-        std::uint32_t size = 0;
-        at = codec::GetVarint(at, raw_end, &size);
-        if (at == nullptr || size > static_cast<std::size_t>(raw_end - at)) {
-          throw CorruptIndexError(reader.dir().string() + "/store: damaged block " +
-                                  std::to_string(b) + " (run fathom-index check)");
-        }
-        field = std::string_view(reinterpret_cast<const char*>(at), size);
-        at += size;
-      }
-      if (!deletes.contains(static_cast<DocId>(doc))) out.Add(fields[0], fields[1]);
-    }
   }
 }
 
@@ -322,41 +223,11 @@ MergeSummary MergeSegments(const fs::path& index_dir, const ProgressSink& progre
     if (!fs::create_directory(temp_dir, ec)) {
       throw IoError(temp_dir.string() + ": cannot create: " + ec.message());
     }
-    SegmentWriter writer(temp_dir, segments[0]->meta().analysis);
-    // Old ids to new: live documents keep their order, deleted ones vanish.
-    std::vector<std::vector<DocId>> new_ids(segments.size());
-    for (std::size_t s = 0; s < segments.size(); ++s) {
-      const IndexReader& segment = *segments[s];
-      new_ids[s].resize(segment.document_count(), kEndDoc);
-      for (DocId doc = 0; doc < segment.document_count(); ++doc) {
-        if (deletes[s].contains(doc)) {
-          ++summary.dropped;
-          continue;
-        }
-        new_ids[s][doc] = static_cast<DocId>(writer.document_count());
-        writer.AddDocument(segment.external_id(doc), {segment.length(doc), segment.sketch(doc)});
-      }
-      CopyStore(segment, deletes[s], writer.store());
-    }
-    std::vector<std::unique_ptr<SegmentPostingSource>> owned;
-    std::vector<PostingSource*> sources;
-    for (std::size_t s = 0; s < segments.size(); ++s) {
-      owned.push_back(std::make_unique<SegmentPostingSource>(*segments[s], new_ids[s]));
-      sources.push_back(owned.back().get());
-    }
-    BuildProgress report{};
-    report.phase = BuildPhase::kMerging;
-    report.documents = writer.document_count();
-    for (const auto& segment : segments) report.postings_total += segment->meta().posting_count;
-    writer.WritePostings(sources, [&](std::uint64_t postings) {
-      if (!progress) return;
-      report.postings_merged = postings;
-      report.seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      progress(report);
-    });
-    const SegmentRecord record = writer.Finish(name);
+    std::vector<const IndexReader*> inputs;
+    for (const auto& segment : segments) inputs.push_back(segment.get());
+    const SegmentRecord record = RewriteSegments(inputs, deletes, temp_dir, name, progress);
     summary.documents = record.document_count;
+    summary.dropped = manifest.document_count() - record.document_count;
     RenameInto(temp_dir, index_dir / name);
     ++manifest.generation;
     ++manifest.next_segment;

@@ -178,6 +178,8 @@ int Run(int argc, char** argv) {
      "runs and merged when it is reached (default: a quarter of the machine's memory)")
     ("threads,t", po::value<unsigned>()->default_value(0),
      "analysis threads (default 0: one per core)")
+    ("segments", po::value<unsigned>()->default_value(1),
+     "segments a fresh build leaves (documents split evenly; 1 searches fastest)")
     ("ids", po::value<std::string>(), "delete: read the ids to delete from this file, one a line")
     ("quiet,q", po::bool_switch(), "no progress line and no warnings")
     ("list-languages", po::bool_switch(), "list the stemming languages and exit");
@@ -284,6 +286,10 @@ int Run(int argc, char** argv) {
     }
   }
   build.threads = vm["threads"].as<unsigned>();
+  build.segments = vm["segments"].as<unsigned>();
+  if (build.segments == 0 || build.segments > 1000) {
+    throw InputError("--segments: from 1 to 1000");
+  }
   build.analysis.language = vm["language"].as<std::string>();
   if (vm.count("stop-words-file")) {
     build.analysis.stop_words = ReadStopWordsFile(vm["stop-words-file"].as<std::string>());
