@@ -258,6 +258,7 @@ public final class LuceneIndexBench {
       int digits = at;
       while (at < s.length() && s.charAt(at) >= '0' && s.charAt(at) <= '9') at++;
       if (at == digits) fail(begin, "expected a value");
+      if (at - digits > 1 && s.charAt(digits) == '0') fail(digits, "leading zero in a number");
       if (at < s.length() && s.charAt(at) == '.') {
         int fraction = ++at;
         while (at < s.length() && s.charAt(at) >= '0' && s.charAt(at) <= '9') at++;
