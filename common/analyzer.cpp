@@ -147,6 +147,7 @@ Analyzer& Analyzer::operator=(Analyzer&& other) noexcept {
     cursor_ = other.cursor_;
     next_position_ = other.next_position_;
     truncated_words_ = other.truncated_words_;
+    stem_cache_.clear();  // stems of the old settings
   }
   return *this;
 }
@@ -277,27 +278,48 @@ void Analyzer::Normalize(std::string_view raw, std::string& out) {
   // in the ASCII branch, so both spellings normalize to "'".
 }
 
+void Analyzer::StemUncached(const std::string& word, std::string& out) {
+  if (porter2_) {
+    out = Porter2Stem(word);
+  } else if (stemmer_ != nullptr) {
+    const sb_symbol* stemmed = sb_stemmer_stem(
+        stemmer_, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
+    if (stemmed != nullptr) {
+      out.assign(reinterpret_cast<const char*>(stemmed),
+                 static_cast<std::size_t>(sb_stemmer_length(stemmer_)));
+    } else {
+      out = word;  // out of memory inside libstemmer: keep the word
+    }
+  } else {
+    out = word;
+  }
+}
+
+void Analyzer::Stem(const std::string& word, std::string& out) {
+  if ((!porter2_ && stemmer_ == nullptr) || word.size() > kStemCacheMaxWord) {
+    StemUncached(word, out);
+    return;
+  }
+  if (stem_cache_.empty()) stem_cache_.resize(kStemCacheEntries);
+  StemCacheEntry& entry =
+      stem_cache_[std::hash<std::string_view>{}(word) & (kStemCacheEntries - 1)];
+  if (entry.used && entry.word == word) {
+    out = entry.stem;
+    return;
+  }
+  StemUncached(word, out);
+  entry.word = word;
+  entry.stem = out;
+  entry.used = true;
+}
+
 bool Analyzer::Next(Token& token) {
   RawWord raw;
   while (NextRawWord(raw)) {
     const std::uint32_t position = next_position_++;
     Normalize(text_.substr(raw.begin, raw.end - raw.begin), scratch_);
     if (!stop_words_.empty() && stop_words_.contains(scratch_)) continue;
-    if (porter2_) {
-      token.term = Porter2Stem(scratch_);
-    } else if (stemmer_ != nullptr) {
-      const sb_symbol* stemmed =
-          sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(scratch_.data()),
-                          static_cast<int>(scratch_.size()));
-      if (stemmed != nullptr) {
-        token.term.assign(reinterpret_cast<const char*>(stemmed),
-                          static_cast<std::size_t>(sb_stemmer_length(stemmer_)));
-      } else {
-        token.term = scratch_;  // out of memory inside libstemmer: keep the word
-      }
-    } else {
-      token.term = scratch_;
-    }
+    Stem(scratch_, token.term);
     if (token.term.size() > kMaxTermBytes) {
       token.term.resize(utf8::TruncationPoint(token.term, kMaxTermBytes));
       ++truncated_words_;

@@ -76,6 +76,18 @@ class Analyzer {
   };
   bool NextRawWord(RawWord& word);
   void Normalize(std::string_view raw, std::string& out);
+  // Stemming is a pure function of the word, and a few thousand words make
+  // most of any text (Zipf): a direct-mapped cache of recent stems skips the
+  // stemmer for them. Short words only, so entries stay in place (SSO).
+  void Stem(const std::string& word, std::string& out);
+  void StemUncached(const std::string& word, std::string& out);
+  struct StemCacheEntry {
+    std::string word, stem;
+    bool used = false;
+  };
+  static constexpr std::size_t kStemCacheEntries = 1 << 14;
+  static constexpr std::size_t kStemCacheMaxWord = 15;
+  std::vector<StemCacheEntry> stem_cache_;
 
   AnalysisSettings settings_;
   sb_stemmer* stemmer_ = nullptr;

@@ -11,10 +11,16 @@
 #include <iostream>
 #include <sstream>
 
+#include <sys/resource.h>
+
+#include <iomanip>
+
 #include "common/command_line.hpp"
 #include "common/error.hpp"
+#include "common/format.hpp"
 #include "indexer/index_builder.hpp"
 #include "indexer/index_checker.hpp"
+#include "indexer/index_editor.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -23,6 +29,12 @@ using namespace fathom;
 namespace {
 
 std::atomic<bool> g_cancel{false};
+
+std::uint64_t PeakResidentBytes() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // Linux: kilobytes
+}
 
 constexpr std::size_t kMaxWarningsShown = 20;
 
@@ -42,11 +54,12 @@ std::vector<std::string> ReadStopWordsFile(const std::string& path) {
   return words;
 }
 
-// "1G", "512M", "64K", "1000": a size in bytes, K/M/G powers of 1024.
-std::uint64_t ParseSize(const std::string& text) {
+// "1G", "512M", "64K", "1000": a size in bytes, K/M/G powers of 1024, at
+// most `limit`.
+std::uint64_t ParseSize(const std::string& option, const std::string& text, std::uint64_t limit) {
   const auto bad = [&] {
-    return InputError("--max-document-size: '" + text + "' is not a size from 1 byte to " +
-                      std::to_string(kMaxDocumentBytesLimit) + " bytes (e.g. 1G, 500M, 64K)");
+    return InputError("--" + option + ": '" + text + "' is not a size from 1 byte to " +
+                      std::to_string(limit) + " bytes (e.g. 1G, 500M, 64K)");
   };
   std::size_t used = 0;
   std::uint64_t value = 0;
@@ -66,17 +79,52 @@ std::uint64_t ParseSize(const std::string& text) {
   } else if (!unit.empty()) {
     throw bad();
   }
-  if (text[0] == '-' || value == 0 || value > (kMaxDocumentBytesLimit >> shift)) throw bad();
-  return std::min(value << shift, kMaxDocumentBytesLimit);
+  if (text[0] == '-' || value == 0 || value > (limit >> shift)) throw bad();
+  return std::min(value << shift, limit);
+}
+
+// One terminal line: phase, documents, bytes read, rate, memory, runs, and
+// the time left when it can be estimated (the corpus size is known while
+// inverting; the number of postings while merging).
+std::string FormatProgress(const BuildProgress& p) {
+  std::ostringstream line;
+  line << PhaseName(p.phase) << ": " << FormatCount(p.documents) << " docs, "
+       << FormatBytes(static_cast<double>(p.bytes_read));
+  double fraction = 0;
+  if (p.phase == BuildPhase::kInverting && p.total_bytes > 0) {
+    fraction = static_cast<double>(p.bytes_read) / static_cast<double>(p.total_bytes);
+    line << " of " << FormatBytes(static_cast<double>(p.total_bytes)) << " ("
+         << static_cast<int>(100 * fraction) << "%)";
+  }
+  const double seconds = std::max(p.seconds, 1e-3);
+  line << ", " << FormatBytes(static_cast<double>(p.bytes_read) / seconds) << "/s, memory "
+       << FormatBytes(static_cast<double>(p.memory_bytes)) << ", " << p.runs << " runs";
+  if (p.phase == BuildPhase::kMerging && p.postings_total > 0) {
+    line << ", merged " << static_cast<int>(100.0 * p.postings_merged / p.postings_total) << "% of "
+         << FormatCount(p.postings_total) << " postings";
+  }
+  if (fraction > 0.01) {
+    line << ", ~" << static_cast<int>(seconds * (1 - fraction) / fraction) << " s left";
+  }
+  line << ", " << static_cast<int>(p.seconds) << " s";
+  return line.str();
 }
 
 void PrintUsage(const po::options_description& options) {
   std::cout << "Usage: fathom-index [build] CORPUS INDEX [options]\n"
+               "       fathom-index add INDEX CORPUS [options]\n"
+               "       fathom-index delete INDEX [ID...] [--ids FILE]\n"
+               "       fathom-index merge INDEX\n"
                "       fathom-index check INDEX\n\n"
                "Builds a search index at INDEX (a folder) from CORPUS: a folder of text files\n"
                "(walked recursively), a text file, or a JSON Lines file (.jsonl, .ndjson, .json;\n"
                "any of them may be .zst-compressed). An existing index at INDEX is replaced\n"
                "only when the new one is complete.\n\n"
+               "add indexes more documents into a new segment of INDEX (with INDEX's analysis\n"
+               "settings); a document whose id is already in INDEX replaces the old one.\n"
+               "delete marks documents deleted by id; merge rewrites all segments as one and\n"
+               "drops deleted documents. Each change is atomic: a searcher sees the index as\n"
+               "it was before or after it, and a crash leaves one or the other.\n\n"
                "check reads every byte of an index: checksums and every structural invariant.\n"
                "It prints the first problem (file and offset) and exits 1, or exits 0 when the\n"
                "index is sound.\n\n"
@@ -127,6 +175,14 @@ int Run(int argc, char** argv) {
     ("max-document-size", po::value<std::string>()->default_value("1G"),
      "skip text files larger than this (JSON Lines: lines longer are bad lines); "
      "bytes, or with K, M, G (powers of 1024); at most 3.7G")
+    ("memory,m", po::value<std::string>(),
+     "bound on the indexer's memory (e.g. 1G, 512M); postings are flushed to disk as sorted "
+     "runs and merged when it is reached (default: a quarter of the machine's memory)")
+    ("threads,t", po::value<unsigned>()->default_value(0),
+     "analysis threads (default 0: one per core)")
+    ("segments", po::value<unsigned>()->default_value(1),
+     "segments a fresh build leaves (documents split evenly; 1 searches fastest)")
+    ("ids", po::value<std::string>(), "delete: read the ids to delete from this file, one a line")
     ("quiet,q", po::bool_switch(), "no progress line and no warnings")
     ("list-languages", po::bool_switch(), "list the stemming languages and exit");
   // clang-format on
@@ -141,16 +197,68 @@ int Run(int argc, char** argv) {
     return 0;
   }
   std::vector<std::string> args = command_line.arguments;
-  if (!args.empty() && args[0] == "check") {
-    if (args.size() != 2) {
+  std::string command = "build";
+  for (const char* name : {"build", "check", "add", "delete", "merge"}) {
+    if (!args.empty() && args[0] == name) {
+      command = name;
+      args.erase(args.begin());
+    }
+  }
+  if (command == "check") {
+    if (args.size() != 1) {
       std::cerr << "fathom-index: check expects one INDEX folder (see fathom-index --help)\n";
       return 2;
     }
-    return Check(args[1]);
+    return Check(args[0]);
   }
-  if (!args.empty() && args[0] == "build") args.erase(args.begin());
+  if (command == "delete") {
+    if (args.empty() || (args.size() == 1 && !vm.count("ids"))) {
+      std::cerr << "fathom-index: delete expects INDEX and document ids, or --ids FILE (see "
+                   "fathom-index --help)\n";
+      return 2;
+    }
+    std::vector<std::string> ids(args.begin() + 1, args.end());
+    if (vm.count("ids")) {
+      const std::string path = vm["ids"].as<std::string>();
+      std::ifstream in(path);
+      if (!in) throw InputError(path + ": cannot open the id list");
+      for (std::string line; std::getline(in, line);) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (!line.empty()) ids.push_back(line);
+      }
+    }
+    const DeleteSummary summary = DeleteDocuments(args[0], ids);
+    std::cout << "Deleted " << FormatCount(summary.deleted) << " documents from " << args[0] << "; "
+              << FormatCount(summary.live_documents) << " remain\n";
+    for (std::size_t i = 0; i < summary.not_found.size() && i < kMaxWarningsShown; ++i) {
+      std::cerr << "warning: no document has the id '" << summary.not_found[i] << "'\n";
+    }
+    if (summary.not_found.size() > kMaxWarningsShown) {
+      std::cerr << "warning: ... and " << summary.not_found.size() - kMaxWarningsShown
+                << " more ids not found\n";
+    }
+    return 0;
+  }
+  if (command == "merge") {
+    if (args.size() != 1) {
+      std::cerr << "fathom-index: merge expects one INDEX folder (see fathom-index --help)\n";
+      return 2;
+    }
+    const MergeSummary summary = MergeSegments(args[0], nullptr);
+    if (summary.segments_before <= 1 && summary.dropped == 0) {
+      std::cout << args[0] << ": already one segment with nothing deleted; nothing to do\n";
+    } else {
+      std::cout << "Merged " << summary.segments_before << " segments of " << args[0]
+                << " into one (" << FormatCount(summary.documents) << " documents, "
+                << FormatCount(summary.dropped) << " deleted documents dropped) in " << std::fixed
+                << std::setprecision(2) << summary.seconds << " s\n";
+    }
+    return 0;
+  }
   if (args.size() != 2) {
-    std::cerr << "fathom-index: expected CORPUS and INDEX (see fathom-index --help)\n";
+    std::cerr << (command == "add" ? "fathom-index: add expects INDEX and CORPUS"
+                                   : "fathom-index: expected CORPUS and INDEX")
+              << " (see fathom-index --help)\n";
     return 2;
   }
 
@@ -170,7 +278,20 @@ int Run(int argc, char** argv) {
   build.corpus.body_fields = SplitList(vm["body-field"].as<std::string>());
   build.corpus.skip_bad_lines = vm["skip-bad-lines"].as<bool>();
   build.corpus.include_hidden = vm["include-hidden"].as<bool>();
-  build.corpus.max_document_bytes = ParseSize(vm["max-document-size"].as<std::string>());
+  build.corpus.max_document_bytes = ParseSize(
+      "max-document-size", vm["max-document-size"].as<std::string>(), kMaxDocumentBytesLimit);
+  if (vm.count("memory")) {
+    build.memory_bytes = ParseSize("memory", vm["memory"].as<std::string>(), 1ull << 50);
+    if (build.memory_bytes < kMinMemoryBudget) {
+      throw InputError("--memory: at least " + std::to_string(kMinMemoryBudget >> 20) +
+                       "M is needed");
+    }
+  }
+  build.threads = vm["threads"].as<unsigned>();
+  build.segments = vm["segments"].as<unsigned>();
+  if (build.segments == 0 || build.segments > 1000) {
+    throw InputError("--segments: from 1 to 1000");
+  }
   build.analysis.language = vm["language"].as<std::string>();
   if (vm.count("stop-words-file")) {
     build.analysis.stop_words = ReadStopWordsFile(vm["stop-words-file"].as<std::string>());
@@ -194,30 +315,27 @@ int Run(int argc, char** argv) {
       std::cerr << "warning: " << message << "\n";
     }
   };
-  auto last_shown = std::chrono::steady_clock::now();
   const auto progress = [&](const BuildProgress& p) {
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_shown < std::chrono::milliseconds(250)) return;
-    last_shown = now;
-    std::ostringstream line;
-    line << "\rindexing: " << FormatCount(p.documents) << " docs, " << FormatBytes(p.bytes_read);
-    if (p.total_bytes > 0) {
-      line << " of " << FormatBytes(p.total_bytes) << " ("
-           << static_cast<int>(100.0 * p.bytes_read / p.total_bytes) << "%)";
-    }
-    line << ", " << FormatCount(static_cast<std::uint64_t>(p.documents / std::max(p.seconds, 1e-3)))
-         << " docs/s, " << static_cast<int>(p.seconds) << " s\033[K";
-    std::cerr << line.str() << std::flush;
+    std::cerr << "\r" << FormatProgress(p) << "\033[K" << std::flush;
     progress_shown = true;
   };
 
   std::signal(SIGINT, [](int) { g_cancel = true; });
   std::signal(SIGTERM, [](int) { g_cancel = true; });
   BuildSummary summary;
+  std::string added_note;
   try {
-    summary = BuildIndex(args[0], args[1], build, warn,
-                         show_progress ? std::function<void(const BuildProgress&)>(progress)
-                                       : std::function<void(const BuildProgress&)>());
+    const ProgressSink sink = show_progress ? ProgressSink(progress) : ProgressSink();
+    if (command == "add") {
+      const AddSummary added = AddDocuments(args[1], args[0], build, warn, sink);
+      summary = added.build;
+      added_note = "  index now       " + std::to_string(added.segments) + " segments, " +
+                   FormatCount(added.live_documents) + " documents (" +
+                   FormatCount(added.replaced) + " replaced by re-added ids)\n";
+      std::swap(args[0], args[1]);  // the summary names CORPUS then INDEX
+    } else {
+      summary = BuildIndex(args[0], args[1], build, warn, sink);
+    }
   } catch (...) {
     clear_progress();
     throw;
@@ -235,8 +353,18 @@ int Run(int argc, char** argv) {
             << FormatBytes(static_cast<double>(corpus.bytes_read)) << " read) into " << args[1]
             << " in " << std::fixed;
   std::cout.precision(2);
+  const double seconds = std::max(summary.seconds, 1e-3);
   std::cout << summary.seconds << " s\n"
-            << "  distinct terms  " << FormatCount(meta.term_count) << "\n"
+            << "  throughput      "
+            << FormatCount(static_cast<std::uint64_t>(meta.document_count / seconds)) << " docs/s, "
+            << FormatBytes(static_cast<double>(corpus.bytes_read) / seconds) << "/s, "
+            << summary.threads << " threads\n"
+            << "  memory          peak " << FormatBytes(static_cast<double>(PeakResidentBytes()))
+            << " resident, budget " << FormatBytes(static_cast<double>(summary.memory_budget))
+            << "; " << summary.runs << " sorted runs ("
+            << FormatBytes(static_cast<double>(summary.run_bytes)) << ") merged in "
+            << summary.merge_seconds << " s\n"
+            << added_note << "  distinct terms  " << FormatCount(meta.term_count) << "\n"
             << "  postings        " << FormatCount(meta.posting_count) << "\n"
             << "  tokens          " << FormatCount(meta.total_length) << "\n"
             << "  analysis        language " << meta.analysis.language << ", stop words "
@@ -255,7 +383,15 @@ int Run(int argc, char** argv) {
               << " documents with invalid UTF-8; " << summary.truncated_words
               << " words cut to 255 bytes\n";
   }
-  std::cout << "  index size      " << FormatBytes(static_cast<double>(index_bytes)) << "\n";
+  std::uint64_t posting_bytes = 0;
+  for (const auto& file : meta.files) {
+    if (file.name == format::kPostingsFile.file_name) posting_bytes = file.size;
+  }
+  std::cout << "  index size      " << FormatBytes(static_cast<double>(index_bytes)) << "; "
+            << std::setprecision(2)
+            << (meta.posting_count == 0 ? 0.0 : 8.0 * posting_bytes / meta.posting_count)
+            << " bits per posting (doc ids and frequencies, " << format::kPostingsFile.file_name
+            << ")\n";
   for (const auto& file : meta.files) {
     std::cout << "    " << file.name
               << std::string(14 - std::min<std::size_t>(13, file.name.size()), ' ')

@@ -1,0 +1,246 @@
+#include "indexer/index_editor.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <memory>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "common/error.hpp"
+#include "common/index_reader.hpp"
+#include "common/manifest.hpp"
+#include "indexer/file_writer.hpp"
+#include "indexer/manifest_writer.hpp"
+#include "indexer/segment_merger.hpp"
+
+namespace fathom {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kLockFile = "lock";
+
+// A new segment is written under this name and renamed to its final one
+// only when complete, so a segment folder with a final name is always whole.
+std::string TempSegmentName(const std::string& name) { return "." + name + ".tmp"; }
+
+// Removes what no manifest names: segments and deletion files replaced by
+// the last change, and whatever a crashed change left half-written. Only
+// names Fathom makes are touched.
+void RemoveUnreferenced(const fs::path& index_dir, const Manifest& manifest) {
+  std::unordered_set<std::string> referenced;
+  for (const auto& segment : manifest.segments) {
+    referenced.insert(segment.name);
+    if (!segment.deletes_name.empty()) referenced.insert(segment.deletes_name);
+  }
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(index_dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool ours = name.rfind("seg-", 0) == 0 || name.rfind(".seg-", 0) == 0 ||
+                      name.rfind(".manifest", 0) == 0;
+    if (ours && referenced.count(name) == 0) fs::remove_all(entry.path(), ec);
+  }
+}
+
+std::vector<std::unique_ptr<IndexReader>> OpenSegments(const fs::path& index_dir,
+                                                       const Manifest& manifest) {
+  std::vector<std::unique_ptr<IndexReader>> segments;
+  for (const auto& record : manifest.segments) {
+    segments.push_back(std::make_unique<IndexReader>(index_dir / record.name));
+    if (segments.back()->document_count() != record.document_count) {
+      throw CorruptIndexError((index_dir / record.name).string() +
+                              ": document count differs from the manifest's");
+    }
+  }
+  return segments;
+}
+
+std::vector<DeletedDocs> ReadAllDeletes(const fs::path& index_dir, const Manifest& manifest) {
+  std::vector<DeletedDocs> deletes;
+  for (const auto& record : manifest.segments) deletes.push_back(ReadDeletes(index_dir, record));
+  return deletes;
+}
+
+// Writes the deletion files of the segments whose set changed and points
+// their records at them.
+void WriteChangedDeletes(const fs::path& index_dir, Manifest& manifest,
+                         const std::vector<DeletedDocs>& deletes,
+                         const std::vector<bool>& changed) {
+  for (std::size_t i = 0; i < manifest.segments.size(); ++i) {
+    if (!changed[i]) continue;
+    SegmentRecord& record = manifest.segments[i];
+    record.deletes_name = DeletesName(record.name, manifest.generation);
+    record.deleted_count = deletes[i].count();
+    record.deletes_checksum = WriteDeletes(index_dir, record.deletes_name, deletes[i]).checksum;
+  }
+  SyncDirectory(index_dir);
+}
+
+void RenameInto(const fs::path& from, const fs::path& to) {
+  if (std::rename(from.c_str(), to.c_str()) != 0) {
+    throw IoError(to.string() +
+                  ": cannot rename the new segment into place: " + std::strerror(errno));
+  }
+}
+
+}  // namespace
+
+IndexWriteLock::IndexWriteLock(const fs::path& index_dir) {
+  const fs::path path = index_dir / kLockFile;
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0)
+    throw IoError(path.string() + ": cannot open the lock file: " + std::strerror(errno));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    ::close(fd_);
+    fd_ = -1;
+    if (error == EWOULDBLOCK) {
+      throw InputError(index_dir.string() +
+                       ": another fathom-index is changing this index; try again when it is done");
+    }
+    throw IoError(path.string() + ": cannot lock: " + std::strerror(error));
+  }
+}
+
+IndexWriteLock::~IndexWriteLock() {
+  if (fd_ >= 0) ::close(fd_);  // releases the flock
+}
+
+AddSummary AddDocuments(const fs::path& corpus, const fs::path& index_dir, BuildOptions options,
+                        const WarningSink& warn, const ProgressSink& progress) {
+  Manifest manifest = ReadManifest(index_dir);
+  const IndexWriteLock lock(index_dir);
+  manifest = ReadManifest(index_dir);  // as of holding the lock
+  RemoveUnreferenced(index_dir, manifest);
+  if (manifest.segments.empty()) throw CorruptIndexError(index_dir.string() + ": no segments");
+  auto segments = OpenSegments(index_dir, manifest);
+  options.analysis = segments[0]->meta().analysis;
+
+  AddSummary summary;
+  const std::string name = SegmentName(manifest.next_segment);
+  const fs::path temp_dir = index_dir / TempSegmentName(name);
+  try {
+    summary.build = BuildSegment(corpus, temp_dir, name, options, warn, progress);
+    if (manifest.document_count() + summary.build.meta.document_count > kMaxDocuments) {
+      throw InputError("too many documents: an index holds at most " +
+                       std::to_string(kMaxDocuments));
+    }
+    // Re-added ids: the older copies are deleted in the same commit.
+    const IndexReader added(temp_dir);
+    std::unordered_set<std::string_view> new_ids;
+    for (DocId doc = 0; doc < added.document_count(); ++doc) new_ids.insert(added.external_id(doc));
+    std::vector<DeletedDocs> deletes = ReadAllDeletes(index_dir, manifest);
+    std::vector<bool> changed(manifest.segments.size(), false);
+    for (std::size_t s = 0; s < segments.size(); ++s) {
+      const IndexReader& segment = *segments[s];
+      for (DocId doc = 0; doc < segment.document_count(); ++doc) {
+        if (new_ids.count(segment.external_id(doc)) != 0 && deletes[s].Insert(doc)) {
+          changed[s] = true;
+          ++summary.replaced;
+        }
+      }
+    }
+    RenameInto(temp_dir, index_dir / name);
+    ++manifest.generation;
+    ++manifest.next_segment;
+    WriteChangedDeletes(index_dir, manifest, deletes, changed);
+    manifest.segments.push_back(summary.build.segment);
+    CommitManifest(index_dir, manifest);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(temp_dir, ec);
+    RemoveUnreferenced(index_dir, ReadManifest(index_dir));
+    throw;
+  }
+  RemoveUnreferenced(index_dir, manifest);
+  summary.segments = manifest.segments.size();
+  summary.live_documents = manifest.live_count();
+  return summary;
+}
+
+DeleteSummary DeleteDocuments(const fs::path& index_dir, const std::vector<std::string>& ids) {
+  ReadManifest(index_dir);  // a clear error for a folder that is no index
+  const IndexWriteLock lock(index_dir);
+  Manifest manifest = ReadManifest(index_dir);
+  RemoveUnreferenced(index_dir, manifest);
+  const auto segments = OpenSegments(index_dir, manifest);
+  std::vector<DeletedDocs> deletes = ReadAllDeletes(index_dir, manifest);
+  std::unordered_map<std::string_view, bool> wanted;  // id -> found
+  for (const auto& id : ids) wanted.emplace(id, false);
+  DeleteSummary summary;
+  std::vector<bool> changed(manifest.segments.size(), false);
+  for (std::size_t s = 0; s < segments.size(); ++s) {
+    const IndexReader& segment = *segments[s];
+    for (DocId doc = 0; doc < segment.document_count(); ++doc) {
+      const auto it = wanted.find(segment.external_id(doc));
+      if (it == wanted.end() || deletes[s].contains(doc)) continue;
+      it->second = true;
+      deletes[s].Insert(doc);
+      changed[s] = true;
+      ++summary.deleted;
+    }
+  }
+  for (const auto& id : ids) {
+    if (!wanted.at(id)) {
+      summary.not_found.push_back(id);
+      wanted.at(id) = true;  // report each once
+    }
+  }
+  if (summary.deleted > 0) {
+    ++manifest.generation;
+    WriteChangedDeletes(index_dir, manifest, deletes, changed);
+    CommitManifest(index_dir, manifest);
+    RemoveUnreferenced(index_dir, manifest);
+  }
+  summary.live_documents = manifest.live_count();
+  return summary;
+}
+
+MergeSummary MergeSegments(const fs::path& index_dir, const ProgressSink& progress) {
+  const auto start = std::chrono::steady_clock::now();
+  ReadManifest(index_dir);
+  const IndexWriteLock lock(index_dir);
+  Manifest manifest = ReadManifest(index_dir);
+  RemoveUnreferenced(index_dir, manifest);
+  MergeSummary summary;
+  summary.segments_before = manifest.segments.size();
+  if (manifest.segments.size() == 1 && manifest.segments[0].deleted_count == 0) {
+    summary.documents = manifest.segments[0].document_count;
+    return summary;
+  }
+  const auto segments = OpenSegments(index_dir, manifest);
+  const std::vector<DeletedDocs> deletes = ReadAllDeletes(index_dir, manifest);
+  const std::string name = SegmentName(manifest.next_segment);
+  const fs::path temp_dir = index_dir / TempSegmentName(name);
+  try {
+    std::error_code ec;
+    fs::remove_all(temp_dir, ec);
+    if (!fs::create_directory(temp_dir, ec)) {
+      throw IoError(temp_dir.string() + ": cannot create: " + ec.message());
+    }
+    std::vector<const IndexReader*> inputs;
+    for (const auto& segment : segments) inputs.push_back(segment.get());
+    const SegmentRecord record = RewriteSegments(inputs, deletes, temp_dir, name, progress);
+    summary.documents = record.document_count;
+    summary.dropped = manifest.document_count() - record.document_count;
+    RenameInto(temp_dir, index_dir / name);
+    ++manifest.generation;
+    ++manifest.next_segment;
+    manifest.segments.assign(1, record);
+    CommitManifest(index_dir, manifest);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(temp_dir, ec);
+    throw;
+  }
+  RemoveUnreferenced(index_dir, manifest);
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return summary;
+}
+
+}  // namespace fathom

@@ -1,0 +1,255 @@
+// The indexer's ways to the same index: a small memory budget (many sorted
+// runs merged) or a large one, one thread or several, one build or a build
+// followed by add, delete and merge, all give byte for byte the segment a
+// single build of the same live documents gives. And a change killed at any
+// moment leaves the index as it was before or after it.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <random>
+
+#include "common/doc_store.hpp"
+#include "common/error.hpp"
+#include "common/index_reader.hpp"
+#include "common/manifest.hpp"
+#include "indexer/index_editor.hpp"
+#include "tests/model_index.hpp"
+#include "tests/test_support.hpp"
+
+namespace fathom {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::RandomDocs;
+using testing::TempDir;
+
+// Every segment file but meta (which records its creation time) and,
+// optionally, the store (whose block boundaries follow the batches of
+// documents each build read).
+std::vector<std::string> ComparedFiles(bool with_store) {
+  std::vector<std::string> files = {"terms.dict", "postings.doc", "postings.pos",
+                                    "doclens",    "docids",       "minhash"};
+  if (with_store) files.push_back("store");
+  return files;
+}
+
+fs::path OnlySegment(const fs::path& index) {
+  const Manifest manifest = ReadManifest(index);
+  EXPECT_EQ(manifest.segments.size(), 1u);
+  return index / manifest.segments.at(0).name;
+}
+
+void ExpectSameSegment(const fs::path& index, const fs::path& reference, bool with_store) {
+  const fs::path a = OnlySegment(index), b = OnlySegment(reference);
+  for (const auto& file : ComparedFiles(with_store)) {
+    EXPECT_TRUE(testing::ReadFile(a / file) == testing::ReadFile(b / file))
+        << file << " of " << a << " differs from " << b;
+  }
+  // The stored text, document by document, whatever the blocks.
+  const IndexReader ra(a), rb(b);
+  ASSERT_EQ(ra.document_count(), rb.document_count());
+  const DocStore sa(ra.store_file(), ra.document_count()), sb(rb.store_file(), rb.document_count());
+  for (DocId doc = 0; doc < ra.document_count(); ++doc) {
+    const StoredDocument da = sa.Get(doc), db = sb.Get(doc);
+    ASSERT_EQ(da.title, db.title) << doc;
+    ASSERT_EQ(da.body, db.body) << doc;
+  }
+}
+
+BuildSummary Build(const TempDir& dir, const std::vector<SourceDocument>& docs,
+                   const std::string& name, std::uint64_t memory, unsigned threads) {
+  BuildOptions options;
+  options.memory_bytes = memory;
+  options.threads = threads;
+  return BuildIndex(testing::WriteJsonl(dir, docs, name + ".jsonl"), dir / name, options, nullptr,
+                    nullptr);
+}
+
+AddSummary Add(const TempDir& dir, const std::vector<SourceDocument>& docs,
+               const std::string& index, const std::string& part) {
+  BuildOptions options;
+  options.memory_bytes = 1 << 20;  // a few runs even for a small part
+  return AddDocuments(testing::WriteJsonl(dir, docs, part + ".jsonl"), dir / index, options,
+                      nullptr, nullptr);
+}
+
+constexpr std::uint64_t kLarge = 1ull << 30;
+constexpr std::uint64_t kTiny = 1ull << 20;
+
+TEST(IndexBuild, RunsAndThreadsDoNotChangeTheIndex) {
+  TempDir dir;
+  const auto docs = RandomDocs(4000, 500, 11, 120);
+  const BuildSummary reference = Build(dir, docs, "reference", kLarge, 1);
+  EXPECT_EQ(reference.runs, 0u);
+  for (const unsigned threads : {1u, 2u, 3u}) {
+    for (const std::uint64_t memory : {kTiny, kLarge}) {
+      const std::string name = "t" + std::to_string(threads) + "m" + std::to_string(memory);
+      const BuildSummary summary = Build(dir, docs, name, memory, threads);
+      if (memory == kTiny) {
+        EXPECT_GT(summary.runs, 2u) << name;
+      }
+      EXPECT_EQ(summary.threads, threads);
+      ExpectSameSegment(dir / name, dir / "reference", true);
+    }
+  }
+}
+
+TEST(IndexChanges, AddedSegmentsMergeIntoTheOneGoIndex) {
+  TempDir dir;
+  const auto docs = RandomDocs(3000, 400, 12, 100);
+  Build(dir, docs, "reference", kLarge, 2);
+  Build(dir, {docs.begin(), docs.begin() + 1000}, "index", kTiny, 2);
+  EXPECT_EQ(Add(dir, {docs.begin() + 1000, docs.begin() + 1700}, "index", "p1").replaced, 0u);
+  const AddSummary added = Add(dir, {docs.begin() + 1700, docs.end()}, "index", "p2");
+  EXPECT_EQ(added.segments, 3u);
+  EXPECT_EQ(added.live_documents, 3000u);
+  const MergeSummary merged = MergeSegments(dir / "index", nullptr);
+  EXPECT_EQ(merged.segments_before, 3u);
+  EXPECT_EQ(merged.documents, 3000u);
+  ExpectSameSegment(dir / "index", dir / "reference", false);
+  // Only the manifest, the lock and the merged segment remain.
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir / "index")) ++entries;
+  EXPECT_EQ(entries, 3u);
+}
+
+TEST(IndexChanges, DeletedDocumentsAreDroppedByMerge) {
+  TempDir dir;
+  auto docs = RandomDocs(2500, 300, 13, 100);
+  Build(dir, {docs.begin(), docs.begin() + 1200}, "index", kLarge, 2);
+  Add(dir, {docs.begin() + 1200, docs.end()}, "index", "p1");
+  const std::vector<std::string> ids = {"doc-0",    "doc-7", "doc-1199",  "doc-1200",
+                                        "doc-2499", "doc-7", "no-such-id"};
+  const DeleteSummary deleted = DeleteDocuments(dir / "index", ids);
+  EXPECT_EQ(deleted.deleted, 5u);
+  EXPECT_EQ(deleted.not_found, std::vector<std::string>{"no-such-id"});
+  EXPECT_EQ(deleted.live_documents, 2495u);
+  const Manifest manifest = ReadManifest(dir / "index");
+  EXPECT_EQ(manifest.segments[0].deleted_count, 3u);
+  EXPECT_EQ(manifest.segments[1].deleted_count, 2u);
+  // Deleting again changes nothing and writes nothing.
+  EXPECT_EQ(DeleteDocuments(dir / "index", {"doc-0"}).deleted, 0u);
+  EXPECT_EQ(ReadManifest(dir / "index").generation, manifest.generation);
+
+  std::vector<SourceDocument> live;
+  for (const auto& doc : docs) {
+    if (std::find(ids.begin(), ids.end(), doc.id) == ids.end()) live.push_back(doc);
+  }
+  Build(dir, live, "reference", kLarge, 1);
+  const MergeSummary merged = MergeSegments(dir / "index", nullptr);
+  EXPECT_EQ(merged.dropped, 5u);
+  ExpectSameSegment(dir / "index", dir / "reference", false);
+  // A second merge has nothing to do.
+  EXPECT_EQ(MergeSegments(dir / "index", nullptr).dropped, 0u);
+}
+
+TEST(IndexChanges, ReAddedIdReplacesTheOldDocument) {
+  TempDir dir;
+  const auto docs = RandomDocs(1500, 300, 14, 80);
+  Build(dir, docs, "index", kLarge, 2);
+  std::vector<SourceDocument> update = {{"doc-5", "A new title", "entirely new words here"},
+                                        {"doc-new", "", "w1x w2x w3x"}};
+  const AddSummary added = Add(dir, update, "index", "update");
+  EXPECT_EQ(added.replaced, 1u);
+  EXPECT_EQ(added.live_documents, 1501u);
+  std::vector<SourceDocument> expected;
+  for (const auto& doc : docs) {
+    if (doc.id != "doc-5") expected.push_back(doc);
+  }
+  expected.insert(expected.end(), update.begin(), update.end());
+  Build(dir, expected, "reference", kLarge, 1);
+  MergeSegments(dir / "index", nullptr);
+  ExpectSameSegment(dir / "index", dir / "reference", false);
+}
+
+TEST(IndexChanges, OneWriterAtATime) {
+  TempDir dir;
+  Build(dir, RandomDocs(50, 30, 15), "index", kLarge, 1);
+  const IndexWriteLock lock(dir / "index");
+  try {
+    DeleteDocuments(dir / "index", {"doc-1"});
+    FAIL() << "a second writer was let in";
+  } catch (const InputError& error) {
+    EXPECT_NE(std::string(error.what()).find("another fathom-index is changing"),
+              std::string::npos);
+  }
+  const testing::CommandResult result =
+      testing::RunCommand(testing::kIndexBin + " merge " + testing::Quote(dir / "index"));
+  EXPECT_EQ(result.exit_code, 1);
+}
+
+// The index as a reader sees it: (live documents, segments), after checking
+// that the manifest and every file it names open cleanly.
+std::pair<std::uint64_t, std::size_t> OpenState(const fs::path& index) {
+  const Manifest manifest = ReadManifest(index);
+  for (const auto& record : manifest.segments) {
+    const IndexReader segment(index / record.name);
+    EXPECT_EQ(segment.document_count(), record.document_count);
+    ReadDeletes(index, record);
+  }
+  return {manifest.live_count(), manifest.segments.size()};
+}
+
+TEST(IndexChanges, KilledAtAnyMomentLeavesTheIndexBeforeOrAfter) {
+  TempDir dir;
+  std::mt19937_64 rng(16);
+  auto docs = RandomDocs(6000, 2000, 16, 300);
+  Build(dir, {docs.begin(), docs.begin() + 2000}, "index", kLarge, 2);
+  const std::string index = testing::Quote(dir / "index");
+  std::size_t next_doc = 2000;
+  int changed = 0, unchanged = 0;
+  for (int round = 0; round < 24; ++round) {
+    const auto before = OpenState(dir / "index");
+    auto after = before;
+    std::string command;
+    switch (round % 3) {
+      case 0: {  // add 500 new documents
+        const std::vector<SourceDocument> part(docs.begin() + static_cast<long>(next_doc),
+                                               docs.begin() + static_cast<long>(next_doc + 500));
+        command = "add " + index + " " +
+                  testing::Quote(testing::WriteJsonl(dir, part, "part.jsonl")) + " --memory 64M";
+        after = {before.first + 500, before.second + 1};
+        break;
+      }
+      case 1: {  // delete 10 live documents (never deleted before: new ids each round)
+        std::string ids;
+        for (int i = 0; i < 10; ++i) ids += " doc-" + std::to_string(10 * round + i);
+        command = "delete " + index + ids;
+        after = {before.first - 10, before.second};
+        break;
+      }
+      case 2:
+        command = "merge " + index;
+        after = {before.first, 1};
+        break;
+    }
+    // Kill after a random moment, from before the process starts working
+    // to after it has finished.
+    const double seconds = static_cast<double>(rng() % 400) / 1000.0;
+    const testing::CommandResult result = testing::RunCommand(
+        "timeout -s KILL " + std::to_string(seconds) + " " + testing::kIndexBin + " -q " + command);
+    const auto state = OpenState(dir / "index");
+    EXPECT_TRUE(state == before || state == after)
+        << "round " << round << " (" << command << ", killed after " << seconds
+        << " s): " << state.first << " documents in " << state.second << " segments; before "
+        << before.first << "/" << before.second << ", after " << after.first << "/" << after.second;
+    if (state == after && state != before) {
+      ++changed;
+      if (round % 3 == 0) next_doc += 500;
+    } else if (before != after) {
+      ++unchanged;
+      EXPECT_NE(result.exit_code, 0) << "round " << round << ": finished but changed nothing";
+    }
+  }
+  // The random moments hit both sides of the commit.
+  EXPECT_GT(changed, 0);
+  EXPECT_GT(unchanged, 0);
+  // Whatever was left behind, the next change cleans up and succeeds.
+  ASSERT_EQ(testing::RunCommand(testing::kIndexBin + " -q merge " + index).exit_code, 0);
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir / "index")) ++entries;
+  EXPECT_EQ(entries, 3u);  // manifest, lock, one segment
+}
+
+}  // namespace
+}  // namespace fathom
