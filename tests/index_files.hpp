@@ -1,6 +1,6 @@
 // An index's files as tests and fuzz targets edit them: deleting documents
-// the way a writer commits it, the names of every file, and resealing
-// damaged files so that no checksum sees the damage.
+// by global id, the names of every file, and resealing damaged files so
+// that no checksum sees the damage.
 #pragma once
 
 #include <cstring>
@@ -13,40 +13,25 @@
 #include "common/error.hpp"
 #include "common/format.hpp"
 #include "common/index_meta.hpp"
+#include "common/index_snapshot.hpp"
 #include "common/manifest.hpp"
-#include "indexer/manifest_writer.hpp"
+#include "indexer/index_editor.hpp"
 
 namespace fathom::testing {
 
-// Marks documents deleted, by global id, the way a writer commits a
-// deletion: a new deletion file for each segment concerned (its earlier
-// deletions included), then a new manifest, then the files the manifest no
-// longer names are unlinked. Returns the new manifest.
-inline Manifest DeleteDocuments(const std::filesystem::path& index,
-                                const std::vector<DocId>& global_ids) {
-  Manifest manifest = ReadManifest(index);
-  const std::uint64_t generation = manifest.generation + 1;
-  std::vector<std::string> replaced;
-  std::uint64_t base = 0;
-  for (SegmentRecord& record : manifest.segments) {
-    DeletedDocs deleted = ReadDeletes(index, record);
-    bool changed = false;
-    for (const DocId id : global_ids) {
-      if (id >= base && id < base + record.document_count) {
-        changed = deleted.Insert(static_cast<DocId>(id - base)) || changed;
-      }
-    }
-    base += record.document_count;
-    if (!changed) continue;
-    if (!record.deletes_name.empty()) replaced.push_back(record.deletes_name);
-    record.deletes_name = DeletesName(record.name, generation);
-    record.deletes_checksum = WriteDeletes(index, record.deletes_name, deleted).checksum;
-    record.deleted_count = deleted.count();
+// Deletes documents by global id, through fathom-index's own deletion
+// (indexer/index_editor.hpp: new deletion files, one manifest commit, old
+// files removed), which takes external ids: the test corpora's are unique.
+// Returns the new manifest.
+inline Manifest DeleteByGlobalId(const std::filesystem::path& index,
+                                 const std::vector<DocId>& global_ids) {
+  std::vector<std::string> ids;
+  {
+    const IndexSnapshot snapshot(index);
+    for (const DocId doc : global_ids) ids.emplace_back(snapshot.external_id(doc));
   }
-  manifest.generation = generation;
-  CommitManifest(index, manifest);
-  for (const std::string& name : replaced) std::filesystem::remove(index / name);
-  return manifest;
+  DeleteDocuments(index, ids);
+  return ReadManifest(index);
 }
 
 // Every file of the index, as paths relative to its folder: the manifest,

@@ -37,7 +37,7 @@ class FuzzIndex {
     BuildOptions options;
     BuildIndex(dir_ / "corpus.jsonl", dir_ / "index", options, nullptr, nullptr);
     // Deleted documents too, so that a deletion file is read (and damaged).
-    testing::DeleteDocuments(dir_ / "index", {3, 70, 139});
+    testing::DeleteByGlobalId(dir_ / "index", {3, 70, 139});
   }
   ~FuzzIndex() {
     std::error_code ec;

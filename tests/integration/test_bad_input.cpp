@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include "common/format.hpp"
-#include "common/index_snapshot.hpp"
 #include "tests/test_support.hpp"
 
 namespace fathom::testing {
@@ -116,9 +115,9 @@ class DamagedIndexTest : public ::testing::Test {
     WriteFile(dir_ / "docs" / "b.txt", "Ships\nsee the light from far away\n");
     WriteFile(dir_ / "docs" / "c.txt", "Gone\nthe light of a deleted document\n");
     ASSERT_EQ(Index(dir_ / "docs", index_).exit_code, 0);
-    const auto deleted = IndexSnapshot(index_).FindExternalId("c.txt");
-    ASSERT_TRUE(deleted.has_value());
-    deletes_ = DeleteDocuments(index_, {*deleted}).segments[0].deletes_name;
+    ASSERT_EQ(RunCommand(kIndexBin + " delete " + Quote(index_) + " c.txt").exit_code, 0);
+    deletes_ = ReadManifest(index_).segments[0].deletes_name;
+    ASSERT_FALSE(deletes_.empty());
     const CommandResult found = Search(index_, "light");
     ASSERT_EQ(found.exit_code, 0);
     ASSERT_NE(found.out.find("2 matching documents"), std::string::npos) << found.out;

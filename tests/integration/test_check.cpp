@@ -70,7 +70,7 @@ class CheckTest : public ::testing::Test {
  protected:
   void SetUp() override {
     index_ = BuildFromDocs(dir_, SmallCorpus());
-    DeleteDocuments(index_, {3, 77, 149});
+    DeleteByGlobalId(index_, {3, 77, 149});
     for (const auto& name : IndexFileNames(index_)) originals_[name] = ReadFile(index_ / name);
     on_disk_ = originals_;
   }
@@ -174,8 +174,8 @@ TEST(CheckSegments, EverySegmentAndDeletionFileIsChecked) {
   TempDir dir;
   const auto docs = SmallCorpus();
   const fs::path index = BuildSegmented(dir, docs, {60, 40, 50});
-  DeleteDocuments(index, {0, 59, 60, 61});
-  DeleteDocuments(index, {62, 100});  // a second generation of seg-000002's deletions
+  DeleteByGlobalId(index, {0, 59, 60, 61});
+  DeleteByGlobalId(index, {62, 100});  // a second generation of seg-000002's deletions
   CheckReport report = CheckIndex(index);
   ASSERT_TRUE(report.sound) << report.problem;
   EXPECT_EQ(report.segments, 3u);

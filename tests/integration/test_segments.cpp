@@ -204,8 +204,8 @@ TEST_P(SegmentsTest, DeletionsAreNeverReturnedOrCounted) {
     if (rng() % 8 == 0) (d % 2 == 0 ? first : second).push_back(d);
   }
   for (const fs::path& index : {one_dir, many_dir}) {
-    DeleteDocuments(index, first);
-    DeleteDocuments(index, second);
+    DeleteByGlobalId(index, first);
+    DeleteByGlobalId(index, second);
   }
   const std::set<DocId> deleted(first.begin(), first.end());
   std::set<DocId> all = deleted;
@@ -302,7 +302,7 @@ TEST(Snapshot, KeepsAnsweringAfterCommitsAndUnlinks) {
 
   std::vector<DocId> gone;
   for (DocId d = 0; d < docs.size(); d += 3) gone.push_back(d);
-  DeleteDocuments(index, gone);
+  DeleteByGlobalId(index, gone);
   // The merge of the first two segments: their live documents in a new
   // segment, committed, then their files unlinked.
   std::vector<SourceDocument> merged;
@@ -354,7 +354,7 @@ TEST(Snapshot, OpeningRetriesWhileAWriterReplacesSegments) {
   const auto docs = Corpus(300, 5);
   TempDir dir;
   const fs::path index = BuildSegmented(dir, docs, {150, 150});
-  DeleteDocuments(index, {4, 200});
+  DeleteByGlobalId(index, {4, 200});
   SearchOptions options;
   options.k = 20;
   const Answer expected = [&] {
@@ -414,7 +414,7 @@ TEST(SegmentsCli, SameOutputFromOneSegmentOrMany) {
   TempDir dir;
   const fs::path one = BuildFromDocs(dir, docs);
   const fs::path many = BuildSegmented(dir, docs, {200, 400, 300});
-  for (const fs::path& index : {one, many}) DeleteDocuments(index, {1, 250, 251, 899});
+  for (const fs::path& index : {one, many}) DeleteByGlobalId(index, {1, 250, 251, 899});
   const std::regex timing("[0-9.]+ ms|\"milliseconds\":[0-9.e-]+");
   const auto run = [&](const fs::path& index, const std::string& arguments) {
     const CommandResult result = RunCommand(kSearchBin + " " + Quote(index) + " " + arguments);
