@@ -155,20 +155,7 @@ std::vector<CollectionTerm> IndexSnapshot::TermsWithPrefix(std::string_view pref
       terms.push_back({term, reader.TermInfoAt(i).entry.document_frequency});
     }
   }
-  if (segments_.size() > 1) {
-    // The same term from several segments: once, frequencies summed.
-    std::stable_sort(terms.begin(), terms.end(),
-                     [](const auto& a, const auto& b) { return a.term < b.term; });
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < terms.size(); ++i) {
-      if (kept > 0 && terms[kept - 1].term == terms[i].term) {
-        terms[kept - 1].document_frequency += terms[i].document_frequency;
-      } else {
-        terms[kept++] = terms[i];
-      }
-    }
-    terms.resize(kept);
-  }
+  if (segments_.size() > 1) SumByTerm(terms);
   return terms;
 }
 

@@ -22,6 +22,7 @@
 // or many.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -62,6 +63,25 @@ struct CollectionTerm {
   std::string_view term;
   std::uint64_t document_frequency = 0;
 };
+
+// Entries gathered from several segments' dictionaries (anything with a
+// `term` and a `document_frequency`), sorted by term, each term kept once
+// with its frequencies summed: the collection's view of them.
+template <typename Entry>
+void SumByTerm(std::vector<Entry>& entries) {
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const Entry& a, const Entry& b) { return a.term < b.term; });
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (kept > 0 && entries[kept - 1].term == entries[i].term) {
+      entries[kept - 1].document_frequency += entries[i].document_frequency;
+    } else {
+      if (kept != i) entries[kept] = std::move(entries[i]);  // never onto itself
+      ++kept;
+    }
+  }
+  entries.resize(kept);
+}
 
 class IndexSnapshot {
  public:

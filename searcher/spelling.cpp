@@ -158,18 +158,7 @@ std::vector<SpellingCandidate> FuzzyTerms(const IndexSnapshot& snapshot, std::st
       found.push_back(std::move(candidate));
     }
   }
-  std::sort(found.begin(), found.end(),
-            [](const SpellingCandidate& a, const SpellingCandidate& b) { return a.term < b.term; });
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < found.size(); ++i) {
-    if (kept > 0 && found[kept - 1].term == found[i].term) {
-      found[kept - 1].document_frequency += found[i].document_frequency;
-    } else {
-      if (kept != i) found[kept] = std::move(found[i]);  // never onto itself
-      ++kept;
-    }
-  }
-  found.resize(kept);
+  SumByTerm(found);
   SortCandidates(found);
   if (found.size() > limit) found.resize(limit);
   return found;
