@@ -179,7 +179,7 @@ TermInfo IndexReader::TermInfoAt(std::uint64_t index) const {
   return info;
 }
 
-std::optional<TermInfo> IndexReader::FindTerm(std::string_view term) const {
+std::uint64_t IndexReader::LowerBound(std::string_view term) const {
   std::uint64_t low = 0;
   std::uint64_t high = term_count_;
   while (low < high) {
@@ -190,7 +190,12 @@ std::optional<TermInfo> IndexReader::FindTerm(std::string_view term) const {
       high = mid;
     }
   }
-  if (low < term_count_ && TermAt(low) == term) return TermInfoAt(low);
+  return low;
+}
+
+std::optional<TermInfo> IndexReader::FindTerm(std::string_view term) const {
+  const std::uint64_t index = LowerBound(term);
+  if (index < term_count_ && TermAt(index) == term) return TermInfoAt(index);
   return std::nullopt;
 }
 

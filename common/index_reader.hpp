@@ -43,6 +43,9 @@ class IndexReader {
 
   std::uint64_t term_count() const { return term_count_; }
   std::string_view TermAt(std::uint64_t index) const;
+  // Index of the first term >= term in byte order (term_count() if none):
+  // where a term, or the terms starting with a prefix, would be.
+  std::uint64_t LowerBound(std::string_view term) const;
   // The term's entry, or nullopt. Throws CorruptIndexError if the entry's
   // offsets are out of bounds.
   std::optional<TermInfo> FindTerm(std::string_view term) const;

@@ -140,16 +140,7 @@ std::vector<CollectionTerm> IndexSnapshot::TermsWithPrefix(std::string_view pref
   std::vector<CollectionTerm> terms;
   for (const SnapshotSegment& segment : segments_) {
     const IndexReader& reader = *segment.reader;
-    std::uint64_t low = 0, high = reader.term_count();
-    while (low < high) {
-      const std::uint64_t mid = low + (high - low) / 2;
-      if (reader.TermAt(mid) < prefix) {
-        low = mid + 1;
-      } else {
-        high = mid;
-      }
-    }
-    for (std::uint64_t i = low; i < reader.term_count(); ++i) {
+    for (std::uint64_t i = reader.LowerBound(prefix); i < reader.term_count(); ++i) {
       const std::string_view term = reader.TermAt(i);
       if (!term.starts_with(prefix)) break;
       terms.push_back({term, reader.TermInfoAt(i).entry.document_frequency});

@@ -72,16 +72,7 @@ std::vector<SpellingCandidate> FuzzyTerms(const IndexReader& reader, std::string
     prefix_length += utf8::DecodeAt(term, prefix_length).length;
   }
   const std::string_view prefix = term.substr(0, prefix_length);
-  std::uint64_t begin = 0;
-  std::uint64_t high = reader.term_count();
-  while (begin < high) {
-    const std::uint64_t mid = begin + (high - begin) / 2;
-    if (reader.TermAt(mid) < prefix) {
-      begin = mid + 1;
-    } else {
-      high = mid;
-    }
-  }
+  const std::uint64_t begin = reader.LowerBound(prefix);
   const std::uint64_t count =
       prefix.empty() ? reader.term_count() : SkipPrefix(reader, begin, prefix);
   const std::size_t width = target.size() + 1;
