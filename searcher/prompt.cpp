@@ -55,8 +55,10 @@ void PrintStats(const IndexSnapshot& snapshot) {
   std::cout << "index        " << snapshot.dir().string() << "\n"
             << "segments     " << snapshot.segments().size() << "\n"
             << "documents    " << FormatCount(snapshot.live_count());
-  // Deleted documents still count in BM25's statistics until a merge.
-  if (deleted > 0) std::cout << " (and " << FormatCount(deleted) << " deleted, until a merge)";
+  if (deleted > 0) {
+    std::cout << " (" << FormatCount(deleted)
+              << " deleted ones still counted in the statistics until a merge)";
+  }
   std::cout << "\n"
             << "terms        " << FormatCount(terms) << (several ? " (summed over segments)" : "")
             << "\n"
