@@ -181,19 +181,28 @@ EvalResult Evaluate(const IndexReader& reader, const Query& query, const EvalOpt
 
 EvalResult EvaluateSegments(const IndexSnapshot& snapshot, const EvalOptions& options,
                             const SegmentEvaluator& evaluate) {
+  const std::vector<SnapshotSegment>& segments = snapshot.segments();
+  if (segments.size() == 1) {
+    // A lone segment's statistics are the collection's and its ids global
+    // ids: its answer is the answer, at no cost over a plain reader's.
+    EvalOptions segment_options = options;
+    segment_options.deleted = segments[0].deletions();
+    return evaluate(*segments[0].reader, segment_options);
+  }
   std::optional<CollectionStats> own_stats;
   if (options.stats == nullptr) own_stats.emplace(snapshot);
   const std::size_t k = options.count_only ? 0 : options.k;
   TopK top(k);
   EvalResult result;
-  for (const SnapshotSegment& segment : snapshot.segments()) {
+  for (const SnapshotSegment& segment : segments) {
     EvalOptions segment_options = options;
     segment_options.stats = options.stats != nullptr ? options.stats : &*own_stats;
     segment_options.deleted = segment.deletions();
     // Segments come in global id order, so a later document with the k-th
     // score ranks after it: only a higher score can still enter.
-    if (top.full() && k > 0)
+    if (top.full() && k > 0) {
       segment_options.threshold = std::max(options.threshold, top.threshold());
+    }
     const EvalResult part = evaluate(*segment.reader, segment_options);
     for (const Hit& hit : part.hits) top.Push(segment.base + hit.doc, hit.score);
     result.total_matches += part.total_matches;
