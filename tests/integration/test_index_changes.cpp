@@ -113,6 +113,28 @@ TEST(IndexChanges, AddedSegmentsMergeIntoTheOneGoIndex) {
   EXPECT_EQ(entries, 3u);
 }
 
+TEST(IndexChanges, SegmentsOptionSplitsAndMergeJoinsAgain) {
+  TempDir dir;
+  const auto docs = RandomDocs(2000, 300, 17, 100);
+  Build(dir, docs, "reference", kLarge, 2);
+  BuildOptions options;
+  options.segments = 3;
+  BuildIndex(testing::WriteJsonl(dir, docs, "split.jsonl"), dir / "index", options, nullptr,
+             nullptr);
+  const Manifest manifest = ReadManifest(dir / "index");
+  ASSERT_EQ(manifest.segments.size(), 3u);
+  std::uint64_t first = 0;
+  for (const auto& record : manifest.segments) {
+    // Consecutive documents, in corpus order.
+    const IndexReader segment(dir / "index" / record.name);
+    EXPECT_EQ(segment.external_id(0), docs[first].id);
+    first += segment.document_count();
+  }
+  EXPECT_EQ(first, docs.size());
+  MergeSegments(dir / "index", nullptr);
+  ExpectSameSegment(dir / "index", dir / "reference", false);
+}
+
 TEST(IndexChanges, DeletedDocumentsAreDroppedByMerge) {
   TempDir dir;
   auto docs = RandomDocs(2500, 300, 13, 100);
