@@ -142,6 +142,12 @@ void IndexReader::Open(std::uint64_t expected_meta_checksum) {
   postings_.WillNeed();
 }
 
+void IndexReader::DropDocumentPages() const {
+  for (const MmapFile* file : {&lengths_file_, &doc_ids_, &minhash_}) {
+    file->DropPages(0, file->size());
+  }
+}
+
 std::string_view IndexReader::TermAt(std::uint64_t index) const {
   // Only the term's place in the pool: dictionary walks (binary search,
   // prefix and fuzzy expansion) call this millions of times.

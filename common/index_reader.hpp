@@ -63,6 +63,9 @@ class IndexReader {
   const MmapFile& postings_file() const { return postings_; }
   const MmapFile& positions_file() const { return positions_; }
   const MmapFile& store_file() const { return store_; }
+  // For one-pass readers (merges): gives back the pages of the per-document
+  // files (lengths, ids, sketches) once they have been read.
+  void DropDocumentPages() const;
 
  private:
   // The segment folder path names, and the manifest's checksum of its meta

@@ -1,4 +1,5 @@
 #include "common/mmap_file.hpp"
+#include <algorithm>
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -61,6 +62,15 @@ MmapFile& MmapFile::operator=(MmapFile&& other) noexcept {
 void MmapFile::WillNeed() const {
   if (data_ != nullptr) {
     ::madvise(const_cast<std::uint8_t*>(data_), size_, MADV_WILLNEED);
+  }
+}
+
+void MmapFile::DropPages(std::size_t begin, std::size_t end) const {
+  static const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  begin = (begin + page - 1) / page * page;  // whole pages inside the range only
+  end = std::min(end, size_) / page * page;
+  if (data_ != nullptr && begin < end) {
+    ::madvise(const_cast<std::uint8_t*>(data_) + begin, end - begin, MADV_DONTNEED);
   }
 }
 

@@ -24,6 +24,10 @@ class MmapFile {
 
   // Hints that the whole file will be needed soon (small, hot files).
   void WillNeed() const;
+  // Gives back the pages of [begin, end) that a one-pass reader is done
+  // with: they stay in the page cache, but no longer count as this
+  // process's resident memory (what --memory bounds).
+  void DropPages(std::size_t begin, std::size_t end) const;
 
  private:
   void Release() noexcept;

@@ -170,8 +170,9 @@ class Pipeline {
         const std::uint64_t sequence = batch.sequence;
         batch = Batch();  // free the text before flushing
         worker_memory_[t] = worker.inverted.memory_bytes();
-        if (worker.inverted.memory_bytes() >= worker_budget_) Flush(worker, t);
+        // Commit before flushing: the batches after this one wait for it.
         Commit(sequence, std::move(result));
+        if (worker.inverted.memory_bytes() >= worker_budget_) Flush(worker, t);
       }
     } catch (...) {
       Fail(std::current_exception());

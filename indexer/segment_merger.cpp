@@ -13,6 +13,18 @@
 namespace fathom {
 namespace {
 
+// A merge reads its inputs once, front to back, through memory mappings;
+// pages it is done with are given back every so often, so its resident
+// memory stays bounded whatever the inputs' size.
+constexpr std::uint64_t kDropEvery = 64ull << 20;
+
+void DropBehind(const MmapFile& file, std::uint64_t offset, std::uint64_t& dropped) {
+  if (offset >= dropped + kDropEvery) {
+    file.DropPages(dropped, offset);
+    dropped = offset;
+  }
+}
+
 // Postings of one existing segment, with doc ids renumbered for the merged
 // segment and deleted documents left out.
 class SegmentPostingSource final : public PostingSource {
@@ -21,13 +33,15 @@ class SegmentPostingSource final : public PostingSource {
       : reader_(reader), new_ids_(new_ids) {}
 
   bool NextTerm() override {
-    while (next_term_ < reader_.term_count()) {
-      const std::uint64_t index = next_term_++;
-      term_ = reader_.TermAt(index);
-      cursor_.emplace(reader_, reader_.TermInfoAt(index));
-      return true;
-    }
-    return false;
+    if (next_term_ == reader_.term_count()) return false;
+    const std::uint64_t index = next_term_++;
+    term_ = reader_.TermAt(index);
+    const TermInfo info = reader_.TermInfoAt(index);
+    cursor_.emplace(reader_, info);
+    // Terms are read in file order: give back what is behind.
+    DropBehind(reader_.postings_file(), info.entry.postings_offset, postings_dropped_);
+    DropBehind(reader_.positions_file(), info.entry.positions_offset, positions_dropped_);
+    return true;
   }
   std::string_view term() const override { return term_; }
   bool NextPosting(SourcePosting& posting) override {
@@ -58,6 +72,7 @@ class SegmentPostingSource final : public PostingSource {
   const IndexReader& reader_;
   const std::vector<DocId>& new_ids_;
   std::uint64_t next_term_ = 0;
+  std::uint64_t postings_dropped_ = 0, positions_dropped_ = 0;
   std::string term_;
   std::optional<PostingCursor> cursor_;
   std::vector<std::uint32_t> positions_;
@@ -69,7 +84,9 @@ class SegmentPostingSource final : public PostingSource {
 void CopyStore(const IndexReader& reader, const DeletedDocs& deletes, DocStoreWriter& out) {
   const DocStore store(reader.store_file(), reader.document_count());
   const auto& blocks = store.blocks();
+  std::uint64_t dropped = 0;
   for (std::size_t b = 0; b < blocks.size(); ++b) {
+    DropBehind(reader.store_file(), blocks[b].offset, dropped);
     const std::uint64_t first = blocks[b].first_doc;
     const std::uint64_t end =
         b + 1 < blocks.size() ? blocks[b + 1].first_doc : reader.document_count();
@@ -126,6 +143,7 @@ SegmentRecord RewriteSegments(const std::vector<const IndexReader*>& inputs,
       new_ids[s][doc] = static_cast<DocId>(writer.document_count());
       writer.AddDocument(segment.external_id(doc), {segment.length(doc), segment.sketch(doc)});
     }
+    segment.DropDocumentPages();
     CopyStore(segment, drop[s], writer.store());
   }
   std::vector<std::unique_ptr<SegmentPostingSource>> owned;
@@ -141,7 +159,8 @@ SegmentRecord RewriteSegments(const std::vector<const IndexReader*>& inputs,
   writer.WritePostings(sources, [&](std::uint64_t postings) {
     if (!progress) return;
     report.postings_merged = postings;
-    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    report.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     progress(report);
   });
   return writer.Finish(name);
