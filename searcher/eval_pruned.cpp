@@ -436,7 +436,22 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
   bool window_valid = false;
   float window_threshold = kNoThreshold;
   ClauseCursor* lead = drivers[0];
+  // Whether the lead is the promoted optional term: it may skip documents
+  // without it only inside the window whose bounds made it required.
+  bool lead_optional = false;
+  // doc is the lead's current candidate, or, when pending, a target the
+  // lead has yet to be moved to (after the window it was required in).
   DocId doc = lead->doc();
+  bool pending = false;
+  const auto moved_to = [&](DocId next) {
+    if (lead_optional && next > window_end) {
+      doc = window_end + 1;  // window_end < next <= kEndDoc
+      pending = true;
+      window_valid = false;
+    } else {
+      doc = next;
+    }
+  };
   while (doc != kEndDoc) {
     const float prune = PruneBelow(threshold);
     if (threshold != kNoThreshold) {
@@ -458,8 +473,13 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
         if (bound <= prune) {
           window_valid = false;
           if (window_end == kEndDoc) break;
-          lead->NextGeq(window_end + 1);
-          doc = lead->doc();
+          if (lead_optional) {
+            doc = window_end + 1;
+            pending = true;
+          } else {
+            lead->NextGeq(window_end + 1);
+            doc = lead->doc();
+          }
           continue;
         }
         const bool promote =
@@ -475,10 +495,8 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
             return a->cost() < b->cost();
           });
           lead = drivers[0];
-          lead->NextGeq(doc);
-          doc = lead->doc();
-          window_valid = false;
-          continue;
+          lead_optional = lead->slot() >= required.size();
+          pending = true;  // doc may not be the new lead's
         }
         for (ClauseCursor* driver : drivers) {
           PostingCursor* term = driver->term();
@@ -503,11 +521,17 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
         window_valid = true;
         window_threshold = threshold;
       }
+      if (pending) {
+        pending = false;
+        lead->NextGeq(doc);
+        moved_to(lead->doc());
+        continue;
+      }
       // A lead posting too rare to reach the threshold is passed over
       // without moving the other lists.
       if (lead->term() != nullptr && lead->frequency() < min_frequency[lead->slot()]) {
         lead->Next();
-        doc = lead->doc();
+        moved_to(lead->doc());
         continue;
       }
     }
@@ -523,7 +547,7 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
     if (!aligned) {
       if (doc == kEndDoc) break;
       lead->NextGeq(doc);
-      doc = lead->doc();
+      moved_to(lead->doc());
       continue;
     }
     if (window_valid && threshold != kNoThreshold) {
@@ -534,7 +558,7 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
       }
       if (!enough) {
         lead->Next();
-        doc = lead->doc();
+        moved_to(lead->doc());
         continue;
       }
     }
@@ -572,7 +596,7 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
     }
     slots.Clear();
     lead->Next();
-    doc = lead->doc();
+    moved_to(lead->doc());
   }
   result.hits = top.TakeSorted();
   return result;
