@@ -2,6 +2,7 @@
 
 #include <xxhash.h>
 
+#include "common/codec.hpp"
 #include "common/error.hpp"
 
 namespace fathom::format {
@@ -32,11 +33,41 @@ void PutSkipEntry(std::string& out, const SkipEntry& e) {
   Put<std::uint32_t>(out, e.max_frequency);
   Put<std::uint32_t>(out, e.min_length);
   Put<std::uint64_t>(out, e.positions_offset);
+  Put<std::uint32_t>(out, e.impacts_offset);
 }
 
 SkipEntry GetSkipEntry(const std::uint8_t* in) noexcept {
-  return {Get<std::uint32_t>(in), Get<std::uint32_t>(in + 4), Get<std::uint32_t>(in + 8),
-          Get<std::uint32_t>(in + 12), Get<std::uint64_t>(in + 16)};
+  return {Get<std::uint32_t>(in),      Get<std::uint32_t>(in + 4),  Get<std::uint32_t>(in + 8),
+          Get<std::uint32_t>(in + 12), Get<std::uint64_t>(in + 16), Get<std::uint32_t>(in + 24)};
+}
+
+void PutImpacts(std::string& out, const Impact* impacts, std::size_t count,
+                std::uint32_t min_length) {
+  Impact previous{0, min_length};
+  for (std::size_t i = 0; i < count; ++i) {
+    codec::PutVarint(impacts[i].frequency - previous.frequency, out);
+    codec::PutVarint(impacts[i].length - previous.length, out);
+    previous = impacts[i];
+  }
+}
+
+std::size_t GetImpacts(const std::uint8_t* in, const std::uint8_t* end, std::uint32_t min_length,
+                       Impact* out) noexcept {
+  std::uint64_t frequency = 0, length = min_length;
+  std::size_t count = 0;
+  while (in != end) {
+    if (count == kMaxImpacts) return 0;
+    std::uint32_t frequency_gap, length_gap;
+    in = codec::GetVarint(in, end, &frequency_gap);
+    if (in == nullptr) return 0;
+    in = codec::GetVarint(in, end, &length_gap);
+    if (in == nullptr) return 0;
+    frequency += frequency_gap;
+    length += length_gap;
+    if (frequency > UINT32_MAX || length > UINT32_MAX) return 0;
+    out[count++] = {static_cast<std::uint32_t>(frequency), static_cast<std::uint32_t>(length)};
+  }
+  return count;
 }
 
 void PutHeader(std::string& out, const FileKind& kind) {

@@ -23,7 +23,10 @@ static_assert(std::endian::native == std::endian::little,
 //   2  adds `minhash`: a MinHash sketch per document, for folding
 //      near-duplicate results.
 //   3  an index is a `manifest` naming immutable segments (each a folder of
-//      the version-2 files) and per-segment deletion bitmaps.
+//      the files above) and per-segment deletion bitmaps; impact records:
+//      per block of a multi-block list, the (frequency, length) pairs that
+//      can hold its best BM25 score; skip entries grow to 28 bytes with
+//      their offset.
 inline constexpr std::uint32_t kFormatVersion = 3;
 
 inline constexpr char kMagic[4] = {'F', 'T', 'H', 'M'};
@@ -71,15 +74,28 @@ struct TermEntry {
   std::uint16_t term_length;
 };
 
-// postings.doc: a skip table of one entry per block precedes the blocks.
-inline constexpr std::size_t kSkipEntrySize = 24;
+// postings.doc: a skip table of one entry per block, then one impact record
+// per block, then the blocks.
+inline constexpr std::size_t kSkipEntrySize = 28;
+inline constexpr std::size_t kSkipImpactsOffsetAt = 24;  // u32 impacts_offset
 struct SkipEntry {
   std::uint32_t last_doc;          // largest doc id in the block
   std::uint32_t block_offset;      // from the end of the skip table
   std::uint32_t max_frequency;     // largest term frequency in the block
   std::uint32_t min_length;        // shortest document length in the block
   std::uint64_t positions_offset;  // from the term's positions_offset
+  std::uint32_t impacts_offset;    // from the end of the skip table
 };
+
+// A (term frequency, document length) pair of a block's impact record.
+struct Impact {
+  std::uint32_t frequency;
+  std::uint32_t length;
+};
+// Most pairs an impact record holds: enough for every block of real lists
+// to keep its exact set (docs/FORMAT.md), few enough to bound the work of
+// evaluating a block's bound.
+inline constexpr std::size_t kMaxImpacts = 8;
 
 // store: block table entries after the compressed blocks.
 inline constexpr std::size_t kStoreBlockEntrySize = 16;
@@ -105,6 +121,17 @@ void PutTermEntry(std::string& out, const TermEntry& entry);
 TermEntry GetTermEntry(const std::uint8_t* in) noexcept;
 void PutSkipEntry(std::string& out, const SkipEntry& entry);
 SkipEntry GetSkipEntry(const std::uint8_t* in) noexcept;
+// An impact record: the pairs in increasing frequency (and length), each as
+// the varint differences from the previous pair, the first from (0,
+// min_length). REQUIRES: 1 <= count <= kMaxImpacts, pairs increasing in
+// both, the first length >= min_length.
+void PutImpacts(std::string& out, const Impact* impacts, std::size_t count,
+                std::uint32_t min_length);
+// Decodes the record in [in, end) into out (room for kMaxImpacts); returns
+// the number of pairs, or 0 when the record is empty, malformed, longer
+// than kMaxImpacts pairs or overflows 32 bits. Never reads outside [in, end).
+std::size_t GetImpacts(const std::uint8_t* in, const std::uint8_t* end, std::uint32_t min_length,
+                       Impact* out) noexcept;
 
 // ---- Header and footer -------------------------------------------------------
 

@@ -52,17 +52,22 @@ PostingCursor::PostingCursor(const PostingListData& data, std::string_view sourc
     single_block_.last_doc = kEndDoc;
     single_block_.max_frequency = 1;
   }
-  // Validate every block header once, so decoding needs no checks.
+  // Validate every block header once, so decoding needs no checks. Impact
+  // records lie in order before the first block.
+  first_block_offset_ = block_count_ > 1 ? SkipAt(0).block_offset : 0;
   std::uint64_t previous_offset = 0;
+  std::uint64_t previous_impacts = 0;
   DocId previous_last = 0;
   for (std::size_t b = 0; b < block_count_; ++b) {
     const format::SkipEntry skip = SkipAt(b);
     const bool full = b + 1 < block_count_ || document_frequency_ % codec::kBlockSize == 0;
     if (skip.block_offset < previous_offset || skip.block_offset >= block_bytes ||
         (b > 0 && skip.last_doc <= previous_last) || skip.positions_offset > position_bytes ||
-        skip.max_frequency == 0 || (block_count_ > 1 && skip.last_doc >= document_count_)) {
+        skip.max_frequency == 0 || (block_count_ > 1 && skip.last_doc >= document_count_) ||
+        skip.impacts_offset < previous_impacts || skip.impacts_offset > first_block_offset_) {
       corrupt("skip entry " + std::to_string(b) + " is inconsistent");
     }
+    previous_impacts = skip.impacts_offset;
     if (full) {
       if (block_bytes - skip.block_offset < 2) corrupt("block " + std::to_string(b) + " truncated");
       const std::uint8_t doc_width = blocks_[skip.block_offset];
@@ -90,6 +95,23 @@ PostingCursor::PostingCursor(const PostingListData& data, std::string_view sourc
     }
     max_frequency_ = single_block_.max_frequency;
   }
+}
+
+std::size_t PostingCursor::ImpactsOf(std::size_t block, format::Impact* out) const noexcept {
+  const format::SkipEntry skip = SkipAt(block);
+  if (block_count_ > 1) {
+    // A record ends where the next one starts; the last, at the first block.
+    const std::uint32_t end =
+        block + 1 < block_count_
+            ? format::Get<std::uint32_t>(skip_table_ + (block + 1) * format::kSkipEntrySize +
+                                         format::kSkipImpactsOffsetAt)
+            : first_block_offset_;
+    const std::size_t count =
+        format::GetImpacts(blocks_ + skip.impacts_offset, blocks_ + end, skip.min_length, out);
+    if (count > 0) return count;
+  }
+  out[0] = {skip.max_frequency, skip.min_length};
+  return 1;
 }
 
 void PostingCursor::EndList() noexcept {

@@ -9,9 +9,9 @@
 // - frequency() and Positions() describe the current posting. Frequencies
 //   are decoded only when first asked for in a block, so conjunctions and
 //   counting that never score a block never unpack its frequencies.
-// - Block-level access (block_count, LastDocOf, SkipOf, FindBlock, SeekBlock)
-//   lets dynamic pruning bound a block's scores from its skip entry and
-//   skip it without decoding anything.
+// - Block-level access (block_count, LastDocOf, SkipOf, ImpactsOf,
+//   FindBlock, SeekBlock) lets dynamic pruning bound a block's scores from
+//   its skip entry and impact record and skip it without decoding anything.
 #pragma once
 
 #include <cstdint>
@@ -78,6 +78,11 @@ class PostingCursor {
   // Skip entry of any block (derived for a single-block list).
   // REQUIRES: block < block_count().
   format::SkipEntry SkipOf(std::size_t block) const noexcept { return SkipAt(block); }
+  // The block's impact pairs (docs/FORMAT.md) into out, which has room for
+  // format::kMaxImpacts; returns their number. A single-block list, or a
+  // damaged record, gives the one pair (max_frequency, min_length).
+  // REQUIRES: block < block_count().
+  std::size_t ImpactsOf(std::size_t block, format::Impact* out) const noexcept;
   DocId LastDocOf(std::size_t block) const noexcept {
     return block_count_ == 1
                ? single_block_.last_doc
@@ -113,7 +118,10 @@ class PostingCursor {
   void DecodeFrequencies() const noexcept;
 
   const std::uint8_t* skip_table_;
+  // The end of the skip table: impact records and blocks are at offsets
+  // from here, the records up to first_block_offset_.
   const std::uint8_t* blocks_;
+  std::uint32_t first_block_offset_ = 0;
   const std::uint8_t* blocks_end_;
   const std::uint8_t* positions_begin_;
   const std::uint8_t* positions_end_;

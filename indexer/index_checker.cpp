@@ -13,6 +13,7 @@
 #include "common/error.hpp"
 #include "common/fields.hpp"
 #include "common/format.hpp"
+#include "common/impacts.hpp"
 #include "common/index_meta.hpp"
 #include "common/index_reader.hpp"
 #include "common/manifest.hpp"
@@ -370,8 +371,18 @@ class SegmentChecker {
     if (end - begin < skip_bytes) {
       Fail(doc_path, begin, "skip table of term " + term + " runs past its posting data");
     }
+    // Impact records and blocks are at offsets from the end of the skip
+    // table; the records fill the bytes up to the first block exactly.
     const std::uint64_t blocks_at = begin + skip_bytes;
     std::uint64_t at = blocks_at;
+    std::uint64_t impacts_at = blocks_at;
+    if (blocks > 1) {
+      at += format::GetSkipEntry(data + begin).block_offset;
+      if (at > end) {
+        Fail(doc_path, begin + 4, "first block of term " + term + " is past its posting data");
+      }
+    }
+    const std::uint64_t impacts_end = at;
     std::uint64_t pos_at = e.positions_offset;
     const std::uint64_t pos_end = info.positions_end;
     std::uint64_t previous_doc = 0;
@@ -391,6 +402,9 @@ class SegmentChecker {
 
     std::array<std::uint32_t, codec::kBlockSize> gaps{};
     std::array<std::uint32_t, codec::kBlockSize> freqs{};
+    std::array<std::uint32_t, codec::kBlockSize> block_frequencies{};
+    std::array<std::uint32_t, codec::kBlockSize> block_lengths{};
+    std::string record;
     std::vector<std::uint32_t> mine;
     std::vector<std::uint32_t> theirs;
     for (std::uint64_t b = 0; b < blocks; ++b) {
@@ -411,6 +425,12 @@ class SegmentChecker {
                "skip entry of " + block_name + " gives positions offset " +
                    std::to_string(skip.positions_offset) + ", the positions are at " +
                    std::to_string(pos_at - e.positions_offset));
+        }
+        if (skip.impacts_offset != impacts_at - blocks_at) {
+          Fail(doc_path, skip_at + format::kSkipImpactsOffsetAt,
+               "skip entry of " + block_name + " gives impacts offset " +
+                   std::to_string(skip.impacts_offset) + ", the record is at " +
+                   std::to_string(impacts_at - blocks_at));
         }
       }
       const std::uint64_t block_at = at;
@@ -467,7 +487,9 @@ class SegmentChecker {
         const std::uint64_t tf = std::uint64_t{freqs[i]} + 1;
         if (tf > UINT32_MAX) Fail(doc_path, block_at, block_name + ": frequency overflows");
         max_frequency = std::max(max_frequency, static_cast<std::uint32_t>(tf));
-        min_length = std::min(min_length, format::Get<std::uint32_t>(lengths_ + 4 * doc));
+        block_frequencies[i] = static_cast<std::uint32_t>(tf);
+        block_lengths[i] = format::Get<std::uint32_t>(lengths_ + 4 * doc);
+        min_length = std::min(min_length, block_lengths[i]);
         collection_frequency += tf;
         sums[doc] += tf;
         // Positions: tf values, increasing, in this posting's order.
@@ -520,10 +542,38 @@ class SegmentChecker {
                    ", the block's is " + std::to_string(min_length));
         }
       }
+      // The impact record must be exactly the one the writer makes of these
+      // postings and lengths.
+      format::Impact impacts[format::kMaxImpacts];
+      std::size_t impact_count = 1;
+      impacts[0] = {max_frequency, min_length};
+      if (blocks > 1) {
+        impact_count = CompetitiveImpacts(block_frequencies.data(), block_lengths.data(),
+                                          static_cast<std::size_t>(count), impacts);
+        record.clear();
+        format::PutImpacts(record, impacts, impact_count, min_length);
+        if (impacts_end - impacts_at < record.size() ||
+            std::memcmp(data + impacts_at, record.data(), record.size()) != 0) {
+          Fail(doc_path, impacts_at,
+               "impact record of " + block_name + " differs from the block's postings");
+        }
+        impacts_at += record.size();
+        if (b + 1 == blocks && impacts_at != impacts_end) {
+          Fail(doc_path, impacts_at,
+               std::to_string(impacts_end - impacts_at) +
+                   " unexplained bytes after the impact records of term " + term);
+        }
+      }
       if (cursor && disagreement.empty()) {
         const format::SkipEntry seen = cursor->current_block();
+        format::Impact seen_impacts[format::kMaxImpacts];
+        const std::size_t seen_count = cursor->ImpactsOf(b, seen_impacts);
         if (seen.last_doc != previous_doc || seen.max_frequency != max_frequency ||
-            seen.min_length != min_length) {
+            seen.min_length != min_length || seen_count != impact_count ||
+            !std::equal(impacts, impacts + impact_count, seen_impacts,
+                        [](const format::Impact& x, const format::Impact& y) {
+                          return x.frequency == y.frequency && x.length == y.length;
+                        })) {
           disagree("cursor's block-max data for " + block_name + " differ from the postings");
         }
         cursor->Next();

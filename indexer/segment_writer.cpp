@@ -17,6 +17,7 @@
 #ifndef FATHOM_VERSION
 #define FATHOM_VERSION "0.1.0"
 #endif
+#include "common/impacts.hpp"
 
 namespace fathom {
 
@@ -105,27 +106,36 @@ void EncodePostings(const std::vector<DocId>& docs, const std::vector<std::uint3
   const std::size_t n = docs.size();
   const std::size_t block_count = (n + codec::kBlockSize - 1) / codec::kBlockSize;
   std::string blocks;
-  std::string skips;
+  std::string impacts;
+  std::vector<format::SkipEntry> skips(block_count);
   std::array<std::uint32_t, codec::kBlockSize> gaps;
   std::array<std::uint32_t, codec::kBlockSize> freqs;
+  std::array<std::uint32_t, codec::kBlockSize> block_lengths;
   DocId previous = 0;
   std::size_t positions_at = 0;
   for (std::size_t b = 0; b < block_count; ++b) {
     const std::size_t start = b * codec::kBlockSize;
     const std::size_t count = std::min(codec::kBlockSize, n - start);
-    format::SkipEntry skip{};
+    format::SkipEntry& skip = skips[b];
     skip.last_doc = docs[start + count - 1];
-    if (blocks.size() > UINT32_MAX) throw InputError("posting list too large for format v1");
-    skip.block_offset = static_cast<std::uint32_t>(blocks.size());
     skip.min_length = UINT32_MAX;
     skip.positions_offset = positions_at;
     for (std::size_t i = 0; i < count; ++i) {
       gaps[i] = docs[start + i] - previous;
       previous = docs[start + i];
       freqs[i] = frequencies[start + i] - 1;
+      block_lengths[i] = lengths[docs[start + i]];
       skip.max_frequency = std::max(skip.max_frequency, frequencies[start + i]);
-      skip.min_length = std::min(skip.min_length, lengths[docs[start + i]]);
+      skip.min_length = std::min(skip.min_length, block_lengths[i]);
     }
+    if (block_count > 1) {
+      skip.impacts_offset = static_cast<std::uint32_t>(impacts.size());
+      format::Impact pairs[format::kMaxImpacts];
+      const std::size_t pair_count =
+          CompetitiveImpacts(&frequencies[start], block_lengths.data(), count, pairs);
+      format::PutImpacts(impacts, pairs, pair_count, skip.min_length);
+    }
+    skip.block_offset = static_cast<std::uint32_t>(blocks.size());  // made absolute below
     if (count == codec::kBlockSize) {
       const std::uint32_t doc_width = codec::MaxBitWidth(gaps.data(), count);
       const std::uint32_t freq_width = codec::MaxBitWidth(freqs.data(), count);
@@ -138,11 +148,21 @@ void EncodePostings(const std::vector<DocId>& docs, const std::vector<std::uint3
       for (std::size_t i = 0; i < count; ++i) codec::PutVarint(freqs[i], blocks);
     }
     positions_at += SkipPositions(positions, positions_at, &frequencies[start], count);
-    format::PutSkipEntry(skips, skip);
   }
-  // A single block needs no skip table: its entry is derived when decoded.
-  // Most terms are rare (Zipf), so this saves 24 bytes on most terms.
-  if (block_count > 1) out.append(skips);
+  // A single block needs no skip table or impact record: its entry is
+  // derived when decoded. Most terms are rare (Zipf), so this saves 28 bytes
+  // and more on most terms.
+  if (block_count > 1) {
+    // Block offsets count from the end of the skip table, past the impacts.
+    if (impacts.size() + blocks.size() > UINT32_MAX) {
+      throw InputError("posting list too large for the format (over 4 GiB)");
+    }
+    for (format::SkipEntry& skip : skips) {
+      skip.block_offset += static_cast<std::uint32_t>(impacts.size());
+      format::PutSkipEntry(out, skip);
+    }
+    out.append(impacts);
+  }
   out.append(blocks);
 }
 

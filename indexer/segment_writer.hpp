@@ -61,7 +61,7 @@ class SegmentWriter {
   bool postings_written_ = false;
 };
 
-// Encodes one posting list (skip table followed by blocks) into out.
+// Encodes one posting list (skip table, impact records, blocks) into out.
 // positions is the term's concatenated per-posting position varints; the
 // skip entries' positions_offset point into it.
 void EncodePostings(const std::vector<DocId>& docs, const std::vector<std::uint32_t>& frequencies,

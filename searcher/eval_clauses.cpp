@@ -127,9 +127,12 @@ ClauseCursor::ClauseCursor(PostingCursor cursor, const Bm25Scorer& scorer, float
   if (!compute_bounds) return;
   // The exact maximum of the block bounds: a looser bound (largest
   // frequency with shortest length, from different blocks) would keep
-  // frequent terms essential in MaxScore for much longer.
+  // frequent terms essential in MaxScore for much longer. Only blocks whose
+  // loose bound beats the best so far need their impact records read.
   float best = 0;
-  for (std::size_t b = 0; b < term_->block_count(); ++b) best = std::max(best, BlockBound(b));
+  for (std::size_t b = 0; b < term_->block_count(); ++b) {
+    if (LooseBlockBound(b) > best) best = std::max(best, BlockBound(b));
+  }
   max_score_ = best;
 }
 

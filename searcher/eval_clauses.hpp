@@ -3,6 +3,7 @@
 // bounds that dynamic pruning needs, over the whole list and per block.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -140,7 +141,19 @@ class ClauseCursor {
     return term_ && shallow_block_ < term_->block_count() ? term_->LastDocOf(shallow_block_)
                                                           : kEndDoc;
   }
+  // Bound on ScoreAt over a block: the best score of its impact pairs.
   float BlockBound(std::size_t block) const {
+    format::Impact impacts[format::kMaxImpacts];
+    const std::size_t count = term_->ImpactsOf(block, impacts);
+    float best = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      best = std::max(best, scorer_(impacts[i].frequency, impacts[i].length));
+    }
+    return weight_ * best * kBoundSlack;
+  }
+  // A looser bound from the skip entry alone: the block's largest frequency
+  // with its shortest length. Cheaper; at least BlockBound.
+  float LooseBlockBound(std::size_t block) const {
     const format::SkipEntry skip = term_->SkipOf(block);
     return weight_ * scorer_(skip.max_frequency, skip.min_length) * kBoundSlack;
   }

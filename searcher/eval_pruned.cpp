@@ -7,8 +7,9 @@
 //
 // The techniques are the standard ones (Turtle and Flood 1995 for MaxScore,
 // Ding and Suel 2011 for Block-Max WAND, Lucene's block-max conjunctions),
-// driven by the max_frequency / min_length block-max data of the skip
-// entries, which bound BM25 for any k1 and b.
+// driven by block bounds from the impact records (ClauseCursor::BlockBound)
+// and the skip entries' max_frequency / min_length, which bound BM25 for
+// any k1 and b.
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -428,27 +429,92 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
     optional_upper[j] = optional_upper[j + 1] + optional[j]->max_score();
   }
   float required_upper = 0;
-  for (ClauseCursor* clause : required) required_upper += clause->max_score();
+  std::uint64_t required_cost = UINT64_MAX;
+  for (ClauseCursor* clause : required) {
+    required_upper += clause->max_score();
+    required_cost = std::min(required_cost, clause->cost());
+  }
+  // The optional clauses' union can lead only if they are all terms (a
+  // phrase's NextGeq is too costly to call on every candidate).
+  std::uint64_t union_cost = 0;
+  for (ClauseCursor* clause : optional) {
+    union_cost = clause->term() == nullptr ? UINT64_MAX : union_cost + clause->cost();
+    if (union_cost == UINT64_MAX) break;
+  }
 
   TopK top(k);
   float threshold = prepared.threshold;
   PrunePhrase(prepared, reader, &threshold);
   SlotScores slots(prepared.slots());
   EvalResult result;
-  // The lists the leapfrog drives: the required ones, plus the optional
-  // one of `+a b` in windows where a alone cannot reach the threshold (b is
-  // then required in effect, and the rarer of the two leads). min_frequency
-  // (by slot) is, per window, the smallest frequency with which a driver
-  // can still reach the threshold given the other lists' block bounds.
+  // Where candidates come from, decided per window from the block bounds:
+  // - drivers: the required lists, plus each optional term without which
+  //   the required clauses and the other optional ones cannot reach the
+  //   threshold (in `+a b`, b when a alone cannot): it is then required in
+  //   effect. The rarest driver leads, the others follow. Bit j of
+  //   `promoted` is optional[j]; only the first 64 (by bound) can be.
+  // - union_lead: when no single optional term is required in effect but
+  //   the required clauses alone cannot reach the threshold, a document
+  //   needs at least one optional term: the union of the optional terms
+  //   leads when it is shorter than the rarest required list (`+a b c` with
+  //   rare b and c), and every driver follows.
+  // min_frequency (by slot) is, per window, the smallest frequency with
+  // which a driver can still reach the threshold given the other lists'
+  // block bounds.
   std::vector<ClauseCursor*> drivers = required;
-  bool promoted = false;
+  std::uint64_t promoted = 0;
+  bool union_lead = false;
+  std::vector<float> optional_bound(optional.size(), 0.0f);
+  std::vector<float> optional_after(optional.size(), 0.0f);  // bounds of j+1..
   std::vector<std::uint32_t> min_frequency(prepared.slots(), 0);
   std::vector<float> window_optional_upper = optional_upper;
   DocId window_end = 0;
   bool window_valid = false;
   float window_threshold = kNoThreshold;
   ClauseCursor* lead = drivers[0];
+  std::size_t first_follower = 1;
+  // Whether the lead is optional (a promoted term, or the union): it may
+  // skip documents without it only inside the window whose bounds made it
+  // required in effect.
+  bool lead_optional = false;
+  // The lead's next candidate at or after target, and after the current one.
+  const auto lead_next_geq = [&](DocId target) {
+    if (!union_lead) {
+      lead->NextGeq(target);
+      return lead->doc();
+    }
+    DocId next = kEndDoc;
+    for (ClauseCursor* clause : optional) {
+      clause->NextGeq(target);
+      next = std::min(next, clause->doc());
+    }
+    return next;
+  };
+  const auto lead_next = [&](DocId current) {
+    if (!union_lead) {
+      lead->Next();
+      return lead->doc();
+    }
+    DocId next = kEndDoc;
+    for (ClauseCursor* clause : optional) {
+      if (clause->doc() == current) clause->Next();
+      next = std::min(next, clause->doc());
+    }
+    return next;
+  };
+  // doc is the lead's current candidate, or, when pending, a target the
+  // lead has yet to be moved to (after the window it was required in).
   DocId doc = lead->doc();
+  bool pending = false;
+  const auto moved_to = [&](DocId next) {
+    if (lead_optional && next > window_end) {
+      doc = window_end + 1;  // window_end < next <= kEndDoc
+      pending = true;
+      window_valid = false;
+    } else {
+      doc = next;
+    }
+  };
   while (doc != kEndDoc) {
     const float prune = PruneBelow(threshold);
     if (threshold != kNoThreshold) {
@@ -463,23 +529,46 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
           window_end = std::min(window_end, clause->block_last_doc());
         }
         bound = required_bound;
-        for (ClauseCursor* clause : optional) {
-          bound += clause->BlockMaxScore(doc);
-          window_end = std::min(window_end, clause->block_last_doc());
+        for (std::size_t j = 0; j < optional.size(); ++j) {
+          optional_bound[j] = optional[j]->BlockMaxScore(doc);
+          bound += optional_bound[j];
+          window_end = std::min(window_end, optional[j]->block_last_doc());
         }
         if (bound <= prune) {
           window_valid = false;
           if (window_end == kEndDoc) break;
-          lead->NextGeq(window_end + 1);
-          doc = lead->doc();
+          if (lead_optional) {
+            doc = window_end + 1;
+            pending = true;
+          } else {
+            doc = lead_next_geq(window_end + 1);
+          }
           continue;
         }
-        const bool promote =
-            optional.size() == 1 && optional[0]->term() != nullptr && required_bound <= prune;
-        if (promote != promoted) {
+        // The others' bound is summed without j (before + after), not taken
+        // as bound minus j's, whose rounding could make it too small.
+        std::uint64_t promote = 0;
+        float after = 0;
+        for (std::size_t j = optional.size(); j-- > 0;) {
+          optional_after[j] = after;
+          after += optional_bound[j];
+        }
+        float before = required_bound;
+        for (std::size_t j = 0; j < optional.size() && j < 64; ++j) {
+          if (optional[j]->term() != nullptr && before + optional_after[j] <= prune) {
+            promote |= std::uint64_t{1} << j;
+          }
+          before += optional_bound[j];
+        }
+        const bool want_union = promote == 0 && !optional.empty() && required_bound <= prune &&
+                                union_cost < required_cost;
+        if (promote != promoted || want_union != union_lead) {
           promoted = promote;
+          union_lead = want_union;
           drivers = required;
-          if (promoted) drivers.push_back(optional[0]);
+          for (std::size_t j = 0; j < optional.size() && j < 64; ++j) {
+            if ((promoted >> j) & 1) drivers.push_back(optional[j]);
+          }
           std::stable_sort(drivers.begin(), drivers.end(), [](ClauseCursor* a, ClauseCursor* b) {
             const bool a_phrase = a->phrase() != nullptr;
             const bool b_phrase = b->phrase() != nullptr;
@@ -487,10 +576,9 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
             return a->cost() < b->cost();
           });
           lead = drivers[0];
-          lead->NextGeq(doc);
-          doc = lead->doc();
-          window_valid = false;
-          continue;
+          first_follower = union_lead ? 0 : 1;
+          lead_optional = union_lead || lead->slot() >= required.size();
+          pending = true;  // doc may not be the new lead's
         }
         for (ClauseCursor* driver : drivers) {
           PostingCursor* term = driver->term();
@@ -515,16 +603,21 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
         window_valid = true;
         window_threshold = threshold;
       }
+      if (pending) {
+        pending = false;
+        moved_to(lead_next_geq(doc));
+        continue;
+      }
       // A lead posting too rare to reach the threshold is passed over
       // without moving the other lists.
-      if (lead->term() != nullptr && lead->frequency() < min_frequency[lead->slot()]) {
-        lead->Next();
-        doc = lead->doc();
+      if (!union_lead && lead->term() != nullptr &&
+          lead->frequency() < min_frequency[lead->slot()]) {
+        moved_to(lead_next(doc));
         continue;
       }
     }
     bool aligned = true;
-    for (std::size_t i = 1; i < drivers.size(); ++i) {
+    for (std::size_t i = first_follower; i < drivers.size(); ++i) {
       drivers[i]->NextGeq(doc);
       if (drivers[i]->doc() != doc) {
         doc = drivers[i]->doc();
@@ -534,19 +627,17 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
     }
     if (!aligned) {
       if (doc == kEndDoc) break;
-      lead->NextGeq(doc);
-      doc = lead->doc();
+      moved_to(lead_next_geq(doc));
       continue;
     }
     if (window_valid && threshold != kNoThreshold) {
       bool enough = true;
-      for (std::size_t i = 1; i < drivers.size() && enough; ++i) {
+      for (std::size_t i = first_follower; i < drivers.size() && enough; ++i) {
         enough = drivers[i]->term() == nullptr ||
                  drivers[i]->frequency() >= min_frequency[drivers[i]->slot()];
       }
       if (!enough) {
-        lead->Next();
-        doc = lead->doc();
+        moved_to(lead_next(doc));
         continue;
       }
     }
@@ -583,8 +674,7 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
       }
     }
     slots.Clear();
-    lead->Next();
-    doc = lead->doc();
+    moved_to(lead_next(doc));
   }
   result.hits = top.TakeSorted();
   return result;
