@@ -250,14 +250,18 @@ TEST(IndexChanges, KilledAtAnyMomentLeavesTheIndexBeforeOrAfter) {
     // The first round of each kind runs to the end and times the change;
     // later ones are killed at a random moment from before the process
     // starts working to after it has finished (sanitizer builds are slower:
-    // the window follows the measured time).
+    // the window follows the measured time). timeout --foreground signals
+    // only the change and waits until it is gone; by default it kills its
+    // whole process group, itself included, without waiting, and the dying
+    // change could still hold the writer lock when the next one starts.
     const int kind = round % 3;
     const bool calibrating = round < 3;
     const double seconds =
         calibrating ? 0 : duration[kind] * 1.2 * static_cast<double>(rng() % 1000) / 1000.0;
     const auto started = std::chrono::steady_clock::now();
     const testing::CommandResult result = testing::RunCommand(
-        (calibrating ? std::string() : "timeout -s KILL " + std::to_string(seconds) + " ") +
+        (calibrating ? std::string()
+                     : "timeout --foreground -s KILL " + std::to_string(seconds) + " ") +
         testing::kIndexBin + " -q " + command);
     if (calibrating) {
       ASSERT_EQ(result.exit_code, 0) << result.err;
