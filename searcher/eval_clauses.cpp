@@ -147,6 +147,7 @@ PreparedQuery Prepare(const IndexReader& reader, const Query& query, const EvalO
                       bool compute_bounds) {
   PreparedQuery prepared;
   prepared.deleted = options.deleted;
+  if (options.deleted != nullptr) prepared.excluded.push_back(DeletedMatcher(*options.deleted));
   prepared.threshold = options.threshold;
   const Bm25Params& bm25 = options.bm25;
   const double average_length = ScoringAverageLength(reader, options.stats);

@@ -184,25 +184,29 @@ struct PreparedQuery {
   std::vector<ClauseCursor> required;
   std::vector<ClauseCursor> optional;
   std::vector<std::unique_ptr<Matcher>> excluded;
-  bool matches_nothing = false;          // a required clause has a term not in the index
-  const DeletedDocs* deleted = nullptr;  // EvalOptions::deleted
-  float threshold = kNoThreshold;        // EvalOptions::threshold: where pruning starts
+  bool matches_nothing = false;  // a required clause has a term not in the index
+  // EvalOptions::deleted. Also the first of `excluded` (a matcher), so that
+  // deleted documents are skipped wherever excluded ones are; kept here for
+  // what tests documents out of order or counts by bitmap.
+  const DeletedDocs* deleted = nullptr;
+  float threshold = kNoThreshold;  // EvalOptions::threshold: where pruning starts
   std::size_t slots() const { return required.size() + optional.size(); }
+  // Whether an excluded clause (not only deletions) may remove documents.
+  bool excludes_clauses() const { return excluded.size() > (deleted != nullptr ? 1 : 0); }
 };
 // compute_bounds: whether to compute max_score (a pass over the skip table).
 PreparedQuery Prepare(const IndexReader& reader, const Query& query, const EvalOptions& options,
                       bool compute_bounds);
 
-// Whether doc is deleted. Only a segment with deletions pays for the check.
+// Whether doc is deleted, in any order of docs.
 inline bool IsDeleted(const PreparedQuery& prepared, DocId doc) {
   return prepared.deleted != nullptr && prepared.deleted->contains(doc);
 }
 
-// Whether doc is deleted or an excluded clause matches it: a document that
-// may not be a hit. Docs must not decrease.
-inline bool IsExcluded(PreparedQuery& prepared, DocId doc) {
-  if (IsDeleted(prepared, doc)) return true;
-  for (auto& matcher : prepared.excluded) {
+// Whether an excluded clause matches doc, or doc is deleted. Docs must not
+// decrease.
+inline bool IsExcluded(std::vector<std::unique_ptr<Matcher>>& excluded, DocId doc) {
+  for (auto& matcher : excluded) {
     matcher->NextGeq(doc);
     if (matcher->doc() == doc) return true;
   }

@@ -112,10 +112,11 @@ inline std::uint64_t PopCount(std::uint64_t x) {
 }
 
 // Whether a union is counted faster with a bitmap of the collection than by
-// merging: only terms, nothing excluded, and enough postings (at least one
-// per 32 documents) to pay for clearing and counting the bitmap.
+// merging: only terms, no excluded clause (deleted documents are masked
+// out), and enough postings (at least one per 32 documents) to pay for
+// clearing and counting the bitmap.
 bool UnionByBitmap(const IndexReader& reader, const PreparedQuery& prepared) {
-  if (!prepared.excluded.empty() || prepared.optional.size() < 2) return false;
+  if (prepared.excludes_clauses() || prepared.optional.size() < 2) return false;
   std::uint64_t postings = 0;
   for (const auto& clause : prepared.optional) {
     if (clause.phrase() != nullptr) return false;
@@ -164,10 +165,10 @@ EvalResult CountMatches(const IndexReader& reader, const Query& query, const Eva
     // Optional clauses do not change which documents match.
     const std::vector<ClauseCursor*> order = LeapfrogOrder(prepared.required);
     for (DocId doc = Align(order); doc != kEndDoc; doc = Align(order)) {
-      if (!IsExcluded(prepared, doc)) ++count;
+      if (!IsExcluded(excluded, doc)) ++count;
       order[0]->Next();
     }
-  } else if (prepared.optional.size() == 1 && excluded.empty() && prepared.deleted == nullptr &&
+  } else if (prepared.optional.size() == 1 && excluded.empty() &&
              prepared.optional[0].term() != nullptr) {
     count = prepared.optional[0].term()->document_frequency();
   } else if (UnionByBitmap(reader, prepared)) {
@@ -197,7 +198,7 @@ EvalResult CountMatches(const IndexReader& reader, const Query& query, const Eva
       DocId doc = kEndDoc;
       for (ClauseCursor* clause : clauses) doc = std::min(doc, clause->doc());
       if (doc == kEndDoc) break;
-      if (!IsExcluded(prepared, doc)) ++count;
+      if (!IsExcluded(excluded, doc)) ++count;
       for (ClauseCursor* clause : clauses) {
         if (clause->doc() == doc) clause->Next();
       }
@@ -333,7 +334,7 @@ EvalResult TopKMaxScore(const IndexReader& reader, PreparedQuery& prepared, std:
     }
     if (alive) {
       const Score score = slots.Sum();
-      if (Enters(top, score) && !IsExcluded(prepared, doc)) {
+      if (Enters(top, score) && !IsExcluded(prepared.excluded, doc)) {
         ++result.total_matches;
         top.Push(doc, score);
         if (top.full()) threshold = std::max(prepared.threshold, top.threshold());
@@ -384,7 +385,7 @@ EvalResult TopKBmw(const IndexReader& reader, PreparedQuery& prepared, std::size
           slots.Set(lists[i]->slot(), lists[i]->ScoreAt(length));
         }
         const Score score = slots.Sum();
-        if (Enters(top, score) && !IsExcluded(prepared, pivot_doc)) {
+        if (Enters(top, score) && !IsExcluded(prepared.excluded, pivot_doc)) {
           ++result.total_matches;
           top.Push(pivot_doc, score);
           if (top.full()) threshold = std::max(prepared.threshold, top.threshold());
@@ -667,7 +668,7 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
     }
     if (alive) {
       const Score score = slots.Sum();
-      if (Enters(top, score) && !IsExcluded(prepared, doc)) {
+      if (Enters(top, score) && !IsExcluded(prepared.excluded, doc)) {
         ++result.total_matches;
         top.Push(doc, score);
         if (top.full()) threshold = std::max(prepared.threshold, top.threshold());

@@ -3,6 +3,7 @@
 #include "searcher/eval_clauses.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <numeric>
 
 namespace fathom {
@@ -20,6 +21,41 @@ class TermMatcher final : public Matcher {
   PostingCursor cursor_;
 };
 
+class DeletedDocsMatcher final : public Matcher {
+ public:
+  explicit DeletedDocsMatcher(const DeletedDocs& deleted) : deleted_(deleted) { Seek(0); }
+  DocId doc() const override { return doc_; }
+  void Next() override { Seek(doc_ == kEndDoc ? kEndDoc : doc_ + 1); }
+  void NextGeq(DocId target) override {
+    if (target > doc_ && doc_ != kEndDoc) Seek(target);
+  }
+  std::uint32_t frequency() override { return 1; }
+
+ private:
+  // The first deleted document >= target: a scan of the bitmap's words,
+  // amortized over a query since targets only grow.
+  void Seek(DocId target) {
+    const std::vector<std::uint64_t>& words = deleted_.words();
+    std::uint64_t word = target >> 6;
+    if (target >= deleted_.document_count() || word >= words.size()) {
+      doc_ = kEndDoc;
+      return;
+    }
+    std::uint64_t bits = words[word] & (~std::uint64_t{0} << (target & 63));
+    while (bits == 0) {
+      if (++word == words.size()) {
+        doc_ = kEndDoc;
+        return;
+      }
+      bits = words[word];
+    }
+    doc_ = static_cast<DocId>(word * 64 + static_cast<std::uint64_t>(std::countr_zero(bits)));
+  }
+
+  const DeletedDocs& deleted_;
+  DocId doc_ = kEndDoc;
+};
+
 struct ScoredClause {
   std::unique_ptr<Matcher> matcher;
   Bm25Scorer scorer;
@@ -27,6 +63,10 @@ struct ScoredClause {
 };
 
 }  // namespace
+
+std::unique_ptr<Matcher> DeletedMatcher(const DeletedDocs& deleted) {
+  return std::make_unique<DeletedDocsMatcher>(deleted);
+}
 
 float ScoringIdf(const IndexReader& reader, const CollectionStats* stats, std::string_view term,
                  std::uint64_t segment_frequency) {
@@ -83,6 +123,7 @@ EvalResult EvaluateExhaustive(const IndexReader& reader, const Query& query,
                               const EvalOptions& options) {
   std::vector<ScoredClause> required, optional;
   std::vector<std::unique_ptr<Matcher>> excluded;
+  if (options.deleted != nullptr) excluded.push_back(DeletedMatcher(*options.deleted));
   for (const auto& clause : query.clauses) {
     ClauseMatcher made = MakeMatcher(reader, clause, options.stats);
     if (clause.occur == Occur::kMustNot) {
@@ -121,7 +162,7 @@ EvalResult EvaluateExhaustive(const IndexReader& reader, const Query& query,
     }
     if (candidate == kEndDoc) break;
 
-    bool is_excluded = options.deleted != nullptr && options.deleted->contains(candidate);
+    bool is_excluded = false;
     for (auto& matcher : excluded) {
       matcher->NextGeq(candidate);
       is_excluded = is_excluded || matcher->doc() == candidate;
@@ -165,7 +206,7 @@ EvalResult Evaluate(const IndexReader& reader, const Query& query, const EvalOpt
   eval::PreparedQuery prepared = eval::Prepare(reader, query, options, scoring > 1);
   if (prepared.matches_nothing || prepared.slots() == 0) return {};
   EvalResult result;
-  if (prepared.slots() == 1 && prepared.excluded.empty() &&
+  if (prepared.slots() == 1 && !prepared.excludes_clauses() &&
       (prepared.required.empty() ? prepared.optional : prepared.required)[0].term() != nullptr) {
     result = eval::TopKSingleTerm(reader, prepared, options.k);
   } else if (!prepared.required.empty()) {

@@ -33,6 +33,11 @@ class Matcher {
   virtual std::uint32_t frequency() = 0;
 };
 
+// The deleted documents of a segment as a matcher, so that evaluators drop
+// them exactly where they drop documents an excluded clause matches (and a
+// segment without deletions has no such matcher: no cost at all).
+std::unique_ptr<Matcher> DeletedMatcher(const DeletedDocs& deleted);
+
 // The statistics a segment is scored with: the whole collection's (stats)
 // when the reader is one segment of several, else the reader's own.
 // segment_frequency is the term's document frequency in the reader.
