@@ -51,7 +51,8 @@ std::vector<std::unique_ptr<IndexReader>> OpenSegments(const fs::path& index_dir
                                                        const Manifest& manifest) {
   std::vector<std::unique_ptr<IndexReader>> segments;
   for (const auto& record : manifest.segments) {
-    segments.push_back(std::make_unique<IndexReader>(index_dir / record.name));
+    segments.push_back(
+        std::make_unique<IndexReader>(index_dir / record.name, record.meta_checksum));
     if (segments.back()->document_count() != record.document_count) {
       throw CorruptIndexError((index_dir / record.name).string() +
                               ": document count differs from the manifest's");
