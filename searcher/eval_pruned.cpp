@@ -41,6 +41,18 @@ class SlotScores {
 // enters it: equal scores rank the smaller id first.
 bool Enters(const TopK& top, Score score) { return !top.full() || score > top.threshold(); }
 
+// A fully scored candidate of the MaxScore-style loops: enters the top k
+// unless excluded; the threshold follows the k-th score once the top is
+// full (never below the starting threshold from earlier segments).
+void Offer(TopK& top, PreparedQuery& prepared, DocId doc, Score score, EvalResult& result,
+           float& threshold) {
+  if (Enters(top, score) && !IsExcluded(prepared.excluded, doc)) {
+    ++result.total_matches;
+    top.Push(doc, score);
+    if (top.full()) threshold = std::max(prepared.threshold, top.threshold());
+  }
+}
+
 // Required clauses in leapfrog order: terms by increasing document
 // frequency (the rarest leads), then phrases, whose NextGeq checks positions.
 std::vector<ClauseCursor*> LeapfrogOrder(std::vector<ClauseCursor>& clauses) {
@@ -333,12 +345,7 @@ EvalResult TopKMaxScore(const IndexReader& reader, PreparedQuery& prepared, std:
       }
     }
     if (alive) {
-      const Score score = slots.Sum();
-      if (Enters(top, score) && !IsExcluded(prepared.excluded, doc)) {
-        ++result.total_matches;
-        top.Push(doc, score);
-        if (top.full()) threshold = std::max(prepared.threshold, top.threshold());
-      }
+      Offer(top, prepared, doc, slots.Sum(), result, threshold);
     }
     slots.Clear();
   }
@@ -667,12 +674,7 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
       }
     }
     if (alive) {
-      const Score score = slots.Sum();
-      if (Enters(top, score) && !IsExcluded(prepared.excluded, doc)) {
-        ++result.total_matches;
-        top.Push(doc, score);
-        if (top.full()) threshold = std::max(prepared.threshold, top.threshold());
-      }
+      Offer(top, prepared, doc, slots.Sum(), result, threshold);
     }
     slots.Clear();
     moved_to(lead_next(doc));
