@@ -67,17 +67,22 @@ java $JAVA_OPTS -cp "$LUCENE_JAR:$CLASSES" LuceneBench search "$LUCENE_INDEX" \
   --warmup-queries "$WARMUP_QUERIES" --compare "$WORK/fathom-results.tsv" \
   --json "$WORK/lucene.json" | tee "$WORK/lucene.txt"
 
-# One row per (mode, threads, kind): both engines and the ratio of mean
-# latencies (below 1: Fathom is faster).
-echo
-echo "Fathom vs Lucene (latency in microseconds; ratio = Fathom mean / Lucene mean)"
-awk '
+# field(line, name): a value of the one-object-per-line JSON fathom-bench
+# and LuceneBench write, for the awk programs below.
+JSON_FIELD='
   function field(line, name,   m) {
     if (match(line, "\"" name "\": \"?[^,\"}]*")) {
       m = substr(line, RSTART, RLENGTH); sub(/^[^:]*: "?/, "", m); return m
     }
     return ""
   }
+'
+
+# One row per (mode, threads, kind): both engines and the ratio of mean
+# latencies (below 1: Fathom is faster).
+echo
+echo "Fathom vs Lucene (latency in microseconds; ratio = Fathom mean / Lucene mean)"
+awk "$JSON_FIELD"'
   /"kind"/ {
     key = field($0, "mode") " " field($0, "threads") " " field($0, "kind")
     algorithm = field($0, "algorithm")
@@ -101,13 +106,7 @@ awk '
 
 echo
 echo "Pruning vs exhaustive (top10, 1 thread; speedup = exhaustive mean / algorithm mean)"
-awk '
-  function field(line, name,   m) {
-    if (match(line, "\"" name "\": \"?[^,\"}]*")) {
-      m = substr(line, RSTART, RLENGTH); sub(/^[^:]*: "?/, "", m); return m
-    }
-    return ""
-  }
+awk "$JSON_FIELD"'
   /"kind"/ && field($0, "mode") == "top10" && field($0, "threads") == "1" {
     a = field($0, "algorithm"); k = field($0, "kind"); mean[a, k] = field($0, "mean_us")
     if (!(k in seen)) { seen[k] = 1; kinds[++n] = k }

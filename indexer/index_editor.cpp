@@ -14,6 +14,7 @@
 
 #include "common/error.hpp"
 #include "common/index_reader.hpp"
+#include "common/index_snapshot.hpp"
 #include "common/manifest.hpp"
 #include "indexer/file_writer.hpp"
 #include "indexer/manifest_writer.hpp"
@@ -47,23 +48,16 @@ void RemoveUnreferenced(const fs::path& index_dir, const Manifest& manifest) {
   }
 }
 
-std::vector<std::unique_ptr<IndexReader>> OpenSegments(const fs::path& index_dir,
-                                                       const Manifest& manifest) {
-  std::vector<std::unique_ptr<IndexReader>> segments;
-  for (const auto& record : manifest.segments) {
-    segments.push_back(
-        std::make_unique<IndexReader>(index_dir / record.name, record.meta_checksum));
-    if (segments.back()->document_count() != record.document_count) {
-      throw CorruptIndexError((index_dir / record.name).string() +
-                              ": document count differs from the manifest's");
-    }
-  }
-  return segments;
+// The index's segments as a snapshot opened under the writer lock (each
+// checked against the manifest), and copies of their deletion sets to change.
+std::vector<const IndexReader*> Readers(const IndexSnapshot& snapshot) {
+  std::vector<const IndexReader*> readers;
+  for (const auto& segment : snapshot.segments()) readers.push_back(segment.reader.get());
+  return readers;
 }
-
-std::vector<DeletedDocs> ReadAllDeletes(const fs::path& index_dir, const Manifest& manifest) {
+std::vector<DeletedDocs> DeletionSets(const IndexSnapshot& snapshot) {
   std::vector<DeletedDocs> deletes;
-  for (const auto& record : manifest.segments) deletes.push_back(ReadDeletes(index_dir, record));
+  for (const auto& segment : snapshot.segments()) deletes.push_back(segment.deleted);
   return deletes;
 }
 
@@ -114,13 +108,14 @@ IndexWriteLock::~IndexWriteLock() {
 
 AddSummary AddDocuments(const fs::path& corpus, const fs::path& index_dir, BuildOptions options,
                         const WarningSink& warn, const ProgressSink& progress) {
-  Manifest manifest = ReadManifest(index_dir);
+  ReadManifest(index_dir);  // a clear error for a folder that is no index
   const IndexWriteLock lock(index_dir);
-  manifest = ReadManifest(index_dir);  // as of holding the lock
+  const IndexSnapshot snapshot(index_dir);  // as of holding the lock
+  Manifest manifest = snapshot.manifest();
   RemoveUnreferenced(index_dir, manifest);
   if (manifest.segments.empty()) throw CorruptIndexError(index_dir.string() + ": no segments");
-  auto segments = OpenSegments(index_dir, manifest);
-  options.analysis = segments[0]->meta().analysis;
+  const std::vector<const IndexReader*> segments = Readers(snapshot);
+  options.analysis = snapshot.analysis();
 
   AddSummary summary;
   const std::string name = SegmentName(manifest.next_segment);
@@ -135,7 +130,7 @@ AddSummary AddDocuments(const fs::path& corpus, const fs::path& index_dir, Build
     const IndexReader added(temp_dir);
     std::unordered_set<std::string_view> new_ids;
     for (DocId doc = 0; doc < added.document_count(); ++doc) new_ids.insert(added.external_id(doc));
-    std::vector<DeletedDocs> deletes = ReadAllDeletes(index_dir, manifest);
+    std::vector<DeletedDocs> deletes = DeletionSets(snapshot);
     std::vector<bool> changed(manifest.segments.size(), false);
     for (std::size_t s = 0; s < segments.size(); ++s) {
       const IndexReader& segment = *segments[s];
@@ -167,10 +162,11 @@ AddSummary AddDocuments(const fs::path& corpus, const fs::path& index_dir, Build
 DeleteSummary DeleteDocuments(const fs::path& index_dir, const std::vector<std::string>& ids) {
   ReadManifest(index_dir);  // a clear error for a folder that is no index
   const IndexWriteLock lock(index_dir);
-  Manifest manifest = ReadManifest(index_dir);
+  const IndexSnapshot snapshot(index_dir);
+  Manifest manifest = snapshot.manifest();
   RemoveUnreferenced(index_dir, manifest);
-  const auto segments = OpenSegments(index_dir, manifest);
-  std::vector<DeletedDocs> deletes = ReadAllDeletes(index_dir, manifest);
+  const std::vector<const IndexReader*> segments = Readers(snapshot);
+  std::vector<DeletedDocs> deletes = DeletionSets(snapshot);
   std::unordered_map<std::string_view, bool> wanted;  // id -> found
   for (const auto& id : ids) wanted.emplace(id, false);
   DeleteSummary summary;
@@ -214,8 +210,7 @@ MergeSummary MergeSegments(const fs::path& index_dir, const ProgressSink& progre
     summary.documents = manifest.segments[0].document_count;
     return summary;
   }
-  const auto segments = OpenSegments(index_dir, manifest);
-  const std::vector<DeletedDocs> deletes = ReadAllDeletes(index_dir, manifest);
+  const IndexSnapshot snapshot(index_dir);
   const std::string name = SegmentName(manifest.next_segment);
   const fs::path temp_dir = index_dir / TempSegmentName(name);
   try {
@@ -224,9 +219,8 @@ MergeSummary MergeSegments(const fs::path& index_dir, const ProgressSink& progre
     if (!fs::create_directory(temp_dir, ec)) {
       throw IoError(temp_dir.string() + ": cannot create: " + ec.message());
     }
-    std::vector<const IndexReader*> inputs;
-    for (const auto& segment : segments) inputs.push_back(segment.get());
-    const SegmentRecord record = RewriteSegments(inputs, deletes, temp_dir, name, progress);
+    const SegmentRecord record =
+        RewriteSegments(Readers(snapshot), DeletionSets(snapshot), temp_dir, name, progress);
     summary.documents = record.document_count;
     summary.dropped = manifest.document_count() - record.document_count;
     RenameInto(temp_dir, index_dir / name);

@@ -9,52 +9,30 @@
 #include "common/codec.hpp"
 #include "common/posting_cursor.hpp"
 #include "indexer/segment_writer.hpp"
+#include "tests/encoded_list.hpp"
 
 namespace fathom {
 namespace {
 
-struct List {
-  std::vector<DocId> docs;
-  std::vector<std::uint32_t> frequencies;
-  std::vector<std::vector<std::uint32_t>> positions;
-  std::vector<std::uint32_t> lengths;
-  std::string position_bytes, bytes, length_bytes;
-
-  PostingListData Data() const {
-    return {reinterpret_cast<const std::uint8_t*>(bytes.data()),
-            reinterpret_cast<const std::uint8_t*>(bytes.data() + bytes.size()),
-            reinterpret_cast<const std::uint8_t*>(position_bytes.data()),
-            reinterpret_cast<const std::uint8_t*>(position_bytes.data() + position_bytes.size()),
-            static_cast<std::uint32_t>(docs.size()),
-            lengths.size(),
-            reinterpret_cast<const std::uint8_t*>(length_bytes.data()),
-            0};
-  }
-};
+using List = testing::EncodedList;
 
 List MakeList(std::size_t count, std::uint64_t collection, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
-  List list;
+  List list(collection);
   std::set<DocId> chosen;
   while (chosen.size() < count) chosen.insert(static_cast<DocId>(rng() % collection));
-  list.docs.assign(chosen.begin(), chosen.end());
-  list.lengths.assign(collection, 0);
-  for (const DocId doc : list.docs) {
+  for (const DocId doc : chosen) {
     const auto tf = static_cast<std::uint32_t>(1 + (rng() % 7 == 0 ? rng() % 300 : rng() % 4));
-    list.frequencies.push_back(tf);
     std::vector<std::uint32_t> positions;
     std::uint32_t position = static_cast<std::uint32_t>(rng() % 20);
     for (std::uint32_t i = 0; i < tf; ++i) {
-      codec::PutVarint(i == 0 ? position : position - positions.back(), list.position_bytes);
       positions.push_back(position);
       position += 1 + static_cast<std::uint32_t>(rng() % (rng() % 4 == 0 ? 40000 : 30));
     }
-    list.positions.push_back(std::move(positions));
-    list.lengths[doc] = tf + static_cast<std::uint32_t>(rng() % 300);
+    const std::uint32_t length = tf + static_cast<std::uint32_t>(rng() % 300);
+    list.Add(doc, std::move(positions), length);
   }
-  list.length_bytes.assign(reinterpret_cast<const char*>(list.lengths.data()),
-                           list.lengths.size() * 4);
-  EncodePostings(list.docs, list.frequencies, list.position_bytes, list.lengths, list.bytes);
+  list.Encode();
   return list;
 }
 

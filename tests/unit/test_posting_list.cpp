@@ -4,68 +4,45 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <set>
 
 #include "common/codec.hpp"
 #include "common/error.hpp"
 #include "common/posting_cursor.hpp"
 #include "indexer/segment_writer.hpp"
+#include "tests/encoded_list.hpp"
 
 namespace fathom {
 namespace {
 
-struct EncodedList {
-  std::vector<DocId> docs;
-  std::vector<std::uint32_t> frequencies;
-  std::vector<std::vector<std::uint32_t>> positions;
-  std::string position_bytes;
-  std::string bytes;
-  std::vector<std::uint32_t> lengths;  // indexed by doc id
-  std::string length_bytes;
-
-  PostingListData Data() const {
-    return {reinterpret_cast<const std::uint8_t*>(bytes.data()),
-            reinterpret_cast<const std::uint8_t*>(bytes.data() + bytes.size()),
-            reinterpret_cast<const std::uint8_t*>(position_bytes.data()),
-            reinterpret_cast<const std::uint8_t*>(position_bytes.data() + position_bytes.size()),
-            static_cast<std::uint32_t>(docs.size()),
-            lengths.size(),
-            reinterpret_cast<const std::uint8_t*>(length_bytes.data()),
-            0};
-  }
-};
+using testing::EncodedList;
 
 // A list of `count` postings over a collection of `collection` documents,
 // gaps drawn so that the last doc is near the end of the collection.
 EncodedList MakeList(std::size_t count, std::uint64_t collection, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
-  EncodedList list;
-  std::vector<DocId> all;
+  EncodedList list(collection);
   // Spread ids over the whole range, including 0 and collection - 1.
   std::set<DocId> chosen = {0, static_cast<DocId>(collection - 1)};
   while (chosen.size() < count) chosen.insert(static_cast<DocId>(rng() % collection));
-  list.docs.assign(chosen.begin(), chosen.end());
-  list.docs.resize(count);
+  std::vector<DocId> docs(chosen.begin(), chosen.end());
+  docs.resize(count);
   // Two postings: doc 0 and the collection's last doc, the largest gap a list
   // of this collection can have (32-bit gaps are covered in test_codec).
-  if (count == 2) list.docs = {0, static_cast<DocId>(collection - 1)};
-  list.lengths.assign(collection, 0);
-  for (const DocId doc : list.docs) {
+  if (count == 2) docs = {0, static_cast<DocId>(collection - 1)};
+  for (const DocId doc : docs) {
     const std::uint32_t tf =
         1 + static_cast<std::uint32_t>(rng() % 5 == 0 ? rng() % 1000 : rng() % 3);
-    list.frequencies.push_back(tf);
     std::vector<std::uint32_t> positions;
     std::uint32_t position = static_cast<std::uint32_t>(rng() % 50);
     for (std::uint32_t i = 0; i < tf; ++i) {
       positions.push_back(position);
-      codec::PutVarint(i == 0 ? position : position - positions[i - 1], list.position_bytes);
       position += 1 + static_cast<std::uint32_t>(rng() % 100);
     }
-    list.positions.push_back(std::move(positions));
-    list.lengths[doc] = tf + static_cast<std::uint32_t>(rng() % 500);
+    const std::uint32_t length = tf + static_cast<std::uint32_t>(rng() % 500);
+    list.Add(doc, std::move(positions), length);
   }
-  list.length_bytes.assign(reinterpret_cast<const char*>(list.lengths.data()),
-                           list.lengths.size() * 4);
-  EncodePostings(list.docs, list.frequencies, list.position_bytes, list.lengths, list.bytes);
+  list.Encode();
   return list;
 }
 

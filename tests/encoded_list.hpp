@@ -1,0 +1,56 @@
+// A posting list built in memory and encoded by the segment writer, for the
+// tests that decode it with PostingCursor over raw bytes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/codec.hpp"
+#include "common/posting_cursor.hpp"
+#include "indexer/segment_writer.hpp"
+
+namespace fathom::testing {
+
+struct EncodedList {
+  std::vector<DocId> docs;
+  std::vector<std::uint32_t> frequencies;
+  std::vector<std::vector<std::uint32_t>> positions;
+  std::string position_bytes;
+  std::string bytes;
+  std::vector<std::uint32_t> lengths;  // indexed by doc id
+  std::string length_bytes;
+
+  explicit EncodedList(std::uint64_t collection) : lengths(collection, 0) {}
+
+  // Appends doc's posting: its positions (increasing) and its document length.
+  void Add(DocId doc, std::vector<std::uint32_t> doc_positions, std::uint32_t length) {
+    docs.push_back(doc);
+    frequencies.push_back(static_cast<std::uint32_t>(doc_positions.size()));
+    for (std::size_t i = 0; i < doc_positions.size(); ++i) {
+      codec::PutVarint(i == 0 ? doc_positions[0] : doc_positions[i] - doc_positions[i - 1],
+                       position_bytes);
+    }
+    positions.push_back(std::move(doc_positions));
+    lengths[doc] = length;
+  }
+
+  // Encodes the list after its last Add.
+  void Encode() {
+    length_bytes.assign(reinterpret_cast<const char*>(lengths.data()), lengths.size() * 4);
+    EncodePostings(docs, frequencies, position_bytes, lengths, bytes);
+  }
+
+  PostingListData Data() const {
+    return {reinterpret_cast<const std::uint8_t*>(bytes.data()),
+            reinterpret_cast<const std::uint8_t*>(bytes.data() + bytes.size()),
+            reinterpret_cast<const std::uint8_t*>(position_bytes.data()),
+            reinterpret_cast<const std::uint8_t*>(position_bytes.data() + position_bytes.size()),
+            static_cast<std::uint32_t>(docs.size()),
+            lengths.size(),
+            reinterpret_cast<const std::uint8_t*>(length_bytes.data()),
+            0};
+  }
+};
+
+}  // namespace fathom::testing
