@@ -15,12 +15,13 @@ void DocStore::Corrupt(const std::string& what) const {
   throw CorruptIndexError(file_.path().string() + ": " + what);
 }
 
-DocStore::DocStore(const MmapFile& file, std::uint64_t document_count)
+DocStore::DocStore(const CheckedFile& file, std::uint64_t document_count)
     : file_(file), document_count_(document_count) {
   const std::uint8_t* data = file.data();
   const std::uint64_t data_end = file.size() - format::kFooterSize;
   if (data_end < format::kHeaderSize + format::kStoreTrailerSize)
     Corrupt("too short for its trailer");
+  file.Verify(data_end - format::kStoreTrailerSize, data_end);
   const std::uint8_t* trailer = data + data_end - format::kStoreTrailerSize;
   const auto table_offset = format::Get<std::uint64_t>(trailer);
   const auto block_count = format::Get<std::uint64_t>(trailer + 8);
@@ -32,6 +33,7 @@ DocStore::DocStore(const MmapFile& file, std::uint64_t document_count)
       (table_end - table_offset) % format::kStoreBlockEntrySize != 0) {
     Corrupt("block table does not match the file");
   }
+  file.Verify(table_offset, table_end);
   table_offset_ = table_offset;
   blocks_.resize(block_count);
   for (std::uint64_t i = 0; i < block_count; ++i) {
@@ -54,6 +56,7 @@ DocStore::DocStore(const MmapFile& file, std::uint64_t document_count)
 
 std::string DocStore::RawBlock(std::size_t index) const {
   const Block& block = blocks_[index];
+  file_.Verify(block.offset, block.offset + block.compressed_size);
   // raw_size comes from disk: the buffer grows with what the frame really
   // decodes to instead of being allocated up front, so a damaged entry
   // cannot make one look-up allocate gigabytes.

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "common/mmap_file.hpp"
+#include "common/page_checksums.hpp"
 #include "common/types.hpp"
 
 namespace fathom {
@@ -24,9 +24,10 @@ class DocStore {
     std::uint32_t raw_size;
   };
 
-  // Validates the block table of a mapped, header-checked store file.
-  // Throws CorruptIndexError naming the file.
-  DocStore(const MmapFile& file, std::uint64_t document_count);
+  // Validates the block table of a mapped, header-checked store file,
+  // verifying its pages first (and each block's when it is read). Throws
+  // CorruptIndexError naming the file.
+  DocStore(const CheckedFile& file, std::uint64_t document_count);
 
   // Decompresses the document's block; throws CorruptIndexError when the
   // block is damaged. Thread-safe (no shared decompression state).
@@ -41,7 +42,7 @@ class DocStore {
  private:
   [[noreturn]] void Corrupt(const std::string& what) const;
 
-  const MmapFile& file_;
+  const CheckedFile& file_;
   std::uint64_t document_count_ = 0;
   std::uint64_t table_offset_ = 0;
   std::vector<Block> blocks_;

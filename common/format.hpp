@@ -27,7 +27,10 @@ static_assert(std::endian::native == std::endian::little,
 //      per block of a multi-block list, the (frequency, length) pairs that
 //      can hold its best BM25 score; skip entries grow to 28 bytes with
 //      their offset.
-inline constexpr std::uint32_t kFormatVersion = 3;
+//   4  adds `checksums`: a checksum per 4 KiB page of the large files
+//      (postings, positions, store), which readers verify before they use a
+//      page, so that no answer comes from bytes no checksum has vouched for.
+inline constexpr std::uint32_t kFormatVersion = 4;
 
 inline constexpr char kMagic[4] = {'F', 'T', 'H', 'M'};
 inline constexpr char kFooterMagic[4] = {'F', 'T', 'H', 'E'};
@@ -51,6 +54,7 @@ inline constexpr FileKind kLengthsFile{"doclens", {'L', 'E', 'N', 'S'}};
 inline constexpr FileKind kDocIdsFile{"docids", {'D', 'I', 'D', 'S'}};
 inline constexpr FileKind kStoreFile{"store", {'S', 'T', 'O', 'R'}};
 inline constexpr FileKind kMinHashFile{"minhash", {'M', 'I', 'N', 'H'}};
+inline constexpr FileKind kChecksumsFile{"checksums", {'S', 'U', 'M', 'S'}};
 // In the index folder itself, beside the segment folders. A deletion file is
 // named after its segment and generation (common/manifest.hpp).
 inline constexpr FileKind kManifestFile{"manifest", {'M', 'A', 'N', 'I'}};
@@ -59,7 +63,18 @@ inline constexpr FileKind kDeletesFile{"deletes", {'D', 'E', 'L', 'S'}};
 // The data files listed in the meta file.
 inline constexpr FileKind kDataFiles[] = {kDictionaryFile, kPostingsFile, kPositionsFile,
                                           kLengthsFile,    kDocIdsFile,   kStoreFile,
-                                          kMinHashFile};
+                                          kMinHashFile,    kChecksumsFile};
+
+// checksums: the files whose pages carry checksums of their own. They are
+// too large to verify whole when a reader opens them; a reader verifies
+// each page the first time it reads from it instead. A page is as large as
+// a memory page, so verification reads nothing a query would not.
+inline constexpr FileKind kPageCheckedFiles[] = {kPostingsFile, kPositionsFile, kStoreFile};
+inline constexpr std::uint32_t kPageSizeLog2 = 12;
+inline constexpr std::uint64_t kPageSize = std::uint64_t{1} << kPageSizeLog2;
+inline constexpr std::uint64_t PageCount(std::uint64_t file_size) {
+  return (file_size + kPageSize - 1) >> kPageSizeLog2;
+}
 
 // terms.dict: fixed-size entries, sorted by term bytes, then a string pool.
 inline constexpr std::size_t kTermEntrySize = 40;

@@ -37,6 +37,19 @@ MmapFile IndexReader::OpenFile(const format::FileKind& kind, bool verify_checksu
   return file;
 }
 
+CheckedFile IndexReader::OpenCheckedFile(const format::FileKind& kind,
+                                         std::vector<PageChecksums>& page_checksums) {
+  MmapFile file = OpenFile(kind, false);
+  const auto listed =
+      std::find_if(page_checksums.begin(), page_checksums.end(),
+                   [&](const PageChecksums& c) { return c.name == kind.file_name; });
+  if (listed == page_checksums.end() || listed->size != file.size()) {
+    throw CorruptIndexError((dir_ / format::kChecksumsFile.file_name).string() +
+                            ": does not list the pages of '" + kind.file_name + "'");
+  }
+  return CheckedFile(std::move(file), std::move(listed->sums));
+}
+
 fs::path IndexReader::ResolveSegment(const fs::path& dir, std::uint64_t* meta_checksum) {
   std::error_code ec;
   if (!fs::exists(dir / format::kManifestFile.file_name, ec)) return dir;
@@ -87,11 +100,17 @@ void IndexReader::Open(std::uint64_t expected_meta_checksum) {
   lengths_file_ = OpenFile(format::kLengthsFile, true);
   doc_ids_ = OpenFile(format::kDocIdsFile, true);
   minhash_ = OpenFile(format::kMinHashFile, true);
-  // Large files: header, footer, size and recorded checksum only (verifying
-  // every byte is `fathom-index check`'s job).
-  postings_ = OpenFile(format::kPostingsFile, false);
-  positions_ = OpenFile(format::kPositionsFile, false);
-  store_ = OpenFile(format::kStoreFile, false);
+  // Large files: header, footer, size and recorded checksum now; each page
+  // against its checksum when it is first read (common/page_checksums.hpp).
+  {
+    const MmapFile checksums = OpenFile(format::kChecksumsFile, true);
+    const format::Payload p = format::PayloadOf(checksums.data(), checksums.size());
+    std::vector<PageChecksums> page_checksums =
+        ParsePageChecksums(checksums.path(), p.data, p.size);
+    postings_ = OpenCheckedFile(format::kPostingsFile, page_checksums);
+    positions_ = OpenCheckedFile(format::kPositionsFile, page_checksums);
+    store_ = OpenCheckedFile(format::kStoreFile, page_checksums);
+  }
 
   {  // Dictionary layout: counts, entries, pool, exactly filling the payload.
     const format::Payload p = format::PayloadOf(dictionary_.data(), dictionary_.size());
@@ -139,7 +158,7 @@ void IndexReader::Open(std::uint64_t expected_meta_checksum) {
     }
     sketches_ = p.data + 8;
   }
-  postings_.WillNeed();
+  postings_.mapped().WillNeed();
 }
 
 void IndexReader::DropDocumentPages() const {

@@ -12,6 +12,7 @@
 #include "common/index_meta.hpp"
 #include "common/minhash.hpp"
 #include "common/mmap_file.hpp"
+#include "common/page_checksums.hpp"
 #include "common/types.hpp"
 
 namespace fathom {
@@ -60,9 +61,11 @@ class IndexReader {
   // Linear in the number of documents: for interactive look-ups only.
   std::optional<DocId> FindExternalId(std::string_view id) const;
 
-  const MmapFile& postings_file() const { return postings_; }
-  const MmapFile& positions_file() const { return positions_; }
-  const MmapFile& store_file() const { return store_; }
+  // The large files, whose pages are verified on first use: a reader calls
+  // Verify on the bytes it is about to read.
+  const CheckedFile& postings_file() const { return postings_; }
+  const CheckedFile& positions_file() const { return positions_; }
+  const CheckedFile& store_file() const { return store_; }
   // For one-pass readers (merges): gives back the pages of the per-document
   // files (lengths, ids, sketches) once they have been read.
   void DropDocumentPages() const;
@@ -75,11 +78,14 @@ class IndexReader {
   // Maps and validates every file of dir_; expected_meta_checksum 0: any.
   void Open(std::uint64_t expected_meta_checksum);
   MmapFile OpenFile(const format::FileKind& kind, bool verify_checksum);
+  // Opens a large file with its page checksums.
+  CheckedFile OpenCheckedFile(const format::FileKind& kind,
+                              std::vector<PageChecksums>& page_checksums);
 
   std::filesystem::path dir_;
   IndexMeta meta_;
-  MmapFile meta_file_, dictionary_, postings_, positions_, lengths_file_, doc_ids_, store_,
-      minhash_;
+  MmapFile meta_file_, dictionary_, lengths_file_, doc_ids_, minhash_;
+  CheckedFile postings_, positions_, store_;
   std::uint64_t term_count_ = 0;
   const std::uint8_t* term_entries_ = nullptr;
   const std::uint8_t* term_pool_ = nullptr;

@@ -19,10 +19,19 @@ PostingListData DataOf(const IndexReader& reader, const TermInfo& term) {
           reader.lengths_data(),
           term.entry.postings_offset};
 }
+
+PostingListData VerifiedDataOf(const IndexReader& reader, const TermInfo& term) {
+  // The posting bytes now; positions when first asked for (most queries
+  // need none).
+  reader.postings_file().Verify(term.entry.postings_offset, term.postings_end);
+  return DataOf(reader, term);
+}
 }  // namespace
 
 PostingCursor::PostingCursor(const IndexReader& reader, const TermInfo& term)
-    : PostingCursor(DataOf(reader, term), reader.postings_file().path().native()) {}
+    : PostingCursor(VerifiedDataOf(reader, term), reader.postings_file().path().native()) {
+  positions_file_ = &reader.positions_file();
+}
 
 PostingCursor::PostingCursor(const PostingListData& data, std::string_view source)
     : document_frequency_(data.document_frequency),
@@ -233,9 +242,16 @@ void PostingCursor::SeekSlow(DocId target) noexcept {
   current_doc_ = docs_[index_];
 }
 
+void PostingCursor::VerifyPositions() {
+  positions_file_->Verify(static_cast<std::uint64_t>(positions_begin_ - positions_file_->data()),
+                          static_cast<std::uint64_t>(positions_end_ - positions_file_->data()));
+  positions_file_ = nullptr;
+}
+
 void PostingCursor::Positions(std::vector<std::uint32_t>& out) {
   out.clear();
   if (current_doc_ == kEndDoc) return;
+  if (positions_file_ != nullptr) VerifyPositions();
   if (!frequencies_ready_) DecodeFrequencies();
   // Skip the positions of earlier postings of this block, counting varint
   // ends rather than decoding values.

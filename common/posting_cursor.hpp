@@ -39,8 +39,10 @@ struct PostingListData {
 
 class PostingCursor {
  public:
-  // Validates the term's skip table against its byte ranges; throws
-  // CorruptIndexError naming the postings file when it does not fit.
+  // Verifies the pages of the term's postings (and, on the first call to
+  // Positions, of its positions) against their checksums, and validates its
+  // skip table against its byte ranges; throws CorruptIndexError naming the
+  // file when either fails.
   PostingCursor(const IndexReader& reader, const TermInfo& term);
   // The same over raw bytes; `source` names them in error messages.
   PostingCursor(const PostingListData& data, std::string_view source);
@@ -66,7 +68,8 @@ class PostingCursor {
   }
 
   // Absolute positions of the current posting, in increasing order. Corrupt
-  // position data yields fewer positions, never an out-of-bounds read.
+  // position data yields fewer positions, never an out-of-bounds read. The
+  // first call verifies the term's position pages (CorruptIndexError).
   void Positions(std::vector<std::uint32_t>& out);
 
   // Block-max data for dynamic pruning.
@@ -116,6 +119,7 @@ class PostingCursor {
   void NextBlock() noexcept;
   void SeekSlow(DocId target) noexcept;
   void DecodeFrequencies() const noexcept;
+  void VerifyPositions();
 
   const std::uint8_t* skip_table_;
   // The end of the skip table: impact records and blocks are at offsets
@@ -145,6 +149,9 @@ class PostingCursor {
   const std::uint8_t* frequency_bytes_ = nullptr;
   std::uint32_t frequency_width_ = 0;
 
+  // The positions' file until their pages are verified (null for a cursor
+  // over raw bytes, which its caller vouches for).
+  const CheckedFile* positions_file_ = nullptr;
   // Lazily advanced position pointer: at posting positions_index_ of block_.
   const std::uint8_t* positions_at_ = nullptr;
   std::size_t positions_index_ = 0;

@@ -62,6 +62,8 @@ class DocStoreWriter {
   // Completes the block Add is filling, so AppendBlock may follow.
   void FlushPending();
   IndexFileRecord Finish();
+  // REQUIRES: Finish() was called.
+  const std::vector<std::uint64_t>& page_checksums() const { return file_.page_checksums(); }
 
  private:
   FileWriter file_;

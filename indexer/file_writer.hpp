@@ -1,5 +1,7 @@
 // Writes one index file: header, payload appended in order, footer with the
-// checksum of everything before it. Buffered; fsyncs on Finish.
+// checksum of everything before it. Buffered; fsyncs on Finish. Also
+// computes the checksum of every page (format::kPageSize bytes, the last
+// one shorter), for the files readers verify page by page.
 #pragma once
 
 #include <xxhash.h>
@@ -8,6 +10,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/format.hpp"
 #include "common/index_meta.hpp"
@@ -32,9 +35,14 @@ class FileWriter {
 
   // Writes the footer, flushes and fsyncs. REQUIRES: called once, last.
   IndexFileRecord Finish();
+  // The checksum of each page of the file, footer included.
+  // REQUIRES: Finish() was called.
+  const std::vector<std::uint64_t>& page_checksums() const;
 
  private:
   void Flush();
+  // Adds bytes to the page checksums and advances offset_.
+  void HashPages(std::string_view bytes);
 
   std::filesystem::path path_;
   std::string name_;
@@ -42,6 +50,9 @@ class FileWriter {
   std::string buffer_;
   std::uint64_t offset_ = 0;
   XXH3_state_t* hash_state_;
+  XXH3_state_t* page_state_;
+  std::vector<std::uint64_t> page_checksums_;
+  bool finished_ = false;
 };
 
 // fsyncs a directory so that the names created in it are durable.

@@ -19,6 +19,7 @@
 #include "common/manifest.hpp"
 #include "common/minhash.hpp"
 #include "common/mmap_file.hpp"
+#include "common/page_checksums.hpp"
 #include "common/posting_cursor.hpp"
 #include "common/utf8.hpp"
 #include "indexer/inverted_index.hpp"
@@ -120,6 +121,7 @@ class SegmentChecker {
     }
     CheckMeta();
     for (const format::FileKind& kind : format::kDataFiles) CheckWholeFile(kind);
+    CheckPageChecksums();
     CheckLengths();
     CheckDocIds();
     CheckDictionaryAndPostings();
@@ -176,6 +178,41 @@ class SegmentChecker {
     MmapFile file = MapExisting(PathOf(kind), "file is missing");
     CheckFileBytes(file, kind, meta_.FindFile(kind.file_name), "meta", report_);
     files_.emplace(kind.file_name, std::move(file));
+  }
+
+  // The `checksums` file lists exactly the page-checked files, at their
+  // sizes, with the checksum of each of their pages.
+  void CheckPageChecksums() {
+    const MmapFile& file = File(format::kChecksumsFile);
+    const format::Payload p = format::PayloadOf(file.data(), file.size());
+    const std::vector<PageChecksums> listed = ParsePageChecksums(file.path(), p.data, p.size);
+    if (listed.size() != std::size(format::kPageCheckedFiles)) {
+      Fail(file.path(), kHeaderSize + 4,
+           "lists " + std::to_string(listed.size()) + " files, expected " +
+               std::to_string(std::size(format::kPageCheckedFiles)));
+    }
+    for (const format::FileKind& kind : format::kPageCheckedFiles) {
+      const auto it = std::find_if(listed.begin(), listed.end(), [&](const PageChecksums& c) {
+        return c.name == kind.file_name;
+      });
+      if (it == listed.end()) {
+        Fail(file.path(), kHeaderSize, "does not list '" + std::string(kind.file_name) + "'");
+      }
+      const MmapFile& checked = File(kind);
+      if (it->size != checked.size()) {
+        Fail(file.path(), kHeaderSize,
+             "records " + std::to_string(it->size) + " bytes for '" + kind.file_name +
+                 "', which has " + std::to_string(checked.size()));
+      }
+      const std::vector<std::uint64_t> actual =
+          ComputePageChecksums(checked.data(), checked.size());
+      for (std::size_t page = 0; page < actual.size(); ++page) {
+        if (actual[page] != it->sums[page]) {
+          Fail(checked.path(), page * format::kPageSize,
+               "page " + std::to_string(page) + " does not match its checksum in 'checksums'");
+        }
+      }
+    }
   }
 
   void CheckLengths() {
@@ -634,7 +671,9 @@ class SegmentChecker {
     if (meta_.document_count > 0 && block_count == 0) {
       Fail(path, trailer + 8, "no blocks for a non-empty store");
     }
-    const DocStore store(file, meta_.document_count);
+    // Its pages were checked against `checksums` already.
+    const CheckedFile checked(MmapFile(path), ComputePageChecksums(file.data(), file.size()));
+    const DocStore store(checked, meta_.document_count);
     const MmapFile& lengths = File(format::kLengthsFile);
     Analyzer& analyzer = *analyzer_;
     Token token;

@@ -18,9 +18,9 @@ namespace {
 // memory stays bounded whatever the inputs' size.
 constexpr std::uint64_t kDropEvery = 64ull << 20;
 
-void DropBehind(const MmapFile& file, std::uint64_t offset, std::uint64_t& dropped) {
+void DropBehind(const CheckedFile& file, std::uint64_t offset, std::uint64_t& dropped) {
   if (offset >= dropped + kDropEvery) {
-    file.DropPages(dropped, offset);
+    file.mapped().DropPages(dropped, offset);
     dropped = offset;
   }
 }
@@ -98,6 +98,9 @@ void CopyStore(const IndexReader& reader, const DeletedDocs& deletes, DocStoreWr
       CompressedStoreBlock block;
       block.documents = static_cast<std::uint32_t>(end - first);
       block.raw_size = blocks[b].raw_size;
+      // Copied without decompressing: verified here, or damage would pass
+      // into the merged segment under fresh checksums.
+      reader.store_file().Verify(blocks[b].offset, blocks[b].offset + blocks[b].compressed_size);
       block.bytes.assign(
           reinterpret_cast<const char*>(reader.store_file().data()) + blocks[b].offset,
           blocks[b].compressed_size);

@@ -301,8 +301,11 @@ void SegmentWriter::WritePostings(const std::vector<PostingSource*>& sources,
   const std::string padding(format::kPostingPadding, '\0');
   postings_file.Append(padding);
   positions_file.Append(padding);
-  meta_.files.push_back(postings_file.Finish());
-  meta_.files.push_back(positions_file.Finish());
+  for (FileWriter* file : {&postings_file, &positions_file}) {
+    const IndexFileRecord record = file->Finish();
+    page_checksums_.push_back({record.name, record.size, file->page_checksums()});
+    meta_.files.push_back(record);
+  }
 
   FileWriter dictionary(dir_, format::kDictionaryFile);
   std::string counts;
@@ -318,7 +321,14 @@ void SegmentWriter::WritePostings(const std::vector<PostingSource*>& sources,
 SegmentRecord SegmentWriter::Finish(const std::string& name) {
   if (!postings_written_) WritePostings({});
   meta_.document_count = lengths_.size();
-  meta_.files.push_back(store_.Finish());
+  {
+    const IndexFileRecord record = store_.Finish();
+    page_checksums_.push_back({record.name, record.size, store_.page_checksums()});
+    meta_.files.push_back(record);
+    FileWriter file(dir_, format::kChecksumsFile);
+    file.Append(SerializePageChecksums(page_checksums_));
+    meta_.files.push_back(file.Finish());
+  }
   {
     FileWriter file(dir_, format::kLengthsFile);
     std::string header;

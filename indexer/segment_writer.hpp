@@ -17,6 +17,7 @@
 #include "common/analyzer.hpp"
 #include "common/index_meta.hpp"
 #include "common/manifest.hpp"
+#include "common/page_checksums.hpp"
 #include "indexer/doc_store_writer.hpp"
 #include "indexer/inverted_index.hpp"
 #include "indexer/posting_source.hpp"
@@ -54,6 +55,8 @@ class SegmentWriter {
  private:
   std::filesystem::path dir_;
   IndexMeta meta_;
+  // Of the files readers verify page by page, as each is finished.
+  std::vector<PageChecksums> page_checksums_;
   DocStoreWriter store_;
   std::vector<std::uint32_t> lengths_;
   std::uint64_t id_bytes_ = 0;

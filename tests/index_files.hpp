@@ -15,6 +15,7 @@
 #include "common/index_meta.hpp"
 #include "common/index_snapshot.hpp"
 #include "common/manifest.hpp"
+#include "common/page_checksums.hpp"
 #include "indexer/index_editor.hpp"
 
 namespace fathom::testing {
@@ -85,18 +86,46 @@ inline void ReplacePayload(std::string& bytes, const std::string& payload) {
 // Reseals damaged files (relative names, as IndexFileNames gives them):
 // recomputes their footer checksums and updates the records of them, a
 // segment file's size and checksum in its meta, a meta or deletion file's
-// checksum in the manifest, resealing those in turn. The damage stays, but
+// checksum in the manifest, a large file's page checksums in its segment's
+// `checksums`, resealing those in turn. The damage stays, but
 // no checksum sees it: only the structural checks can. Records of files
 // that were not damaged are left as they are (a damaged record stays
 // damaged), and a meta or manifest too damaged to parse is only resealed.
 inline void ResealIndexFiles(std::map<std::string, std::string>& files,
-                             const std::set<std::string>& damaged) {
+                             const std::set<std::string>& damaged_files) {
   using namespace internal;
   const std::string meta_name = format::kMetaFile.file_name;
+  std::set<std::string> damaged = damaged_files;
   std::set<std::string> changed;
   for (const std::string& name : damaged) {
     SealFooter(files.at(name));
     changed.insert(name);
+  }
+  // The page checksums of damaged large files, in their segment's
+  // `checksums`, which is then resealed with them.
+  for (auto& [name, bytes] : files) {
+    const auto slash = name.find('/');
+    if (slash == std::string::npos || name.substr(slash + 1) != format::kChecksumsFile.file_name) {
+      continue;
+    }
+    const std::string segment = name.substr(0, slash + 1);
+    try {
+      std::vector<PageChecksums> listed = ParseSealed(bytes, ParsePageChecksums);
+      bool updated = false;
+      for (PageChecksums& file : listed) {
+        const auto it = files.find(segment + file.name);
+        if (it == files.end() || !damaged.contains(it->first)) continue;
+        const auto* data = reinterpret_cast<const std::uint8_t*>(it->second.data());
+        file.size = it->second.size();
+        file.sums = ComputePageChecksums(data, it->second.size());
+        updated = true;
+      }
+      if (!updated) continue;
+      ReplacePayload(bytes, SerializePageChecksums(listed));
+      damaged.insert(name);
+      changed.insert(name);
+    } catch (const Error&) {
+    }
   }
   for (auto& [name, bytes] : files) {
     const auto slash = name.find('/');

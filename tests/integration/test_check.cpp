@@ -181,7 +181,7 @@ TEST(CheckSegments, EverySegmentAndDeletionFileIsChecked) {
   EXPECT_EQ(report.segments, 3u);
   EXPECT_EQ(report.documents, 150u);
   EXPECT_EQ(report.deleted, 6u);
-  EXPECT_EQ(report.files, 1 + 3 * 8 + 3u);
+  EXPECT_EQ(report.files, 1 + 3 * (1 + std::size(format::kDataFiles)) + 3u);
 
   const Manifest sound = ReadManifest(index);
   const auto commit_and_check = [&](const Manifest& manifest) {
