@@ -1,9 +1,5 @@
 #include "indexer/index_editor.hpp"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -17,14 +13,13 @@
 #include "common/index_snapshot.hpp"
 #include "common/manifest.hpp"
 #include "indexer/file_writer.hpp"
+#include "indexer/index_lock.hpp"
 #include "indexer/manifest_writer.hpp"
 #include "indexer/segment_merger.hpp"
 
 namespace fathom {
 namespace fs = std::filesystem;
 namespace {
-
-constexpr const char* kLockFile = "lock";
 
 // A new segment is written under this name and renamed to its final one
 // only when complete, so a segment folder with a final name is always whole.
@@ -84,27 +79,6 @@ void RenameInto(const fs::path& from, const fs::path& to) {
 }
 
 }  // namespace
-
-IndexWriteLock::IndexWriteLock(const fs::path& index_dir) {
-  const fs::path path = index_dir / kLockFile;
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0)
-    throw IoError(path.string() + ": cannot open the lock file: " + std::strerror(errno));
-  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-    const int error = errno;
-    ::close(fd_);
-    fd_ = -1;
-    if (error == EWOULDBLOCK) {
-      throw InputError(index_dir.string() +
-                       ": another fathom-index is changing this index; try again when it is done");
-    }
-    throw IoError(path.string() + ": cannot lock: " + std::strerror(error));
-  }
-}
-
-IndexWriteLock::~IndexWriteLock() {
-  if (fd_ >= 0) ::close(fd_);  // releases the flock
-}
 
 AddSummary AddDocuments(const fs::path& corpus, const fs::path& index_dir, BuildOptions options,
                         const WarningSink& warn, const ProgressSink& progress) {

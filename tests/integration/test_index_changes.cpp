@@ -14,6 +14,7 @@
 #include "common/index_reader.hpp"
 #include "common/manifest.hpp"
 #include "indexer/index_editor.hpp"
+#include "indexer/index_lock.hpp"
 #include "tests/model_index.hpp"
 #include "tests/test_support.hpp"
 
@@ -211,6 +212,35 @@ std::pair<std::uint64_t, std::size_t> OpenState(const fs::path& index) {
     ReadDeletes(index, record);
   }
   return {manifest.live_count(), manifest.segments.size()};
+}
+
+// A fresh build over an existing index is a writer like the others: while
+// another process holds the lock it refuses and the old index stays.
+TEST(IndexChanges, BuildOverAnIndexTakesTheWriterLock) {
+  TempDir dir;
+  Build(dir, RandomDocs(50, 30, 15), "index", kLarge, 1);
+  const std::string manifest = testing::ReadFile(dir / "index" / "manifest");
+  const std::string build = testing::kIndexBin + " -q " +
+                            testing::Quote(testing::WriteJsonl(dir, RandomDocs(80, 30, 16))) + " " +
+                            testing::Quote(dir / "index");
+  // flock(1) holds the lock in a process of its own while the build runs.
+  const testing::CommandResult refused =
+      testing::RunCommand("flock -n " + testing::Quote(dir / "index" / "lock") + " " + build);
+  EXPECT_EQ(refused.exit_code, 1) << refused.err;
+  EXPECT_NE(
+      refused.err.find((dir / "index").string() + ": another fathom-index is changing this index"),
+      std::string::npos)
+      << refused.err;
+  EXPECT_EQ(testing::ReadFile(dir / "index" / "manifest"), manifest);
+  EXPECT_EQ(OpenState(dir / "index"), std::make_pair(std::uint64_t{50}, std::size_t{1}));
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    EXPECT_EQ(entry.path().filename().string().find(".index.tmp-"), std::string::npos)
+        << entry.path();
+  }
+  // Once the lock is free, the same build replaces the index.
+  const testing::CommandResult built = testing::RunCommand(build);
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  EXPECT_EQ(OpenState(dir / "index"), std::make_pair(std::uint64_t{80}, std::size_t{1}));
 }
 
 TEST(IndexChanges, KilledAtAnyMomentLeavesTheIndexBeforeOrAfter) {

@@ -1,0 +1,97 @@
+#include "indexer/index_lock.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.hpp"
+
+namespace fathom {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kLockFile = "lock";
+// mkdtemp replaces these six characters with letters and digits.
+constexpr std::string_view kTempSuffix = ".tmp-XXXXXX";
+
+// Opens and locks dir/lock; -1 when another process holds the lock. A build
+// can exchange the folder for a new index between the open and the flock:
+// a lock on a file that is no longer dir/lock would guard nothing, so then
+// it starts again with the file now there.
+int Acquire(const fs::path& dir) {
+  const fs::path path = dir / kLockFile;
+  for (int attempt = 0;; ++attempt) {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+      throw IoError(path.string() + ": cannot open the lock file: " + std::strerror(errno));
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      const int error = errno;
+      ::close(fd);
+      if (error == EWOULDBLOCK) return -1;
+      throw IoError(path.string() + ": cannot lock: " + std::strerror(error));
+    }
+    struct stat locked {};
+    struct stat current {};
+    if (::fstat(fd, &locked) == 0 && ::stat(path.c_str(), &current) == 0 &&
+        locked.st_dev == current.st_dev && locked.st_ino == current.st_ino) {
+      return fd;
+    }
+    ::close(fd);
+    if (attempt == 10) {
+      throw IoError(path.string() + ": cannot lock: the folder keeps being replaced");
+    }
+  }
+}
+
+fs::path ParentOf(const fs::path& index_dir) {
+  return index_dir.parent_path().empty() ? fs::path(".") : index_dir.parent_path();
+}
+
+}  // namespace
+
+IndexWriteLock::IndexWriteLock(const fs::path& dir) : fd_(Acquire(dir)) {
+  if (fd_ < 0) {
+    throw InputError(dir.string() +
+                     ": another fathom-index is changing this index; try again when it is done");
+  }
+}
+
+std::optional<IndexWriteLock> IndexWriteLock::TryLock(const fs::path& dir) {
+  const int fd = Acquire(dir);
+  if (fd < 0) return std::nullopt;
+  return IndexWriteLock(fd);
+}
+
+IndexWriteLock::~IndexWriteLock() {
+  if (fd_ >= 0) ::close(fd_);  // releases the flock
+}
+
+TempBuildDir MakeTempBuildDir(const fs::path& index_dir) {
+  const fs::path parent = ParentOf(index_dir);
+  std::error_code ec;
+  if (!fs::is_directory(parent, ec)) {
+    throw InputError(parent.string() + ": folder for the index does not exist");
+  }
+  std::string pattern = (parent / ("." + index_dir.filename().string())).string();
+  pattern += kTempSuffix;
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    throw IoError(parent.string() + ": cannot create a temporary folder: " + std::strerror(errno));
+  }
+  try {
+    return {pattern, IndexWriteLock(pattern)};
+  } catch (...) {
+    fs::remove_all(pattern, ec);
+    throw;
+  }
+}
+
+}  // namespace fathom
