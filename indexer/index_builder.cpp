@@ -288,6 +288,7 @@ void Publish(const fs::path& temp_dir, const fs::path& index_dir, bool replace) 
       throw IoError(index_dir.string() + ": cannot replace the index: " + std::strerror(errno));
     }
     // The file system cannot exchange: fall back to two renames.
+    // RemoveStaleBuilds knows this name, should the build die in between.
     const fs::path old_dir = temp_dir.string() + ".old";
     fs::rename(index_dir, old_dir);
     fs::rename(temp_dir, index_dir);
@@ -496,6 +497,7 @@ BuildSummary BuildIndex(const fs::path& corpus, const fs::path& index_dir,
   // commits into a folder about to be swapped away.
   std::optional<IndexWriteLock> index_lock;
   if (IsIndexFolder(index_dir)) index_lock.emplace(index_dir);
+  RemoveStaleBuilds(index_dir);
   std::optional<TempBuildDir> temp;
   try {
     temp.emplace(MakeTempBuildDir(index_dir));

@@ -72,7 +72,8 @@ struct BuildSummary {
 using ProgressSink = std::function<void(const BuildProgress&)>;
 
 // Builds a fresh index at index_dir (one segment). Over an existing index,
-// holds its writer lock (indexer/index_lock.hpp) from start to end. Throws InputError (bad
+// holds its writer lock (indexer/index_lock.hpp) from start to end, and
+// removes the temporary folders of killed builds. Throws InputError (bad
 // corpus, unsafe target, another writer holds the lock), IoError (disk),
 // leaving any existing index at index_dir untouched. progress, when set, is
 // called a few times a second.

@@ -84,6 +84,7 @@ AddSummary AddDocuments(const fs::path& corpus, const fs::path& index_dir, Build
                         const WarningSink& warn, const ProgressSink& progress) {
   ReadManifest(index_dir);  // a clear error for a folder that is no index
   const IndexWriteLock lock(index_dir);
+  RemoveStaleBuilds(index_dir);
   const IndexSnapshot snapshot(index_dir);  // as of holding the lock
   Manifest manifest = snapshot.manifest();
   RemoveUnreferenced(index_dir, manifest);
@@ -136,6 +137,7 @@ AddSummary AddDocuments(const fs::path& corpus, const fs::path& index_dir, Build
 DeleteSummary DeleteDocuments(const fs::path& index_dir, const std::vector<std::string>& ids) {
   ReadManifest(index_dir);  // a clear error for a folder that is no index
   const IndexWriteLock lock(index_dir);
+  RemoveStaleBuilds(index_dir);
   const IndexSnapshot snapshot(index_dir);
   Manifest manifest = snapshot.manifest();
   RemoveUnreferenced(index_dir, manifest);
@@ -176,6 +178,7 @@ MergeSummary MergeSegments(const fs::path& index_dir, const ProgressSink& progre
   const auto start = std::chrono::steady_clock::now();
   ReadManifest(index_dir);
   const IndexWriteLock lock(index_dir);
+  RemoveStaleBuilds(index_dir);
   Manifest manifest = ReadManifest(index_dir);
   RemoveUnreferenced(index_dir, manifest);
   MergeSummary summary;

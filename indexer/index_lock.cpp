@@ -22,6 +22,9 @@ namespace {
 constexpr const char* kLockFile = "lock";
 // mkdtemp replaces these six characters with letters and digits.
 constexpr std::string_view kTempSuffix = ".tmp-XXXXXX";
+// Publish's fallback, where the file system cannot exchange two folders,
+// moves the old index to the temporary folder's name + this.
+constexpr std::string_view kOldSuffix = ".old";
 
 // Opens and locks dir/lock; -1 when another process holds the lock. A build
 // can exchange the folder for a new index between the open and the flock:
@@ -54,6 +57,34 @@ int Acquire(const fs::path& dir) {
 
 fs::path ParentOf(const fs::path& index_dir) {
   return index_dir.parent_path().empty() ? fs::path(".") : index_dir.parent_path();
+}
+
+// ".NAME.tmp-" + six letters or digits, optionally + ".old".
+bool IsTempBuildName(std::string_view name, const std::string& index_name) {
+  const std::string prefix = "." + index_name + ".tmp-";
+  if (name.substr(0, prefix.size()) != prefix) return false;
+  name.remove_prefix(prefix.size());
+  if (name.size() == 6 + kOldSuffix.size() && name.substr(6) == kOldSuffix)
+    name.remove_suffix(kOldSuffix.size());
+  if (name.size() != 6) return false;
+  for (const char c : name) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0) return false;
+  }
+  return true;
+}
+
+// Whether every entry of dir is named as an index's files are (docs/FORMAT.md,
+// "Index folder"), so that a user's folder that happens to match the name
+// pattern is never removed.
+bool HoldsOnlyIndexFiles(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool ours = name == kLockFile || name == "manifest" || name.rfind("seg-", 0) == 0 ||
+                      name.rfind(".seg-", 0) == 0 || name.rfind(".manifest", 0) == 0;
+    if (!ours) return false;
+  }
+  return !ec;
 }
 
 }  // namespace
@@ -91,6 +122,28 @@ TempBuildDir MakeTempBuildDir(const fs::path& index_dir) {
   } catch (...) {
     fs::remove_all(pattern, ec);
     throw;
+  }
+}
+
+void RemoveStaleBuilds(const fs::path& index_dir) {
+  const std::string index_name = index_dir.filename().string();
+  std::vector<fs::path> candidates;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(ParentOf(index_dir), ec)) {
+    // symlink_status: a link named like a temporary folder is not one.
+    if (IsTempBuildName(entry.path().filename().string(), index_name) &&
+        fs::is_directory(entry.symlink_status(ec))) {
+      candidates.push_back(entry.path());
+    }
+  }
+  for (const auto& dir : candidates) {
+    if (!HoldsOnlyIndexFiles(dir)) continue;
+    try {
+      const auto lock = IndexWriteLock::TryLock(dir);
+      if (lock) fs::remove_all(dir, ec);
+    } catch (const Error&) {
+      // Removed by another writer meanwhile, or not ours to open.
+    }
   }
 }
 

@@ -243,6 +243,51 @@ TEST(IndexChanges, BuildOverAnIndexTakesTheWriterLock) {
   EXPECT_EQ(OpenState(dir / "index"), std::make_pair(std::uint64_t{80}, std::size_t{1}));
 }
 
+// A build killed with kill -9 leaves its temporary folder beside the index.
+// Every next writer removes such folders, but never a running build's (its
+// lock is held), nor one that only looks like one, nor another index's.
+TEST(IndexChanges, WritersRemoveTheFoldersOfKilledBuilds) {
+  TempDir dir;
+  const auto docs = RandomDocs(300, 100, 18, 60);
+  Build(dir, {docs.begin(), docs.begin() + 200}, "index", kLarge, 1);
+  const std::string index = testing::Quote(dir / "index");
+  const std::string part = testing::Quote(
+      testing::WriteJsonl(dir, {docs.begin() + 200, docs.begin() + 250}, "part.jsonl"));
+  const std::string corpus =
+      testing::Quote(testing::WriteJsonl(dir, {docs.begin(), docs.begin() + 250}));
+  for (const std::string& writer : {"delete " + index + " doc-1", "add " + index + " " + part,
+                                    "merge " + index, corpus + " " + index}) {
+    // Killed while building (a half-written segment), and killed after
+    // swapping the folders (the old index).
+    fs::copy(dir / "index", dir / ".index.tmp-a1B2c3", fs::copy_options::recursive);
+    testing::WriteFile(dir / ".index.tmp-a1B2c3" / "seg-000001" / ".run-000003", "run");
+    fs::copy(dir / "index", dir / ".index.tmp-Z9y8X7", fs::copy_options::recursive);
+    fs::create_directory(dir / ".index.tmp-Empty0");  // killed right after mkdtemp
+    // A build still running.
+    fs::copy(dir / "index", dir / ".index.tmp-Runs00", fs::copy_options::recursive);
+    const IndexWriteLock running(dir / ".index.tmp-Runs00");
+    // Not a build's temporary folder of this index.
+    testing::WriteFile(dir / ".index.tmp-Notes0" / "notes.txt", "mine");
+    fs::copy(dir / "index", dir / ".other.tmp-a1B2c3", fs::copy_options::recursive);
+    fs::copy(dir / "index", dir / ".index.tmp-a1B2c3x", fs::copy_options::recursive);
+
+    const testing::CommandResult result = testing::RunCommand(testing::kIndexBin + " -q " + writer);
+    ASSERT_EQ(result.exit_code, 0) << writer << ": " << result.err;
+    EXPECT_FALSE(fs::exists(dir / ".index.tmp-a1B2c3")) << writer;
+    EXPECT_FALSE(fs::exists(dir / ".index.tmp-Z9y8X7")) << writer;
+    EXPECT_FALSE(fs::exists(dir / ".index.tmp-Empty0")) << writer;
+    EXPECT_TRUE(fs::exists(dir / ".index.tmp-Runs00" / "manifest")) << writer;
+    EXPECT_TRUE(fs::exists(dir / ".index.tmp-Notes0" / "notes.txt")) << writer;
+    EXPECT_TRUE(fs::exists(dir / ".other.tmp-a1B2c3" / "manifest")) << writer;
+    EXPECT_TRUE(fs::exists(dir / ".index.tmp-a1B2c3x" / "manifest")) << writer;
+    for (const char* name :
+         {".index.tmp-Runs00", ".index.tmp-Notes0", ".other.tmp-a1B2c3", ".index.tmp-a1B2c3x"}) {
+      fs::remove_all(dir / name);
+    }
+  }
+  EXPECT_EQ(OpenState(dir / "index"), std::make_pair(std::uint64_t{250}, std::size_t{1}));
+}
+
 TEST(IndexChanges, KilledAtAnyMomentLeavesTheIndexBeforeOrAfter) {
   TempDir dir;
   std::mt19937_64 rng(16);
