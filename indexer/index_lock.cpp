@@ -55,8 +55,15 @@ int Acquire(const fs::path& dir) {
   }
 }
 
+// "INDEX/" names the same folder as "INDEX", whose temporary folders are
+// ".INDEX.tmp-*" beside it (not inside it, with an empty name).
+fs::path WithoutTrailingSlash(const fs::path& index_dir) {
+  return index_dir.has_filename() ? index_dir : index_dir.parent_path();
+}
+
 fs::path ParentOf(const fs::path& index_dir) {
-  return index_dir.parent_path().empty() ? fs::path(".") : index_dir.parent_path();
+  const fs::path parent = WithoutTrailingSlash(index_dir).parent_path();
+  return parent.empty() ? fs::path(".") : parent;
 }
 
 // ".NAME.tmp-" + six letters or digits, optionally + ".old".
@@ -112,7 +119,8 @@ TempBuildDir MakeTempBuildDir(const fs::path& index_dir) {
   if (!fs::is_directory(parent, ec)) {
     throw InputError(parent.string() + ": folder for the index does not exist");
   }
-  std::string pattern = (parent / ("." + index_dir.filename().string())).string();
+  std::string pattern =
+      (parent / ("." + WithoutTrailingSlash(index_dir).filename().string())).string();
   pattern += kTempSuffix;
   if (::mkdtemp(pattern.data()) == nullptr) {
     throw IoError(parent.string() + ": cannot create a temporary folder: " + std::strerror(errno));
@@ -126,7 +134,7 @@ TempBuildDir MakeTempBuildDir(const fs::path& index_dir) {
 }
 
 void RemoveStaleBuilds(const fs::path& index_dir) {
-  const std::string index_name = index_dir.filename().string();
+  const std::string index_name = WithoutTrailingSlash(index_dir).filename().string();
   std::vector<fs::path> candidates;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(ParentOf(index_dir), ec)) {
@@ -136,6 +144,9 @@ void RemoveStaleBuilds(const fs::path& index_dir) {
       candidates.push_back(entry.path());
     }
   }
+  // A build into a folder that does not exist yet holds no index's lock: one
+  // starting now could lose its new folder here before locking it, and then
+  // fails with an error (never with a damaged index).
   for (const auto& dir : candidates) {
     if (!HoldsOnlyIndexFiles(dir)) continue;
     try {

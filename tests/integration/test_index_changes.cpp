@@ -291,6 +291,24 @@ TEST(IndexChanges, WritersRemoveTheFoldersOfKilledBuilds) {
   EXPECT_EQ(OpenState(dir / "index"), std::make_pair(std::uint64_t{250}, std::size_t{1}));
 }
 
+// "INDEX/" is the same index as "INDEX": its temporary folders are beside
+// it, where the next writer finds them.
+TEST(IndexChanges, TrailingSlashNamesTheSameIndex) {
+  TempDir dir;
+  const std::string corpus = testing::Quote(testing::WriteJsonl(dir, RandomDocs(40, 30, 19)));
+  const std::string index = testing::Quote(dir.path().string() + "/index/");
+  for (int build = 0; build < 2; ++build) {  // a fresh build, then one over the index
+    const testing::CommandResult result =
+        testing::RunCommand(testing::kIndexBin + " -q " + corpus + " " + index);
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+  }
+  EXPECT_EQ(OpenState(dir / "index"), std::make_pair(std::uint64_t{40}, std::size_t{1}));
+  fs::create_directory(dir / ".index.tmp-a1B2c3");
+  ASSERT_EQ(testing::RunCommand(testing::kIndexBin + " -q delete " + index + " doc-1").exit_code,
+            0);
+  EXPECT_FALSE(fs::exists(dir / ".index.tmp-a1B2c3"));
+}
+
 // The index as a reader tells it apart: the manifest's generation and
 // segments, the external ids of the live documents, and the answers (ids and
 // scores, in rank order) to a fixed set of queries.
