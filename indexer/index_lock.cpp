@@ -20,8 +20,10 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kLockFile = "lock";
-// mkdtemp replaces these six characters with letters and digits.
-constexpr std::string_view kTempSuffix = ".tmp-XXXXXX";
+// A temporary build folder is ".NAME" + this + as many characters, which
+// mkdtemp picks among letters and digits.
+constexpr std::string_view kTempTag = ".tmp-";
+constexpr std::size_t kTempRandom = 6;
 // Publish's fallback, where the file system cannot exchange two folders,
 // moves the old index to the temporary folder's name + this.
 constexpr std::string_view kOldSuffix = ".old";
@@ -68,12 +70,13 @@ fs::path ParentOf(const fs::path& index_dir) {
 
 // ".NAME.tmp-" + six letters or digits, optionally + ".old".
 bool IsTempBuildName(std::string_view name, const std::string& index_name) {
-  const std::string prefix = "." + index_name + ".tmp-";
+  const std::string prefix = "." + index_name + std::string(kTempTag);
   if (name.substr(0, prefix.size()) != prefix) return false;
   name.remove_prefix(prefix.size());
-  if (name.size() == 6 + kOldSuffix.size() && name.substr(6) == kOldSuffix)
+  if (name.size() == kTempRandom + kOldSuffix.size() && name.substr(kTempRandom) == kOldSuffix) {
     name.remove_suffix(kOldSuffix.size());
-  if (name.size() != 6) return false;
+  }
+  if (name.size() != kTempRandom) return false;
   for (const char c : name) {
     if (std::isalnum(static_cast<unsigned char>(c)) == 0) return false;
   }
@@ -121,7 +124,8 @@ TempBuildDir MakeTempBuildDir(const fs::path& index_dir) {
   }
   std::string pattern =
       (parent / ("." + WithoutTrailingSlash(index_dir).filename().string())).string();
-  pattern += kTempSuffix;
+  pattern += kTempTag;
+  pattern.append(kTempRandom, 'X');
   if (::mkdtemp(pattern.data()) == nullptr) {
     throw IoError(parent.string() + ": cannot create a temporary folder: " + std::strerror(errno));
   }
