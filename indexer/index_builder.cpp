@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <thread>
 
 #include "common/error.hpp"
@@ -22,6 +23,7 @@
 #include "common/index_reader.hpp"
 #include "indexer/doc_store_writer.hpp"
 #include "indexer/file_writer.hpp"
+#include "indexer/index_lock.hpp"
 #include "indexer/inverted_index.hpp"
 #include "indexer/manifest_writer.hpp"
 #include "indexer/posting_run.hpp"
@@ -269,28 +271,14 @@ void CheckTarget(const fs::path& index_dir) {
                    ": exists and is not a Fathom index; refusing to replace it");
 }
 
-fs::path MakeTempDir(const fs::path& index_dir) {
-  const fs::path parent = index_dir.parent_path().empty() ? fs::path(".") : index_dir.parent_path();
+// Puts the finished index in place. Over an index (whose lock the build
+// holds), the two folders are exchanged atomically (renameat2), so at every
+// instant the target is either the old or the new index. Otherwise the
+// folder is renamed to the target, which fails if another build published
+// an index there meanwhile: only an index's lock holder may replace it.
+void Publish(const fs::path& temp_dir, const fs::path& index_dir, bool replace) {
   std::error_code ec;
-  if (!fs::is_directory(parent, ec)) {
-    throw InputError(parent.string() + ": folder for the index does not exist");
-  }
-  std::string name = ".";
-  name += index_dir.filename().string();
-  name += ".tmp-XXXXXX";
-  std::string pattern = (parent / name).string();
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    throw IoError(parent.string() + ": cannot create a temporary folder: " + std::strerror(errno));
-  }
-  return pattern;
-}
-
-// Puts the finished index in place. With an index already there, the two
-// folders are exchanged atomically (renameat2), so at every instant the
-// target is either the old or the new index.
-void Publish(const fs::path& temp_dir, const fs::path& index_dir) {
-  std::error_code ec;
-  if (fs::exists(index_dir, ec)) {
+  if (replace) {
     if (::renameat2(AT_FDCWD, temp_dir.c_str(), AT_FDCWD, index_dir.c_str(), RENAME_EXCHANGE) ==
         0) {
       fs::remove_all(temp_dir, ec);  // now holds the old index
@@ -300,14 +288,17 @@ void Publish(const fs::path& temp_dir, const fs::path& index_dir) {
       throw IoError(index_dir.string() + ": cannot replace the index: " + std::strerror(errno));
     }
     // The file system cannot exchange: fall back to two renames.
+    // RemoveStaleBuilds knows this name, should the build die in between.
     const fs::path old_dir = temp_dir.string() + ".old";
     fs::rename(index_dir, old_dir);
     fs::rename(temp_dir, index_dir);
     fs::remove_all(old_dir, ec);
-  } else {
-    if (::rename(temp_dir.c_str(), index_dir.c_str()) != 0) {
-      throw IoError(index_dir.string() + ": cannot create the index: " + std::strerror(errno));
+  } else if (::rename(temp_dir.c_str(), index_dir.c_str()) != 0) {
+    if (errno == ENOTEMPTY || errno == EEXIST) {
+      throw InputError(index_dir.string() +
+                       ": another fathom-index wrote an index here meanwhile; left as it is");
     }
+    throw IoError(index_dir.string() + ": cannot create the index: " + std::strerror(errno));
   }
   const fs::path parent = index_dir.parent_path().empty() ? fs::path(".") : index_dir.parent_path();
   SyncDirectory(parent);
@@ -501,12 +492,19 @@ BuildSummary BuildIndex(const fs::path& corpus, const fs::path& index_dir,
                         const ProgressSink& progress) {
   const auto start = std::chrono::steady_clock::now();
   CheckTarget(index_dir);
-  fs::path temp_dir;
+  // Over an index, a build is a writer like add or delete: it holds the
+  // index's lock until the old index is gone, so that no other change
+  // commits into a folder about to be swapped away.
+  std::optional<IndexWriteLock> index_lock;
+  if (IsIndexFolder(index_dir)) index_lock.emplace(index_dir);
+  RemoveStaleBuilds(index_dir);
+  std::optional<TempBuildDir> temp;
   try {
-    temp_dir = MakeTempDir(index_dir);
+    temp.emplace(MakeTempBuildDir(index_dir));
   } catch (const IoError& error) {
     throw IoError(std::string(error.what()) + "; " + Unchanged(index_dir));
   }
+  const fs::path& temp_dir = temp->path;
   try {
     const std::string name = SegmentName(1);
     BuildSummary summary = BuildSegment(corpus, temp_dir / name, name, options, warn, progress);
@@ -520,7 +518,7 @@ BuildSummary BuildIndex(const fs::path& corpus, const fs::path& index_dir,
       manifest.next_segment = 2 + manifest.segments.size();
     }
     CommitManifest(temp_dir, manifest);
-    Publish(temp_dir, index_dir);
+    Publish(temp_dir, index_dir, index_lock.has_value());
     summary.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return summary;

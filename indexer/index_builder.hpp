@@ -71,9 +71,12 @@ struct BuildSummary {
 
 using ProgressSink = std::function<void(const BuildProgress&)>;
 
-// Builds a fresh index at index_dir (one segment). Throws InputError (bad
-// corpus, unsafe target), IoError (disk), leaving any existing index at
-// index_dir untouched. progress, when set, is called a few times a second.
+// Builds a fresh index at index_dir (one segment). Over an existing index,
+// holds its writer lock (indexer/index_lock.hpp) from start to end, and
+// removes the temporary folders of killed builds. Throws InputError (bad
+// corpus, unsafe target, another writer holds the lock), IoError (disk),
+// leaving any existing index at index_dir untouched. progress, when set, is
+// called a few times a second.
 BuildSummary BuildIndex(const std::filesystem::path& corpus, const std::filesystem::path& index_dir,
                         const BuildOptions& options, const WarningSink& warn,
                         const ProgressSink& progress);

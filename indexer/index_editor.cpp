@@ -1,9 +1,5 @@
 #include "indexer/index_editor.hpp"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -17,14 +13,13 @@
 #include "common/index_snapshot.hpp"
 #include "common/manifest.hpp"
 #include "indexer/file_writer.hpp"
+#include "indexer/index_lock.hpp"
 #include "indexer/manifest_writer.hpp"
 #include "indexer/segment_merger.hpp"
 
 namespace fathom {
 namespace fs = std::filesystem;
 namespace {
-
-constexpr const char* kLockFile = "lock";
 
 // A new segment is written under this name and renamed to its final one
 // only when complete, so a segment folder with a final name is always whole.
@@ -85,31 +80,11 @@ void RenameInto(const fs::path& from, const fs::path& to) {
 
 }  // namespace
 
-IndexWriteLock::IndexWriteLock(const fs::path& index_dir) {
-  const fs::path path = index_dir / kLockFile;
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0)
-    throw IoError(path.string() + ": cannot open the lock file: " + std::strerror(errno));
-  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-    const int error = errno;
-    ::close(fd_);
-    fd_ = -1;
-    if (error == EWOULDBLOCK) {
-      throw InputError(index_dir.string() +
-                       ": another fathom-index is changing this index; try again when it is done");
-    }
-    throw IoError(path.string() + ": cannot lock: " + std::strerror(error));
-  }
-}
-
-IndexWriteLock::~IndexWriteLock() {
-  if (fd_ >= 0) ::close(fd_);  // releases the flock
-}
-
 AddSummary AddDocuments(const fs::path& corpus, const fs::path& index_dir, BuildOptions options,
                         const WarningSink& warn, const ProgressSink& progress) {
   ReadManifest(index_dir);  // a clear error for a folder that is no index
   const IndexWriteLock lock(index_dir);
+  RemoveStaleBuilds(index_dir);
   const IndexSnapshot snapshot(index_dir);  // as of holding the lock
   Manifest manifest = snapshot.manifest();
   RemoveUnreferenced(index_dir, manifest);
@@ -162,6 +137,7 @@ AddSummary AddDocuments(const fs::path& corpus, const fs::path& index_dir, Build
 DeleteSummary DeleteDocuments(const fs::path& index_dir, const std::vector<std::string>& ids) {
   ReadManifest(index_dir);  // a clear error for a folder that is no index
   const IndexWriteLock lock(index_dir);
+  RemoveStaleBuilds(index_dir);
   const IndexSnapshot snapshot(index_dir);
   Manifest manifest = snapshot.manifest();
   RemoveUnreferenced(index_dir, manifest);
@@ -202,6 +178,7 @@ MergeSummary MergeSegments(const fs::path& index_dir, const ProgressSink& progre
   const auto start = std::chrono::steady_clock::now();
   ReadManifest(index_dir);
   const IndexWriteLock lock(index_dir);
+  RemoveStaleBuilds(index_dir);
   Manifest manifest = ReadManifest(index_dir);
   RemoveUnreferenced(index_dir, manifest);
   MergeSummary summary;

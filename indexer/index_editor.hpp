@@ -47,18 +47,4 @@ struct MergeSummary {
 // (and nothing written) for a single segment without deletions.
 MergeSummary MergeSegments(const std::filesystem::path& index_dir, const ProgressSink& progress);
 
-// Holds an index's writer lock (an flock on index_dir/lock) while alive, so
-// two changes never interleave. Throws InputError when another process
-// holds it.
-class IndexWriteLock {
- public:
-  explicit IndexWriteLock(const std::filesystem::path& index_dir);
-  ~IndexWriteLock();
-  IndexWriteLock(const IndexWriteLock&) = delete;
-  IndexWriteLock& operator=(const IndexWriteLock&) = delete;
-
- private:
-  int fd_ = -1;
-};
-
 }  // namespace fathom

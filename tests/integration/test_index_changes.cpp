@@ -5,7 +5,9 @@
 // moment leaves the index as it was before or after it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <iostream>
 #include <random>
 
@@ -14,6 +16,8 @@
 #include "common/index_reader.hpp"
 #include "common/manifest.hpp"
 #include "indexer/index_editor.hpp"
+#include "indexer/index_lock.hpp"
+#include "searcher/searcher.hpp"
 #include "tests/model_index.hpp"
 #include "tests/test_support.hpp"
 
@@ -213,83 +217,268 @@ std::pair<std::uint64_t, std::size_t> OpenState(const fs::path& index) {
   return {manifest.live_count(), manifest.segments.size()};
 }
 
+// A fresh build over an existing index is a writer like the others: while
+// another process holds the lock it refuses and the old index stays.
+TEST(IndexChanges, BuildOverAnIndexTakesTheWriterLock) {
+  TempDir dir;
+  Build(dir, RandomDocs(50, 30, 15), "index", kLarge, 1);
+  const std::string manifest = testing::ReadFile(dir / "index" / "manifest");
+  const std::string build = testing::kIndexBin + " -q " +
+                            testing::Quote(testing::WriteJsonl(dir, RandomDocs(80, 30, 16))) + " " +
+                            testing::Quote(dir / "index");
+  // flock(1) holds the lock in a process of its own while the build runs.
+  const testing::CommandResult refused =
+      testing::RunCommand("flock -n " + testing::Quote(dir / "index" / "lock") + " " + build);
+  EXPECT_EQ(refused.exit_code, 1) << refused.err;
+  EXPECT_NE(
+      refused.err.find((dir / "index").string() + ": another fathom-index is changing this index"),
+      std::string::npos)
+      << refused.err;
+  EXPECT_EQ(testing::ReadFile(dir / "index" / "manifest"), manifest);
+  EXPECT_EQ(OpenState(dir / "index"), std::make_pair(std::uint64_t{50}, std::size_t{1}));
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    EXPECT_EQ(entry.path().filename().string().find(".index.tmp-"), std::string::npos)
+        << entry.path();
+  }
+  // Once the lock is free, the same build replaces the index.
+  const testing::CommandResult built = testing::RunCommand(build);
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  EXPECT_EQ(OpenState(dir / "index"), std::make_pair(std::uint64_t{80}, std::size_t{1}));
+}
+
+// A build killed with kill -9 leaves its temporary folder beside the index.
+// Every next writer removes such folders, but never a running build's (its
+// lock is held), nor one that only looks like one, nor another index's.
+TEST(IndexChanges, WritersRemoveTheFoldersOfKilledBuilds) {
+  TempDir dir;
+  const auto docs = RandomDocs(300, 100, 18, 60);
+  Build(dir, {docs.begin(), docs.begin() + 200}, "index", kLarge, 1);
+  const std::string index = testing::Quote(dir / "index");
+  const std::string part = testing::Quote(
+      testing::WriteJsonl(dir, {docs.begin() + 200, docs.begin() + 250}, "part.jsonl"));
+  const std::string corpus =
+      testing::Quote(testing::WriteJsonl(dir, {docs.begin(), docs.begin() + 250}));
+  for (const std::string& writer : {"delete " + index + " doc-1", "add " + index + " " + part,
+                                    "merge " + index, corpus + " " + index}) {
+    // Killed while building (a half-written segment), and killed after
+    // swapping the folders (the old index).
+    fs::copy(dir / "index", dir / ".index.tmp-a1B2c3", fs::copy_options::recursive);
+    testing::WriteFile(dir / ".index.tmp-a1B2c3" / "seg-000001" / ".run-000003", "run");
+    fs::copy(dir / "index", dir / ".index.tmp-Z9y8X7", fs::copy_options::recursive);
+    fs::create_directory(dir / ".index.tmp-Empty0");  // killed right after mkdtemp
+    // A build still running.
+    fs::copy(dir / "index", dir / ".index.tmp-Runs00", fs::copy_options::recursive);
+    const IndexWriteLock running(dir / ".index.tmp-Runs00");
+    // Not a build's temporary folder of this index.
+    testing::WriteFile(dir / ".index.tmp-Notes0" / "notes.txt", "mine");
+    fs::copy(dir / "index", dir / ".other.tmp-a1B2c3", fs::copy_options::recursive);
+    fs::copy(dir / "index", dir / ".index.tmp-a1B2c3x", fs::copy_options::recursive);
+
+    const testing::CommandResult result = testing::RunCommand(testing::kIndexBin + " -q " + writer);
+    ASSERT_EQ(result.exit_code, 0) << writer << ": " << result.err;
+    EXPECT_FALSE(fs::exists(dir / ".index.tmp-a1B2c3")) << writer;
+    EXPECT_FALSE(fs::exists(dir / ".index.tmp-Z9y8X7")) << writer;
+    EXPECT_FALSE(fs::exists(dir / ".index.tmp-Empty0")) << writer;
+    EXPECT_TRUE(fs::exists(dir / ".index.tmp-Runs00" / "manifest")) << writer;
+    EXPECT_TRUE(fs::exists(dir / ".index.tmp-Notes0" / "notes.txt")) << writer;
+    EXPECT_TRUE(fs::exists(dir / ".other.tmp-a1B2c3" / "manifest")) << writer;
+    EXPECT_TRUE(fs::exists(dir / ".index.tmp-a1B2c3x" / "manifest")) << writer;
+    for (const char* name :
+         {".index.tmp-Runs00", ".index.tmp-Notes0", ".other.tmp-a1B2c3", ".index.tmp-a1B2c3x"}) {
+      fs::remove_all(dir / name);
+    }
+  }
+  EXPECT_EQ(OpenState(dir / "index"), std::make_pair(std::uint64_t{250}, std::size_t{1}));
+}
+
+// "INDEX/" is the same index as "INDEX": its temporary folders are beside
+// it, where the next writer finds them.
+TEST(IndexChanges, TrailingSlashNamesTheSameIndex) {
+  TempDir dir;
+  const std::string corpus = testing::Quote(testing::WriteJsonl(dir, RandomDocs(40, 30, 19)));
+  const std::string index = testing::Quote(dir.path().string() + "/index/");
+  for (int build = 0; build < 2; ++build) {  // a fresh build, then one over the index
+    const testing::CommandResult result =
+        testing::RunCommand(testing::kIndexBin + " -q " + corpus + " " + index);
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+  }
+  EXPECT_EQ(OpenState(dir / "index"), std::make_pair(std::uint64_t{40}, std::size_t{1}));
+  fs::create_directory(dir / ".index.tmp-a1B2c3");
+  ASSERT_EQ(testing::RunCommand(testing::kIndexBin + " -q delete " + index + " doc-1").exit_code,
+            0);
+  EXPECT_FALSE(fs::exists(dir / ".index.tmp-a1B2c3"));
+}
+
+// The index as a reader tells it apart: the manifest's generation and
+// segments, the external ids of the live documents, and the answers (ids and
+// scores, in rank order) to a fixed set of queries.
+struct IndexState {
+  std::uint64_t generation = 0;
+  std::vector<std::string> segments;
+  std::vector<std::string> ids;  // sorted
+  std::vector<std::vector<std::pair<std::string, Score>>> answers;
+  bool operator==(const IndexState&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& out, const IndexState& state) {
+  return out << "generation " << state.generation << ", " << state.segments.size() << " segments, "
+             << state.ids.size() << " documents";
+}
+
+IndexState ReadState(const fs::path& index) {
+  // Words of every frequency (RandomDocs' words are w0x, w1x...; low numbers
+  // are frequent), and every query kind whose answer depends on positions,
+  // fields, deletions or collection statistics.
+  static const std::vector<std::string> kQueries = {
+      "w0x",       "w3x w17x",         "w250x",         "\"w1x w2x\"",
+      "+w5x w40x", "w8x -w9x",         "w12x AND w30x", "title:w4x",
+      "w2* w600x", "w1500x OR w1999x", "w11x~1 w77x",   "(w6x OR w7x) w20x"};
+  Searcher searcher(index);
+  const IndexSnapshot& snapshot = searcher.snapshot();
+  IndexState state;
+  state.generation = snapshot.manifest().generation;
+  for (const auto& record : snapshot.manifest().segments) state.segments.push_back(record.name);
+  for (DocId doc = 0; doc < snapshot.document_count(); ++doc) {
+    if (!snapshot.IsDeleted(doc)) state.ids.emplace_back(snapshot.external_id(doc));
+  }
+  std::sort(state.ids.begin(), state.ids.end());
+  SearchOptions options;
+  options.k = 20;
+  for (const auto& query : kQueries) {
+    auto& answer = state.answers.emplace_back();
+    for (const Hit& hit : searcher.Search(query, options).hits) {
+      answer.emplace_back(snapshot.external_id(hit.doc), hit.score);
+    }
+  }
+  return state;
+}
+
+// Each round runs a change (add, delete, merge, or a fresh build over the
+// index) to the end on a copy of the index, which gives the state after it
+// and its duration, then runs it on the index and kills it (SIGKILL) at a
+// random moment from before the process starts working to after it has
+// finished (sanitizer builds are slower: the window follows the measured
+// time). The index must then be exactly the before or the after state, and
+// sound.
 TEST(IndexChanges, KilledAtAnyMomentLeavesTheIndexBeforeOrAfter) {
   TempDir dir;
   std::mt19937_64 rng(16);
-  auto docs = RandomDocs(6000, 2000, 16, 300);
+  const auto docs = RandomDocs(7000, 2000, 16, 300);
   Build(dir, {docs.begin(), docs.begin() + 2000}, "index", kLarge, 2);
-  const std::string index = testing::Quote(dir / "index");
+  const fs::path index = dir / "index", copy = dir / "copy";
   std::size_t next_doc = 2000;
-  int changed = 0, unchanged = 0;
-  double duration[3] = {0, 0, 0};
-  for (int round = 0; round < 27; ++round) {
-    const auto before = OpenState(dir / "index");
-    auto after = before;
+  constexpr int kRounds = 40;
+  int killed = 0, ended = 0, before_state = 0, after_state = 0, left_temp = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    const IndexState before = ReadState(index);
+    const Manifest manifest = ReadManifest(index);
+    int kind = round % 4;
+    if (kind == 2 && manifest.segments.size() == 1 && manifest.live_count() == before.ids.size() &&
+        manifest.segments[0].deleted_count == 0) {
+      kind = 1;  // a merge would have nothing to do
+    }
+    // The command, with INDEX for the index's place.
     std::string command;
-    switch (round % 3) {
-      case 0: {  // add 500 new documents
+    switch (kind) {
+      case 0: {  // add 500 documents (ids re-added after a build replace older ones)
         const std::vector<SourceDocument> part(docs.begin() + static_cast<long>(next_doc),
                                                docs.begin() + static_cast<long>(next_doc + 500));
-        command = "add " + index + " " +
-                  testing::Quote(testing::WriteJsonl(dir, part, "part.jsonl")) + " --memory 64M";
-        after = {before.first + 500, before.second + 1};
+        next_doc += 500;
+        command = "add INDEX " + testing::Quote(testing::WriteJsonl(dir, part, "part.jsonl")) +
+                  " --memory 64M";
         break;
       }
-      case 1: {  // delete 10 live documents (never deleted before: new ids each round)
-        std::string ids;
-        for (int i = 0; i < 10; ++i) ids += " doc-" + std::to_string(10 * round + i);
-        command = "delete " + index + ids;
-        after = {before.first - 10, before.second};
+      case 1: {  // delete 10 live documents
+        command = "delete INDEX";
+        for (int i = 0; i < 10; ++i) command += " " + before.ids[rng() % before.ids.size()];
         break;
       }
       case 2:
-        command = "merge " + index;
-        after = {before.first, 1};
+        command = "merge INDEX";
         break;
+      case 3: {  // a fresh build of other documents (a size never built before)
+        const std::size_t first = rng() % 2000, count = 1500 + static_cast<std::size_t>(round);
+        const std::vector<SourceDocument> corpus(docs.begin() + static_cast<long>(first),
+                                                 docs.begin() + static_cast<long>(first + count));
+        command =
+            testing::Quote(testing::WriteJsonl(dir, corpus, "build.jsonl")) + " INDEX --memory 64M";
+        break;
+      }
     }
-    // The first round of each kind runs to the end and times the change;
-    // later ones are killed at a random moment from before the process
-    // starts working to after it has finished (sanitizer builds are slower:
-    // the window follows the measured time). timeout --foreground signals
-    // only the change and waits until it is gone; by default it kills its
-    // whole process group, itself included, without waiting, and the dying
-    // change could still hold the writer lock when the next one starts.
-    const int kind = round % 3;
-    const bool calibrating = round < 3;
-    const double seconds =
-        calibrating ? 0 : duration[kind] * 1.2 * static_cast<double>(rng() % 1000) / 1000.0;
+    const auto on = [&](const fs::path& target) {
+      std::string line = command;
+      line.replace(line.find("INDEX"), 5, testing::Quote(target));
+      return testing::kIndexBin + " -q " + line;
+    };
+
+    fs::remove_all(copy);
+    fs::copy(index, copy, fs::copy_options::recursive);
     const auto started = std::chrono::steady_clock::now();
+    const testing::CommandResult complete = testing::RunCommand(on(copy));
+    ASSERT_EQ(complete.exit_code, 0) << on(copy) << ": " << complete.err;
+    const double duration =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const IndexState after = ReadState(copy);
+    ASSERT_NE(after, before) << on(copy) << " changed nothing";
+
+    // timeout --foreground signals only the change and waits until it is
+    // gone; by default it kills its whole process group, itself included,
+    // without waiting, and the dying change could still hold the writer
+    // lock when the next one starts. (A duration of 0 would mean none.)
+    // The moment is skewed towards the end, where the commit is.
+    const double seconds =
+        std::max(0.001, duration * 1.2 * std::sqrt(static_cast<double>(rng() % 1000) / 1000.0));
     const testing::CommandResult result = testing::RunCommand(
-        (calibrating ? std::string()
-                     : "timeout --foreground -s KILL " + std::to_string(seconds) + " ") +
-        testing::kIndexBin + " -q " + command);
-    if (calibrating) {
-      ASSERT_EQ(result.exit_code, 0) << result.err;
-      duration[kind] =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    }
-    const auto state = OpenState(dir / "index");
+        "timeout --foreground -s KILL " + std::to_string(seconds) + " " + on(index));
+    const IndexState state = ReadState(index);
+    const std::string what = "round " + std::to_string(round) + " (" + on(index) +
+                             ", killed after " + std::to_string(seconds) + " s)";
     EXPECT_TRUE(state == before || state == after)
-        << "round " << round << " (" << command << ", killed after " << seconds
-        << " s): " << state.first << " documents in " << state.second << " segments; before "
-        << before.first << "/" << before.second << ", after " << after.first << "/" << after.second;
-    if (state == after && state != before) {
-      ++changed;
-      if (round % 3 == 0) next_doc += 500;
-    } else if (before != after) {
-      ++unchanged;
-      EXPECT_NE(result.exit_code, 0) << "round " << round << ": finished but changed nothing";
+        << what << ": " << state << "; before " << before << ", after " << after;
+    if (result.exit_code == 0) {
+      ++ended;
+      EXPECT_EQ(state, after) << what << ": finished but changed nothing";
+    } else {
+      // Killed: timeout says 128 + SIGKILL, or 124 when the change was
+      // already on its way out.
+      EXPECT_TRUE(result.exit_code == 128 + 9 || result.exit_code == 124)
+          << what << ": exit " << result.exit_code << ": " << result.err;
+      ++killed;
     }
+    if (state == after) {
+      ++after_state;
+    } else if (state == before) {
+      ++before_state;
+    }
+    for (const auto& entry : fs::directory_iterator(dir.path())) {
+      if (entry.path().filename().string().rfind(".index.tmp-", 0) == 0) {
+        ++left_temp;
+        break;
+      }
+    }
+    const testing::CommandResult check =
+        testing::RunCommand(testing::kIndexBin + " check " + testing::Quote(index));
+    EXPECT_EQ(check.exit_code, 0) << what << ": " << check.err;
   }
+  std::cout << "kill test: " << kRounds << " rounds, " << killed << " killed mid-change, " << ended
+            << " ended before the kill; before-state " << before_state << ", after-state "
+            << after_state << "; " << left_temp
+            << " left a temporary build folder for the next writer\n";
   // The random moments hit both sides of the commit.
-  std::cout << "killed changes: " << changed << " completed, " << unchanged << " rolled back\n";
-  EXPECT_GT(changed, 0);
-  EXPECT_GT(unchanged, 0);
+  EXPECT_GT(before_state, 0);
+  EXPECT_GT(after_state - ended, 0);
   // Whatever was left behind, the next change cleans up and succeeds.
-  ASSERT_EQ(testing::RunCommand(testing::kIndexBin + " -q merge " + index).exit_code, 0);
-  std::size_t entries = 0;
-  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir / "index")) ++entries;
-  EXPECT_EQ(entries, 3u);  // manifest, lock, one segment
+  ASSERT_EQ(
+      testing::RunCommand(testing::kIndexBin + " -q merge " + testing::Quote(index)).exit_code, 0);
+  std::vector<std::string> entries;
+  for (const auto& entry : fs::directory_iterator(index)) {
+    entries.push_back(entry.path().filename().string());
+  }
+  std::sort(entries.begin(), entries.end());
+  EXPECT_EQ(entries.size(), 3u) << ::testing::PrintToString(entries);  // manifest, lock, segment
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    EXPECT_NE(entry.path().filename().string().rfind(".index.tmp-", 0), 0u) << entry.path();
+  }
 }
 
 }  // namespace
