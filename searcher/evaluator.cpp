@@ -200,21 +200,53 @@ EvalResult Evaluate(const IndexReader& reader, const Query& query, const EvalOpt
     return EvaluateExhaustive(reader, query, options);
   }
   // Whole-list bounds (a pass over each skip table) only matter when
-  // several clauses compete; a lone clause is bounded block by block.
+  // several clauses compete; a lone clause is bounded block by block, unless
+  // an evaluator made for several is forced on it.
   std::size_t scoring = 0;
   for (const auto& clause : query.clauses) scoring += clause.occur != Occur::kMustNot ? 1 : 0;
-  eval::PreparedQuery prepared = eval::Prepare(reader, query, options, scoring > 1);
+  const bool forced = options.evaluator != PrunedEvaluator::kPicked;
+  eval::PreparedQuery prepared = eval::Prepare(reader, query, options, scoring > 1 || forced);
   if (prepared.matches_nothing || prepared.slots() == 0) return {};
+  const bool lone_term =
+      prepared.slots() == 1 && !prepared.excludes_clauses() &&
+      (prepared.required.empty() ? prepared.optional : prepared.required)[0].term() != nullptr;
+  const bool required = !prepared.required.empty();
+  const auto takes = [&](PrunedEvaluator evaluator) {
+    switch (evaluator) {
+      case PrunedEvaluator::kSingleTerm:
+        return lone_term;
+      case PrunedEvaluator::kConjunction:
+        return required;
+      case PrunedEvaluator::kMaxScore:
+      case PrunedEvaluator::kBmw:
+        return !required;
+      case PrunedEvaluator::kPicked:
+        break;
+    }
+    return false;
+  };
+  PrunedEvaluator evaluator = options.evaluator;
+  if (!takes(evaluator)) {
+    evaluator = lone_term                              ? PrunedEvaluator::kSingleTerm
+                : required                             ? PrunedEvaluator::kConjunction
+                : options.algorithm == Algorithm::kBmw ? PrunedEvaluator::kBmw
+                                                       : PrunedEvaluator::kMaxScore;
+  }
   EvalResult result;
-  if (prepared.slots() == 1 && !prepared.excludes_clauses() &&
-      (prepared.required.empty() ? prepared.optional : prepared.required)[0].term() != nullptr) {
-    result = eval::TopKSingleTerm(reader, prepared, options.k);
-  } else if (!prepared.required.empty()) {
-    result = eval::TopKConjunction(reader, prepared, options.k);
-  } else if (options.algorithm == Algorithm::kBmw) {
-    result = eval::TopKBmw(reader, prepared, options.k);
-  } else {
-    result = eval::TopKMaxScore(reader, prepared, options.k);
+  switch (evaluator) {
+    case PrunedEvaluator::kPicked:
+    case PrunedEvaluator::kMaxScore:
+      result = eval::TopKMaxScore(reader, prepared, options.k);
+      break;
+    case PrunedEvaluator::kSingleTerm:
+      result = eval::TopKSingleTerm(reader, prepared, options.k);
+      break;
+    case PrunedEvaluator::kConjunction:
+      result = eval::TopKConjunction(reader, prepared, options.k);
+      break;
+    case PrunedEvaluator::kBmw:
+      result = eval::TopKBmw(reader, prepared, options.k);
+      break;
   }
   result.total_exact = false;
   return result;

@@ -67,6 +67,17 @@ enum class Algorithm {
 std::string_view AlgorithmName(Algorithm algorithm);
 std::optional<Algorithm> ParseAlgorithm(std::string_view name);
 
+// One pruned evaluator in particular, for tests and benchmarks: Evaluate
+// picks by the query's shape, so without this a lone optional term never
+// reaches MaxScore or BMW, nor a lone required term the leapfrog.
+enum class PrunedEvaluator {
+  kPicked,       // Evaluate's choice (the query's shape, then `algorithm`)
+  kSingleTerm,   // best-bound-first block scan: a lone term, nothing excluded
+  kConjunction,  // block-max leapfrog: a query with a required clause
+  kMaxScore,     // block-max MaxScore: a query without one
+  kBmw,          // Block-Max WAND: a query without one
+};
+
 struct EvalOptions {
   std::size_t k = 10;
   Bm25Params bm25;
@@ -85,6 +96,10 @@ struct EvalOptions {
   // pruned evaluators start pruning from it and may leave out hits at or
   // below it; the exhaustive ones ignore it.
   Score threshold = -std::numeric_limits<Score>::infinity();
+  // Runs this evaluator on every segment whose query it can take (as the
+  // segment's terms leave it); the others get Evaluate's choice. Counting
+  // and kExhaustive ignore it.
+  PrunedEvaluator evaluator = PrunedEvaluator::kPicked;
 };
 
 struct EvalResult {
@@ -112,6 +127,7 @@ EvalResult EvaluateExhaustive(const IndexReader& reader, const Query& query,
 // - optional clauses only (`a b`): MaxScore or BMW (auto: MaxScore).
 // - a lone phrase: positions are decoded only for candidates whose smallest
 //   term frequency could still score into the top k.
+// options.evaluator forces one of them where it can take the query.
 // kExhaustive runs EvaluateExhaustive. Pruned results have total_exact false.
 EvalResult Evaluate(const IndexReader& reader, const Query& query, const EvalOptions& options);
 

@@ -3,6 +3,7 @@
 // against.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <random>
@@ -64,16 +65,21 @@ struct ModelIndex {
   std::uint32_t Frequency(const std::string& term, DocId doc) const {
     auto it = postings.find(term);
     if (it == postings.end()) return 0;
-    for (const auto& p : it->second) {
-      if (p.doc == doc) return static_cast<std::uint32_t>(p.positions.size());
-    }
-    return 0;
+    // Lists are in doc order: a binary search keeps brute force over every
+    // document of a few thousand affordable.
+    const auto p = std::lower_bound(it->second.begin(), it->second.end(), doc,
+                                    [](const ModelPosting& a, DocId d) { return a.doc < d; });
+    return p != it->second.end() && p->doc == doc ? static_cast<std::uint32_t>(p->positions.size())
+                                                  : 0;
   }
 
   // Occurrences of the phrase (terms at the given relative offsets) in doc,
   // by scanning its token stream.
   std::uint32_t PhraseFrequency(const std::vector<std::string>& terms,
                                 const std::vector<std::uint32_t>& offsets, DocId doc) const {
+    for (const auto& term : terms) {
+      if (Frequency(term, doc) == 0) return 0;  // no scan needed
+    }
     std::map<std::uint32_t, const std::string*> at;
     for (const auto& token : tokens[doc]) at[token.position] = &token.term;
     std::uint32_t count = 0;

@@ -2,6 +2,7 @@
 // building an index through the library, and running the command-line tools.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -148,5 +149,16 @@ inline std::string Quote(const std::filesystem::path& path) { return "'" + path.
 inline const std::string kIndexBin = FATHOM_INDEX_BIN;
 inline const std::string kSearchBin = FATHOM_SEARCH_BIN;
 inline const std::filesystem::path kSharedDir = FATHOM_SHARED_DIR;
+
+// Test data that must be there: a suite whose data is missing fails, naming
+// the path, rather than skipping and letting the run pass without it.
+// ASSERT_TRUE(TestDataExists(path)).
+inline ::testing::AssertionResult TestDataExists(const std::filesystem::path& path) {
+  if (std::filesystem::exists(path)) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << "missing test data: " << path.string()
+         << " (the shared data folder is expected next to the repository, at "
+         << kSharedDir.string() << ")";
+}
 
 }  // namespace fathom::testing

@@ -27,12 +27,21 @@ class NewsTest : public ::testing::Test {
     dir_ = nullptr;
   }
   void SetUp() override {
-    if (dir_ == nullptr) GTEST_SKIP() << kNews << " not found";
+    ASSERT_TRUE(TestDataExists(kNews));
+    ASSERT_NE(dir_, nullptr);
   }
   static std::string Index() { return Quote(*dir_ / "news"); }
   static TempDir* dir_;
 };
 TempDir* NewsTest::dir_ = nullptr;
+
+// util-linux's `script` (Debian's bsdutils, always installed) runs the
+// prompt on a pseudo-terminal; without it the terminal tests fail rather
+// than pass unrun.
+::testing::AssertionResult HaveScript() {
+  if (RunCommand("command -v script").exit_code == 0) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "script(1) not found: install util-linux (bsdutils)";
+}
 
 // Document ids listed in fathom-search's plain output (lines of 4 spaces + id,
 // or the id as the result's title when it has none).
@@ -190,9 +199,9 @@ TEST_F(NewsTest, PipedQueriesAreAnsweredLineByLine) {
 }
 
 TEST_F(NewsTest, InteractivePromptInATerminal) {
-  // util-linux's `script` runs the prompt on a pseudo-terminal, so it sees a
-  // real terminal (line editing, colours) while we type into it.
-  if (RunCommand("command -v script").exit_code != 0) GTEST_SKIP() << "no script(1)";
+  // The prompt sees a real terminal (line editing, colours) while we type
+  // into it.
+  ASSERT_TRUE(HaveScript());
   TempDir home;
   const CommandResult result = RunCommand(
       "printf 'witkoff\\n:k 1\\n:bogus\\n\"saudi arabia\"\\n:doc 1\\n:quit\\n' | HOME=" +
@@ -217,7 +226,7 @@ TEST_F(NewsTest, PromptSessionShowsFoldingSuggestionsPrefixExplainAndStems) {
   // The session issue 7 asks for, at a real (pseudo-)terminal: a near
   // duplicate folded, a suggestion for "Witkof", a prefix query, explain,
   // and snippets that highlight stemmed forms.
-  if (RunCommand("command -v script").exit_code != 0) GTEST_SKIP() << "no script(1)";
+  ASSERT_TRUE(HaveScript());
   TempDir home;
   const CommandResult result =
       RunCommand("printf 'Witkof\\nmeet* +kremlin\\n:explain 1\\nRyabkov\\n:quit\\n' | HOME=" +

@@ -20,9 +20,12 @@
 
 #include "common/analyzer.hpp"
 #include "common/porter2.hpp"
+#include "tests/test_support.hpp"
 
 namespace fathom {
 namespace {
+
+using testing::TestDataExists;
 
 constexpr const char* kPairsPath =
     FATHOM_SHARED_DIR "/corpora/snowball-english/english_stem_pairs.tsv";
@@ -74,7 +77,7 @@ std::string_view StripEdgeApostrophes(std::string_view word) {
 }
 
 TEST(SnowballEnglish, EveryPairMatches) {
-  if (!std::filesystem::exists(kPairsPath)) GTEST_SKIP() << kPairsPath << " not found";
+  ASSERT_TRUE(TestDataExists(kPairsPath));
   const std::vector<Pair> pairs = ReadPairs(kPairsPath);
   ASSERT_GT(pairs.size(), 40000u);
 
@@ -99,9 +102,9 @@ TEST(SnowballEnglish, EveryPairMatches) {
     const Terms terms = Analyze(analyzer, pair.word);
     if (terms != expected) {
       ++mismatches;
-      ADD_FAILURE() << "'" << pair.word << "': expected " << testing::PrintToString(expected)
+      ADD_FAILURE() << "'" << pair.word << "': expected " << ::testing::PrintToString(expected)
                     << " (vocabulary: '" << pair.stem << "'), got "
-                    << testing::PrintToString(terms);
+                    << ::testing::PrintToString(terms);
     }
   }
   // Every exception names a word of the vocabulary.
