@@ -10,7 +10,9 @@
 namespace fathom {
 namespace {
 
-bool IsKnownField(std::string_view name) { return name == kTitleField; }
+bool IsKnownField(std::string_view name) {
+  return std::find(std::begin(kFields), std::end(kFields), name) != std::end(kFields);
+}
 
 std::string Lowercase(std::string_view text) {
   std::string out(text);
