@@ -11,6 +11,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/fields.hpp"
+
 struct sb_stemmer;
 
 namespace fathom {
@@ -39,9 +41,6 @@ struct Token {
   std::uint32_t begin;     // byte range of the word in the analyzed text
   std::uint32_t end;
 };
-
-// Longest term kept, in bytes; longer words are cut at a code point boundary.
-inline constexpr std::size_t kMaxTermBytes = 255;
 
 class Analyzer {
  public:
@@ -101,5 +100,22 @@ class Analyzer {
   std::uint64_t truncated_words_ = 0;
   std::string scratch_;
 };
+
+// Positions of consecutive fields of one document are this far apart, so a
+// phrase never matches across the end of the title and the start of the body.
+inline constexpr std::uint32_t kFieldPositionGap = 100;
+
+// A document's tokens numbered as the index numbers them (docs/FORMAT.md,
+// "Positions"): the title's from 0, then the body's from the title's next
+// position plus kFieldPositionGap. Calls on_token(token, in_title) for each;
+// token is the caller's, so that its buffer is reused.
+template <typename OnToken>
+void AnalyzeDocument(Analyzer& analyzer, std::string_view title, std::string_view body,
+                     Token& token, OnToken&& on_token) {
+  analyzer.Reset(title, 0);
+  while (analyzer.Next(token)) on_token(static_cast<const Token&>(token), true);
+  analyzer.Reset(body, analyzer.next_position() + kFieldPositionGap);
+  while (analyzer.Next(token)) on_token(static_cast<const Token&>(token), false);
+}
 
 }  // namespace fathom

@@ -44,12 +44,17 @@ class InputError : public Error {
 // byte column of the offending character, and what() says so.
 class QuerySyntaxError : public InputError {
  public:
-  QuerySyntaxError(std::size_t column, const std::string& what)
-      : InputError("query, column " + std::to_string(column) + ": " + what), column_(column) {}
+  QuerySyntaxError(std::size_t column, const std::string& problem)
+      : InputError("query, column " + std::to_string(column) + ": " + problem),
+        column_(column),
+        problem_(problem) {}
   std::size_t column() const { return column_; }
+  // What is wrong, without the column: "missing ')' to close a '('".
+  const std::string& problem() const { return problem_; }
 
  private:
   std::size_t column_;
+  std::string problem_;
 };
 
 }  // namespace fathom

@@ -313,12 +313,18 @@ class SegmentChecker {
       if (e.pool_offset != pool_expected) {
         Fail(path, at + 28, which + "term text is not where the previous one ends");
       }
-      if (e.term_length == 0 || e.term_length > kMaxTermBytes ||
+      if (e.term_length == 0 || e.term_length > kMaxIndexedTermBytes ||
           e.term_length > pool_size - pool_expected) {
         Fail(path, at + 32, which + "term length " + std::to_string(e.term_length) + " is invalid");
       }
       const std::string_view term(
           reinterpret_cast<const char*>(file.data() + pool_at) + e.pool_offset, e.term_length);
+      if (term.size() > MaxTermBytes(term)) {
+        Fail(path, at + 32,
+             which + "term length " + std::to_string(e.term_length) + " is over the limit of " +
+                 std::to_string(MaxTermBytes(term)) + " bytes for a " +
+                 (IsFieldTerm(term) ? "field term" : "word"));
+      }
       if (!utf8::IsValid(term)) Fail(path, pool_at + e.pool_offset, which + "term is not UTF-8");
       if (i > 0 && !(previous_term < term)) {
         Fail(path, pool_at + e.pool_offset,
@@ -702,19 +708,15 @@ class SegmentChecker {
         // The stored text must analyze to what the postings hold: as many
         // words as the length (and the word terms' frequencies) say, as many
         // title words as the title terms say, and the same MinHash sketch
-        // (InvertedIndex::AddDocument's numbering: title, gap, body).
+        // (AnalyzeDocument's numbering, as InvertedIndex::AddDocument's).
         std::uint64_t terms = 0;
         std::uint64_t title_terms = 0;
-        std::uint32_t position = 0;
-        for (int f = 0; f < 2; ++f) {
-          analyzer.Reset(fields[f], position);
-          while (analyzer.Next(token)) {
-            ++terms;
-            hasher.Add(token.term);
-          }
-          if (f == 0) title_terms = terms;
-          position = analyzer.next_position() + kFieldPositionGap;
-        }
+        AnalyzeDocument(analyzer, fields[0], fields[1], token,
+                        [&](const Token& analyzed, bool in_title) {
+                          ++terms;
+                          title_terms += in_title ? 1 : 0;
+                          hasher.Add(analyzed.term);
+                        });
         const std::uint32_t length = format::Get<std::uint32_t>(lengths_ + 4 * d);
         if (terms != length) {
           Fail(lengths.path(), kHeaderSize + 16 + 4 * d,

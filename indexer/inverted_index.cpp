@@ -77,19 +77,12 @@ DocumentSummary InvertedIndex::AddDocument(DocId doc, std::string_view title,
   DocumentSummary summary;
   pending_.clear();
   pending_bytes_.clear();
-  analyzer_.Reset(title, 0);
-  while (analyzer_.Next(token_)) {
-    AddPending(token_.term, token_.position);
-    AddPending(FieldTerm(kTitleField, token_.term), token_.position);
-    min_hasher_.Add(token_.term);
+  AnalyzeDocument(analyzer_, title, body, token_, [&](const Token& token, bool in_title) {
+    AddPending(token.term, token.position);
+    if (in_title) AddPending(FieldTerm(kTitleField, token.term), token.position);
+    min_hasher_.Add(token.term);
     ++summary.length;
-  }
-  analyzer_.Reset(body, analyzer_.next_position() + kFieldPositionGap);
-  while (analyzer_.Next(token_)) {
-    AddPending(token_.term, token_.position);
-    min_hasher_.Add(token_.term);
-    ++summary.length;
-  }
+  });
   summary.sketch = min_hasher_.Finish();
   InvertPending(doc);
   return summary;

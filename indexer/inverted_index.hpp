@@ -16,10 +16,6 @@
 
 namespace fathom {
 
-// Positions of consecutive fields of one document are this far apart, so a
-// phrase never matches across the end of the title and the start of the body.
-inline constexpr std::uint32_t kFieldPositionGap = 100;
-
 // What the segment keeps of a document besides its postings.
 struct DocumentSummary {
   std::uint32_t length = 0;  // words indexed (field terms not counted)

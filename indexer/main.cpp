@@ -17,6 +17,7 @@
 
 #include "common/command_line.hpp"
 #include "common/error.hpp"
+#include "common/fields.hpp"
 #include "common/format.hpp"
 #include "indexer/index_builder.hpp"
 #include "indexer/index_checker.hpp"
@@ -380,8 +381,8 @@ int Run(int argc, char** argv) {
               << " compressed (.gz...), " << corpus.skipped_too_large << " too large files, "
               << corpus.skipped_links << " broken links, " << corpus.skipped_lines << " bad lines\n"
               << "  repaired        " << corpus.repaired_documents
-              << " documents with invalid UTF-8; " << summary.truncated_words
-              << " words cut to 255 bytes\n";
+              << " documents with invalid UTF-8; " << summary.truncated_words << " words cut to "
+              << kMaxTermBytes << " bytes\n";
   }
   std::uint64_t posting_bytes = 0;
   for (const auto& file : meta.files) {

@@ -8,6 +8,7 @@
 
 #include "common/codec.hpp"
 #include "common/error.hpp"
+#include "common/fields.hpp"
 
 namespace fathom {
 namespace {
@@ -121,7 +122,7 @@ bool RunReader::NextTerm() {
   }
   const std::uint64_t length = ReadVarint();
   if (length == 0) return false;
-  if (length > kMaxTermBytes + 64) Corrupt("term too long");
+  if (length > kMaxIndexedTermBytes) Corrupt("term too long");
   Fill(length);
   if (end_ - pos_ < length) Corrupt("ends inside a term");
   term_.assign(buffer_.data() + pos_, length);

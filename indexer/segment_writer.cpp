@@ -11,6 +11,7 @@
 
 #include "common/codec.hpp"
 #include "common/error.hpp"
+#include "common/fields.hpp"
 #include "common/format.hpp"
 #include "indexer/file_writer.hpp"
 
@@ -276,6 +277,7 @@ void SegmentWriter::WritePostings(const std::vector<PostingSource*>& sources,
       throw InputError("term dictionary too large for the format (over 4 GiB of term text)");
     }
     entry.pool_offset = static_cast<std::uint32_t>(pool_size);
+    static_assert(kMaxIndexedTermBytes <= UINT16_MAX, "term_length is a u16");
     entry.term_length = static_cast<std::uint16_t>(term.size());
     pool_size += term.size();
     pool_file.Append(term);

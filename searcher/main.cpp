@@ -27,11 +27,17 @@ void PrintUsage(const po::options_description& options) {
   std::cout
       << "Usage: fathom-search INDEX [QUERY]             one query, results on stdout\n"
          "       fathom-search INDEX                     interactive prompt (on a terminal)\n"
-         "       fathom-search INDEX --queries FILE      batch: FILE has qid<TAB>query lines\n\n"
+         "       fathom-search INDEX --queries FILE      batch: FILE has qid<TAB>query lines\n"
+         "         (a malformed query is reported and skipped; the exit status is then 3)\n\n"
          "Query syntax: plain words are ranked by BM25; \"quoted words\" form a phrase;\n"
          "+word or +\"a phrase\" is required; -word or -\"a phrase\" excludes.\n\n"
       << options;
 }
+
+// Exit status of a batch that answered every query but the malformed ones
+// (1 is any other failure, 2 a usage error): scripts can tell a bad topic
+// from a run that went wrong.
+constexpr int kSomeQueriesFailed = 3;
 
 int RunBatch(Searcher& searcher, const po::variables_map& vm, SearchOptions search) {
   const std::string path = vm["queries"].as<std::string>();
@@ -76,28 +82,49 @@ int RunBatch(Searcher& searcher, const po::variables_map& vm, SearchOptions sear
     queries.push_back({line.substr(0, tab), line.substr(tab + 1)});
   }
   const bool snippets = !vm["no-snippets"].as<bool>();
-  const auto answer = [&](Searcher& one, TopicSearcher& topics, const BatchQuery& query,
-                          std::ostream& to) {
+  // What one query produced: its results, and its lines for stderr, which
+  // are written with the results so that they stay in query-file order.
+  struct Answer {
+    std::string results;
+    std::string messages;
+    bool failed = false;
+  };
+  // A malformed query is reported and skipped: one typo in a topic file
+  // must not cost the answers to all the others.
+  const auto answer_one = [&](Searcher& one, TopicSearcher& topics, const BatchQuery& query) {
+    Answer answer;
     SearchResult result;
     try {
       result = plain_text ? topics.Search(query.text, search) : one.Search(query.text, search);
     } catch (const QuerySyntaxError& e) {
-      throw InputError(path + ": query " + query.qid + ": " + e.what());
+      answer.messages = "error: " + path + ": query " + query.qid + ": column " +
+                        std::to_string(e.column()) + ": " + e.problem() + "\n";
+      answer.failed = true;
+      return answer;
     }
     for (const auto& warning : result.query.warnings) {
-      std::cerr << "warning: " + path + ": query " + query.qid + ": " + warning + "\n";
+      answer.messages += "warning: " + path + ": query " + query.qid + ": " + warning + "\n";
     }
+    std::ostringstream text;
     if (format == "trec") {
-      WriteTrecRun(to, one.snapshot(), query.qid, result, tag);
+      WriteTrecRun(text, one.snapshot(), query.qid, result, tag);
     } else {
-      WriteJsonResult(to, one, query.qid, query.text, result, Unfolded(result.hits), snippets);
+      WriteJsonResult(text, one, query.qid, query.text, result, Unfolded(result.hits), snippets);
     }
+    answer.results = std::move(text).str();
+    return answer;
+  };
+  std::size_t failed = 0;
+  const auto write = [&](const Answer& done) {
+    std::cerr << done.messages;
+    *out << done.results;
+    failed += done.failed ? 1 : 0;
   };
   const std::size_t threads = vm["threads"].as<std::size_t>();
   if (threads == 0 || threads > 256) throw InputError("--threads: expected 1 to 256");
   if (threads == 1) {
     TopicSearcher topics(searcher, natural, vm["rm3"].as<bool>());
-    for (const BatchQuery& query : queries) answer(searcher, topics, query, *out);
+    for (const BatchQuery& query : queries) write(answer_one(searcher, topics, query));
   } else {
     // A Searcher is not thread-safe: one per thread, all over the same
     // snapshot, so that every query sees the same index even if it changes
@@ -109,7 +136,7 @@ int RunBatch(Searcher& searcher, const po::variables_map& vm, SearchOptions sear
       more.push_back(std::make_unique<Searcher>(searcher.shared_snapshot()));
     }
     const std::size_t window = 64 * threads;
-    std::vector<std::string> answers(queries.size());
+    std::vector<Answer> answers(queries.size());
     std::vector<char> ready(queries.size(), 0);
     std::mutex mutex;
     std::condition_variable changed;
@@ -128,11 +155,10 @@ int RunBatch(Searcher& searcher, const po::variables_map& vm, SearchOptions sear
             if (failure || next >= queries.size()) return;
             i = next++;
           }
-          std::ostringstream text;
-          answer(one, topics, queries[i], text);
+          Answer done = answer_one(one, topics, queries[i]);
           {
             std::lock_guard lock(mutex);
-            answers[i] = std::move(text).str();
+            answers[i] = std::move(done);
             ready[i] = 1;
           }
           changed.notify_all();
@@ -151,11 +177,11 @@ int RunBatch(Searcher& searcher, const po::variables_map& vm, SearchOptions sear
       while (written < queries.size()) {
         changed.wait(lock, [&] { return failure || ready[written]; });
         if (failure) break;
-        const std::string text = std::move(answers[written]);
+        const Answer done = std::move(answers[written]);
         ++written;
         lock.unlock();
         changed.notify_all();
-        *out << text;
+        write(done);
         lock.lock();
       }
     }
@@ -164,6 +190,11 @@ int RunBatch(Searcher& searcher, const po::variables_map& vm, SearchOptions sear
   }
   out->flush();
   if (!*out) throw IoError("cannot write the results");
+  if (failed > 0) {
+    std::cerr << "fathom-search: " << path << ": " << failed << " of " << queries.size()
+              << " queries failed (errors above) and have no results; the others were answered\n";
+    return kSomeQueriesFailed;
+  }
   return 0;
 }
 

@@ -86,6 +86,7 @@ SearchResult TopicSearcher::Search(std::string_view topic, const SearchOptions& 
     eval.algorithm = options.algorithm;
     EvalResult evaluated = Evaluate(searcher_.snapshot(), query, eval);
     result.query = std::move(query);
+    result.tree = TreeOf(result.query);
     result.hits = std::move(evaluated.hits);
     result.total_matches = evaluated.total_matches;
   }

@@ -152,8 +152,7 @@ void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& di
     }
     if (style.explain) {
       std::ostringstream explained;
-      PrintExplanation(explained,
-                       Explain(searcher.snapshot(), result.query, hit.doc, display.bm25));
+      PrintExplanation(explained, Explain(searcher.snapshot(), result.tree, hit.doc, display.bm25));
       std::istringstream lines(explained.str());
       for (std::string line; std::getline(lines, line);) {
         out << "    " << paint(kDim) << line << paint(kReset) << "\n";
@@ -212,7 +211,7 @@ void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid
           << JsonEscape(SnippetOf(document, snippet_query, analyzer, {"<b>", "</b>"})) << "\"";
     }
     if (explain_with != nullptr) {
-      const Explanation e = Explain(searcher.snapshot(), result.query, hit.doc, *explain_with);
+      const Explanation e = Explain(searcher.snapshot(), result.tree, hit.doc, *explain_with);
       out << ",\"explanation\":{\"score\":" << FormatScore(e.score) << ",\"length\":" << e.length
           << ",\"clauses\":[";
       for (std::size_t i = 0; i < e.clauses.size(); ++i) {
@@ -221,10 +220,15 @@ void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid
                            : part.clause.occur == Occur::kMustNot ? "excluded"
                                                                   : "optional";
         out << (i == 0 ? "" : ",") << "{\"clause\":\"" << JsonEscape(part.clause.source)
-            << "\",\"occur\":\"" << role << "\",\"matched\":" << (part.matched ? "true" : "false")
-            << ",\"frequency\":" << part.frequency << ",\"idf\":" << part.idf
-            << ",\"length_norm\":" << part.length_norm
-            << ",\"contribution\":" << FormatScore(part.contribution) << "}";
+            << "\",\"occur\":\"" << role << "\",\"depth\":" << part.depth
+            << ",\"group\":" << (part.is_group ? "true" : "false")
+            << ",\"matched\":" << (part.matched ? "true" : "false")
+            << ",\"counts\":" << (part.counts ? "true" : "false");
+        if (!part.is_group) {
+          out << ",\"frequency\":" << part.frequency << ",\"idf\":" << part.idf
+              << ",\"length_norm\":" << part.length_norm;
+        }
+        out << ",\"contribution\":" << FormatScore(part.contribution) << "}";
       }
       out << "]}";
     }

@@ -162,7 +162,7 @@ int RunPrompt(Searcher& searcher, PromptSettings settings) {
           if (const auto doc = ShownResult(shown, argument)) {
             std::cout << argument << ". " << searcher.snapshot().external_id(*doc) << "\n";
             PrintExplanation(std::cout,
-                             Explain(searcher.snapshot(), shown.result.query, *doc, shown.bm25));
+                             Explain(searcher.snapshot(), shown.result.tree, *doc, shown.bm25));
           } else {
             std::cout << ":explain takes the number of a result shown\n";
           }

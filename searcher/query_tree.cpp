@@ -10,7 +10,9 @@
 namespace fathom {
 namespace {
 
-bool IsKnownField(std::string_view name) { return name == kTitleField; }
+bool IsKnownField(std::string_view name) {
+  return std::find(std::begin(kFields), std::end(kFields), name) != std::end(kFields);
+}
 
 std::string Lowercase(std::string_view text) {
   std::string out(text);
@@ -443,17 +445,6 @@ bool IsExactLeaf(const QueryNode& node) {
          (node.kind == QueryNode::Kind::kPhrase && node.slop == 0);
 }
 
-QueryClause ClauseOf(const QueryNode& node, Occur occur) {
-  QueryClause clause;
-  clause.occur = occur;
-  clause.terms = node.terms;
-  clause.offsets = node.offsets;
-  clause.weight = node.weight;
-  clause.source = node.source;
-  clause.slop = node.slop;
-  return clause;
-}
-
 void CollectLeaves(const QueryNode& node, Query& out) {
   if (node.occur == Occur::kMustNot) return;
   if (node.kind != QueryNode::Kind::kGroup) {
@@ -465,13 +456,28 @@ void CollectLeaves(const QueryNode& node, Query& out) {
 
 }  // namespace
 
-bool Flatten(const QueryNode& root, Query& flat) {
-  const QueryNode* group = &root;
-  // A lone optional group stands for its contents: "(a AND b)" is "a AND b".
-  while (group->children.size() == 1 && group->children[0].occur == Occur::kShould &&
-         group->children[0].kind == QueryNode::Kind::kGroup) {
-    group = &group->children[0];
+QueryClause ClauseOf(const QueryNode& leaf, Occur occur) {
+  QueryClause clause;
+  clause.occur = occur;
+  clause.terms = leaf.terms;
+  clause.offsets = leaf.offsets;
+  clause.weight = leaf.weight;
+  clause.source = leaf.source;
+  clause.slop = leaf.slop;
+  return clause;
+}
+
+const QueryNode& Unwrapped(const QueryNode& group) {
+  const QueryNode* inner = &group;
+  while (inner->children.size() == 1 && inner->children[0].occur == Occur::kShould &&
+         inner->children[0].kind == QueryNode::Kind::kGroup) {
+    inner = &inner->children[0];
   }
+  return *inner;
+}
+
+bool Flatten(const QueryNode& root, Query& flat) {
+  const QueryNode* group = &Unwrapped(root);
   flat.clauses.clear();
   for (const auto& child : group->children) {
     if (!IsExactLeaf(child)) return false;
@@ -488,6 +494,22 @@ bool Flatten(const QueryNode& root, Query& flat) {
     flat.clauses.push_back(ClauseOf(child, child.occur));
   }
   return true;
+}
+
+QueryNode TreeOf(const Query& flat) {
+  QueryNode root;
+  for (const QueryClause& clause : flat.clauses) {
+    QueryNode leaf;
+    leaf.kind = clause.is_phrase() ? QueryNode::Kind::kPhrase : QueryNode::Kind::kTerm;
+    leaf.occur = clause.occur;
+    leaf.terms = clause.terms;
+    leaf.offsets = clause.offsets;
+    leaf.slop = clause.slop;
+    leaf.weight = clause.weight;
+    leaf.source = clause.source;
+    root.children.push_back(std::move(leaf));
+  }
+  return root;
 }
 
 Query Leaves(const QueryNode& root) {

@@ -74,13 +74,27 @@ class QueryTreeParser {
   const IndexSnapshot& snapshot_;
 };
 
+// A lone optional group stands for its contents ("(a AND b)" is "a AND b":
+// it matches when they do, with their score): the innermost group that is
+// not such a wrapper.
+const QueryNode& Unwrapped(const QueryNode& group);
+
 // The flat form the fast evaluators take, when the tree has one: clauses
 // that are single words or exact phrases, each required, optional or
 // excluded (a top-level AND of such clauses qualifies). False otherwise.
 bool Flatten(const QueryNode& root, Query& flat);
 
+// A word or phrase node as a clause of the flat evaluators, with the given
+// occurrence.
+QueryClause ClauseOf(const QueryNode& leaf, Occur occur);
+
+// The tree of a flat query: a root group of its clauses, in order. What
+// explain walks for a query the flat evaluators answered (Flatten's inverse,
+// repeated words kept merged, as they were scored).
+QueryNode TreeOf(const Query& flat);
+
 // Every positive word and phrase of the tree as optional clauses: what
-// snippets highlight and explain reports.
+// snippets highlight (explain walks the tree itself).
 Query Leaves(const QueryNode& root);
 
 }  // namespace fathom

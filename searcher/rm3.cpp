@@ -134,6 +134,7 @@ SearchResult SearchWithRm3(const Searcher& searcher, FeedbackSource& source, Que
   result.query = ExpandRm3(query, first.hits, source, params);
   eval.k = options.k;
   EvalResult expanded = Evaluate(searcher.snapshot(), result.query, eval);
+  result.tree = TreeOf(result.query);
   result.hits = std::move(expanded.hits);
   result.total_matches = expanded.total_matches;
   return result;

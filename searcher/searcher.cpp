@@ -28,7 +28,9 @@ SearchResult Searcher::Search(std::string_view query_text, const SearchOptions& 
     // Nesting, expansions inside boolean structure, or proximity.
     result.query = Leaves(parsed.root);
     evaluated = EvaluateTree(*snapshot_, parsed.root, eval_options);
+    result.tree = std::move(parsed.root);
   } else {
+    result.tree = TreeOf(result.query);
     evaluated = Evaluate(*snapshot_, result.query, eval_options);
     if (!evaluated.total_exact && options.exact_total) {
       eval_options.count_only = true;

@@ -35,8 +35,11 @@ struct SearchOptions {
 struct SearchResult {
   // The query as the flat evaluators take it; for a nested query (AND, OR,
   // parentheses, proximity), its positive words and phrases, which is what
-  // snippets and explain use.
+  // snippets highlight.
   Query query;
+  // The query as it was scored, which is what explain walks: the parsed
+  // tree, or for a flat query the tree of `query` (TreeOf).
+  QueryNode tree;
   std::vector<Hit> hits;
   std::uint64_t total_matches = 0;
   bool total_exact = true;  // false: total_matches is a lower bound

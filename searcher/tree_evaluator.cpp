@@ -133,12 +133,7 @@ std::unique_ptr<ScoredMatcher> Build(const IndexReader& reader, const QueryNode&
     return std::make_unique<GroupMatcher>(std::move(required), std::move(optional),
                                           std::move(excluded), matches_nothing);
   }
-  QueryClause clause;
-  clause.terms = node.terms;
-  clause.offsets = node.offsets;
-  clause.weight = node.weight;
-  clause.slop = node.slop;
-  ClauseMatcher made = MakeMatcher(reader, clause, options.stats);
+  ClauseMatcher made = MakeMatcher(reader, ClauseOf(node, node.occur), options.stats);
   if (!made.matcher) return nullptr;
   return std::make_unique<LeafMatcher>(
       std::move(made.matcher),

@@ -36,25 +36,19 @@ struct ModelIndex {
     std::uint64_t total = 0;
     for (DocId d = 0; d < docs.size(); ++d) {
       std::vector<Token> doc_tokens;
-      std::uint32_t position = 0;
-      std::uint32_t title_end = 0;
-      for (const std::string* field : {&docs[d].title, &docs[d].body}) {
-        analyzer.Reset(*field, position);
-        Token token;
-        while (analyzer.Next(token)) doc_tokens.push_back(token);
-        if (field == &docs[d].title) title_end = analyzer.next_position();
-        position = analyzer.next_position() + kFieldPositionGap;
-      }
       const auto add = [&](const std::string& term, std::uint32_t at) {
         auto& list = postings[term];
         if (list.empty() || list.back().doc != d) list.push_back({d, {}});
         list.back().positions.push_back(at);
       };
-      for (const auto& token : doc_tokens) {
-        add(token.term, token.position);
-        // Title words are indexed again as field terms (common/fields.hpp).
-        if (token.position < title_end) add(FieldTerm(kTitleField, token.term), token.position);
-      }
+      Token token;
+      AnalyzeDocument(analyzer, docs[d].title, docs[d].body, token,
+                      [&](const Token& analyzed, bool in_title) {
+                        doc_tokens.push_back(analyzed);
+                        add(analyzed.term, analyzed.position);
+                        // Title words are indexed again as field terms (common/fields.hpp).
+                        if (in_title) add(FieldTerm(kTitleField, analyzed.term), analyzed.position);
+                      });
       lengths.push_back(static_cast<std::uint32_t>(doc_tokens.size()));
       total += doc_tokens.size();
       tokens.push_back(std::move(doc_tokens));

@@ -6,10 +6,14 @@
 # Markdown tables: Fathom's defaults next to Lucene's, then the variants.
 #
 # Usage: bench/quality/run.sh [--build DIR] [--work DIR] [--collections "cranfield cisi ..."]
-#                             [--no-variants]
-#   --build  Fathom build folder (default: build; configured and built if needed)
-#   --work   scratch folder for corpora, indexes and runs (default: /tmp/quality)
+#                             [--no-variants] [--no-lucene]
+#   --build      Fathom build folder (default: build; configured and built if needed)
+#   --work       scratch folder for corpora, indexes and runs (default: /tmp/quality)
+#   --no-lucene  Fathom's runs only, without the Lucene comparison
 # Needs: cmake and a C++ toolchain, zstd, a JDK (javac) and liblucene8-java.
+# A run whose query file holds queries fathom-search cannot parse (--syntax
+# reads topics as query language) is scored with those unanswered (0), and
+# the tables are followed by the list of such runs; any other failure stops.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -18,13 +22,15 @@ WORK="/tmp/quality"
 CORPORA="$ROOT/../shared/corpora"
 COLLECTIONS="cranfield cisi cacm npl time scifact"
 VARIANTS=1
+LUCENE=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) BUILD="$(realpath -m "$2")"; shift 2 ;;
     --work) WORK="$(realpath -m "$2")"; shift 2 ;;
     --collections) COLLECTIONS="$2"; shift 2 ;;
     --no-variants) VARIANTS=0; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-lucene) LUCENE=0; shift ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -41,31 +47,55 @@ SEARCH="$BUILD/searcher/fathom-search"
 EVAL="$BUILD/searcher/fathom-eval"
 
 LUCENE_JARS=""
-for jar in core analyzers-common; do
-  found=$(ls /usr/share/java/lucene-"$jar"-8.*.jar 2>/dev/null | head -n 1 || true)
-  if [ -z "$found" ]; then
-    echo "run.sh: Lucene 8 not found; install it with: apt-get install liblucene8-java" >&2
-    exit 1
-  fi
-  LUCENE_JARS="$LUCENE_JARS:$found"
-done
-LUCENE_JARS="${LUCENE_JARS#:}"
-mkdir -p "$WORK/classes"
-javac -nowarn -d "$WORK/classes" -cp "$LUCENE_JARS" "$ROOT/bench/quality/LuceneRun.java" >&2
-LUCENE_VERSION=$(unzip -p "$(echo "$LUCENE_JARS" | cut -d: -f1)" META-INF/MANIFEST.MF |
-                 sed -n 's/^Specification-Version: *//p' | tr -d '\r')
+if [ "$LUCENE" -eq 1 ]; then
+  for jar in core analyzers-common; do
+    found=$(ls /usr/share/java/lucene-"$jar"-8.*.jar 2>/dev/null | head -n 1 || true)
+    if [ -z "$found" ]; then
+      echo "run.sh: Lucene 8 not found; install it with: apt-get install liblucene8-java" \
+           "(or run Fathom alone with --no-lucene)" >&2
+      exit 1
+    fi
+    LUCENE_JARS="$LUCENE_JARS:$found"
+  done
+  LUCENE_JARS="${LUCENE_JARS#:}"
+  mkdir -p "$WORK/classes"
+  javac -nowarn -d "$WORK/classes" -cp "$LUCENE_JARS" "$ROOT/bench/quality/LuceneRun.java" >&2
+  LUCENE_VERSION=$(unzip -p "$(echo "$LUCENE_JARS" | cut -d: -f1)" META-INF/MANIFEST.MF |
+                   sed -n 's/^Specification-Version: *//p' | tr -d '\r')
+fi
 
 # --- Runs --------------------------------------------------------------------
 # Each result is one line in $WORK/results.tsv:
 #   collection  system  variant  ndcg10  map  p10  r100  r1000
+mkdir -p "$WORK"
 RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
+# Runs that skipped malformed queries, one line each, listed after the tables.
+SKIPPED="$WORK/skipped.txt"
+: > "$SKIPPED"
 
 score() {  # score COLLECTION SYSTEM VARIANT QRELS RUN
   local measures
   measures=$("$EVAL" "$4" "$5" | awk '$2 == "all" { v[$1] = $3 }
     END { printf "%s\t%s\t%s\t%s\t%s", v["ndcg_cut_10"], v["map"], v["P_10"], v["recall_100"], v["recall_1000"] }')
   printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$measures" >> "$RESULTS"
+}
+
+# fathom_search COLLECTION NAME INDEX QUERIES RUN [fathom-search options]
+# fathom-search exits 3 when it answered every query but the malformed ones,
+# each named on stderr: the run is kept and noted; any other failure stops.
+fathom_search() {
+  local collection="$1" name="$2" index="$3" queries="$4" run="$5" status=0
+  shift 5
+  "$SEARCH" "$index" --queries "$queries" --output "$run" "$@" 2> "$run.err" || status=$?
+  cat "$run.err" >&2
+  if [ "$status" -eq 3 ]; then
+    printf -- '- %s, %s: %s\n' "$collection" "$name" \
+      "$(tail -n 1 "$run.err" | sed 's/^fathom-search: //; s/ (errors above)//')" >> "$SKIPPED"
+  elif [ "$status" -ne 0 ]; then
+    echo "run.sh: fathom-search failed (exit status $status) on $collection, $name" >&2
+    exit "$status"
+  fi
 }
 
 fathom_index() {  # fathom_index CORPUS INDEX [fathom-index options]
@@ -91,22 +121,25 @@ for collection in $COLLECTIONS; do
   # Fathom: one index per analysis setting, query-time options on top.
   rm -rf "$dir"/idx-*  # indexes always reflect the current build
   fathom_index "$corpus" "$dir/idx-default"
-  "$SEARCH" "$dir/idx-default" --queries "$queries" --output "$dir/fathom.run"
+  fathom_search "$collection" default "$dir/idx-default" "$queries" "$dir/fathom.run"
   score "$collection" Fathom default "$qrels" "$dir/fathom.run"
 
-  java -cp "$LUCENE_JARS:$WORK/classes" LuceneRun "$corpus" "$queries" "$dir/lucene.run"
-  score "$collection" Lucene default "$qrels" "$dir/lucene.run"
+  if [ "$LUCENE" -eq 1 ]; then
+    java -cp "$LUCENE_JARS:$WORK/classes" LuceneRun "$corpus" "$queries" "$dir/lucene.run"
+    score "$collection" Lucene default "$qrels" "$dir/lucene.run"
+  fi
 
   [ "$VARIANTS" -eq 1 ] || continue
   fathom_variant() {  # fathom_variant NAME INDEX [fathom-search options]
     local name="$1" index="$2"
     shift 2
-    "$SEARCH" "$index" --queries "$queries" --output "$dir/fathom-$name.run" "$@"
+    fathom_search "$collection" "$name" "$index" "$queries" "$dir/fathom-$name.run" "$@"
     score "$collection" Fathom "$name" "$qrels" "$dir/fathom-$name.run"
   }
   lucene_variant() {  # lucene_variant NAME [LuceneRun options]
     local name="$1"
     shift
+    [ "$LUCENE" -eq 1 ] || return 0
     java -cp "$LUCENE_JARS:$WORK/classes" LuceneRun "$corpus" "$queries" "$dir/lucene-$name.run" "$@"
     score "$collection" Lucene "$name" "$qrels" "$dir/lucene-$name.run"
   }
@@ -129,9 +162,13 @@ done
 echo "Fathom $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?') with its defaults:"
 echo "fathom-index CORPUS INDEX, fathom-search INDEX --queries Q --output RUN (k1=0.9 b=0.4,"
 echo "English Snowball stemming, stop words dropped from topics, title weight 0.25)."
-echo "Lucene $LUCENE_VERSION: BM25 k1=0.9 b=0.4, English Snowball stemming, no stop words, title and"
-echo "body as one field (the issue's reference setup). Judged queries only, scored by fathom-eval"
-echo "(trec_eval -c definitions)."
+if [ "$LUCENE" -eq 1 ]; then
+  echo "Lucene $LUCENE_VERSION: BM25 k1=0.9 b=0.4, English Snowball stemming, no stop words, title and"
+  echo "body as one field (the issue's reference setup)."
+else
+  echo "Lucene: not run (--no-lucene)."
+fi
+echo "Judged queries only, scored by fathom-eval (trec_eval -c definitions)."
 echo
 echo "| collection | system | nDCG@10 | MAP | P@10 | R@100 | R@1000 |"
 echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
@@ -157,4 +194,11 @@ if [ "$VARIANTS" -eq 1 ]; then
         print line " |"
       }
     }' "$RESULTS"
+fi
+
+if [ -s "$SKIPPED" ]; then
+  echo
+  echo "Runs without some queries (malformed in the query language; they score 0):"
+  echo
+  cat "$SKIPPED"
 fi

@@ -98,6 +98,52 @@ TEST(BadInput, JsonLineWithoutId) {
   ExpectOneLineError(Index(dir / "c.jsonl", dir / "idx"), "c.jsonl:1: record has no 'id' field");
 }
 
+TEST(BadInput, MalformedQueryInABatchIsReportedAndTheOthersAnswered) {
+  // Issue 11: CACM's query 64 in the query language ended the whole batch.
+  TempDir dir;
+  WriteFile(dir / "docs" / "a.txt", "lighthouse keepers on the coast\n");
+  WriteFile(dir / "docs" / "b.txt", "keepers of the light and the harbour\n");
+  ASSERT_EQ(Index(dir / "docs", dir / "idx").exit_code, 0);
+  WriteFile(dir / "queries.tsv",
+            "q1\tlighthouse\n"
+            "64\tkeepers (light OR harbour\n"
+            "q3\tkeepers AND harbour\n"
+            "q4\tcoast AND\n"
+            "q5\tlight\n");
+  for (const std::string threads : {"1", "3"}) {
+    for (const std::string format : {"trec", "json"}) {
+      const std::string what = "--threads " + threads + " --format " + format;
+      const CommandResult result =
+          RunCommand(kSearchBin + " " + Quote(dir / "idx") + " --syntax --queries " +
+                     Quote(dir / "queries.tsv") + " " + what);
+      EXPECT_EQ(result.exit_code, 3) << what << "\n" << result.err;
+      // Every good query answered, in file order; none of the bad ones.
+      const std::string mark = format == "trec" ? "\n" : "\"qid\":\"";
+      std::vector<std::string> answered;
+      for (const std::string qid : {"q1", "64", "q3", "q4", "q5"}) {
+        const std::string at = format == "trec" ? qid + " Q0 " : mark + qid + "\"";
+        if (result.out.find(at) != std::string::npos) answered.push_back(qid);
+      }
+      EXPECT_EQ(answered, (std::vector<std::string>{"q1", "q3", "q5"})) << what << "\n"
+                                                                        << result.out;
+      EXPECT_LT(result.out.find("b.txt"), result.out.find(format == "trec" ? "q5 Q0" : "\"q5\""))
+          << what << "\n"
+          << result.out;
+      // One line per bad query, naming the file, the query and the column
+      // (for a missing ')', the end of the query), in file order, then the
+      // count.
+      const std::string file = (dir / "queries.tsv").string();
+      EXPECT_EQ(result.err,
+                "error: " + file + ": query 64: column 26: missing ')' to close a '('\n" +
+                    "error: " + file + ": query q4: column 7: AND needs something on both sides\n" +
+                    "fathom-search: " + file +
+                    ": 2 of 5 queries failed (errors above) and have no results; the "
+                    "others were answered\n")
+          << what;
+    }
+  }
+}
+
 TEST(BadInput, RefusesToReplaceSomethingThatIsNotAnIndex) {
   TempDir dir;
   WriteFile(dir / "docs" / "a.txt", "alpha\n");

@@ -160,8 +160,8 @@ void ExpectSameAround(Searcher& one, Searcher& many) {
     options.k = 20;
     const SearchResult result = one.Search(text, options);
     for (const Hit& hit : result.hits) {
-      const Explanation x = Explain(a, result.query, hit.doc, options.bm25);
-      const Explanation y = Explain(b, result.query, hit.doc, options.bm25);
+      const Explanation x = Explain(a, result.tree, hit.doc, options.bm25);
+      const Explanation y = Explain(b, result.tree, hit.doc, options.bm25);
       EXPECT_TRUE(y.matches) << text;
       EXPECT_EQ(x.score, y.score) << text;
       EXPECT_EQ(y.score, hit.score) << text;
