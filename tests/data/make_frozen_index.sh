@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Makes the frozen index of the current format version that
+# tests/integration/test_old_indexes.cpp opens, and the answers it must give:
+#   bash tests/data/make_frozen_index.sh [BUILD]     (BUILD: the build folder, default build)
+# Run it once per format version, from the repository root, and commit
+# tests/data/index-vN/ with tests/data/index-vN.run. Never regenerate an old
+# version's folder: it stands for the indexes users already have. Later
+# builds must open it and answer exactly as recorded, or refuse it with an
+# error that names both format versions.
+#
+# tests/data/index-v3 predates this script: it was made by the same steps
+# with the build of commit c874519 (format version 3), and has no .run file,
+# since every later build refuses it.
+#
+# The corpus is synthetic (fathom-bench generate-corpus, seeded), so no
+# third-party text enters the repository. The index has two segments and a
+# deletion file, so every kind of file is there.
+set -euo pipefail
+build="${1:-build}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+version="$(sed -n 's/^inline constexpr std::uint32_t kFormatVersion = \([0-9]*\);/\1/p' common/format.hpp)"
+out="tests/data/index-v$version"
+if [ -e "$out" ]; then
+  echo "$out exists: a frozen index is never regenerated" >&2
+  exit 1
+fi
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+"$build/bench/fathom-bench" generate-corpus --docs 80 --seed 4 --output "$scratch/all.jsonl" >/dev/null
+head -n 60 "$scratch/all.jsonl" >"$scratch/first.jsonl"
+tail -n 20 "$scratch/all.jsonl" >"$scratch/second.jsonl"
+"$build/indexer/fathom-index" "$scratch/first.jsonl" "$out" --threads 1 >/dev/null
+"$build/indexer/fathom-index" add "$out" "$scratch/second.jsonl" --threads 1 >/dev/null
+"$build/indexer/fathom-index" delete "$out" d3 d61 >/dev/null
+rm -f "$out/lock"
+"$build/indexer/fathom-index" check "$out"
+"$build/searcher/fathom-search" "$out" --queries tests/data/frozen_queries.tsv --syntax -k 10 \
+  --tag frozen --output "tests/data/index-v$version.run"
+echo "made $out and tests/data/index-v$version.run"
