@@ -5,6 +5,10 @@
 #
 #   bench/compare_lucene.sh BUILD_DIR WORK_DIR
 #
+# By default on a generated corpus; on real text with CORPUS (a JSON Lines
+# file, .zst allowed) and, optionally, QUERY_FILE (qid<TAB>query lines in the
+# query language), for example:
+#   CORPUS=../shared/corpora/wiki/corpus.jsonl.zst bench/compare_lucene.sh build /tmp/cmp-wiki
 # Environment (defaults): DOCS=1000000 QUERIES=1000 RUNS=3 MODES=top10,top100,count
 # THREADS=1,<nproc> WARMUP_QUERIES=20000 LUCENE_JAR=/usr/share/java/lucene-core-8*.jar
 # JAVA_OPTS="-Xms4g -Xmx4g". Steps whose output already exists in WORK_DIR are
@@ -34,16 +38,26 @@ command -v javac >/dev/null || { echo "missing javac: apt-get install default-jd
 mkdir -p "$WORK"
 step() { echo "== $*" >&2; }
 
-CORPUS="$WORK/corpus-$DOCS.jsonl"
-INDEX="$WORK/fathom-$DOCS"
-LUCENE_INDEX="$WORK/lucene-$DOCS"
-QUERY_FILE="$WORK/queries-$QUERIES.tsv"
-[ -f "$CORPUS" ] || { step "corpus: $DOCS documents"; "$BENCH" generate-corpus --docs "$DOCS" --seed 1 --output "$CORPUS"; }
-[ -f "$INDEX/meta" ] || { step "Fathom index"; "$INDEXER" "$CORPUS" "$INDEX"; }
-[ -f "$QUERY_FILE" ] || { step "queries"; "$BENCH" generate-queries "$INDEX" --count "$QUERIES" --seed 7 --output "$QUERY_FILE"; }
-[ -f "$WORK/docs-$DOCS.analyzed" ] || { step "analyzed documents (Fathom's terms, for Lucene)";
-  "$BENCH" analyze "$INDEX" --corpus "$CORPUS" --output "$WORK/docs-$DOCS.analyzed"; }
-"$BENCH" analyze "$INDEX" --queries "$QUERY_FILE" --output "$WORK/queries-$QUERIES.analyzed"
+if [ -n "${CORPUS:-}" ]; then
+  [ -f "$CORPUS" ] || { echo "CORPUS=$CORPUS: no such file" >&2; exit 1; }
+  NAME=$(basename "$(dirname "$CORPUS")")-$(basename "$CORPUS" | sed 's/\..*//')
+else
+  NAME=$DOCS
+  CORPUS="$WORK/corpus-$DOCS.jsonl"
+  [ -f "$CORPUS" ] || { step "corpus: $DOCS documents"; "$BENCH" generate-corpus --docs "$DOCS" --seed 1 --output "$CORPUS"; }
+fi
+INDEX="$WORK/fathom-$NAME"
+LUCENE_INDEX="$WORK/lucene-$NAME"
+# An index is there when its manifest is (docs/FORMAT.md, "Index folder").
+[ -f "$INDEX/manifest" ] || { step "Fathom index"; "$INDEXER" "$CORPUS" "$INDEX"; }
+if [ -z "${QUERY_FILE:-}" ]; then
+  QUERY_FILE="$WORK/queries-$NAME-$QUERIES.tsv"
+  [ -f "$QUERY_FILE" ] || { step "queries"; "$BENCH" generate-queries "$INDEX" --count "$QUERIES" --seed 7 --output "$QUERY_FILE"; }
+fi
+QUERIES_ANALYZED="$WORK/$(basename "$QUERY_FILE" .tsv).analyzed"
+[ -f "$WORK/docs-$NAME.analyzed" ] || { step "analyzed documents (Fathom's terms, for Lucene)";
+  "$BENCH" analyze "$INDEX" --corpus "$CORPUS" --output "$WORK/docs-$NAME.analyzed"; }
+"$BENCH" analyze "$INDEX" --queries "$QUERY_FILE" --output "$QUERIES_ANALYZED"
 
 CLASSES="$WORK/lucene-classes"
 mkdir -p "$CLASSES"
@@ -51,7 +65,7 @@ javac -nowarn -d "$CLASSES" -cp "$LUCENE_JAR" "$HERE/lucene/LuceneBench.java"
 # shellcheck disable=SC2086
 [ -f "$LUCENE_INDEX/segments_1" ] || ls "$LUCENE_INDEX"/segments_* >/dev/null 2>&1 || {
   step "Lucene index"; java $JAVA_OPTS -cp "$LUCENE_JAR:$CLASSES" LuceneBench index \
-    "$WORK/docs-$DOCS.analyzed" "$LUCENE_INDEX"; }
+    "$WORK/docs-$NAME.analyzed" "$LUCENE_INDEX"; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 step "Fathom (auto), modes $MODES, threads $THREADS"
@@ -63,7 +77,7 @@ step "Fathom (exhaustive, the unpruned baseline), top10, 1 thread"
 step "Lucene, modes $MODES, threads $THREADS"
 # shellcheck disable=SC2086
 java $JAVA_OPTS -cp "$LUCENE_JAR:$CLASSES" LuceneBench search "$LUCENE_INDEX" \
-  "$WORK/queries-$QUERIES.analyzed" --modes "$MODES" --threads "$THREADS" --runs "$RUNS" \
+  "$QUERIES_ANALYZED" --modes "$MODES" --threads "$THREADS" --runs "$RUNS" \
   --warmup-queries "$WARMUP_QUERIES" --compare "$WORK/fathom-results.tsv" \
   --json "$WORK/lucene.json" | tee "$WORK/lucene.txt"
 
