@@ -24,8 +24,9 @@
 #include "common/analyzer.hpp"
 #include "common/error.hpp"
 #include "common/index_reader.hpp"
+#include "common/index_snapshot.hpp"
 #include "indexer/corpus_reader.hpp"
-#include "searcher/query_parser.hpp"
+#include "searcher/query_tree.hpp"
 
 namespace fathom::bench {
 namespace {
@@ -71,12 +72,21 @@ void AnalyzeCorpus(const IndexReader& reader, const std::string& corpus, OutputF
   }
 }
 
-void AnalyzeQueries(const IndexReader& reader, const std::string& path, OutputFile& out) {
-  Analyzer analyzer(reader.meta().analysis);
-  QueryParser parser(analyzer);
+// Through the parser fathom-search uses, so that the other engine is timed
+// on exactly the queries Fathom answers.
+void AnalyzeQueries(const std::string& index, const std::string& path, OutputFile& out) {
+  const IndexSnapshot snapshot(index);
+  Analyzer analyzer(snapshot.analysis());
+  QueryTreeParser parser(analyzer, snapshot);
   for (const QueryLine& query : ReadQueryFile(path)) {
     std::string line = query.qid + "\t" + query.kind;
-    for (const QueryClause& clause : parser.Parse(query.text).clauses) {
+    Query parsed;
+    try {
+      parsed = ParseFlatQuery(parser, query.text);
+    } catch (const Error& e) {
+      throw InputError(path + ": query " + query.qid + ": " + e.what());
+    }
+    for (const QueryClause& clause : parsed.clauses) {
       line += '\t';
       line += clause.occur == Occur::kMust ? '+' : clause.occur == Occur::kMustNot ? '-' : '?';
       line += ' ' + std::to_string(clause.weight);
@@ -104,12 +114,12 @@ int RunAnalyze(const std::vector<std::string>& arg_list) {
   if (args.Has("corpus") == args.Has("queries")) {
     throw UsageError("give exactly one of --corpus and --queries");
   }
-  const IndexReader reader(args.positional()[0]);
+  const std::string index = args.positional()[0];
   OutputFile out(args.GetString("output", ""));
   if (args.Has("corpus")) {
-    AnalyzeCorpus(reader, args.GetString("corpus", ""), out);
+    AnalyzeCorpus(IndexReader(index), args.GetString("corpus", ""), out);
   } else {
-    AnalyzeQueries(reader, args.GetString("queries", ""), out);
+    AnalyzeQueries(index, args.GetString("queries", ""), out);
   }
   out.Close();
   return 0;

@@ -36,7 +36,7 @@ class NaturalQueryBuilder {
   NaturalQueryBuilder(const AnalysisSettings& index, NaturalQueryOptions options);
 
   // One optional clause per distinct term, weighted by its count (as
-  // QueryParser weighs a repeated word), in order of first appearance, each
+  // Flatten weighs a repeated word), in order of first appearance, each
   // followed by its title clause. A query of stop words only keeps them.
   Query Build(std::string_view text);
 

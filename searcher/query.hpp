@@ -1,5 +1,6 @@
 // A parsed query: clauses of analyzed terms, each required, optional or
-// excluded. Produced by QueryParser, consumed by the evaluators.
+// excluded. Made by Flatten (query_tree.hpp) from the parsed query, consumed by the
+// evaluators.
 #pragma once
 
 #include <cstddef>

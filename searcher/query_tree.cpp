@@ -512,6 +512,18 @@ QueryNode TreeOf(const Query& flat) {
   return root;
 }
 
+Query ParseFlatQuery(QueryTreeParser& parser, std::string_view text) {
+  ParsedQuery parsed = parser.Parse(text);
+  Query flat;
+  if (!Flatten(parsed.root, flat)) {
+    throw InputError("'" + std::string(text) +
+                     "' is not a flat query (nesting or proximity): the flat evaluators cannot "
+                     "take it");
+  }
+  flat.warnings = std::move(parsed.warnings);
+  return flat;
+}
+
 Query Leaves(const QueryNode& root) {
   Query leaves;
   for (const auto& child : root.children) CollectLeaves(child, leaves);

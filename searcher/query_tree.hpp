@@ -93,6 +93,12 @@ QueryClause ClauseOf(const QueryNode& leaf, Occur occur);
 // repeated words kept merged, as they were scored).
 QueryNode TreeOf(const Query& flat);
 
+// Parses text as Searcher::Search does and returns its flat form, with the
+// parser's warnings, for tools and tests that drive the flat evaluators
+// directly. Throws QuerySyntaxError for a malformed query and InputError
+// for one only the tree evaluator answers (nesting, proximity).
+Query ParseFlatQuery(QueryTreeParser& parser, std::string_view text);
+
 // Every positive word and phrase of the tree as optional clauses: what
 // snippets highlight (explain walks the tree itself).
 Query Leaves(const QueryNode& root);

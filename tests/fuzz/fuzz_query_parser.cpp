@@ -1,13 +1,12 @@
-// Fuzzes query parsing and evaluation: any query text is parsed (flat
-// parser and the searcher's full query language) and answered over a small
-// index; a syntax error is a fathom::Error, never a crash, hang or leak.
+// Fuzzes query parsing and evaluation: any query text is parsed by the
+// searcher's query language and answered over a small index; a syntax error
+// is a fathom::Error, never a crash, hang or leak.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "common/analyzer.hpp"
 #include "common/error.hpp"
-#include "searcher/query_parser.hpp"
 #include "searcher/searcher.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
@@ -15,10 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace fathom;
   static fuzz::FuzzIndex index;
   static Searcher searcher(index.index());
-  static Analyzer analyzer(AnalysisSettings{});
-  static QueryParser parser(analyzer);
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  (void)parser.Parse(text);
   try {
     SearchOptions options;
     options.k = 5;

@@ -24,7 +24,7 @@
 #include "common/index_reader.hpp"
 #include "indexer/index_editor.hpp"
 #include "searcher/evaluator.hpp"
-#include "searcher/query_parser.hpp"
+#include "searcher/query_tree.hpp"
 #include "searcher/searcher.hpp"
 #include "tests/test_support.hpp"
 
@@ -155,6 +155,7 @@ TEST_F(ConcurrencyTest, OneSearcherPerThreadMatchesSingleThreaded) {
 // analyzer and parser (they keep per-call state).
 TEST_F(ConcurrencyTest, SharedReaderAndStoreMatchSingleThreaded) {
   const IndexReader reader(index_);
+  const IndexSnapshot snapshot(index_);
   const DocStore store(reader.store_file(), reader.document_count());
   std::vector<StoredDocument> first_docs;
   for (DocId d = 0; d < 50; ++d) first_docs.push_back(store.Get(d));
@@ -163,9 +164,9 @@ TEST_F(ConcurrencyTest, SharedReaderAndStoreMatchSingleThreaded) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       Analyzer analyzer(reader.meta().analysis);
-      QueryParser parser(analyzer);
+      QueryTreeParser parser(analyzer, snapshot);
       for (std::size_t i = static_cast<std::size_t>(t); i < queries_.size(); i += kThreads) {
-        const Query query = parser.Parse(queries_[i]);
+        const Query query = ParseFlatQuery(parser, queries_[i]);
         EvalOptions options;
         options.k = 10;
         const EvalResult exhaustive = EvaluateExhaustive(reader, query, options);

@@ -24,7 +24,6 @@
 #include "common/index_reader.hpp"
 #include "common/index_snapshot.hpp"
 #include "searcher/evaluator.hpp"
-#include "searcher/query_parser.hpp"
 #include "searcher/query_tree.hpp"
 #include "tests/model_index.hpp"
 #include "tests/test_support.hpp"
@@ -44,8 +43,11 @@ class DifferentialTest : public ::testing::TestWithParam<std::tuple<Corpus, std:
     const auto& [corpus, seed] = GetParam();
     docs_ = RandomDocs(corpus.documents, corpus.vocabulary, seed, corpus.max_words);
     model_ = std::make_unique<ModelIndex>(docs_, AnalysisSettings{});
-    reader_ = std::make_unique<IndexReader>(BuildFromDocs(dir_, docs_));
+    const std::filesystem::path index = BuildFromDocs(dir_, docs_);
+    reader_ = std::make_unique<IndexReader>(index);
     analyzer_ = std::make_unique<Analyzer>(reader_->meta().analysis);
+    snapshot_ = std::make_unique<IndexSnapshot>(index);
+    parser_ = std::make_unique<QueryTreeParser>(*analyzer_, *snapshot_);
     for (const auto& [term, postings] : model_->postings) vocabulary_.push_back(term);
     rng_.seed(seed * 101 + 7);
   }
@@ -112,8 +114,7 @@ class DifferentialTest : public ::testing::TestWithParam<std::tuple<Corpus, std:
   }
 
   void ExpectSameAsOracle(const std::string& text, const Bm25Params& bm25) {
-    QueryParser parser(*analyzer_);
-    const Query query = parser.Parse(text);
+    const Query query = ParseFlatQuery(*parser_, text);
     EvalOptions count;
     count.bm25 = bm25;
     count.count_only = true;
@@ -145,6 +146,8 @@ class DifferentialTest : public ::testing::TestWithParam<std::tuple<Corpus, std:
   std::vector<SourceDocument> docs_;
   std::unique_ptr<ModelIndex> model_;
   std::unique_ptr<IndexReader> reader_;
+  std::unique_ptr<IndexSnapshot> snapshot_;
+  std::unique_ptr<QueryTreeParser> parser_;
   std::unique_ptr<Analyzer> analyzer_;
   std::vector<std::string> vocabulary_;
   std::mt19937_64 rng_;
@@ -200,13 +203,15 @@ TEST(DifferentialBursts, RequiredTermBurstsBetweenOptionalPostingsAreFound) {
       docs.push_back(std::move(doc));
     }
     TempDir dir;
-    const IndexReader reader(BuildFromDocs(dir, docs));
+    const std::filesystem::path index = BuildFromDocs(dir, docs);
+    const IndexReader reader(index);
+    const IndexSnapshot snapshot(index);
     Analyzer analyzer(reader.meta().analysis);
-    QueryParser parser(analyzer);
+    QueryTreeParser parser(analyzer, snapshot);
     for (const char* text :
          {"+alpha beta", "+alpha gamma", "+alpha beta gamma", "+alpha beta gamma delta",
           "+alpha delta", "+alpha gamma delta", "+alpha +beta gamma"}) {
-      const Query query = parser.Parse(text);
+      const Query query = ParseFlatQuery(parser, text);
       for (const Bm25Params bm25 : {Bm25Params{}, Bm25Params{1.2f, 0.75f}}) {
         for (const std::size_t k : {1u, 10u, 100u}) {
           EvalOptions options;

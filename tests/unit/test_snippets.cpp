@@ -5,8 +5,9 @@
 #include <random>
 
 #include "common/utf8.hpp"
-#include "searcher/query_parser.hpp"
+#include "searcher/query_tree.hpp"
 #include "searcher/snippets.hpp"
+#include "tests/test_support.hpp"
 
 namespace fathom {
 namespace {
@@ -15,9 +16,13 @@ const HighlightStyle kMarks{"[", "]"};
 
 std::string Snippet(const std::string& text, const std::string& query_text,
                     SnippetOptions options = {}) {
+  // The production parser needs an index (prefixes expand through its
+  // dictionary); these queries have none, so any index serves.
+  static const testing::TempDir dir;
+  static const IndexSnapshot snapshot(testing::BuildFromDocs(dir, {{"d", "", "x"}}));
   Analyzer analyzer(AnalysisSettings{});
-  QueryParser parser(analyzer);
-  const Query query = parser.Parse(query_text);
+  QueryTreeParser parser(analyzer, snapshot);
+  const Query query = ParseFlatQuery(parser, query_text);
   Analyzer snippet_analyzer(AnalysisSettings{});
   return MakeSnippet(text, MakeSnippetQuery(query), snippet_analyzer, kMarks, options);
 }
