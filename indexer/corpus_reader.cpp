@@ -1,5 +1,7 @@
 #include "indexer/corpus_reader.hpp"
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <zstd.h>
 
 #include <algorithm>
@@ -35,11 +37,17 @@ bool IsJsonLinesName(const fs::path& path) {
   return HasExtension(WithoutCompression(path), {".jsonl", ".ndjson", ".json"});
 }
 
-// Compressions Fathom does not decode: skipped quietly (counted), because a
-// folder such as /usr/share/doc holds thousands of .gz files.
+// One compressed file (not an archive of several): read through libarchive,
+// which decodes every codec Debian packs documentation with, and indexed as
+// the file inside it, under the compressed file's own path.
+bool IsCompressedFile(const fs::path& path) {
+  return HasExtension(path, {".gz", ".bz2", ".xz", ".lz", ".lzma", ".z", ".lz4"});
+}
+
+// Archives of several files, and codecs libarchive lacks: not read yet,
+// skipped quietly (counted).
 bool IsUnsupportedCompression(const fs::path& path) {
-  return HasExtension(
-      path, {".gz", ".bz2", ".xz", ".lz", ".lzma", ".zip", ".7z", ".z", ".tgz", ".br", ".lz4"});
+  return HasExtension(path, {".zip", ".7z", ".tgz", ".tbz2", ".txz", ".br"});
 }
 
 // Editors on some systems start UTF-8 files with a byte-order mark; it is
@@ -53,10 +61,16 @@ std::string Trim(std::string_view text) {
   return std::string(begin, end);
 }
 
-// Reads a file sequentially in chunks, transparently decompressing zstd.
+// Reads a file sequentially in chunks, transparently decompressing zstd
+// (with the zstd library, as JSON Lines corpora come) and the compressed
+// files of IsCompressedFile (with libarchive).
 class ByteSource {
  public:
   explicit ByteSource(const fs::path& path) : path_(path), zstd_(IsZstd(path)) {
+    if (IsCompressedFile(path)) {
+      OpenArchive();
+      return;
+    }
     file_ = std::fopen(path.c_str(), "rb");
     if (file_ == nullptr) {
       throw IoError(path.string() + ": cannot open: " + std::strerror(errno));
@@ -68,6 +82,7 @@ class ByteSource {
     }
   }
   ~ByteSource() {
+    if (archive_ != nullptr) archive_read_free(archive_);
     if (file_ != nullptr) std::fclose(file_);
     if (dstream_ != nullptr) ZSTD_freeDStream(dstream_);
   }
@@ -76,6 +91,7 @@ class ByteSource {
 
   // Appends up to about `want` bytes of content to out; false at the end.
   bool Read(std::string& out, std::size_t want, std::uint64_t& raw_bytes) {
+    if (archive_ != nullptr) return ReadArchive(out, want, raw_bytes);
     if (!zstd_) {
       const std::size_t start = out.size();
       out.resize(start + want);
@@ -115,6 +131,52 @@ class ByteSource {
   void CheckError() {
     if (std::ferror(file_)) throw IoError(path_.string() + ": read error: " + std::strerror(errno));
   }
+
+  [[noreturn]] void ArchiveFailed(const char* doing) {
+    const char* why = archive_error_string(archive_);
+    throw InputError(path_.string() + ": " + doing + ": " +
+                     (why != nullptr ? why : "unknown error"));
+  }
+
+  void OpenArchive() {
+    archive_ = archive_read_new();
+    if (archive_ == nullptr) throw IoError("libarchive: cannot allocate a reader");
+    archive_read_support_filter_all(archive_);
+    archive_read_support_format_raw(archive_);  // the one file inside the compression
+    if (archive_read_open_filename(archive_, path_.c_str(), kArchiveBlock) != ARCHIVE_OK) {
+      ArchiveFailed("cannot open");
+    }
+    archive_entry* entry = nullptr;
+    if (archive_read_next_header(archive_, &entry) != ARCHIVE_OK) ArchiveFailed("not readable");
+    // libarchive reads bytes it recognizes no compression in as they are:
+    // a damaged header would index the compressed bytes as text.
+    if (archive_filter_code(archive_, 0) == ARCHIVE_FILTER_NONE) {
+      throw InputError(path_.string() +
+                       ": damaged compressed data: not in the format its name says");
+    }
+  }
+
+  bool ReadArchive(std::string& out, std::size_t want, std::uint64_t& raw_bytes) {
+    const std::size_t start = out.size();
+    out.resize(start + want);
+    const la_ssize_t got = archive_read_data(archive_, out.data() + start, want);
+    if (got < 0) {
+      out.resize(start);
+      ArchiveFailed("damaged compressed data");
+    }
+    out.resize(start + static_cast<std::size_t>(got));
+    // What was read from disk so far, for the progress line and summary.
+    const la_int64_t consumed = archive_filter_bytes(archive_, -1);
+    if (consumed > 0 && static_cast<std::uint64_t>(consumed) > archive_bytes_counted_) {
+      raw_bytes += static_cast<std::uint64_t>(consumed) - archive_bytes_counted_;
+      archive_bytes_counted_ = static_cast<std::uint64_t>(consumed);
+    }
+    return got > 0;
+  }
+
+  static constexpr std::size_t kArchiveBlock = 1 << 16;
+  archive* archive_ = nullptr;
+  std::uint64_t archive_bytes_counted_ = 0;
 
   fs::path path_;
   bool zstd_;
@@ -157,8 +219,8 @@ class TextFilesReader final : public CorpusReader {
       const fs::path& path = files_[next_file_++];
       std::string text;
       std::error_code size_error;
-      bool too_large =
-          !IsZstd(path) && fs::file_size(path, size_error) > max_document_bytes_ && !size_error;
+      bool too_large = !IsZstd(path) && !IsCompressedFile(path) &&
+                       fs::file_size(path, size_error) > max_document_bytes_ && !size_error;
       if (!too_large) try {
           ByteSource source(path);
           // Checked while reading, not from the size on disk alone: a .zst

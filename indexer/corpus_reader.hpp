@@ -49,7 +49,7 @@ struct CorpusStats {
   std::uint64_t total_bytes = 0;         // size of the whole input when known, else 0
   std::uint64_t skipped_binary = 0;      // files with NUL bytes
   std::uint64_t skipped_unreadable = 0;  // files that could not be opened or read
-  std::uint64_t skipped_compressed = 0;  // .gz, .xz, .bz2...: formats Fathom cannot read
+  std::uint64_t skipped_compressed = 0;  // archives (.zip, .7z...): not read yet
   std::uint64_t skipped_lines = 0;       // unparsable JSON lines (with skip_bad_lines)
   std::uint64_t skipped_too_large = 0;   // files over max_document_bytes
   std::uint64_t skipped_links = 0;       // symbolic links that loop or point nowhere

@@ -378,7 +378,7 @@ int Run(int argc, char** argv) {
       0) {
     std::cout << "  skipped         " << corpus.skipped_binary << " binary, "
               << corpus.skipped_unreadable << " unreadable, " << corpus.skipped_compressed
-              << " compressed (.gz...), " << corpus.skipped_too_large << " too large files, "
+              << " archives (.zip, .7z...), " << corpus.skipped_too_large << " too large files, "
               << corpus.skipped_links << " broken links, " << corpus.skipped_lines << " bad lines\n"
               << "  repaired        " << corpus.repaired_documents
               << " documents with invalid UTF-8; " << summary.truncated_words << " words cut to "

@@ -61,10 +61,12 @@ TEST(CorpusReader, FolderIsWalkedRecursivelyInSortedOrder) {
   WriteFile(dir / "c" / "a" / "deep.txt", "deep body only\n");
   WriteFile(dir / "c" / ".hidden" / "secret.txt", "hidden\n");
   WriteFile(dir / "c" / ".dotfile", "hidden\n");
-  WriteFile(dir / "c" / "log.gz", "\x1f\x8b compressed");
+  WriteFile(dir / "c" / "log.gz", "\x1f\x8b damaged");
+  WriteFile(dir / "c" / "bundle.zip", "PK\x03\x04 an archive");
   WriteFile(dir / "c" / "z.txt.zst", Compress("Zst Title\ncompressed body\n"));
   CorpusStats stats;
-  const auto docs = ReadAll(dir / "c", {}, nullptr, &stats);
+  std::vector<std::string> warnings;
+  const auto docs = ReadAll(dir / "c", {}, &warnings, &stats);
   ASSERT_EQ(docs.size(), 3u);
   EXPECT_EQ(docs[0].id, "a/deep.txt");
   EXPECT_EQ(docs[1].id, "b.txt");
@@ -72,10 +74,52 @@ TEST(CorpusReader, FolderIsWalkedRecursivelyInSortedOrder) {
   EXPECT_EQ(docs[2].id, "z.txt.zst");
   EXPECT_EQ(docs[2].title, "Zst Title");
   EXPECT_EQ(docs[2].body, "compressed body\n");
-  EXPECT_EQ(stats.skipped_compressed, 1u);
+  EXPECT_EQ(stats.skipped_compressed, 1u);  // the archive
+  EXPECT_EQ(stats.skipped_unreadable, 1u);  // the damaged .gz, with a warning naming it
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("log.gz: damaged compressed data"), std::string::npos) << warnings[0];
   CorpusOptions with_hidden;
   with_hidden.include_hidden = true;
-  EXPECT_EQ(ReadAll(dir / "c", with_hidden).size(), 5u);
+  EXPECT_EQ(ReadAll(dir / "c", with_hidden).size(), 5u);  // .hidden/secret.txt, .dotfile
+}
+
+// Compressed files, as /usr/share/doc holds them (changelog.Debian.gz):
+// each is the document inside it, under its own path; a truncated one is
+// skipped with a warning; one that decompresses past --max-document-size
+// (a bomb) is skipped as too large, read no further than the limit.
+TEST(CorpusReader, CompressedFilesAreReadAsTheFileInside) {
+  TempDir dir;
+  const std::string text = "Changelog Title\nthe body of a compressed changelog\n";
+  for (const std::string tool : {"gzip", "xz", "bzip2", "lz4"}) {
+    WriteFile(dir / "c" / (tool + ".txt"), text + tool + "\n");
+  }
+  ASSERT_EQ(RunCommand("cd " + Quote(dir / "c") +
+                       " && gzip gzip.txt && xz xz.txt && bzip2 bzip2.txt && lz4 -q lz4.txt "
+                       "lz4.txt.lz4 && rm lz4.txt")
+                .exit_code,
+            0);
+  WriteFile(dir / "c" / "zeros.txt", std::string(3 << 20, 'a'));
+  ASSERT_EQ(RunCommand("cd " + Quote(dir / "c") + " && gzip zeros.txt").exit_code, 0);
+  const std::string whole = ReadFile(dir / "c" / "gzip.txt.gz");
+  WriteFile(dir / "c" / "truncated.txt.gz", whole.substr(0, whole.size() / 2));
+  CorpusOptions options;
+  options.max_document_bytes = 1 << 20;
+  CorpusStats stats;
+  std::vector<std::string> warnings;
+  const auto docs = ReadAll(dir / "c", options, &warnings, &stats);
+  ASSERT_EQ(docs.size(), 4u);
+  const std::vector<std::string> ids = {"bzip2.txt.bz2", "gzip.txt.gz", "lz4.txt.lz4", "xz.txt.xz"};
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    EXPECT_EQ(docs[i].id, ids[i]);
+    EXPECT_EQ(docs[i].title, "Changelog Title");
+    EXPECT_NE(docs[i].body.find("the body of a compressed changelog"), std::string::npos);
+  }
+  EXPECT_EQ(stats.skipped_too_large, 1u);
+  EXPECT_EQ(stats.skipped_unreadable, 1u);
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_NE(warnings[0].find("truncated.txt.gz: "), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[1].find("zeros.txt.gz: larger than the 1 MiB"), std::string::npos)
+      << warnings[1];
 }
 
 TEST(CorpusReader, AnIndexInsideTheCorpusIsNotIndexed) {
