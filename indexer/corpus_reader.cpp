@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <memory>
 
 #include "common/error.hpp"
 #include "common/index_meta.hpp"
@@ -82,7 +83,6 @@ class ByteSource {
     }
   }
   ~ByteSource() {
-    if (archive_ != nullptr) archive_read_free(archive_);
     if (file_ != nullptr) std::fclose(file_);
     if (dstream_ != nullptr) ZSTD_freeDStream(dstream_);
   }
@@ -133,24 +133,27 @@ class ByteSource {
   }
 
   [[noreturn]] void ArchiveFailed(const char* doing) {
-    const char* why = archive_error_string(archive_);
+    const char* why = archive_error_string(archive_.get());
     throw InputError(path_.string() + ": " + doing + ": " +
                      (why != nullptr ? why : "unknown error"));
   }
 
   void OpenArchive() {
-    archive_ = archive_read_new();
+    // Owned before anything can throw: a constructor that throws runs no
+    // destructor.
+    archive_.reset(archive_read_new());
     if (archive_ == nullptr) throw IoError("libarchive: cannot allocate a reader");
-    archive_read_support_filter_all(archive_);
-    archive_read_support_format_raw(archive_);  // the one file inside the compression
-    if (archive_read_open_filename(archive_, path_.c_str(), kArchiveBlock) != ARCHIVE_OK) {
+    archive_read_support_filter_all(archive_.get());
+    archive_read_support_format_raw(archive_.get());  // the one file inside the compression
+    if (archive_read_open_filename(archive_.get(), path_.c_str(), kArchiveBlock) != ARCHIVE_OK) {
       ArchiveFailed("cannot open");
     }
     archive_entry* entry = nullptr;
-    if (archive_read_next_header(archive_, &entry) != ARCHIVE_OK) ArchiveFailed("not readable");
+    if (archive_read_next_header(archive_.get(), &entry) != ARCHIVE_OK)
+      ArchiveFailed("not readable");
     // libarchive reads bytes it recognizes no compression in as they are:
     // a damaged header would index the compressed bytes as text.
-    if (archive_filter_code(archive_, 0) == ARCHIVE_FILTER_NONE) {
+    if (archive_filter_code(archive_.get(), 0) == ARCHIVE_FILTER_NONE) {
       throw InputError(path_.string() +
                        ": damaged compressed data: not in the format its name says");
     }
@@ -159,14 +162,14 @@ class ByteSource {
   bool ReadArchive(std::string& out, std::size_t want, std::uint64_t& raw_bytes) {
     const std::size_t start = out.size();
     out.resize(start + want);
-    const la_ssize_t got = archive_read_data(archive_, out.data() + start, want);
+    const la_ssize_t got = archive_read_data(archive_.get(), out.data() + start, want);
     if (got < 0) {
       out.resize(start);
       ArchiveFailed("damaged compressed data");
     }
     out.resize(start + static_cast<std::size_t>(got));
     // What was read from disk so far, for the progress line and summary.
-    const la_int64_t consumed = archive_filter_bytes(archive_, -1);
+    const la_int64_t consumed = archive_filter_bytes(archive_.get(), -1);
     if (consumed > 0 && static_cast<std::uint64_t>(consumed) > archive_bytes_counted_) {
       raw_bytes += static_cast<std::uint64_t>(consumed) - archive_bytes_counted_;
       archive_bytes_counted_ = static_cast<std::uint64_t>(consumed);
@@ -175,7 +178,10 @@ class ByteSource {
   }
 
   static constexpr std::size_t kArchiveBlock = 1 << 16;
-  archive* archive_ = nullptr;
+  struct ArchiveFree {
+    void operator()(archive* a) const { archive_read_free(a); }
+  };
+  std::unique_ptr<archive, ArchiveFree> archive_;
   std::uint64_t archive_bytes_counted_ = 0;
 
   fs::path path_;
