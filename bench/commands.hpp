@@ -11,6 +11,7 @@ namespace fathom::bench {
 int RunGenerateCorpus(const std::vector<std::string>& args);
 int RunGenerateQueries(const std::vector<std::string>& args);
 int RunQueries(const std::vector<std::string>& args);
+int RunBatchBench(const std::vector<std::string>& args);
 int RunAnalyze(const std::vector<std::string>& args);
 
 }  // namespace fathom::bench

@@ -23,7 +23,9 @@ void PrintUsage(std::ostream& out) {
          "      'qid<TAB>query' lines drawn from INDEX's stored documents\n"
          "  queries INDEX QUERIES [--modes top10,top100,count] [--algorithm auto,...]\n"
          "          [--threads 1,2] [--warmup 1] [--runs 3] [--json FILE] [--results FILE]\n"
-         "      end-to-end Searcher latency and QPS per query kind\n"
+         "      end-to-end Searcher::Search latency and QPS per query kind\n"
+         "  batch INDEX QUERIES [--format trec|json] [--syntax 0|1] [--threads 1,2] [--runs 3]\n"
+         "      fathom-search --queries as users run it (AnswerBatch): time per batch, QPS\n"
          "  analyze INDEX (--corpus FILE | --queries FILE) [--output FILE]\n"
          "      the analyzer's terms of documents or queries, for bench/lucene/\n"
          "  micro [Google Benchmark flags, e.g. --benchmark_filter=Unpack]\n"
@@ -58,6 +60,7 @@ int main(int argc, char** argv) {
     if (command == "generate-corpus") return RunGenerateCorpus(args);
     if (command == "generate-queries") return RunGenerateQueries(args);
     if (command == "queries") return RunQueries(args);
+    if (command == "batch") return RunBatchBench(args);
     if (command == "analyze") return RunAnalyze(args);
     if (command == "micro") return RunMicro(argc, argv);
     if (command == "help" || command == "--help" || command == "-h") {

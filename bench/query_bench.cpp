@@ -1,15 +1,17 @@
 // fathom-bench queries: end-to-end query latency through fathom::Searcher.
 //
-// What's measured: Searcher::Search (parse, evaluate, top-k; no snippets),
-//   exactly what a user waits for, per query kind (the qid prefix that
-//   generate-queries writes: term, union, and, phrase, mixed), for each
-//   mode (top-k for the given k values, and count: the number of matches
-//   only), each evaluation algorithm, and one thread or several.
-// Notes: top-k runs do not count every match (exact_total off, as Lucene's
-//   TopScoreDocCollector with a total-hits threshold of k); --exact-total
-//   turns the second counting pass on. With T threads, T Searchers replay
-//   shares of the same runs x queries; QPS per kind is samples x T / total
-//   latency, and the "all" row's QPS is samples / wall time.
+// What's measured: Searcher::Search (parse, evaluate, top-k, count; no
+//   snippets) with fathom-search's SearchOptions defaults, per query kind
+//   (the qid prefix that generate-queries writes: term, union, and, phrase,
+//   mixed), for each mode (top-k for the given k values, and count: the
+//   number of matches only, as --count), each evaluation algorithm, and one
+//   thread or several.
+// Notes: top-k runs count matches as fathom-search does: exactly up to
+//   SearchOptions::kDefaultCountUpTo, then a lower bound (Lucene's
+//   total-hits threshold). With T threads, T Searchers replay shares of the
+//   same runs x queries; QPS per kind is samples x T / total latency, and
+//   the "all" row's QPS is samples / wall time. `fathom-bench batch` times
+//   the batch path (batch_bench.cpp).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -69,12 +71,13 @@ std::vector<Mode> ParseModes(const std::string& text) {
   return modes;
 }
 
-SearchOptions OptionsFor(const Config& config, bool exact_total) {
+// fathom-search's defaults, with the configuration's algorithm and k (or
+// --count).
+SearchOptions OptionsFor(const Config& config) {
   SearchOptions options;
   options.algorithm = config.algorithm;
   options.k = config.mode.k;
   options.count_only = config.mode.k == 0;
-  options.exact_total = exact_total;
   return options;
 }
 
@@ -232,6 +235,7 @@ void WriteResults(Searcher& searcher, const std::vector<QueryLine>& queries, Alg
     SearchOptions options;
     options.algorithm = algorithm;
     options.k = k;
+    options.count_exactly_up_to = kCountAll;  // every match, to compare counts
     const SearchResult result = searcher.Search(query.text, options);
     std::string line = query.qid + "\t" + std::to_string(result.total_matches) + "\t";
     for (std::size_t i = 0; i < result.hits.size(); ++i) {
@@ -246,19 +250,19 @@ void WriteResults(Searcher& searcher, const std::vector<QueryLine>& queries, Alg
 }  // namespace
 
 int RunQueries(const std::vector<std::string>& arg_list) {
-  const Args args(arg_list, {"modes", "k", "algorithm", "threads", "warmup", "runs", "json",
-                             "results", "exact-total"});
+  const Args args(arg_list,
+                  {"modes", "k", "algorithm", "threads", "warmup", "runs", "json", "results"});
   if (args.help()) {
-    std::cout
-        << "Usage: fathom-bench queries INDEX QUERIES [--modes top10,top100,count]\n"
-           "         [--algorithm auto[,exhaustive,maxscore,bmw]] [--threads 1[,N]]\n"
-           "         [--warmup 1] [--runs 3] [--json FILE] [--results FILE] [--exact-total 0|1]\n\n"
-           "Replays QUERIES ('qid<TAB>query' lines) through Searcher::Search on INDEX for\n"
-           "every algorithm x mode x thread count: --warmup untimed passes, then --runs\n"
-           "timed passes. Modes: topN (the N best hits) and count (number of matches only).\n"
-           "Reports latency per query kind (the qid before its last '-') in microseconds\n"
-           "and queries per second. --k N is short for --modes topN. --results writes the\n"
-           "hits of the first top-k mode and algorithm (for compare_lucene.sh).\n";
+    std::cout << "Usage: fathom-bench queries INDEX QUERIES [--modes top10,top100,count]\n"
+                 "         [--algorithm auto[,exhaustive,maxscore,bmw]] [--threads 1[,N]]\n"
+                 "         [--warmup 1] [--runs 3] [--json FILE] [--results FILE]\n\n"
+                 "Replays QUERIES ('qid<TAB>query' lines) through Searcher::Search on INDEX for\n"
+                 "every algorithm x mode x thread count: --warmup untimed passes, then --runs\n"
+                 "timed passes. Modes: topN (the N best hits, matches counted as fathom-search\n"
+                 "counts them: exactly up to 1,000) and count (every match, as --count).\n"
+                 "Reports latency per query kind (the qid before its last '-') in microseconds\n"
+                 "and queries per second. --k N is short for --modes topN. --results writes the\n"
+                 "hits of the first top-k mode and algorithm (for compare_lucene.sh).\n";
     return 0;
   }
   args.ExpectPositional(2, "INDEX and QUERIES");
@@ -282,7 +286,6 @@ int RunQueries(const std::vector<std::string>& arg_list) {
   }
   const std::size_t warmup = args.GetUint("warmup", 1);
   const std::size_t runs = args.GetUint("runs", 3);
-  const bool exact_total = args.GetUint("exact-total", 0) != 0;
   if (runs == 0) throw UsageError("--runs must be at least 1");
 
   const std::vector<QueryLine> queries = ReadQueryFile(queries_path);
@@ -300,8 +303,8 @@ int RunQueries(const std::vector<std::string>& arg_list) {
   std::cout << "index " << index << " (" << documents << " documents), " << queries.size()
             << " queries from " << queries_path << "\n"
             << warmup << " warm-up pass(es) and " << runs
-            << " timed run(s) per configuration; top-k modes " << (exact_total ? "" : "do not ")
-            << "count every match\n\n";
+            << " timed run(s) per configuration; top-k modes count matches exactly up to "
+            << FormatCount(SearchOptions::kDefaultCountUpTo) << " (fathom-search's default)\n\n";
   std::vector<Row> rows;
   const auto start = std::chrono::steady_clock::now();
   for (const std::size_t threads : thread_counts) {
@@ -311,7 +314,7 @@ int RunQueries(const std::vector<std::string>& arg_list) {
     for (const Algorithm algorithm : algorithms) {
       for (const Mode& mode : modes) {
         const Config config{algorithm, mode, threads};
-        const SearchOptions options = OptionsFor(config, exact_total);
+        const SearchOptions options = OptionsFor(config);
         double wall = 0;
         if (warmup > 0) Replay(searchers, queries, options, warmup, threads, &wall);
         const std::vector<Sample> samples =

@@ -248,7 +248,11 @@ EvalResult Evaluate(const IndexReader& reader, const Query& query, const EvalOpt
       result = eval::TopKBmw(reader, prepared, options.k);
       break;
   }
-  result.total_exact = false;
+  // Pruning starts once the top k is full (or from a threshold handed in by
+  // the segments before): a heap that never filled, with no threshold from
+  // outside, saw every match.
+  result.total_exact = result.hits.size() < options.k &&
+                       options.threshold == -std::numeric_limits<Score>::infinity();
   return result;
 }
 
@@ -271,6 +275,14 @@ EvalResult EvaluateSegments(const IndexSnapshot& snapshot, const EvalOptions& op
     EvalOptions segment_options = options;
     segment_options.stats = options.stats != nullptr ? options.stats : &*own_stats;
     segment_options.deleted = segment.deletions();
+    if (k == 0) {
+      // A limited count needs only what the segments before left of it.
+      if (result.total_matches >= options.count_limit) {
+        result.total_exact = false;
+        break;
+      }
+      segment_options.count_limit = options.count_limit - result.total_matches;
+    }
     // Segments come in global id order, so a later document with the k-th
     // score ranks after it: only a higher score can still enter.
     if (top.full() && k > 0) {
@@ -298,6 +310,28 @@ EvalResult EvaluateExhaustive(const IndexSnapshot& snapshot, const Query& query,
                           [&](const IndexReader& reader, const EvalOptions& segment_options) {
                             return EvaluateExhaustive(reader, query, segment_options);
                           });
+}
+
+void CountExactlyUpTo(const IndexSnapshot& snapshot, const Query& query, EvalOptions options,
+                      std::uint64_t up_to, EvalResult& result) {
+  if (result.total_exact || up_to == 0) return;
+  // As Lucene's TopScoreDocCollector: the k hits asked for are always
+  // counted, so the bound is never below them.
+  up_to = std::max<std::uint64_t>(up_to, options.k);
+  if (result.total_matches < up_to) {
+    options.count_only = true;
+    options.count_limit = up_to;
+    const EvalResult counted = Evaluate(snapshot, query, options);
+    if (counted.total_exact) {
+      result.total_matches = counted.total_matches;
+      result.total_exact = true;
+      return;
+    }
+  }
+  // At least up_to matches; up_to itself, whatever the evaluators happened to
+  // visit, so that the answer does not depend on the algorithm or on how
+  // the index is segmented.
+  result.total_matches = up_to;
 }
 
 }  // namespace fathom

@@ -70,6 +70,9 @@ std::optional<Algorithm> ParseAlgorithm(std::string_view name);
 // One pruned evaluator in particular, for tests and benchmarks: Evaluate
 // picks by the query's shape, so without this a lone optional term never
 // reaches MaxScore or BMW, nor a lone required term the leapfrog.
+// No limit on counting: every match is counted.
+inline constexpr std::uint64_t kCountAll = std::numeric_limits<std::uint64_t>::max();
+
 enum class PrunedEvaluator {
   kPicked,       // Evaluate's choice (the query's shape, then `algorithm`)
   kSingleTerm,   // best-bound-first block scan: a lone term, nothing excluded
@@ -100,12 +103,19 @@ struct EvalOptions {
   // segment's terms leave it); the others get Evaluate's choice. Counting
   // and kExhaustive ignore it.
   PrunedEvaluator evaluator = PrunedEvaluator::kPicked;
+  // Counting (count_only or k = 0) stops once it has found this many
+  // matches, so that a count that only needs to know whether there are at
+  // least this many costs about this many matches' postings, not the
+  // lists'. It then returns a lower bound of at least count_limit with
+  // total_exact false. Ranked evaluation and EvaluateExhaustive ignore it.
+  std::uint64_t count_limit = kCountAll;
 };
 
 struct EvalResult {
   std::vector<Hit> hits;  // best first, at most k
   // Every document the query matches when total_exact; otherwise a lower
-  // bound (the pruning evaluators stop counting what cannot rank).
+  // bound (the pruning evaluators stop counting what cannot rank; counting
+  // stops at count_limit).
   std::uint64_t total_matches = 0;
   bool total_exact = true;
 };
@@ -119,7 +129,8 @@ EvalResult EvaluateExhaustive(const IndexReader& reader, const Query& query,
 // The same hits (ids and scores, bit for bit) as EvaluateExhaustive, with
 // options.algorithm choosing how:
 // - counting (count_only or k = 0): no scoring; a lone term is its document
-//   frequency; conjunctions leapfrog without decoding frequencies.
+//   frequency; conjunctions leapfrog without decoding frequencies; all stop
+//   at count_limit.
 // - one term: only the blocks whose block-max bound can enter the top k are
 //   decoded, best bound first.
 // - required clauses (`+a +b`, `+a b`, required phrases): leapfrog from the
@@ -145,5 +156,18 @@ EvalResult EvaluateSegments(const IndexSnapshot& snapshot, const EvalOptions& op
 EvalResult Evaluate(const IndexSnapshot& snapshot, const Query& query, const EvalOptions& options);
 EvalResult EvaluateExhaustive(const IndexSnapshot& snapshot, const Query& query,
                               const EvalOptions& options);
+
+// Makes a ranked result's total_matches exact below `up_to` (Lucene's
+// total-hits threshold): `result` is what Evaluate(snapshot, query,
+// options) returned. When its count is not exact, the pruned evaluation
+// counted only the matches it visited; if those are fewer than up_to, the
+// matches are counted again without scoring, stopping at up_to
+// (count_limit), so a query with many matches costs about up_to matches'
+// postings more, never a pass over its whole lists. Afterwards either
+// total_exact holds, or total_matches is exactly max(up_to, options.k), a
+// lower bound (the k hits asked for are always counted, as in Lucene).
+// up_to = 0 leaves the result as it is (the matches ranking visited).
+void CountExactlyUpTo(const IndexSnapshot& snapshot, const Query& query, EvalOptions options,
+                      std::uint64_t up_to, EvalResult& result);
 
 }  // namespace fathom

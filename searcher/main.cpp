@@ -2,18 +2,12 @@
 // fathom-index. One-shot, interactive, or batch (TREC run / JSON lines).
 #include <unistd.h>
 
-#include <condition_variable>
-#include <exception>
 #include <fstream>
 #include <iostream>
-#include <memory>
-#include <mutex>
-#include <sstream>
-#include <thread>
 
 #include "common/command_line.hpp"
 #include "common/error.hpp"
-#include "searcher/natural_query.hpp"
+#include "searcher/batch.hpp"
 #include "searcher/output.hpp"
 #include "searcher/prompt.hpp"
 #include "searcher/searcher.hpp"
@@ -40,9 +34,9 @@ void PrintUsage(const po::options_description& options) {
 constexpr int kSomeQueriesFailed = 3;
 
 int RunBatch(Searcher& searcher, const po::variables_map& vm, SearchOptions search) {
-  const std::string path = vm["queries"].as<std::string>();
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": cannot open query file");
+  BatchOptions batch;
+  batch.source = vm["queries"].as<std::string>();
+  const std::vector<BatchQuery> queries = ReadBatchQueries(batch.source);
   std::ofstream file;
   std::ostream* out = &std::cout;
   if (vm.count("output")) {
@@ -54,144 +48,25 @@ int RunBatch(Searcher& searcher, const po::variables_map& vm, SearchOptions sear
   if (format != "trec" && format != "json") {
     throw InputError("--format: batch output is 'trec' or 'json', not '" + format + "'");
   }
-  const std::string tag = vm["tag"].as<std::string>();
+  batch.format = format == "trec" ? BatchFormat::kTrec : BatchFormat::kJson;
+  batch.search = search;
+  batch.tag = vm["tag"].as<std::string>();
   // Topics are text, not query syntax: see natural_query.hpp.
-  const bool plain_text = !vm["syntax"].as<bool>();
-  if (!plain_text && vm["rm3"].as<bool>()) {
-    throw InputError("--rm3 works on topics, not with --syntax");
-  }
-  NaturalQueryOptions natural;
-  natural.drop_stop_words = !vm["keep-stop-words"].as<bool>();
-  natural.title_weight = vm["title-weight"].as<float>();
-  if (!(natural.title_weight >= 0)) throw InputError("--title-weight must be >= 0");
-  struct BatchQuery {
-    std::string qid;
-    std::string text;
-  };
-  std::vector<BatchQuery> queries;
-  std::string line;
-  std::size_t line_number = 0;
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
-    const auto tab = line.find('\t');
-    if (tab == std::string::npos || tab == 0) {
-      throw InputError(path + ":" + std::to_string(line_number) + ": expected 'qid<TAB>query'");
-    }
-    queries.push_back({line.substr(0, tab), line.substr(tab + 1)});
-  }
-  const bool snippets = !vm["no-snippets"].as<bool>();
-  // What one query produced: its results, and its lines for stderr, which
-  // are written with the results so that they stay in query-file order.
-  struct Answer {
-    std::string results;
-    std::string messages;
-    bool failed = false;
-  };
-  // A malformed query is reported and skipped: one typo in a topic file
-  // must not cost the answers to all the others.
-  const auto answer_one = [&](Searcher& one, TopicSearcher& topics, const BatchQuery& query) {
-    Answer answer;
-    SearchResult result;
-    try {
-      result = plain_text ? topics.Search(query.text, search) : one.Search(query.text, search);
-    } catch (const QuerySyntaxError& e) {
-      answer.messages = "error: " + path + ": query " + query.qid + ": column " +
-                        std::to_string(e.column()) + ": " + e.problem() + "\n";
-      answer.failed = true;
-      return answer;
-    }
-    for (const auto& warning : result.query.warnings) {
-      answer.messages += "warning: " + path + ": query " + query.qid + ": " + warning + "\n";
-    }
-    std::ostringstream text;
-    if (format == "trec") {
-      WriteTrecRun(text, one.snapshot(), query.qid, result, tag);
-    } else {
-      WriteJsonResult(text, one, query.qid, query.text, result, Unfolded(result.hits), snippets);
-    }
-    answer.results = std::move(text).str();
-    return answer;
-  };
-  std::size_t failed = 0;
-  const auto write = [&](const Answer& done) {
-    std::cerr << done.messages;
-    *out << done.results;
-    failed += done.failed ? 1 : 0;
-  };
-  const std::size_t threads = vm["threads"].as<std::size_t>();
-  if (threads == 0 || threads > 256) throw InputError("--threads: expected 1 to 256");
-  if (threads == 1) {
-    TopicSearcher topics(searcher, natural, vm["rm3"].as<bool>());
-    for (const BatchQuery& query : queries) write(answer_one(searcher, topics, query));
-  } else {
-    // A Searcher is not thread-safe: one per thread, all over the same
-    // snapshot, so that every query sees the same index even if it changes
-    // meanwhile. Workers take queries in order;
-    // this thread writes each answer as soon as those before it are written,
-    // and workers stay within a window ahead so memory stays bounded.
-    std::vector<std::unique_ptr<Searcher>> more;
-    for (std::size_t i = 1; i < threads; ++i) {
-      more.push_back(std::make_unique<Searcher>(searcher.shared_snapshot()));
-    }
-    const std::size_t window = 64 * threads;
-    std::vector<Answer> answers(queries.size());
-    std::vector<char> ready(queries.size(), 0);
-    std::mutex mutex;
-    std::condition_variable changed;
-    std::size_t next = 0;
-    std::size_t written = 0;
-    std::exception_ptr failure;
-    const auto work = [&](Searcher& one) {
-      try {
-        TopicSearcher topics(one, natural, vm["rm3"].as<bool>());
-        while (true) {
-          std::size_t i;
-          {
-            std::unique_lock lock(mutex);
-            changed.wait(
-                lock, [&] { return failure || next >= queries.size() || next < written + window; });
-            if (failure || next >= queries.size()) return;
-            i = next++;
-          }
-          Answer done = answer_one(one, topics, queries[i]);
-          {
-            std::lock_guard lock(mutex);
-            answers[i] = std::move(done);
-            ready[i] = 1;
-          }
-          changed.notify_all();
-        }
-      } catch (...) {
-        std::lock_guard lock(mutex);
-        if (!failure) failure = std::current_exception();
-        changed.notify_all();
-      }
-    };
-    std::vector<std::thread> pool;
-    pool.emplace_back(work, std::ref(searcher));
-    for (auto& one : more) pool.emplace_back(work, std::ref(*one));
-    {
-      std::unique_lock lock(mutex);
-      while (written < queries.size()) {
-        changed.wait(lock, [&] { return failure || ready[written]; });
-        if (failure) break;
-        const Answer done = std::move(answers[written]);
-        ++written;
-        lock.unlock();
-        changed.notify_all();
-        write(done);
-        lock.lock();
-      }
-    }
-    for (auto& thread : pool) thread.join();
-    if (failure) std::rethrow_exception(failure);
-  }
+  batch.topics = !vm["syntax"].as<bool>();
+  batch.rm3 = vm["rm3"].as<bool>();
+  if (!batch.topics && batch.rm3) throw InputError("--rm3 works on topics, not with --syntax");
+  batch.natural.drop_stop_words = !vm["keep-stop-words"].as<bool>();
+  batch.natural.title_weight = vm["title-weight"].as<float>();
+  if (!(batch.natural.title_weight >= 0)) throw InputError("--title-weight must be >= 0");
+  batch.snippets = !vm["no-snippets"].as<bool>();
+  batch.threads = vm["threads"].as<std::size_t>();
+  if (batch.threads == 0 || batch.threads > 256) throw InputError("--threads: expected 1 to 256");
+  const BatchSummary summary = AnswerBatch(searcher, queries, batch, *out, std::cerr);
   out->flush();
   if (!*out) throw IoError("cannot write the results");
-  if (failed > 0) {
-    std::cerr << "fathom-search: " << path << ": " << failed << " of " << queries.size()
+  if (summary.failed > 0) {
+    std::cerr << "fathom-search: " << batch.source << ": " << summary.failed << " of "
+              << summary.queries
               << " queries failed (errors above) and have no results; the others were answered\n";
     return kSomeQueriesFailed;
   }
@@ -223,7 +98,10 @@ int Run(int argc, char** argv) {
      "batch mode: answer the queries on N threads (results stay in query-file order)")
     ("algorithm", po::value<std::string>()->default_value("auto"),
      "ranked evaluation: auto, exhaustive, maxscore, bmw (same results; for comparison)")
-    ("count", po::bool_switch(), "only count the matching documents, without ranking")
+    ("count", po::bool_switch(), "only count the matching documents (all of them), without ranking")
+    ("count-up-to", po::value<std::uint64_t>()->default_value(SearchOptions::kDefaultCountUpTo),
+     "ranked queries count matches exactly up to N, then show N+ (a lower bound); 0: only\n"
+     "those ranking visits. --count counts them all; a TREC batch counts none")
     ("no-snippets", po::bool_switch(), "leave snippets out of the results")
     ("explain", po::bool_switch(), "show why each result scores what it does, clause by clause")
     ("show-duplicates", po::bool_switch(),
@@ -258,6 +136,7 @@ int Run(int argc, char** argv) {
   if (!algorithm) throw InputError("--algorithm: expected auto, exhaustive, maxscore or bmw");
   search.algorithm = *algorithm;
   search.count_only = vm["count"].as<bool>();
+  search.count_exactly_up_to = vm["count-up-to"].as<std::uint64_t>();
 
   const std::string color = vm["color"].as<std::string>();
   if (color != "auto" && color != "always" && color != "never") {

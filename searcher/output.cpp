@@ -4,6 +4,7 @@
 #include <optional>
 #include <sstream>
 
+#include "common/command_line.hpp"
 #include "common/json_text.hpp"
 #include "common/posting_cursor.hpp"
 #include "searcher/explain.hpp"
@@ -118,16 +119,22 @@ std::vector<ResultGroup> Unfolded(const std::vector<Hit>& hits) {
   return groups;
 }
 
+void PrintMatchCount(std::ostream& out, const SearchResult& result, const TextStyle& style) {
+  const auto paint = [&](const char* code) { return style.color ? code : ""; };
+  char millis[32];
+  std::snprintf(millis, sizeof millis, "%.2f", result.milliseconds);
+  const bool one = result.total_matches == 1 && result.total_exact;
+  out << paint(kDim) << FormatCount(result.total_matches) << (result.total_exact ? "" : "+")
+      << " matching document" << (one ? "" : "s") << " in " << millis << " ms" << paint(kReset)
+      << "\n";
+}
+
 void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& display,
                   const TextStyle& style) {
   const SearchResult& result = display.result;
   const auto paint = [&](const char* code) { return style.color ? code : ""; };
   for (const auto& warning : result.query.warnings) out << "warning: " << warning << "\n";
-  char millis[32];
-  std::snprintf(millis, sizeof millis, "%.2f", result.milliseconds);
-  out << paint(kDim) << result.total_matches << " matching document"
-      << (result.total_matches == 1 ? "" : "s") << " in " << millis << " ms" << paint(kReset)
-      << "\n";
+  PrintMatchCount(out, result, style);
   if (result.query.empty()) {
     out << paint(kDim) << "(the query has no searchable words)" << paint(kReset) << "\n";
   }
@@ -195,7 +202,9 @@ void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid
   const SnippetQuery snippet_query = MakeSnippetQuery(result.query);
   Analyzer analyzer(searcher.snapshot().analysis());
   out << "{\"qid\":\"" << JsonEscape(qid) << "\",\"query\":\"" << JsonEscape(query_text)
-      << "\",\"matches\":" << result.total_matches << ",\"milliseconds\":" << result.milliseconds;
+      << "\",\"matches\":" << result.total_matches
+      << ",\"matches_exact\":" << (result.total_exact ? "true" : "false")
+      << ",\"milliseconds\":" << result.milliseconds;
   if (!did_you_mean.empty()) out << ",\"did_you_mean\":\"" << JsonEscape(did_you_mean) << "\"";
   out << ",\"hits\":[";
   std::size_t rank = 0;

@@ -51,12 +51,16 @@ std::vector<ResultGroup> Unfolded(const std::vector<Hit>& hits);
 
 void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& display,
                   const TextStyle& style);
+// "1,234 matching documents in 0.12 ms", or "1,000+ matching documents"
+// when the count is a lower bound (SearchResult::total_exact).
+void PrintMatchCount(std::ostream& out, const SearchResult& result, const TextStyle& style);
 void PrintDocument(std::ostream& out, Searcher& searcher, DocId doc, const TextStyle& style);
 
 // `qid Q0 docid rank score tag`, one line per hit (trec_eval's input).
 void WriteTrecRun(std::ostream& out, const IndexSnapshot& snapshot, std::string_view qid,
                   const SearchResult& result, std::string_view tag);
-// One JSON object per query: qid, query, matches, milliseconds, did_you_mean
+// One JSON object per query: qid, query, matches, matches_exact (false: matches
+// is a lower bound), milliseconds, did_you_mean
 // (when there is a suggestion), and hits with rank, id, score, title and
 // snippet (with_snippets), near_duplicates (ids folded under the hit), and
 // explanation (when explain_with gives the BM25 parameters).

@@ -26,6 +26,8 @@ constexpr const char* kHelp =
     "  :next, :prev     the next or previous page of results (:n, :p)\n"
     "  :doc N           show result N in full (or :doc ID)\n"
     "  :explain N       why result N scores what it does, clause by clause\n"
+    "  :count [QUERY]   the exact number of documents QUERY (or the last query)\n"
+    "                   matches; results count exactly only up to %UPTO% (then: %UPTO%+)\n"
     "  :duplicates on|off  fold near-duplicate documents under the first (now %DUP%)\n"
     "  :stats           index statistics\n"
     "  :quit            leave (or Ctrl-D)\n";
@@ -123,6 +125,10 @@ int RunPrompt(Searcher& searcher, PromptSettings settings) {
           std::string help = kHelp;
           help.replace(help.find("%K%"), 3, std::to_string(settings.search.k));
           help.replace(help.find("%DUP%"), 5, settings.fold_duplicates ? "on" : "off");
+          const std::string up_to = FormatCount(settings.search.count_exactly_up_to);
+          for (std::size_t at; (at = help.find("%UPTO%")) != std::string::npos;) {
+            help.replace(at, 6, up_to);
+          }
           std::cout << help;
         } else if (name == "k") {
           char* end = nullptr;
@@ -166,12 +172,25 @@ int RunPrompt(Searcher& searcher, PromptSettings settings) {
           } else {
             std::cout << ":explain takes the number of a result shown\n";
           }
+        } else if (name == "count") {
+          const std::string& text = argument.empty() ? last_query : argument;
+          if (text.empty()) {
+            std::cout << ":count takes a query (or counts the last one)\n";
+          } else {
+            SearchOptions count = settings.search;
+            count.count_only = true;
+            const SearchResult result = searcher.Search(text, count);
+            for (const auto& warning : result.query.warnings) {
+              std::cout << "warning: " << warning << "\n";
+            }
+            PrintMatchCount(std::cout, result, settings.style);
+          }
         } else if (name == "stats") {
           PrintStats(searcher.snapshot());
         } else {
           std::cout << "unknown command ':" << name
-                    << "' (known: :help, :k N, :next, :prev, :doc N, :explain N, :duplicates "
-                       "on|off, :stats, :quit)\n";
+                    << "' (known: :help, :k N, :next, :prev, :doc N, :explain N, :count [QUERY], "
+                       ":duplicates on|off, :stats, :quit)\n";
         }
         continue;
       }

@@ -25,17 +25,17 @@ SearchResult Searcher::Search(std::string_view query_text, const SearchOptions& 
   eval_options.count_only = options.count_only;
   EvalResult evaluated;
   if (!Flatten(parsed.root, result.query)) {
-    // Nesting, expansions inside boolean structure, or proximity.
+    // Nesting, expansions inside boolean structure, or proximity: evaluated
+    // exhaustively, so its count is exact at no extra cost.
     result.query = Leaves(parsed.root);
     evaluated = EvaluateTree(*snapshot_, parsed.root, eval_options);
     result.tree = std::move(parsed.root);
   } else {
     result.tree = TreeOf(result.query);
     evaluated = Evaluate(*snapshot_, result.query, eval_options);
-    if (!evaluated.total_exact && options.exact_total) {
-      eval_options.count_only = true;
-      evaluated.total_matches = Evaluate(*snapshot_, result.query, eval_options).total_matches;
-      evaluated.total_exact = true;
+    if (!options.count_only) {
+      CountExactlyUpTo(*snapshot_, result.query, eval_options, options.count_exactly_up_to,
+                       evaluated);
     }
   }
   result.query.warnings = std::move(parsed.warnings);

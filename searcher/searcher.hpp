@@ -20,16 +20,23 @@
 namespace fathom {
 
 struct SearchOptions {
+  // Lucene's default total-hits threshold (TopScoreDocCollector).
+  static constexpr std::uint64_t kDefaultCountUpTo = 1000;
+
   std::size_t k = 10;
   Bm25Params bm25;
   Algorithm algorithm = Algorithm::kAuto;
-  // Only count the matching documents (no hits).
+  // Only count the matching documents (no hits), every one of them.
   bool count_only = false;
-  // Pruned evaluation does not visit every match; with exact_total the
-  // searcher counts them in a second, cheaper pass (no scoring) so that
-  // total_matches is exact. Benchmarks turn it off, as Lucene does when it
-  // reports "at least N" hits.
-  bool exact_total = true;
+  // Ranked queries count their matches exactly up to this many, then report
+  // this many as a lower bound (total_exact false), as Lucene's total-hits
+  // threshold does: pruned evaluation does not visit every match, and
+  // counting them all would cost a second pass over the whole lists (see
+  // CountExactlyUpTo). 0: only the matches ranking visited, a lower bound
+  // (what a TREC run needs: no count at all); kCountAll: every match. A
+  // query evaluated exhaustively (nested ones, --algorithm exhaustive) has
+  // counted every match anyway, and says so.
+  std::uint64_t count_exactly_up_to = kDefaultCountUpTo;
 };
 
 struct SearchResult {
@@ -42,7 +49,9 @@ struct SearchResult {
   QueryNode tree;
   std::vector<Hit> hits;
   std::uint64_t total_matches = 0;
-  bool total_exact = true;  // false: total_matches is a lower bound
+  // false: total_matches is a lower bound (count_exactly_up_to, unless that
+  // is 0).
+  bool total_exact = true;
   double milliseconds = 0;  // parse + evaluation, not snippets
 };
 

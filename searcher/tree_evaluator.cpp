@@ -149,11 +149,17 @@ EvalResult EvaluateTree(const IndexReader& reader, const QueryNode& root,
   auto matcher = Build(reader, root, options);
   if (!matcher) return result;
   const std::size_t k = options.count_only ? 0 : options.k;
+  if (k == 0 && options.count_limit == 0) return {{}, 0, false};
   TopK top(k);
   for (DocId doc = matcher->doc(); doc != kEndDoc; doc = matcher->doc()) {
     if (options.deleted == nullptr || !options.deleted->contains(doc)) {
       ++result.total_matches;
-      if (k > 0) top.Push(doc, matcher->score());
+      if (k > 0) {
+        top.Push(doc, matcher->score());
+      } else if (result.total_matches >= options.count_limit) {
+        result.total_exact = false;
+        break;
+      }
     }
     matcher->NextGeq(doc + 1);
   }

@@ -11,7 +11,7 @@
 
 namespace fathom {
 
-// options: k (0 or count_only: only count), bm25, and for one segment of
+// options: k (0 or count_only: only count, up to count_limit), bm25, and for one segment of
 // several its deletions and the collection's statistics (the threshold is
 // ignored: this evaluator does not prune).
 EvalResult EvaluateTree(const IndexReader& reader, const QueryNode& root,

@@ -142,8 +142,7 @@ TEST(HostileInput, MillionTinyDocuments) {
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_TRUE(Contains(result.out, "Indexed " + FormatCount(count) + " documents")) << result.out;
   const CommandResult found = Search(dir / "idx", "w999", "--no-snippets -k 3");
-  EXPECT_TRUE(Contains(found.out, std::to_string(count / 1000) + " matching documents"))
-      << found.out;
+  EXPECT_TRUE(Contains(found.out, FormatCount(count / 1000) + " matching documents")) << found.out;
   const auto check_start = std::chrono::steady_clock::now();
   EXPECT_TRUE(CheckIndex(dir / "idx").sound);
   std::cout << "checked it in " << Seconds(check_start) << " s\n";

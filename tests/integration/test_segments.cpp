@@ -106,7 +106,7 @@ void ExpectSameEverywhere(Searcher& one, Searcher& many, std::uint64_t seed) {
         ExpectSameAnswer(Ask(one, text, options), Ask(many, text, options), what);
         // Pruned totals are lower bounds that depend on the segmentation;
         // the hits may not.
-        options.exact_total = false;
+        options.count_exactly_up_to = 0;
         const Answer a = Ask(one, text, options), b = Ask(many, text, options);
         ASSERT_EQ(a.ids, b.ids) << what << " (inexact totals)";
         ASSERT_EQ(a.scores, b.scores) << what << " (inexact totals)";
