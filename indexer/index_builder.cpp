@@ -358,7 +358,7 @@ const char* PhaseName(BuildPhase phase) {
   return "";
 }
 
-BuildSummary BuildSegment(const fs::path& corpus, const fs::path& segment_dir,
+BuildSummary BuildSegment(const CorpusInput& corpus, const fs::path& segment_dir,
                           const std::string& name, const BuildOptions& options,
                           const WarningSink& warn, const ProgressSink& progress) {
   const auto start = std::chrono::steady_clock::now();
@@ -382,7 +382,7 @@ BuildSummary BuildSegment(const fs::path& corpus, const fs::path& segment_dir,
     std::lock_guard lock(warn_mutex);
     warn(message);
   };
-  auto reader = CorpusReader::Open(corpus, options.corpus, safe_warn);
+  auto reader = corpus.Open(options.corpus, safe_warn);
   if (std::error_code ec; !fs::create_directory(segment_dir, ec)) {
     throw IoError(segment_dir.string() +
                   ": cannot create: " + (ec ? ec.message() : std::string("it exists")));
@@ -447,7 +447,7 @@ BuildSummary BuildSegment(const fs::path& corpus, const fs::path& segment_dir,
   summary.corpus = reader->stats();
   if (next_doc == 0) {
     const CorpusStats& stats = summary.corpus;
-    throw InputError(corpus.string() + ": no documents found" +
+    throw InputError(corpus.name() + ": no documents found" +
                      (stats.skipped_binary + stats.skipped_unreadable + stats.skipped_too_large +
                                   stats.skipped_links >
                               0
@@ -487,7 +487,7 @@ BuildSummary BuildSegment(const fs::path& corpus, const fs::path& segment_dir,
   return summary;
 }
 
-BuildSummary BuildIndex(const fs::path& corpus, const fs::path& index_dir,
+BuildSummary BuildIndex(const CorpusInput& corpus, const fs::path& index_dir,
                         const BuildOptions& options, const WarningSink& warn,
                         const ProgressSink& progress) {
   const auto start = std::chrono::steady_clock::now();

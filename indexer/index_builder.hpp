@@ -16,6 +16,7 @@
 #include "common/analyzer.hpp"
 #include "common/index_meta.hpp"
 #include "common/manifest.hpp"
+#include "indexer/corpus_input.hpp"
 #include "indexer/corpus_reader.hpp"
 
 namespace fathom {
@@ -77,7 +78,7 @@ using ProgressSink = std::function<void(const BuildProgress&)>;
 // corpus, unsafe target, another writer holds the lock), IoError (disk),
 // leaving any existing index at index_dir untouched. progress, when set, is
 // called a few times a second.
-BuildSummary BuildIndex(const std::filesystem::path& corpus, const std::filesystem::path& index_dir,
+BuildSummary BuildIndex(const CorpusInput& corpus, const std::filesystem::path& index_dir,
                         const BuildOptions& options, const WarningSink& warn,
                         const ProgressSink& progress);
 
@@ -85,9 +86,8 @@ BuildSummary BuildIndex(const std::filesystem::path& corpus, const std::filesyst
 // exist), named `name` in its record. The building block of BuildIndex and
 // of adding documents to an index. Throws as BuildIndex; the caller removes
 // segment_dir on failure.
-BuildSummary BuildSegment(const std::filesystem::path& corpus,
-                          const std::filesystem::path& segment_dir, const std::string& name,
-                          const BuildOptions& options, const WarningSink& warn,
-                          const ProgressSink& progress);
+BuildSummary BuildSegment(const CorpusInput& corpus, const std::filesystem::path& segment_dir,
+                          const std::string& name, const BuildOptions& options,
+                          const WarningSink& warn, const ProgressSink& progress);
 
 }  // namespace fathom

@@ -80,8 +80,9 @@ void RenameInto(const fs::path& from, const fs::path& to) {
 
 }  // namespace
 
-AddSummary AddDocuments(const fs::path& corpus, const fs::path& index_dir, BuildOptions options,
-                        const WarningSink& warn, const ProgressSink& progress) {
+AddSummary AddDocuments(const CorpusInput& corpus, const fs::path& index_dir, BuildOptions options,
+                        const WarningSink& warn, const ProgressSink& progress,
+                        const std::vector<std::string>& delete_ids) {
   ReadManifest(index_dir);  // a clear error for a folder that is no index
   const IndexWriteLock lock(index_dir);
   RemoveStaleBuilds(index_dir);
@@ -105,15 +106,28 @@ AddSummary AddDocuments(const fs::path& corpus, const fs::path& index_dir, Build
     const IndexReader added(temp_dir);
     std::unordered_set<std::string_view> new_ids;
     for (DocId doc = 0; doc < added.document_count(); ++doc) new_ids.insert(added.external_id(doc));
+    std::unordered_map<std::string_view, bool> to_delete;  // id -> found
+    for (const std::string& id : delete_ids) to_delete.emplace(id, false);
     std::vector<DeletedDocs> deletes = DeletionSets(snapshot);
     std::vector<bool> changed(manifest.segments.size(), false);
     for (std::size_t s = 0; s < segments.size(); ++s) {
       const IndexReader& segment = *segments[s];
       for (DocId doc = 0; doc < segment.document_count(); ++doc) {
-        if (new_ids.count(segment.external_id(doc)) != 0 && deletes[s].Insert(doc)) {
+        const std::string_view id = segment.external_id(doc);
+        const auto wanted = to_delete.find(id);
+        const bool re_added = new_ids.count(id) != 0;
+        if (!re_added && wanted == to_delete.end()) continue;
+        if (wanted != to_delete.end() && !deletes[s].contains(doc)) wanted->second = true;
+        if (deletes[s].Insert(doc)) {
           changed[s] = true;
-          ++summary.replaced;
+          ++(re_added ? summary.replaced : summary.deleted);
         }
+      }
+    }
+    for (const std::string& id : delete_ids) {
+      if (!to_delete.at(id)) {
+        summary.not_found.push_back(id);
+        to_delete.at(id) = true;  // report each once
       }
     }
     RenameInto(temp_dir, index_dir / name);

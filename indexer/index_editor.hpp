@@ -17,17 +17,22 @@
 namespace fathom {
 
 struct AddSummary {
-  BuildSummary build;          // the new segment
-  std::uint64_t replaced = 0;  // older documents with a re-added id, now deleted
-  std::size_t segments = 0;    // in the index afterwards
+  BuildSummary build;                  // the new segment
+  std::uint64_t replaced = 0;          // older documents with a re-added id, now deleted
+  std::uint64_t deleted = 0;           // older documents of delete_ids, now deleted
+  std::vector<std::string> not_found;  // delete_ids no older document has
+  std::size_t segments = 0;            // in the index afterwards
   std::uint64_t live_documents = 0;
 };
 // Indexes corpus into a new segment of index_dir with the index's own
 // analysis settings (options.analysis is ignored). Re-added ids replace the
-// older documents. Throws InputError, IoError; the index is then unchanged.
-AddSummary AddDocuments(const std::filesystem::path& corpus, const std::filesystem::path& index_dir,
-                        BuildOptions options, const WarningSink& warn,
-                        const ProgressSink& progress);
+// older documents. The documents of delete_ids in the older segments are
+// deleted in the same commit (the library's IndexWriter: deletions and
+// additions as one atomic change). Throws InputError, IoError; the index is
+// then unchanged.
+AddSummary AddDocuments(const CorpusInput& corpus, const std::filesystem::path& index_dir,
+                        BuildOptions options, const WarningSink& warn, const ProgressSink& progress,
+                        const std::vector<std::string>& delete_ids = {});
 
 struct DeleteSummary {
   std::uint64_t deleted = 0;

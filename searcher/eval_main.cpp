@@ -7,7 +7,7 @@
 
 #include "common/command_line.hpp"
 #include "common/error.hpp"
-#include "searcher/trec_eval.hpp"
+#include "fathom/trec_eval.hpp"
 
 namespace po = boost::program_options;
 using namespace fathom;

@@ -18,12 +18,7 @@ constexpr const char* kDim = "\033[2m";
 constexpr const char* kCyan = "\033[36m";
 constexpr const char* kReset = "\033[0m";
 
-// Snippets come from the body, or the title when there is no body.
-std::string SnippetOf(const StoredDocument& document, const SnippetQuery& query, Analyzer& analyzer,
-                      const HighlightStyle& style) {
-  return MakeSnippet(document.body.empty() ? document.title : document.body, query, analyzer,
-                     style);
-}
+}  // namespace
 
 std::string FormatScore(Score score) {
   char text[32];
@@ -31,13 +26,17 @@ std::string FormatScore(Score score) {
   return text;
 }
 
-}  // namespace
+std::string SnippetOf(const StoredDocument& document, const SnippetQuery& query, Analyzer& analyzer,
+                      const HighlightStyle& style) {
+  return MakeSnippet(document.body.empty() ? document.title : document.body, query, analyzer,
+                     style);
+}
 
 TextStyle TerminalStyle() { return {true, {kBold, kReset}, true}; }
 TextStyle PlainStyle() { return {false, {"**", "**"}, true}; }
 
 DisplayResult SearchForDisplay(Searcher& searcher, std::string_view query_text,
-                               SearchOptions options, bool fold, std::size_t page) {
+                               SearchOptions options, bool fold, std::size_t page, bool suggest) {
   const std::size_t per_page = options.k;
   const std::size_t wanted = per_page * (page + 1);
   // Folding can merge many hits into one group: fetch twice as many, which
@@ -54,7 +53,7 @@ DisplayResult SearchForDisplay(Searcher& searcher, std::string_view query_text,
   display.groups.assign(std::make_move_iterator(groups.begin() + first),
                         std::make_move_iterator(groups.begin() + last));
   display.first_rank = first + 1;
-  SuggestCorrectedQuery(searcher, query_text, display);
+  if (suggest) SuggestCorrectedQuery(searcher, query_text, display);
   return display;
 }
 

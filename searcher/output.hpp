@@ -38,13 +38,22 @@ struct DisplayResult {
 // Runs the query for display: page `page` (0-based) of `options.k` groups.
 // With fold, near duplicates are folded under the better-ranked hit, and
 // extra hits are fetched so that a page stays full when there are enough.
+// With suggest, "did you mean" is looked for (SuggestCorrectedQuery).
 DisplayResult SearchForDisplay(Searcher& searcher, std::string_view query_text,
-                               SearchOptions options, bool fold, std::size_t page = 0);
+                               SearchOptions options, bool fold, std::size_t page = 0,
+                               bool suggest = true);
 
 // The query with each misspelled optional or required word replaced by the
 // most likely correction (searcher/spelling.hpp), shown as the word appears
 // in the documents; sets display.corrected_query and display.corrections.
 void SuggestCorrectedQuery(Searcher& searcher, std::string_view query_text, DisplayResult& display);
+
+// A score as results print it (four decimals), in text, TREC runs and JSON.
+std::string FormatScore(Score score);
+
+// A hit's snippet: from the body, or the title when there is no body.
+std::string SnippetOf(const StoredDocument& document, const SnippetQuery& query, Analyzer& analyzer,
+                      const HighlightStyle& style);
 
 // Every hit as a group of its own (batch output keeps runs unfolded).
 std::vector<ResultGroup> Unfolded(const std::vector<Hit>& hits);

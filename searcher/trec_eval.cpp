@@ -1,4 +1,4 @@
-#include "searcher/trec_eval.hpp"
+#include "fathom/trec_eval.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -4,7 +4,7 @@
 // automatically, so the expected values below were derived on paper
 // (the arithmetic is in the comments).
 
-#include "searcher/trec_eval.hpp"
+#include "fathom/trec_eval.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,310 @@
+// fathom::Index (include/fathom/index.hpp) on the searcher: the same
+// Searcher, display (paging, folding, "did you mean"), snippets and explain
+// that fathom-search uses, so that the library answers exactly as the
+// program does.
+#include "fathom/index.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <sstream>
+#include <thread>
+#include "common/contract.hpp"
+
+#include "common/analyzer.hpp"
+#include "common/index_snapshot.hpp"
+#include "fathom/errors.hpp"
+#include "searcher/explain.hpp"
+#include "searcher/natural_query.hpp"
+#include "searcher/near_duplicates.hpp"
+#include "searcher/output.hpp"
+#include "searcher/searcher.hpp"
+
+namespace fathom {
+
+// A Searcher is not thread-safe and costs an analyzer and a parser to make:
+// calls borrow one from a pool over the current snapshot and give it back.
+struct Index::State {
+  std::filesystem::path path;
+  std::mutex mutex;
+  std::shared_ptr<const IndexSnapshot> snapshot;  // guarded by mutex
+  std::vector<std::unique_ptr<Searcher>> idle;    // guarded by mutex; over `snapshot`
+
+  class Lease {
+   public:
+    Lease(State& state, std::unique_ptr<Searcher> searcher)
+        : state_(state), searcher_(std::move(searcher)) {}
+    ~Lease() { state_.GiveBack(std::move(searcher_)); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    Searcher& operator*() { return *searcher_; }
+    Searcher* operator->() { return searcher_.get(); }
+
+   private:
+    State& state_;
+    std::unique_ptr<Searcher> searcher_;
+  };
+
+  Lease Borrow() {
+    std::shared_ptr<const IndexSnapshot> current;
+    {
+      std::lock_guard lock(mutex);
+      if (!idle.empty()) {
+        std::unique_ptr<Searcher> searcher = std::move(idle.back());
+        idle.pop_back();
+        return Lease(*this, std::move(searcher));
+      }
+      current = snapshot;
+    }
+    return Lease(*this, std::make_unique<Searcher>(current));
+  }
+
+  void GiveBack(std::unique_ptr<Searcher> searcher) {
+    std::lock_guard lock(mutex);
+    // A searcher over a snapshot Refresh replaced is dropped with it.
+    if (searcher->shared_snapshot() == snapshot) idle.push_back(std::move(searcher));
+  }
+};
+
+namespace {
+
+SearchOptions ToSearchOptions(const QueryOptions& options) {
+  SearchOptions search;
+  search.k = options.k;
+  search.bm25 = {options.k1, options.b};
+  search.count_exactly_up_to = options.count_up_to;
+  return search;
+}
+
+// The hits of one page as the public API shows them.
+Results ToResults(Searcher& searcher, const DisplayResult& display, const QueryOptions& options) {
+  Results results;
+  const SearchResult& result = display.result;
+  results.matches = result.total_matches;
+  results.matches_exact = result.total_exact;
+  results.did_you_mean = display.corrected_query;
+  results.warnings = result.query.warnings;
+  results.milliseconds = result.milliseconds;
+  const SnippetQuery snippet_query = MakeSnippetQuery(result.query);
+  Analyzer analyzer(searcher.snapshot().analysis());
+  const HighlightStyle highlight{options.highlight_open, options.highlight_close};
+  for (const ResultGroup& group : display.groups) {
+    SearchHit hit;
+    hit.id = searcher.snapshot().external_id(group.hit.doc);
+    hit.score = group.hit.score;
+    if (options.snippets) {
+      const StoredDocument document = searcher.Document(group.hit.doc);
+      hit.title = document.title;
+      hit.snippet = SnippetOf(document, snippet_query, analyzer, highlight);
+    }
+    for (const Hit& duplicate : group.near_duplicates) {
+      hit.near_duplicates.emplace_back(searcher.snapshot().external_id(duplicate.doc));
+    }
+    results.hits.push_back(std::move(hit));
+  }
+  return results;
+}
+
+void RequireValid(const QueryOptions& options) {
+  if (options.k == 0) throw InputError("k must be at least 1");
+  if (!(options.k1 >= 0) || !(options.b >= 0 && options.b <= 1)) {
+    throw InputError("BM25 parameters: k1 must be >= 0 and b within [0, 1]");
+  }
+}
+
+// One query, as fathom-search runs it: the query language or a topic (plain
+// text), the page at options.offset, near duplicates folded or not.
+Results Answer(Searcher& searcher, std::string_view query, const QueryOptions& options) {
+  RequireValid(options);
+  SearchOptions search = ToSearchOptions(options);
+  const std::size_t wanted = options.offset + options.k;
+  search.k = wanted;
+  DisplayResult display;
+  if (options.syntax && options.fold_duplicates) {
+    display = SearchForDisplay(searcher, query, search, true, 0, options.suggest);
+  } else {
+    // Folding can merge many hits into one group: fetch as SearchForDisplay
+    // does, twice as many and some.
+    if (options.fold_duplicates) search.k = 2 * wanted + 10;
+    if (options.syntax) {
+      display.result = searcher.Search(query, search);
+    } else {
+      TopicSearcher topics(searcher, NaturalQueryOptions{}, false);
+      display.result = topics.Search(query, search);
+    }
+    display.groups = options.fold_duplicates
+                         ? FoldNearDuplicates(searcher.snapshot(), display.result.hits, wanted)
+                         : Unfolded(display.result.hits);
+    if (options.suggest && options.syntax) SuggestCorrectedQuery(searcher, query, display);
+  }
+  const std::size_t first = std::min(display.groups.size(), options.offset);
+  display.groups.erase(display.groups.begin(), display.groups.begin() + first);
+  return ToResults(searcher, display, options);
+}
+
+DocId RequireDocument(const IndexSnapshot& snapshot, std::string_view id) {
+  const std::optional<DocId> doc = snapshot.FindExternalId(id);
+  if (!doc) throw InputError("no document with id '" + std::string(id) + "'");
+  return *doc;
+}
+
+}  // namespace
+
+Index::Index(const std::filesystem::path& path) : state_(std::make_shared<State>()) {
+  state_->path = path;
+  state_->snapshot = std::make_shared<const IndexSnapshot>(path);
+}
+
+Index::~Index() = default;
+Index::Index(Index&&) noexcept = default;
+Index& Index::operator=(Index&&) noexcept = default;
+
+Results Index::Search(std::string_view query, const QueryOptions& options) const {
+  FATHOM_REQUIRE(state_, "Index used after a move");
+  auto searcher = state_->Borrow();
+  return Answer(*searcher, query, options);
+}
+
+std::uint64_t Index::Count(std::string_view query, bool syntax) const {
+  FATHOM_REQUIRE(state_, "Index used after a move");
+  auto searcher = state_->Borrow();
+  SearchOptions count;
+  count.count_only = true;
+  if (!syntax) {
+    TopicSearcher topics(*searcher, NaturalQueryOptions{}, false);
+    count.count_exactly_up_to = kCountAll;
+    count.k = 0;
+    return topics.Search(query, count).total_matches;
+  }
+  return searcher->Search(query, count).total_matches;
+}
+
+std::string Index::Explain(std::string_view query, std::string_view id,
+                           const QueryOptions& options) const {
+  FATHOM_REQUIRE(state_, "Index used after a move");
+  RequireValid(options);
+  auto searcher = state_->Borrow();
+  const DocId doc = RequireDocument(searcher->snapshot(), id);
+  SearchOptions search = ToSearchOptions(options);
+  search.k = 1;
+  const SearchResult result = searcher->Search(query, search);
+  std::ostringstream text;
+  PrintExplanation(text, fathom::Explain(searcher->snapshot(), result.tree, doc, search.bm25));
+  return text.str();
+}
+
+std::optional<Document> Index::GetDocument(std::string_view id) const {
+  FATHOM_REQUIRE(state_, "Index used after a move");
+  auto searcher = state_->Borrow();
+  const std::optional<DocId> doc = searcher->snapshot().FindExternalId(id);
+  if (!doc) return std::nullopt;
+  StoredDocument stored = searcher->Document(*doc);
+  return Document{std::string(id), std::move(stored.title), std::move(stored.body)};
+}
+
+std::string Index::Suggest(std::string_view query) const {
+  FATHOM_REQUIRE(state_, "Index used after a move");
+  auto searcher = state_->Borrow();
+  DisplayResult display;
+  SuggestCorrectedQuery(*searcher, query, display);
+  return display.corrected_query;
+}
+
+std::vector<std::vector<std::string>> Index::NearDuplicates() const {
+  FATHOM_REQUIRE(state_, "Index used after a move");
+  auto searcher = state_->Borrow();
+  std::vector<std::vector<std::string>> groups;
+  for (const auto& group : FindNearDuplicateGroups(searcher->snapshot())) {
+    std::vector<std::string> ids;
+    for (const DocId doc : group) ids.emplace_back(searcher->snapshot().external_id(doc));
+    std::sort(ids.begin(), ids.end());
+    groups.push_back(std::move(ids));
+  }
+  return groups;
+}
+
+IndexStats Index::Stats() const {
+  FATHOM_REQUIRE(state_, "Index used after a move");
+  auto searcher = state_->Borrow();
+  const IndexSnapshot& snapshot = searcher->snapshot();
+  IndexStats stats;
+  stats.documents = snapshot.live_count();
+  stats.deleted = snapshot.manifest().document_count() - snapshot.live_count();
+  stats.segments = snapshot.segments().size();
+  stats.generation = snapshot.manifest().generation;
+  stats.language = snapshot.analysis().language;
+  return stats;
+}
+
+std::vector<QueryAnswer> Index::SearchBatch(const std::vector<QueryLine>& queries,
+                                            const QueryOptions& options,
+                                            std::size_t threads) const {
+  FATHOM_REQUIRE(state_, "Index used after a move");
+  RequireValid(options);
+  std::vector<QueryAnswer> answers(queries.size());
+  // Every thread answers from the same snapshot, even if Refresh runs.
+  std::shared_ptr<const IndexSnapshot> snapshot;
+  {
+    std::lock_guard lock(state_->mutex);
+    snapshot = state_->snapshot;
+  }
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    Searcher searcher(snapshot);
+    for (std::size_t i = next++; i < queries.size(); i = next++) {
+      answers[i].qid = queries[i].qid;
+      try {
+        answers[i].results = Answer(searcher, queries[i].text, options);
+      } catch (const QuerySyntaxError& e) {
+        answers[i].error = e.what();
+      }
+    }
+  };
+  const std::size_t count =
+      std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(1, queries.size()));
+  std::vector<std::thread> pool;
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  for (std::size_t t = 1; t < count; ++t) {
+    pool.emplace_back([&] {
+      try {
+        work();
+      } catch (...) {
+        std::lock_guard lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+      }
+    });
+  }
+  try {
+    work();
+  } catch (...) {
+    std::lock_guard lock(failure_mutex);
+    if (!failure) failure = std::current_exception();
+  }
+  for (auto& thread : pool) thread.join();
+  if (failure) std::rethrow_exception(failure);
+  return answers;
+}
+
+bool Index::Refresh() {
+  FATHOM_REQUIRE(state_, "Index used after a move");
+  auto fresh = std::make_shared<const IndexSnapshot>(state_->path);
+  std::lock_guard lock(state_->mutex);
+  if (fresh->manifest().generation == state_->snapshot->manifest().generation) return false;
+  state_->snapshot = std::move(fresh);
+  state_->idle.clear();
+  return true;
+}
+
+void WriteTrecRun(std::ostream& out, const std::vector<QueryAnswer>& answers,
+                  std::string_view tag) {
+  for (const QueryAnswer& answer : answers) {
+    std::size_t rank = 0;
+    for (const SearchHit& hit : answer.results.hits) {
+      out << answer.qid << " Q0 " << hit.id << " " << ++rank << " "
+          << FormatScore(static_cast<Score>(hit.score)) << " " << tag << "\n";
+    }
+  }
+}
+
+}  // namespace fathom
