@@ -213,7 +213,8 @@ inline bool IsExcluded(std::vector<std::unique_ptr<Matcher>>& excluded, DocId do
   return false;
 }
 
-// The evaluators of eval_pruned.cpp; Evaluate dispatches to them.
+// The evaluators of searcher/eval/algorithm/, one per file; Evaluate
+// dispatches to them.
 EvalResult CountMatches(const IndexReader& reader, const Query& query, const EvalOptions& options);
 EvalResult TopKSingleTerm(const IndexReader& reader, PreparedQuery& prepared, std::size_t k);
 EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, std::size_t k);

@@ -1,0 +1,73 @@
+// MaxScore (Turtle and Flood 1995) over optional clauses: lists whose
+// bounds together cannot reach the threshold are only probed, never
+// iterated; block-max bounds tighten the probe.
+#include "searcher/eval/pruning.hpp"
+
+namespace fathom::eval {
+
+EvalResult TopKMaxScore(const IndexReader& reader, PreparedQuery& prepared, std::size_t k) {
+  // Lists by increasing bound; upper[i] bounds a document found only in
+  // lists 0..i. Lists whose upper is below the threshold are non-essential:
+  // candidates come from the essential ones only, and non-essential lists
+  // are probed (block bounds first) while the candidate can still enter.
+  std::vector<ClauseCursor*> lists;
+  for (auto& clause : prepared.optional) lists.push_back(&clause);
+  std::sort(lists.begin(), lists.end(),
+            [](ClauseCursor* a, ClauseCursor* b) { return a->max_score() < b->max_score(); });
+  const std::size_t n = lists.size();
+  std::vector<float> upper(n), block_upper(n);
+  float sum = 0;
+  for (std::size_t i = 0; i < n; ++i) upper[i] = sum += lists[i]->max_score();
+
+  TopK top(k);
+  float threshold = prepared.threshold;
+  PrunePhrase(prepared, reader, &threshold);
+  SlotScores slots(prepared.slots());
+  EvalResult result;
+  std::size_t first_essential = 0;
+  while (true) {
+    const float prune = PruneBelow(threshold);
+    while (first_essential < n && upper[first_essential] <= prune) ++first_essential;
+    if (first_essential == n) break;
+    DocId doc = kEndDoc;
+    for (std::size_t i = first_essential; i < n; ++i) doc = std::min(doc, lists[i]->doc());
+    if (doc == kEndDoc) break;
+
+    const std::uint32_t length = reader.length(doc);
+    float partial = 0;
+    for (std::size_t i = first_essential; i < n; ++i) {
+      if (lists[i]->doc() != doc) continue;
+      const Score score = lists[i]->ScoreAt(length);
+      slots.Set(lists[i]->slot(), score);
+      partial += score;
+      lists[i]->Next();
+    }
+    bool alive = true;
+    if (first_essential > 0) {
+      float bound = 0;
+      for (std::size_t i = 0; i < first_essential; ++i) {
+        block_upper[i] = bound += lists[i]->BlockMaxScore(doc);
+      }
+      for (std::size_t i = first_essential; i-- > 0;) {
+        if (partial + block_upper[i] <= prune) {
+          alive = false;
+          break;
+        }
+        lists[i]->NextGeq(doc);
+        if (lists[i]->doc() == doc) {
+          const Score score = lists[i]->ScoreAt(length);
+          slots.Set(lists[i]->slot(), score);
+          partial += score;
+        }
+      }
+    }
+    if (alive) {
+      Offer(top, prepared, doc, slots.Sum(), result, threshold);
+    }
+    slots.Clear();
+  }
+  result.hits = top.TakeSorted();
+  return result;
+}
+
+}  // namespace fathom::eval

@@ -1,0 +1,129 @@
+// What the pruning evaluators share (searcher/eval/algorithm/*.cpp): the
+// rules that keep them equal to EvaluateExhaustive bit for bit. Documents
+// are visited in increasing id order (or, for a single term, with ties
+// broken the same way by TopK), a document is pruned only when an upper
+// bound of its score is below the k-th best score, and a document that is
+// scored is scored by summing its clauses' scores in the exhaustive
+// evaluator's order.
+//
+// The techniques are the standard ones (Turtle and Flood 1995 for MaxScore,
+// Ding and Suel 2011 for Block-Max WAND, Lucene's block-max conjunctions),
+// driven by block bounds from the impact records (ClauseCursor::BlockBound)
+// and the skip entries' max_frequency / min_length, which bound BM25 for
+// any k1 and b. One algorithm per file, as PISA's query/algorithm/.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "searcher/eval_clauses.hpp"
+
+namespace fathom::eval {
+
+// Clause scores of the current document by slot, summed in slot order: the
+// order EvaluateExhaustive adds them in. A clause that does not match adds
+// +0.0f, which leaves a float sum unchanged.
+class SlotScores {
+ public:
+  explicit SlotScores(std::size_t slots) : values_(slots, 0.0f) {}
+  void Set(std::size_t slot, Score value) { values_[slot] = value; }
+  Score Sum() const {
+    Score sum = 0;
+    for (const Score value : values_) sum += value;
+    return sum;
+  }
+  void Clear() { std::fill(values_.begin(), values_.end(), 0.0f); }
+
+ private:
+  std::vector<Score> values_;
+};
+
+// Whether a document visited after every document in top (a larger id)
+// enters it: equal scores rank the smaller id first.
+inline bool Enters(const TopK& top, Score score) { return !top.full() || score > top.threshold(); }
+
+// A fully scored candidate of the MaxScore-style loops: enters the top k
+// unless excluded; the threshold follows the k-th score once the top is
+// full (never below the starting threshold from earlier segments).
+inline void Offer(TopK& top, PreparedQuery& prepared, DocId doc, Score score, EvalResult& result,
+                  float& threshold) {
+  if (Enters(top, score) && !IsExcluded(prepared.excluded, doc)) {
+    ++result.total_matches;
+    top.Push(doc, score);
+    if (top.full()) threshold = std::max(prepared.threshold, top.threshold());
+  }
+}
+
+// Required clauses in leapfrog order: terms by increasing document
+// frequency (the rarest leads), then phrases, whose NextGeq checks positions.
+inline std::vector<ClauseCursor*> LeapfrogOrder(std::vector<ClauseCursor>& clauses) {
+  std::vector<ClauseCursor*> order;
+  for (auto& clause : clauses) order.push_back(&clause);
+  std::stable_sort(order.begin(), order.end(), [](ClauseCursor* a, ClauseCursor* b) {
+    const bool a_phrase = a->phrase() != nullptr;
+    const bool b_phrase = b->phrase() != nullptr;
+    if (a_phrase != b_phrase) return b_phrase;
+    return a->cost() < b->cost();
+  });
+  return order;
+}
+
+// Moves every cursor in order to a common document >= the lead's; returns
+// it (kEndDoc when the lists run out).
+inline DocId Align(const std::vector<ClauseCursor*>& order) {
+  ClauseCursor* lead = order[0];
+  DocId doc = lead->doc();
+  while (doc != kEndDoc) {
+    bool aligned = true;
+    for (std::size_t i = 1; i < order.size(); ++i) {
+      order[i]->NextGeq(doc);
+      if (order[i]->doc() != doc) {
+        doc = order[i]->doc();
+        aligned = false;
+        break;
+      }
+    }
+    if (aligned) return doc;
+    if (doc == kEndDoc) return kEndDoc;
+    lead->NextGeq(doc);
+    doc = lead->doc();
+  }
+  return kEndDoc;
+}
+
+// Smallest term frequency whose bound, in a block whose shortest document
+// has min_length, exceeds `need`: postings below it cannot help a document
+// enter, so they are passed over before their length is even looked up.
+// The block-max bound pairs the block's largest frequency with its shortest
+// length, often of different documents; this per-posting bound is much
+// tighter. Returns max_frequency + 1 when no frequency can.
+inline std::uint32_t MinFrequency(const ClauseCursor& clause, std::uint32_t min_length,
+                                  std::uint32_t max_frequency, float need) {
+  const auto bound = [&](std::uint32_t frequency) {
+    return clause.weight() * clause.scorer()(frequency, min_length) * kBoundSlack;
+  };
+  if (need == kNoThreshold || bound(1) > need) return 1;
+  std::uint32_t low = 2, high = max_frequency + 1;  // answer in [low, high]
+  while (low < high) {
+    const std::uint32_t mid = low + (high - low) / 2;
+    if (bound(mid) > need) {
+      high = mid;
+    } else {
+      low = mid + 1;
+    }
+  }
+  return low;
+}
+
+// A lone phrase skips the positions of candidates that cannot enter.
+inline void PrunePhrase(PreparedQuery& prepared, const IndexReader& reader,
+                        const float* threshold) {
+  if (prepared.slots() != 1) return;
+  ClauseCursor& clause = prepared.required.empty() ? prepared.optional[0] : prepared.required[0];
+  if (PhraseMatcher* phrase = clause.phrase()) {
+    phrase->SetPruning(threshold, clause.scorer(), clause.weight(), &reader);
+  }
+}
+
+}  // namespace fathom::eval
