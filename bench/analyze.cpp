@@ -21,12 +21,12 @@
 #include "bench/commands.hpp"
 #include "bench/output_file.hpp"
 #include "bench/query_file.hpp"
-#include "common/analyzer.hpp"
+#include "common/analysis/analyzer.hpp"
 #include "common/error.hpp"
-#include "common/index_reader.hpp"
-#include "common/index_snapshot.hpp"
-#include "indexer/corpus_reader.hpp"
-#include "searcher/query_tree.hpp"
+#include "common/read/index_reader.hpp"
+#include "common/read/index_snapshot.hpp"
+#include "indexer/corpus/corpus_reader.hpp"
+#include "searcher/query/query_tree.hpp"
 
 namespace fathom::bench {
 namespace {

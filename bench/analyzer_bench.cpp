@@ -1,4 +1,4 @@
-// What's measured: Analyzer (common/analyzer.hpp) throughput, text to
+// What's measured: Analyzer (common/analysis/analyzer.hpp) throughput, text to
 //   terms: word splitting, case folding, stop words, Snowball stemming.
 //   Arg 0 = english stemming, 1 = english + stop words, 2 = no stemming
 //   ("none"), which isolates the stemmer's share.
@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "bench/corpus_model.hpp"
-#include "common/analyzer.hpp"
-#include "indexer/corpus_reader.hpp"
+#include "common/analysis/analyzer.hpp"
+#include "indexer/corpus/corpus_reader.hpp"
 
 #ifndef FATHOM_SHARED_DIR
 #define FATHOM_SHARED_DIR "../shared"

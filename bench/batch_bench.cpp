@@ -28,7 +28,7 @@
 #include "bench/query_file.hpp"
 #include "common/command_line.hpp"
 #include "common/json_text.hpp"
-#include "searcher/batch.hpp"
+#include "searcher/present/batch.hpp"
 
 namespace fathom::bench {
 namespace {

@@ -1,4 +1,4 @@
-// What's measured: the posting-list integer codecs of common/codec.hpp.
+// What's measured: the posting-list integer codecs of common/format/codec.hpp.
 //   BM_PackBlock/W, BM_UnpackBlock/W: one 128-value block at bit width W
 //   (1..32); BM_MaxBitWidth: the width scan the writer does per block;
 //   BM_GetVarint*/B: decoding a stream of varints that are B bytes long
@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "bench/random.hpp"
-#include "common/codec.hpp"
+#include "common/format/codec.hpp"
 
 namespace fathom::bench {
 namespace {

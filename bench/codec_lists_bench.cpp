@@ -25,9 +25,9 @@
 #include <vector>
 
 #include "bench/fixtures.hpp"
-#include "common/codec.hpp"
-#include "common/index_reader.hpp"
-#include "common/posting_cursor.hpp"
+#include "common/format/codec.hpp"
+#include "common/read/index_reader.hpp"
+#include "common/read/posting_cursor.hpp"
 
 #ifdef FATHOM_HAVE_STREAMVBYTE
 #include <streamvbyte.h>

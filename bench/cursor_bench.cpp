@@ -1,4 +1,4 @@
-// What's measured: PostingCursor (common/posting_cursor.hpp) on a real
+// What's measured: PostingCursor (common/read/posting_cursor.hpp) on a real
 //   index: BM_CursorNext walks a whole posting list; BM_CursorNextGeq/R/S
 //   leaps with NextGeq(doc + S), as conjunctions do, where larger strides
 //   skip whole blocks through the skip table; BM_CursorPositions also
@@ -21,8 +21,8 @@
 #include <vector>
 
 #include "bench/fixtures.hpp"
-#include "common/index_reader.hpp"
-#include "common/posting_cursor.hpp"
+#include "common/read/index_reader.hpp"
+#include "common/read/posting_cursor.hpp"
 
 namespace fathom::bench {
 namespace {

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "bench/corpus_model.hpp"
-#include "common/analyzer.hpp"
-#include "indexer/index_builder.hpp"
+#include "common/analysis/analyzer.hpp"
+#include "indexer/write/index_builder.hpp"
 
 namespace fathom::bench {
 namespace {

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <optional>
 
-#include "common/index_reader.hpp"
+#include "common/read/index_reader.hpp"
 
 namespace fathom::bench {
 

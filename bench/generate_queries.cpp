@@ -16,7 +16,7 @@
 #include "bench/commands.hpp"
 #include "bench/output_file.hpp"
 #include "bench/random.hpp"
-#include "common/analyzer.hpp"
+#include "common/analysis/analyzer.hpp"
 #include "common/error.hpp"
 #include "searcher/searcher.hpp"
 

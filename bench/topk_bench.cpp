@@ -1,4 +1,4 @@
-// What's measured: TopK::Push (searcher/topk.hpp), the per-match cost of
+// What's measured: TopK::Push (searcher/eval/topk.hpp), the per-match cost of
 //   keeping the k best hits, for k = 10, 100, 1000.
 // Data: 65536 precomputed scores per iteration, either random (the common
 //   case: once the heap is full most candidates lose to the threshold after
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "bench/random.hpp"
-#include "searcher/topk.hpp"
+#include "searcher/eval/topk.hpp"
 
 namespace fathom::bench {
 namespace {

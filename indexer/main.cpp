@@ -15,13 +15,13 @@
 
 #include <iomanip>
 
+#include "common/analysis/fields.hpp"
 #include "common/command_line.hpp"
 #include "common/error.hpp"
-#include "common/fields.hpp"
-#include "common/format.hpp"
-#include "indexer/index_builder.hpp"
-#include "indexer/index_checker.hpp"
-#include "indexer/index_editor.hpp"
+#include "common/format/format.hpp"
+#include "indexer/check/index_checker.hpp"
+#include "indexer/write/index_builder.hpp"
+#include "indexer/write/index_editor.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;

@@ -7,8 +7,8 @@
 
 #include "common/command_line.hpp"
 #include "common/error.hpp"
-#include "searcher/batch.hpp"
-#include "searcher/output.hpp"
+#include "searcher/present/batch.hpp"
+#include "searcher/present/output.hpp"
 #include "searcher/prompt.hpp"
 #include "searcher/searcher.hpp"
 

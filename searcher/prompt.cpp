@@ -10,7 +10,7 @@
 
 #include "common/command_line.hpp"
 #include "common/error.hpp"
-#include "searcher/explain.hpp"
+#include "searcher/present/explain.hpp"
 
 namespace fathom {
 namespace {

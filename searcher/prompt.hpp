@@ -2,7 +2,7 @@
 // ':' commands.
 #pragma once
 
-#include "searcher/output.hpp"
+#include "searcher/present/output.hpp"
 #include "searcher/searcher.hpp"
 
 namespace fathom {

@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "searcher/tree_evaluator.hpp"
+#include "searcher/eval/tree_evaluator.hpp"
 
 namespace fathom {
 

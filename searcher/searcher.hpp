@@ -10,12 +10,12 @@
 #include <string_view>
 #include <vector>
 
-#include "common/analyzer.hpp"
+#include "common/analysis/analyzer.hpp"
 #include "common/bm25.hpp"
-#include "common/doc_store.hpp"
-#include "common/index_snapshot.hpp"
-#include "searcher/evaluator.hpp"
-#include "searcher/query_tree.hpp"
+#include "common/read/doc_store.hpp"
+#include "common/read/index_snapshot.hpp"
+#include "searcher/eval/evaluator.hpp"
+#include "searcher/query/query_tree.hpp"
 
 namespace fathom {
 
@@ -65,7 +65,7 @@ class Searcher {
   explicit Searcher(const std::filesystem::path& index_dir);
   explicit Searcher(std::shared_ptr<const IndexSnapshot> snapshot);
 
-  // Parses the query language (searcher/query_tree.hpp); throws
+  // Parses the query language (searcher/query/query_tree.hpp); throws
   // QuerySyntaxError for a malformed query.
   SearchResult Search(std::string_view query_text, const SearchOptions& options);
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "common/codec.hpp"
-#include "common/posting_cursor.hpp"
-#include "indexer/segment_writer.hpp"
+#include "common/format/codec.hpp"
+#include "common/read/posting_cursor.hpp"
+#include "indexer/write/segment_writer.hpp"
 
 namespace fathom::testing {
 

@@ -11,17 +11,17 @@
 #include <vector>
 
 #include "common/error.hpp"
-#include "common/format.hpp"
-#include "common/index_meta.hpp"
-#include "common/index_snapshot.hpp"
-#include "common/manifest.hpp"
-#include "common/page_checksums.hpp"
-#include "indexer/index_editor.hpp"
+#include "common/format/format.hpp"
+#include "common/format/index_meta.hpp"
+#include "common/format/manifest.hpp"
+#include "common/format/page_checksums.hpp"
+#include "common/read/index_snapshot.hpp"
+#include "indexer/write/index_editor.hpp"
 
 namespace fathom::testing {
 
 // Deletes documents by global id, through fathom-index's own deletion
-// (indexer/index_editor.hpp: new deletion files, one manifest commit, old
+// (indexer/write/index_editor.hpp: new deletion files, one manifest commit, old
 // files removed), which takes external ids: the test corpora's are unique.
 // Returns the new manifest.
 inline Manifest DeleteByGlobalId(const std::filesystem::path& index,

@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "common/analyzer.hpp"
+#include "common/analysis/analyzer.hpp"
+#include "common/analysis/fields.hpp"
 #include "common/bm25.hpp"
-#include "common/fields.hpp"
-#include "indexer/corpus_reader.hpp"
-#include "indexer/inverted_index.hpp"
-#include "searcher/query.hpp"
+#include "indexer/corpus/corpus_reader.hpp"
+#include "indexer/write/inverted_index.hpp"
+#include "searcher/query/query.hpp"
 
 namespace fathom::testing {
 
@@ -46,7 +46,8 @@ struct ModelIndex {
                       [&](const Token& analyzed, bool in_title) {
                         doc_tokens.push_back(analyzed);
                         add(analyzed.term, analyzed.position);
-                        // Title words are indexed again as field terms (common/fields.hpp).
+                        // Title words are indexed again as field terms
+                        // (common/analysis/fields.hpp).
                         if (in_title) add(FieldTerm(kTitleField, analyzed.term), analyzed.position);
                       });
       lengths.push_back(static_cast<std::uint32_t>(doc_tokens.size()));

@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "common/manifest.hpp"
-#include "indexer/corpus_reader.hpp"
-#include "indexer/index_builder.hpp"
-#include "indexer/manifest_writer.hpp"
+#include "common/format/manifest.hpp"
+#include "indexer/corpus/corpus_reader.hpp"
+#include "indexer/write/index_builder.hpp"
+#include "indexer/write/manifest_writer.hpp"
 #include "tests/index_files.hpp"
 
 namespace fathom::testing {

@@ -1,6 +1,6 @@
 // fathom::Check (include/fathom/index.hpp): fathom-index check's verdict.
 #include "fathom/index.hpp"
-#include "indexer/index_checker.hpp"
+#include "indexer/check/index_checker.hpp"
 
 namespace fathom {
 

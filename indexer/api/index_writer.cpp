@@ -8,11 +8,11 @@
 #include <utility>
 #include "common/contract.hpp"
 
-#include "common/index_meta.hpp"
+#include "common/format/index_meta.hpp"
 #include "fathom/errors.hpp"
-#include "indexer/corpus_input.hpp"
-#include "indexer/index_builder.hpp"
-#include "indexer/index_editor.hpp"
+#include "indexer/corpus/corpus_input.hpp"
+#include "indexer/write/index_builder.hpp"
+#include "indexer/write/index_editor.hpp"
 
 namespace fathom {
 

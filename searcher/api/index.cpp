@@ -11,13 +11,13 @@
 #include <thread>
 #include "common/contract.hpp"
 
-#include "common/analyzer.hpp"
-#include "common/index_snapshot.hpp"
+#include "common/analysis/analyzer.hpp"
+#include "common/read/index_snapshot.hpp"
 #include "fathom/errors.hpp"
-#include "searcher/explain.hpp"
-#include "searcher/natural_query.hpp"
-#include "searcher/near_duplicates.hpp"
-#include "searcher/output.hpp"
+#include "searcher/present/explain.hpp"
+#include "searcher/present/near_duplicates.hpp"
+#include "searcher/present/output.hpp"
+#include "searcher/query/natural_query.hpp"
 #include "searcher/searcher.hpp"
 
 namespace fathom {

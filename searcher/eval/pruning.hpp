@@ -17,7 +17,7 @@
 #include <cmath>
 #include <vector>
 
-#include "searcher/eval_clauses.hpp"
+#include "searcher/eval/eval_clauses.hpp"
 
 namespace fathom::eval {
 

@@ -19,7 +19,7 @@ set -euo pipefail
 build="${1:-build}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-version="$(sed -n 's/^inline constexpr std::uint32_t kFormatVersion = \([0-9]*\);/\1/p' common/format.hpp)"
+version="$(sed -n 's/^inline constexpr std::uint32_t kFormatVersion = \([0-9]*\);/\1/p' common/format/format.hpp)"
 out="tests/data/index-v$version"
 if [ -e "$out" ]; then
   echo "$out exists: a frozen index is never regenerated" >&2

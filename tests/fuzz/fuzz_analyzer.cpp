@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "common/analyzer.hpp"
-#include "common/utf8.hpp"
+#include "common/analysis/analyzer.hpp"
+#include "common/analysis/utf8.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace fathom;

@@ -11,8 +11,8 @@
 #include <fstream>
 #include <string>
 
-#include "common/utf8.hpp"
-#include "indexer/corpus_reader.hpp"
+#include "common/analysis/utf8.hpp"
+#include "indexer/corpus/corpus_reader.hpp"
 
 namespace {
 

@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "common/error.hpp"
-#include "common/format.hpp"
-#include "common/index_meta.hpp"
-#include "indexer/index_checker.hpp"
+#include "common/format/format.hpp"
+#include "common/format/index_meta.hpp"
+#include "indexer/check/index_checker.hpp"
 #include "searcher/searcher.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 #include "tests/index_files.hpp"

@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "common/utf8.hpp"
-#include "indexer/json_line.hpp"
+#include "common/analysis/utf8.hpp"
+#include "indexer/corpus/json_line.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view line(reinterpret_cast<const char*>(data), size);

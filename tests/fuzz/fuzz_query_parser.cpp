@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "common/analyzer.hpp"
+#include "common/analysis/analyzer.hpp"
 #include "common/error.hpp"
 #include "searcher/searcher.hpp"
 #include "tests/fuzz/fuzz_support.hpp"

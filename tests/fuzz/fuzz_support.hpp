@@ -9,7 +9,7 @@
 #include <fstream>
 #include <string>
 
-#include "indexer/index_builder.hpp"
+#include "indexer/write/index_builder.hpp"
 #include "tests/index_files.hpp"
 
 namespace fathom::fuzz {

@@ -3,7 +3,7 @@
 // cannot be used, and no crash; a failed build leaves the old index intact.
 #include <gtest/gtest.h>
 
-#include "common/format.hpp"
+#include "common/format/format.hpp"
 #include "tests/test_support.hpp"
 
 namespace fathom::testing {

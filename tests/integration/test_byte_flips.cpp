@@ -16,9 +16,9 @@
 #include <sstream>
 
 #include "common/error.hpp"
-#include "searcher/natural_query.hpp"
-#include "searcher/near_duplicates.hpp"
-#include "searcher/output.hpp"
+#include "searcher/present/near_duplicates.hpp"
+#include "searcher/present/output.hpp"
+#include "searcher/query/natural_query.hpp"
 #include "searcher/searcher.hpp"
 #include "tests/test_support.hpp"
 

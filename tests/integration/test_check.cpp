@@ -7,11 +7,11 @@
 #include <array>
 #include <map>
 
+#include "common/analysis/fields.hpp"
 #include "common/error.hpp"
-#include "common/fields.hpp"
-#include "common/format.hpp"
-#include "common/index_meta.hpp"
-#include "indexer/index_checker.hpp"
+#include "common/format/format.hpp"
+#include "common/format/index_meta.hpp"
+#include "indexer/check/index_checker.hpp"
 #include "searcher/searcher.hpp"
 #include "tests/model_index.hpp"
 #include "tests/test_support.hpp"

@@ -19,12 +19,12 @@
 #include <set>
 #include <thread>
 
-#include "common/analyzer.hpp"
-#include "common/doc_store.hpp"
-#include "common/index_reader.hpp"
-#include "indexer/index_editor.hpp"
-#include "searcher/evaluator.hpp"
-#include "searcher/query_tree.hpp"
+#include "common/analysis/analyzer.hpp"
+#include "common/read/doc_store.hpp"
+#include "common/read/index_reader.hpp"
+#include "indexer/write/index_editor.hpp"
+#include "searcher/eval/evaluator.hpp"
+#include "searcher/query/query_tree.hpp"
 #include "searcher/searcher.hpp"
 #include "tests/test_support.hpp"
 

@@ -19,12 +19,12 @@
 #include <random>
 #include <set>
 
-#include "common/analyzer.hpp"
-#include "common/fields.hpp"
-#include "common/index_reader.hpp"
-#include "common/index_snapshot.hpp"
-#include "searcher/evaluator.hpp"
-#include "searcher/query_tree.hpp"
+#include "common/analysis/analyzer.hpp"
+#include "common/analysis/fields.hpp"
+#include "common/read/index_reader.hpp"
+#include "common/read/index_snapshot.hpp"
+#include "searcher/eval/evaluator.hpp"
+#include "searcher/query/query_tree.hpp"
 #include "tests/model_index.hpp"
 #include "tests/test_support.hpp"
 

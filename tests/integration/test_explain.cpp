@@ -7,7 +7,7 @@
 #include <random>
 #include <sstream>
 
-#include "searcher/explain.hpp"
+#include "searcher/present/explain.hpp"
 #include "searcher/searcher.hpp"
 #include "tests/model_index.hpp"
 #include "tests/test_support.hpp"

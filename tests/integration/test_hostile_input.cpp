@@ -16,9 +16,9 @@
 #include <cstdio>
 #include <iostream>
 
+#include "common/analysis/fields.hpp"
 #include "common/command_line.hpp"
-#include "common/fields.hpp"
-#include "indexer/index_checker.hpp"
+#include "indexer/check/index_checker.hpp"
 #include "tests/test_support.hpp"
 
 namespace fathom::testing {

@@ -11,12 +11,12 @@
 #include <iostream>
 #include <random>
 
-#include "common/doc_store.hpp"
 #include "common/error.hpp"
-#include "common/index_reader.hpp"
-#include "common/manifest.hpp"
-#include "indexer/index_editor.hpp"
-#include "indexer/index_lock.hpp"
+#include "common/format/manifest.hpp"
+#include "common/read/doc_store.hpp"
+#include "common/read/index_reader.hpp"
+#include "indexer/write/index_editor.hpp"
+#include "indexer/write/index_lock.hpp"
 #include "searcher/searcher.hpp"
 #include "tests/model_index.hpp"
 #include "tests/test_support.hpp"

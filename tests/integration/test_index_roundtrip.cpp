@@ -3,9 +3,9 @@
 // brute-force model computes from the documents.
 #include <gtest/gtest.h>
 
-#include "common/doc_store.hpp"
-#include "common/index_reader.hpp"
-#include "common/posting_cursor.hpp"
+#include "common/read/doc_store.hpp"
+#include "common/read/index_reader.hpp"
+#include "common/read/posting_cursor.hpp"
 #include "tests/model_index.hpp"
 #include "tests/test_support.hpp"
 

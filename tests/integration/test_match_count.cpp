@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "common/analyzer.hpp"
+#include "common/analysis/analyzer.hpp"
 #include "common/command_line.hpp"
-#include "common/index_snapshot.hpp"
-#include "searcher/evaluator.hpp"
-#include "searcher/query_tree.hpp"
+#include "common/read/index_snapshot.hpp"
+#include "searcher/eval/evaluator.hpp"
+#include "searcher/query/query_tree.hpp"
 #include "searcher/searcher.hpp"
 #include "tests/test_support.hpp"
 

@@ -8,7 +8,7 @@
 
 #include <regex>
 
-#include "common/format.hpp"
+#include "common/format/format.hpp"
 #include "tests/test_support.hpp"
 
 namespace fathom::testing {

@@ -15,11 +15,11 @@
 #include <regex>
 #include <thread>
 
-#include "indexer/index_checker.hpp"
-#include "searcher/explain.hpp"
-#include "searcher/near_duplicates.hpp"
+#include "indexer/check/index_checker.hpp"
+#include "searcher/present/explain.hpp"
+#include "searcher/present/near_duplicates.hpp"
+#include "searcher/present/spelling.hpp"
 #include "searcher/searcher.hpp"
-#include "searcher/spelling.hpp"
 #include "tests/model_index.hpp"
 #include "tests/test_support.hpp"
 

@@ -1,7 +1,7 @@
 // Tests for common/analyzer: tokenization, normalization, stemming, stop
 // words, positions and byte offsets.
 
-#include "common/analyzer.hpp"
+#include "common/analysis/analyzer.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -16,8 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/analysis/utf8.hpp"
 #include "common/error.hpp"
-#include "common/utf8.hpp"
 
 namespace fathom {
 

@@ -1,6 +1,6 @@
 // Tests for common/codec: bit-packed blocks and varints.
 
-#include "common/codec.hpp"
+#include "common/format/codec.hpp"
 
 #include <gtest/gtest.h>
 

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "common/error.hpp"
-#include "indexer/corpus_reader.hpp"
+#include "indexer/corpus/corpus_reader.hpp"
 #include "tests/test_support.hpp"
 
 namespace fathom::testing {

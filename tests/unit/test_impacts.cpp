@@ -1,4 +1,4 @@
-// Impact records (common/impacts.hpp, format::PutImpacts/GetImpacts): the
+// Impact records (common/format/impacts.hpp, format::PutImpacts/GetImpacts): the
 // stored pairs bound the BM25 score of every posting of the block for any
 // k1 and b, exactly when the record did not have to be capped; the byte
 // encoding round-trips and rejects malformed records; the cursor returns
@@ -9,11 +9,11 @@
 #include <random>
 #include <set>
 
-#include "common/codec.hpp"
-#include "common/format.hpp"
-#include "common/impacts.hpp"
-#include "common/posting_cursor.hpp"
-#include "indexer/segment_writer.hpp"
+#include "common/format/codec.hpp"
+#include "common/format/format.hpp"
+#include "common/format/impacts.hpp"
+#include "common/read/posting_cursor.hpp"
+#include "indexer/write/segment_writer.hpp"
 
 namespace fathom {
 namespace {

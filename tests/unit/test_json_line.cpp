@@ -1,4 +1,4 @@
-#include "indexer/json_line.hpp"
+#include "indexer/corpus/json_line.hpp"
 
 #include <cstddef>
 #include <string>

@@ -5,8 +5,8 @@
 
 #include <random>
 
-#include "common/minhash.hpp"
-#include "searcher/near_duplicates.hpp"
+#include "common/analysis/minhash.hpp"
+#include "searcher/present/near_duplicates.hpp"
 #include "tests/test_support.hpp"
 
 namespace fathom::testing {

@@ -6,11 +6,11 @@
 #include <map>
 #include <random>
 
+#include "common/analysis/fields.hpp"
 #include "common/error.hpp"
-#include "common/fields.hpp"
-#include "searcher/evaluator.hpp"
-#include "searcher/query_tree.hpp"
-#include "searcher/tree_evaluator.hpp"
+#include "searcher/eval/evaluator.hpp"
+#include "searcher/eval/tree_evaluator.hpp"
+#include "searcher/query/query_tree.hpp"
 #include "tests/model_index.hpp"
 #include "tests/test_support.hpp"
 

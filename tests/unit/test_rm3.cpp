@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "common/analyzer.hpp"
-#include "searcher/natural_query.hpp"
-#include "searcher/rm3.hpp"
+#include "common/analysis/analyzer.hpp"
+#include "searcher/query/natural_query.hpp"
+#include "searcher/query/rm3.hpp"
 
 namespace fathom {
 namespace {

@@ -4,9 +4,9 @@
 
 #include <random>
 
-#include "common/utf8.hpp"
-#include "searcher/query_tree.hpp"
-#include "searcher/snippets.hpp"
+#include "common/analysis/utf8.hpp"
+#include "searcher/present/snippets.hpp"
+#include "searcher/query/query_tree.hpp"
 #include "tests/test_support.hpp"
 
 namespace fathom {

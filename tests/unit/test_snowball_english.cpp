@@ -2,7 +2,7 @@
 // test vocabulary (Snowball 3.0): every word is fed through the real Analyzer
 // pipeline with the default settings (english, no stop words) and must
 // produce exactly the expected stem. English stemming is Fathom's own
-// (common/porter2.hpp), so the result does not depend on the system's
+// (common/analysis/porter2.hpp), so the result does not depend on the system's
 // libstemmer. The only exceptions are the tokenizer's edge-apostrophe words
 // below, and each must produce exactly the output the table gives.
 
@@ -18,8 +18,8 @@
 #include <string_view>
 #include <vector>
 
-#include "common/analyzer.hpp"
-#include "common/porter2.hpp"
+#include "common/analysis/analyzer.hpp"
+#include "common/analysis/porter2.hpp"
 #include "tests/test_support.hpp"
 
 namespace fathom {

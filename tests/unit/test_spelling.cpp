@@ -4,8 +4,8 @@
 
 #include <random>
 
-#include "common/utf8.hpp"
-#include "searcher/spelling.hpp"
+#include "common/analysis/utf8.hpp"
+#include "searcher/present/spelling.hpp"
 #include "tests/test_support.hpp"
 
 namespace fathom::testing {

@@ -1,6 +1,6 @@
 // Tests for common/utf8: decoding, validation, repair and truncation.
 
-#include "common/utf8.hpp"
+#include "common/analysis/utf8.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,122 @@
+#include "common/format/format.hpp"
+
+#include <xxhash.h>
+
+#include "common/error.hpp"
+#include "common/format/codec.hpp"
+
+namespace fathom::format {
+
+void PutTermEntry(std::string& out, const TermEntry& e) {
+  Put<std::uint64_t>(out, e.postings_offset);
+  Put<std::uint64_t>(out, e.positions_offset);
+  Put<std::uint64_t>(out, e.collection_frequency);
+  Put<std::uint32_t>(out, e.document_frequency);
+  Put<std::uint32_t>(out, e.pool_offset);
+  Put<std::uint16_t>(out, e.term_length);
+  Put<std::uint16_t>(out, 0);
+  Put<std::uint32_t>(out, 0);
+}
+
+TermEntry GetTermEntry(const std::uint8_t* in) noexcept {
+  return {Get<std::uint64_t>(in),
+          Get<std::uint64_t>(in + 8),
+          Get<std::uint64_t>(in + 16),
+          Get<std::uint32_t>(in + 24),
+          Get<std::uint32_t>(in + kTermEntryPoolOffsetAt),
+          Get<std::uint16_t>(in + kTermEntryLengthAt)};
+}
+
+void PutSkipEntry(std::string& out, const SkipEntry& e) {
+  Put<std::uint32_t>(out, e.last_doc);
+  Put<std::uint32_t>(out, e.block_offset);
+  Put<std::uint32_t>(out, e.max_frequency);
+  Put<std::uint32_t>(out, e.min_length);
+  Put<std::uint64_t>(out, e.positions_offset);
+  Put<std::uint32_t>(out, e.impacts_offset);
+}
+
+SkipEntry GetSkipEntry(const std::uint8_t* in) noexcept {
+  return {Get<std::uint32_t>(in),      Get<std::uint32_t>(in + 4),  Get<std::uint32_t>(in + 8),
+          Get<std::uint32_t>(in + 12), Get<std::uint64_t>(in + 16), Get<std::uint32_t>(in + 24)};
+}
+
+void PutImpacts(std::string& out, const Impact* impacts, std::size_t count,
+                std::uint32_t min_length) {
+  Impact previous{0, min_length};
+  for (std::size_t i = 0; i < count; ++i) {
+    codec::PutVarint(impacts[i].frequency - previous.frequency, out);
+    codec::PutVarint(impacts[i].length - previous.length, out);
+    previous = impacts[i];
+  }
+}
+
+std::size_t GetImpacts(const std::uint8_t* in, const std::uint8_t* end, std::uint32_t min_length,
+                       Impact* out) noexcept {
+  std::uint64_t frequency = 0, length = min_length;
+  std::size_t count = 0;
+  while (in != end) {
+    if (count == kMaxImpacts) return 0;
+    std::uint32_t frequency_gap, length_gap;
+    in = codec::GetVarint(in, end, &frequency_gap);
+    if (in == nullptr) return 0;
+    in = codec::GetVarint(in, end, &length_gap);
+    if (in == nullptr) return 0;
+    frequency += frequency_gap;
+    length += length_gap;
+    if (frequency > UINT32_MAX || length > UINT32_MAX) return 0;
+    out[count++] = {static_cast<std::uint32_t>(frequency), static_cast<std::uint32_t>(length)};
+  }
+  return count;
+}
+
+void PutHeader(std::string& out, const FileKind& kind) {
+  out.append(kMagic, 4);
+  out.append(kind.tag, 4);
+  Put<std::uint32_t>(out, kFormatVersion);
+  Put<std::uint32_t>(out, 0);
+}
+
+std::uint64_t Checksum(const void* data, std::size_t size) noexcept {
+  return XXH3_64bits(data, size);
+}
+
+std::uint64_t StoredChecksum(const std::uint8_t* data, std::size_t size) noexcept {
+  return Get<std::uint64_t>(data + size - 8);
+}
+
+void ValidateFile(const std::filesystem::path& path, const FileKind& kind, const std::uint8_t* data,
+                  std::size_t size, bool verify_checksum) {
+  const std::string name = path.string();
+  if (size < kHeaderSize + kFooterSize) {
+    throw CorruptIndexError(name + ": file is truncated (" + std::to_string(size) +
+                            " bytes, smaller than header and footer)");
+  }
+  if (std::memcmp(data, kMagic, 4) != 0) {
+    throw CorruptIndexError(name + ": not a Fathom index file (bad magic number)");
+  }
+  if (std::memcmp(data + 4, kind.tag, 4) != 0) {
+    throw CorruptIndexError(name + ": wrong file type (expected '" + std::string(kind.tag, 4) +
+                            "', found '" + std::string(reinterpret_cast<const char*>(data + 4), 4) +
+                            "')");
+  }
+  const auto version = Get<std::uint32_t>(data + 8);
+  if (version != kFormatVersion) {
+    throw FormatVersionError(name + ": index format version " + std::to_string(version) +
+                             " is not supported (this build reads version " +
+                             std::to_string(kFormatVersion) + "); rebuild the index");
+  }
+  const std::uint8_t* footer = data + size - kFooterSize;
+  if (std::memcmp(footer, kFooterMagic, 4) != 0) {
+    throw CorruptIndexError(name + ": file is truncated or damaged (bad footer at offset " +
+                            std::to_string(size - kFooterSize) + ")");
+  }
+  if (verify_checksum) {
+    const std::uint64_t actual = Checksum(data, size - kFooterSize);
+    if (actual != StoredChecksum(data, size)) {
+      throw CorruptIndexError(name + ": checksum mismatch, the file is damaged");
+    }
+  }
+}
+
+}  // namespace fathom::format

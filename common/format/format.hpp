@@ -1,0 +1,177 @@
+// The on-disk layout shared by the index writer and reader. docs/FORMAT.md is
+// the byte-level specification; this header is its single implementation:
+// file names, magic numbers, record sizes and the header/footer every file
+// carries.
+#pragma once
+
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace fathom::format {
+
+static_assert(std::endian::native == std::endian::little,
+              "Fathom's files are little-endian and read in place");
+
+// Format version history (bump on any incompatible change, note it here and
+// in docs/FORMAT.md):
+//   1  first format: dictionary, bit-packed 128-posting blocks with skip and
+//      block-max entries, varint positions, u32 lengths, zstd document store.
+//   2  adds `minhash`: a MinHash sketch per document, for folding
+//      near-duplicate results.
+//   3  an index is a `manifest` naming immutable segments (each a folder of
+//      the files above) and per-segment deletion bitmaps; impact records:
+//      per block of a multi-block list, the (frequency, length) pairs that
+//      can hold its best BM25 score; skip entries grow to 28 bytes with
+//      their offset.
+//   4  adds `checksums`: a checksum per 4 KiB page of the large files
+//      (postings, positions, store), which readers verify before they use a
+//      page, so that no answer comes from bytes no checksum has vouched for.
+inline constexpr std::uint32_t kFormatVersion = 4;
+
+inline constexpr char kMagic[4] = {'F', 'T', 'H', 'M'};
+inline constexpr char kFooterMagic[4] = {'F', 'T', 'H', 'E'};
+inline constexpr std::size_t kHeaderSize = 16;
+inline constexpr std::size_t kFooterSize = 16;
+// Zero bytes before the footer of posting files, so a SIMD decoder may read
+// past the last block without leaving the mapping.
+inline constexpr std::size_t kPostingPadding = 16;
+
+// One entry per file of an index: its name in the index directory and the
+// four-character tag in its header.
+struct FileKind {
+  const char* file_name;
+  char tag[4];
+};
+inline constexpr FileKind kMetaFile{"meta", {'M', 'E', 'T', 'A'}};
+inline constexpr FileKind kDictionaryFile{"terms.dict", {'D', 'I', 'C', 'T'}};
+inline constexpr FileKind kPostingsFile{"postings.doc", {'P', 'D', 'O', 'C'}};
+inline constexpr FileKind kPositionsFile{"postings.pos", {'P', 'P', 'O', 'S'}};
+inline constexpr FileKind kLengthsFile{"doclens", {'L', 'E', 'N', 'S'}};
+inline constexpr FileKind kDocIdsFile{"docids", {'D', 'I', 'D', 'S'}};
+inline constexpr FileKind kStoreFile{"store", {'S', 'T', 'O', 'R'}};
+inline constexpr FileKind kMinHashFile{"minhash", {'M', 'I', 'N', 'H'}};
+inline constexpr FileKind kChecksumsFile{"checksums", {'S', 'U', 'M', 'S'}};
+// In the index folder itself, beside the segment folders. A deletion file is
+// named after its segment and generation (common/format/manifest.hpp).
+inline constexpr FileKind kManifestFile{"manifest", {'M', 'A', 'N', 'I'}};
+inline constexpr FileKind kDeletesFile{"deletes", {'D', 'E', 'L', 'S'}};
+
+// The data files listed in the meta file.
+inline constexpr FileKind kDataFiles[] = {kDictionaryFile, kPostingsFile, kPositionsFile,
+                                          kLengthsFile,    kDocIdsFile,   kStoreFile,
+                                          kMinHashFile,    kChecksumsFile};
+
+// checksums: the files whose pages carry checksums of their own. They are
+// too large to verify whole when a reader opens them; a reader verifies
+// each page the first time it reads from it instead. A page is as large as
+// a memory page, so verification reads nothing a query would not.
+inline constexpr FileKind kPageCheckedFiles[] = {kPostingsFile, kPositionsFile, kStoreFile};
+inline constexpr std::uint32_t kPageSizeLog2 = 12;
+inline constexpr std::uint64_t kPageSize = std::uint64_t{1} << kPageSizeLog2;
+inline constexpr std::uint64_t PageCount(std::uint64_t file_size) {
+  return (file_size + kPageSize - 1) >> kPageSizeLog2;
+}
+
+// terms.dict: fixed-size entries, sorted by term bytes, then a string pool.
+inline constexpr std::size_t kTermEntrySize = 40;
+inline constexpr std::size_t kTermEntryPoolOffsetAt = 28;  // u32 pool_offset
+inline constexpr std::size_t kTermEntryLengthAt = 32;      // u16 term_length
+struct TermEntry {
+  std::uint64_t postings_offset;   // absolute offset of the skip table in postings.doc
+  std::uint64_t positions_offset;  // absolute offset of the first position in postings.pos
+  std::uint64_t collection_frequency;
+  std::uint32_t document_frequency;
+  std::uint32_t pool_offset;
+  std::uint16_t term_length;
+};
+
+// postings.doc: a skip table of one entry per block, then one impact record
+// per block, then the blocks.
+inline constexpr std::size_t kSkipEntrySize = 28;
+inline constexpr std::size_t kSkipImpactsOffsetAt = 24;  // u32 impacts_offset
+struct SkipEntry {
+  std::uint32_t last_doc;          // largest doc id in the block
+  std::uint32_t block_offset;      // from the end of the skip table
+  std::uint32_t max_frequency;     // largest term frequency in the block
+  std::uint32_t min_length;        // shortest document length in the block
+  std::uint64_t positions_offset;  // from the term's positions_offset
+  std::uint32_t impacts_offset;    // from the end of the skip table
+};
+
+// A (term frequency, document length) pair of a block's impact record.
+struct Impact {
+  std::uint32_t frequency;
+  std::uint32_t length;
+};
+// Most pairs an impact record holds: enough for every block of real lists
+// to keep its exact set (docs/FORMAT.md), few enough to bound the work of
+// evaluating a block's bound.
+inline constexpr std::size_t kMaxImpacts = 8;
+
+// store: block table entries after the compressed blocks.
+inline constexpr std::size_t kStoreBlockEntrySize = 16;
+inline constexpr std::size_t kStoreTrailerSize = 24;
+
+// ---- Little-endian scalar access ------------------------------------------
+
+template <typename T>
+inline void Put(std::string& out, T value) {
+  char bytes[sizeof(T)];
+  std::memcpy(bytes, &value, sizeof(T));
+  out.append(bytes, sizeof(T));
+}
+
+template <typename T>
+inline T Get(const std::uint8_t* in) noexcept {
+  T value;
+  std::memcpy(&value, in, sizeof(T));
+  return value;
+}
+
+void PutTermEntry(std::string& out, const TermEntry& entry);
+TermEntry GetTermEntry(const std::uint8_t* in) noexcept;
+void PutSkipEntry(std::string& out, const SkipEntry& entry);
+SkipEntry GetSkipEntry(const std::uint8_t* in) noexcept;
+// An impact record: the pairs in increasing frequency (and length), each as
+// the varint differences from the previous pair, the first from (0,
+// min_length). REQUIRES: 1 <= count <= kMaxImpacts, pairs increasing in
+// both, the first length >= min_length.
+void PutImpacts(std::string& out, const Impact* impacts, std::size_t count,
+                std::uint32_t min_length);
+// Decodes the record in [in, end) into out (room for kMaxImpacts); returns
+// the number of pairs, or 0 when the record is empty, malformed, longer
+// than kMaxImpacts pairs or overflows 32 bits. Never reads outside [in, end).
+std::size_t GetImpacts(const std::uint8_t* in, const std::uint8_t* end, std::uint32_t min_length,
+                       Impact* out) noexcept;
+
+// ---- Header and footer -------------------------------------------------------
+
+// Appends the 16-byte header for a file of this kind.
+void PutHeader(std::string& out, const FileKind& kind);
+
+// 64-bit XXH3 of the bytes, the checksum every footer carries.
+std::uint64_t Checksum(const void* data, std::size_t size) noexcept;
+
+// Checks the header (magic, kind, version) and the footer magic of a whole
+// file image; when verify_checksum, also recomputes the checksum. Throws
+// CorruptIndexError or FormatVersionError naming path.
+void ValidateFile(const std::filesystem::path& path, const FileKind& kind, const std::uint8_t* data,
+                  std::size_t size, bool verify_checksum);
+
+// The checksum recorded in a file's footer. REQUIRES: size >= kFooterSize.
+std::uint64_t StoredChecksum(const std::uint8_t* data, std::size_t size) noexcept;
+
+// Payload of a validated file: the bytes between header and footer.
+struct Payload {
+  const std::uint8_t* data;
+  std::size_t size;
+};
+inline Payload PayloadOf(const std::uint8_t* data, std::size_t size) {
+  return {data + kHeaderSize, size - kHeaderSize - kFooterSize};
+}
+
+}  // namespace fathom::format

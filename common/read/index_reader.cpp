@@ -1,0 +1,251 @@
+#include "common/read/index_reader.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "common/error.hpp"
+#include "common/format/manifest.hpp"
+
+namespace fathom {
+namespace fs = std::filesystem;
+
+namespace {
+[[noreturn]] void Corrupt(const MmapFile& file, const std::string& what) {
+  throw CorruptIndexError(file.path().string() + ": " + what);
+}
+}  // namespace
+
+MmapFile IndexReader::OpenFile(const format::FileKind& kind, bool verify_checksum) {
+  const IndexFileRecord* record = meta_.FindFile(kind.file_name);
+  const fs::path path = dir_ / kind.file_name;
+  if (record == nullptr) {
+    throw CorruptIndexError((dir_ / format::kMetaFile.file_name).string() +
+                            ": does not list the file '" + kind.file_name + "'");
+  }
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw CorruptIndexError(path.string() + ": file is missing");
+  MmapFile file(path);
+  if (file.size() != record->size) {
+    throw CorruptIndexError(path.string() + ": size is " + std::to_string(file.size()) +
+                            " bytes but the index recorded " + std::to_string(record->size) +
+                            " (truncated or replaced)");
+  }
+  format::ValidateFile(path, kind, file.data(), file.size(), verify_checksum);
+  if (format::StoredChecksum(file.data(), file.size()) != record->checksum) {
+    throw CorruptIndexError(path.string() + ": checksum differs from the one the index recorded");
+  }
+  return file;
+}
+
+CheckedFile IndexReader::OpenCheckedFile(const format::FileKind& kind,
+                                         std::vector<PageChecksums>& page_checksums) {
+  MmapFile file = OpenFile(kind, false);
+  const auto listed =
+      std::find_if(page_checksums.begin(), page_checksums.end(),
+                   [&](const PageChecksums& c) { return c.name == kind.file_name; });
+  if (listed == page_checksums.end() || listed->size != file.size()) {
+    throw CorruptIndexError((dir_ / format::kChecksumsFile.file_name).string() +
+                            ": does not list the pages of '" + kind.file_name + "'");
+  }
+  return CheckedFile(std::move(file), std::move(listed->sums));
+}
+
+fs::path IndexReader::ResolveSegment(const fs::path& dir, std::uint64_t* meta_checksum) {
+  std::error_code ec;
+  if (!fs::exists(dir / format::kManifestFile.file_name, ec)) return dir;
+  const Manifest manifest = ReadManifest(dir);
+  if (manifest.segments.size() != 1 || manifest.segments[0].deleted_count != 0) {
+    throw InputError(dir.string() + ": holds " + std::to_string(manifest.segments.size()) +
+                     " segments or deleted documents; this tool reads a single segment (run "
+                     "fathom-index merge first)");
+  }
+  *meta_checksum = manifest.segments[0].meta_checksum;
+  return dir / manifest.segments[0].name;
+}
+
+IndexReader::IndexReader(const fs::path& path) {
+  std::uint64_t expected_meta_checksum = 0;
+  dir_ = ResolveSegment(path, &expected_meta_checksum);
+  Open(expected_meta_checksum);
+}
+
+IndexReader::IndexReader(const fs::path& segment_dir, std::uint64_t meta_checksum)
+    : dir_(segment_dir) {
+  Open(meta_checksum);
+}
+
+void IndexReader::Open(std::uint64_t expected_meta_checksum) {
+  const fs::path& dir = dir_;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    throw IoError(dir.string() + ": no index here (not a folder)");
+  }
+  const fs::path meta_path = dir / format::kMetaFile.file_name;
+  if (!fs::exists(meta_path, ec)) {
+    throw IoError(dir.string() +
+                  ": not a Fathom index (no manifest or meta file); build one with fathom-index");
+  }
+  meta_file_ = MmapFile(meta_path);
+  format::ValidateFile(meta_path, format::kMetaFile, meta_file_.data(), meta_file_.size(), true);
+  if (expected_meta_checksum != 0 &&
+      format::StoredChecksum(meta_file_.data(), meta_file_.size()) != expected_meta_checksum) {
+    throw CorruptIndexError(meta_path.string() +
+                            ": checksum differs from the one the manifest recorded");
+  }
+  const format::Payload meta_payload = format::PayloadOf(meta_file_.data(), meta_file_.size());
+  meta_ = ParseMeta(meta_path, meta_payload.data, meta_payload.size);
+
+  // Small files are verified whole: everything a query touches first.
+  dictionary_ = OpenFile(format::kDictionaryFile, true);
+  lengths_file_ = OpenFile(format::kLengthsFile, true);
+  doc_ids_ = OpenFile(format::kDocIdsFile, true);
+  minhash_ = OpenFile(format::kMinHashFile, true);
+  // Large files: header, footer, size and recorded checksum now; each page
+  // against its checksum when it is first read (common/format/page_checksums.hpp).
+  {
+    const MmapFile checksums = OpenFile(format::kChecksumsFile, true);
+    const format::Payload p = format::PayloadOf(checksums.data(), checksums.size());
+    std::vector<PageChecksums> page_checksums =
+        ParsePageChecksums(checksums.path(), p.data, p.size);
+    postings_ = OpenCheckedFile(format::kPostingsFile, page_checksums);
+    positions_ = OpenCheckedFile(format::kPositionsFile, page_checksums);
+    store_ = OpenCheckedFile(format::kStoreFile, page_checksums);
+  }
+
+  {  // Dictionary layout: counts, entries, pool, exactly filling the payload.
+    const format::Payload p = format::PayloadOf(dictionary_.data(), dictionary_.size());
+    if (p.size < 16) Corrupt(dictionary_, "too short for its counts");
+    term_count_ = format::Get<std::uint64_t>(p.data);
+    term_pool_size_ = format::Get<std::uint64_t>(p.data + 8);
+    if (term_count_ != meta_.term_count || term_count_ > (p.size - 16) / format::kTermEntrySize ||
+        term_pool_size_ != p.size - 16 - term_count_ * format::kTermEntrySize) {
+      Corrupt(dictionary_, "term count and sizes do not match the file size");
+    }
+    term_entries_ = p.data + 16;
+    term_pool_ = term_entries_ + term_count_ * format::kTermEntrySize;
+  }
+  {
+    const format::Payload p = format::PayloadOf(lengths_file_.data(), lengths_file_.size());
+    if (p.size < 16 || format::Get<std::uint64_t>(p.data) != meta_.document_count ||
+        format::Get<std::uint64_t>(p.data + 8) != meta_.total_length ||
+        p.size != 16 + 4 * meta_.document_count) {
+      Corrupt(lengths_file_, "document count or size does not match the index");
+    }
+    lengths_ = p.data + 16;
+  }
+  {
+    const format::Payload p = format::PayloadOf(doc_ids_.data(), doc_ids_.size());
+    const std::uint64_t n = meta_.document_count;
+    if (p.size < 8 || format::Get<std::uint64_t>(p.data) != n || (p.size - 8) / 8 < n + 1) {
+      Corrupt(doc_ids_, "document count or size does not match the index");
+    }
+    id_offsets_ = p.data + 8;
+    id_pool_ = id_offsets_ + 8 * (n + 1);
+    const std::uint64_t pool_size = p.size - 8 - 8 * (n + 1);
+    std::uint64_t previous = 0;
+    for (std::uint64_t i = 0; i <= n; ++i) {
+      const auto offset = format::Get<std::uint64_t>(id_offsets_ + 8 * i);
+      if (offset < previous || offset > pool_size) Corrupt(doc_ids_, "id offsets out of order");
+      previous = offset;
+    }
+    if (previous != pool_size) Corrupt(doc_ids_, "id pool size does not match its offsets");
+  }
+  {
+    const format::Payload p = format::PayloadOf(minhash_.data(), minhash_.size());
+    if (p.size < 8 || format::Get<std::uint64_t>(p.data) != meta_.document_count ||
+        p.size != 8 + kSketchBytes * meta_.document_count) {
+      Corrupt(minhash_, "document count or size does not match the index");
+    }
+    sketches_ = p.data + 8;
+  }
+  postings_.mapped().WillNeed();
+}
+
+void IndexReader::DropDocumentPages() const {
+  for (const MmapFile* file : {&lengths_file_, &doc_ids_, &minhash_}) {
+    file->DropPages(0, file->size());
+  }
+}
+
+std::string_view IndexReader::TermAt(std::uint64_t index) const {
+  // Only the term's place in the pool: dictionary walks (binary search,
+  // prefix and fuzzy expansion) call this millions of times.
+  const std::uint8_t* entry = term_entries_ + index * format::kTermEntrySize;
+  const auto pool_offset = format::Get<std::uint32_t>(entry + format::kTermEntryPoolOffsetAt);
+  const auto length = format::Get<std::uint16_t>(entry + format::kTermEntryLengthAt);
+  if (static_cast<std::uint64_t>(pool_offset) + length > term_pool_size_) {
+    Corrupt(dictionary_, "term " + std::to_string(index) + " points outside the term pool");
+  }
+  return {reinterpret_cast<const char*>(term_pool_ + pool_offset), length};
+}
+
+TermInfo IndexReader::TermInfoAt(std::uint64_t index) const {
+  TermInfo info{};
+  info.entry = format::GetTermEntry(term_entries_ + index * format::kTermEntrySize);
+  const std::uint64_t postings_limit = postings_.size() - format::kFooterSize;
+  const std::uint64_t positions_limit = positions_.size() - format::kFooterSize;
+  if (index + 1 < term_count_) {
+    const format::TermEntry next =
+        format::GetTermEntry(term_entries_ + (index + 1) * format::kTermEntrySize);
+    info.postings_end = next.postings_offset;
+    info.positions_end = next.positions_offset;
+  } else {
+    info.postings_end = postings_limit - format::kPostingPadding;
+    info.positions_end = positions_limit - format::kPostingPadding;
+  }
+  const format::TermEntry& e = info.entry;
+  if (e.document_frequency == 0 || e.document_frequency > meta_.document_count ||
+      e.postings_offset < format::kHeaderSize || e.postings_offset > info.postings_end ||
+      info.postings_end > postings_limit || e.positions_offset < format::kHeaderSize ||
+      e.positions_offset > info.positions_end || info.positions_end > positions_limit ||
+      e.collection_frequency < e.document_frequency) {
+    Corrupt(dictionary_, "entry of term " + std::to_string(index) + " is out of bounds");
+  }
+  return info;
+}
+
+std::uint64_t IndexReader::LowerBound(std::string_view term) const {
+  std::uint64_t low = 0;
+  std::uint64_t high = term_count_;
+  while (low < high) {
+    const std::uint64_t mid = low + (high - low) / 2;
+    if (TermAt(mid) < term) {
+      low = mid + 1;
+    } else {
+      high = mid;
+    }
+  }
+  return low;
+}
+
+std::optional<TermInfo> IndexReader::FindTerm(std::string_view term) const {
+  const std::uint64_t index = LowerBound(term);
+  if (index < term_count_ && TermAt(index) == term) return TermInfoAt(index);
+  return std::nullopt;
+}
+
+std::string_view IndexReader::external_id(DocId doc) const {
+  const auto begin = format::Get<std::uint64_t>(id_offsets_ + 8 * static_cast<std::uint64_t>(doc));
+  const auto end =
+      format::Get<std::uint64_t>(id_offsets_ + 8 * (static_cast<std::uint64_t>(doc) + 1));
+  return {reinterpret_cast<const char*>(id_pool_ + begin), end - begin};
+}
+
+MinHashSketch IndexReader::sketch(DocId doc) const {
+  const std::uint8_t* at = sketches_ + kSketchBytes * static_cast<std::uint64_t>(doc);
+  MinHashSketch sketch;
+  sketch.shingles = format::Get<std::uint32_t>(at);
+  for (std::size_t i = 0; i < kMinHashes; ++i) {
+    sketch.values[i] = format::Get<std::uint16_t>(at + 4 + 2 * i);
+  }
+  return sketch;
+}
+
+std::optional<DocId> IndexReader::FindExternalId(std::string_view id) const {
+  for (std::uint64_t doc = 0; doc < meta_.document_count; ++doc) {
+    if (external_id(static_cast<DocId>(doc)) == id) return static_cast<DocId>(doc);
+  }
+  return std::nullopt;
+}
+
+}  // namespace fathom

@@ -1,0 +1,99 @@
+// Opens an index folder: maps every file, validates headers, footers, sizes
+// and the checksums of the small files against the meta file, and gives
+// bounds-checked access to the dictionary, lengths, ids and posting bytes.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string_view>
+
+#include "common/analysis/minhash.hpp"
+#include "common/format/format.hpp"
+#include "common/format/index_meta.hpp"
+#include "common/format/page_checksums.hpp"
+#include "common/read/mmap_file.hpp"
+#include "common/types.hpp"
+
+namespace fathom {
+
+// A dictionary entry with the byte ranges its posting data may occupy,
+// derived from the neighbouring entry so that cursors never read outside.
+struct TermInfo {
+  format::TermEntry entry;
+  std::uint64_t postings_end;   // exclusive, absolute offset in postings.doc
+  std::uint64_t positions_end;  // exclusive, absolute offset in postings.pos
+};
+
+class IndexReader {
+ public:
+  // Opens one segment: a segment folder, or an index folder whose manifest
+  // names a single segment with nothing deleted (what a fresh build makes).
+  // Throws IoError (missing files), CorruptIndexError or FormatVersionError,
+  // each naming the file, and InputError for an index of several segments.
+  explicit IndexReader(const std::filesystem::path& path);
+  // Opens the segment folder of an index, checking that its meta file is the
+  // one the manifest recorded (meta_checksum, its footer checksum).
+  IndexReader(const std::filesystem::path& segment_dir, std::uint64_t meta_checksum);
+
+  // The segment's folder.
+  const std::filesystem::path& dir() const { return dir_; }
+  const IndexMeta& meta() const { return meta_; }
+  std::uint64_t document_count() const { return meta_.document_count; }
+  double average_length() const { return meta_.average_length(); }
+
+  std::uint64_t term_count() const { return term_count_; }
+  std::string_view TermAt(std::uint64_t index) const;
+  // Index of the first term >= term in byte order (term_count() if none):
+  // where a term, or the terms starting with a prefix, would be.
+  std::uint64_t LowerBound(std::string_view term) const;
+  // The term's entry, or nullopt. Throws CorruptIndexError if the entry's
+  // offsets are out of bounds.
+  std::optional<TermInfo> FindTerm(std::string_view term) const;
+  TermInfo TermInfoAt(std::uint64_t index) const;
+
+  // REQUIRES: doc < document_count() (cursors only yield such ids).
+  std::uint32_t length(DocId doc) const { return format::Get<std::uint32_t>(lengths_ + 4 * doc); }
+  const std::uint8_t* lengths_data() const { return lengths_; }
+  std::string_view external_id(DocId doc) const;
+  // The document's MinHash sketch, for near-duplicate detection.
+  MinHashSketch sketch(DocId doc) const;
+  // Linear in the number of documents: for interactive look-ups only.
+  std::optional<DocId> FindExternalId(std::string_view id) const;
+
+  // The large files, whose pages are verified on first use: a reader calls
+  // Verify on the bytes it is about to read.
+  const CheckedFile& postings_file() const { return postings_; }
+  const CheckedFile& positions_file() const { return positions_; }
+  const CheckedFile& store_file() const { return store_; }
+  // For one-pass readers (merges): gives back the pages of the per-document
+  // files (lengths, ids, sketches) once they have been read.
+  void DropDocumentPages() const;
+
+ private:
+  // The segment folder path names, and the manifest's checksum of its meta
+  // file (left alone when path is a segment folder itself).
+  static std::filesystem::path ResolveSegment(const std::filesystem::path& path,
+                                              std::uint64_t* meta_checksum);
+  // Maps and validates every file of dir_; expected_meta_checksum 0: any.
+  void Open(std::uint64_t expected_meta_checksum);
+  MmapFile OpenFile(const format::FileKind& kind, bool verify_checksum);
+  // Opens a large file with its page checksums.
+  CheckedFile OpenCheckedFile(const format::FileKind& kind,
+                              std::vector<PageChecksums>& page_checksums);
+
+  std::filesystem::path dir_;
+  IndexMeta meta_;
+  MmapFile meta_file_, dictionary_, lengths_file_, doc_ids_, minhash_;
+  CheckedFile postings_, positions_, store_;
+  std::uint64_t term_count_ = 0;
+  const std::uint8_t* term_entries_ = nullptr;
+  const std::uint8_t* term_pool_ = nullptr;
+  std::uint64_t term_pool_size_ = 0;
+  const std::uint8_t* lengths_ = nullptr;
+  const std::uint8_t* id_offsets_ = nullptr;
+  const std::uint8_t* id_pool_ = nullptr;
+  const std::uint8_t* sketches_ = nullptr;
+};
+
+}  // namespace fathom

@@ -1,0 +1,166 @@
+#include "common/read/index_snapshot.hpp"
+
+#include <algorithm>
+
+#include "common/bm25.hpp"
+#include "common/error.hpp"
+#include "common/format/format.hpp"
+
+namespace fathom {
+namespace fs = std::filesystem;
+namespace {
+
+// How many manifests a snapshot tries before giving up: each retry means a
+// writer committed a change while the snapshot was being opened, so only a
+// stream of commits faster than an open exhausts them.
+constexpr int kOpenAttempts = 5;
+
+}  // namespace
+
+IndexSnapshot::IndexSnapshot(const fs::path& index_dir) : dir_(index_dir) {
+  for (int attempt = 1;; ++attempt) {
+    manifest_ = ReadManifest(dir_);
+    try {
+      OpenSegments();
+      return;
+    } catch (const Error&) {
+      // A merge may have replaced the manifest after it was read here and
+      // unlinked the files it no longer names: then the failure says nothing
+      // of the index, and the new manifest is read instead (as Lucene's
+      // SegmentInfos.FindSegmentsFile does). Files are never rewritten in
+      // place, so an unchanged manifest means the failure is real.
+      bool changed = false;
+      try {
+        changed = ReadManifest(dir_).generation != manifest_.generation;
+      } catch (const Error&) {
+        changed = false;
+      }
+      if (!changed || attempt == kOpenAttempts) throw;
+    }
+  }
+}
+
+void IndexSnapshot::OpenSegments() {
+  segments_.clear();
+  document_count_ = 0;
+  total_length_ = 0;
+  analysis_ = AnalysisSettings{};
+  const fs::path manifest_path = dir_ / format::kManifestFile.file_name;
+  for (const SegmentRecord& record : manifest_.segments) {
+    SnapshotSegment segment;
+    segment.record = record;
+    segment.reader = std::make_unique<IndexReader>(dir_ / record.name, record.meta_checksum);
+    const IndexReader& reader = *segment.reader;
+    if (reader.document_count() != record.document_count) {
+      throw CorruptIndexError(manifest_path.string() + ": segment " + record.name + " holds " +
+                              std::to_string(reader.document_count()) +
+                              " documents, the manifest records " +
+                              std::to_string(record.document_count));
+    }
+    if (segments_.empty()) {
+      analysis_ = reader.meta().analysis;
+    } else if (reader.meta().analysis != analysis_) {
+      // Queries are analyzed once for all segments; a segment analyzed
+      // otherwise could never match them.
+      throw CorruptIndexError((reader.dir() / format::kMetaFile.file_name).string() +
+                              ": analysis settings differ from those of segment " +
+                              segments_[0].record.name);
+    }
+    segment.store = std::make_unique<DocStore>(reader.store_file(), reader.document_count());
+    segment.deleted = ReadDeletes(dir_, record);
+    // ParseManifest bounds the documents of all segments by kMaxDocuments,
+    // so every global id fits a DocId.
+    segment.base = static_cast<DocId>(document_count_);
+    document_count_ += reader.document_count();
+    total_length_ += reader.meta().total_length;
+    segments_.push_back(std::move(segment));
+  }
+}
+
+double IndexSnapshot::average_length() const {
+  return AverageLength(total_length_, document_count_);
+}
+
+std::uint64_t IndexSnapshot::DocumentFrequency(std::string_view term) const {
+  std::uint64_t total = 0;
+  for (const SnapshotSegment& segment : segments_) {
+    if (const auto info = segment.reader->FindTerm(term)) total += info->entry.document_frequency;
+  }
+  return total;
+}
+
+const SnapshotSegment& IndexSnapshot::SegmentOf(DocId doc) const {
+  // The last segment whose base is <= doc (empty segments share a base
+  // with the next; upper_bound passes over them).
+  const auto after =
+      std::upper_bound(segments_.begin(), segments_.end(), doc,
+                       [](DocId d, const SnapshotSegment& segment) { return d < segment.base; });
+  return *(after - 1);
+}
+
+bool IndexSnapshot::IsDeleted(DocId doc) const {
+  const SnapshotSegment& segment = SegmentOf(doc);
+  return segment.deleted.contains(doc - segment.base);
+}
+
+std::uint32_t IndexSnapshot::length(DocId doc) const {
+  const SnapshotSegment& segment = SegmentOf(doc);
+  return segment.reader->length(doc - segment.base);
+}
+
+std::string_view IndexSnapshot::external_id(DocId doc) const {
+  const SnapshotSegment& segment = SegmentOf(doc);
+  return segment.reader->external_id(doc - segment.base);
+}
+
+MinHashSketch IndexSnapshot::sketch(DocId doc) const {
+  const SnapshotSegment& segment = SegmentOf(doc);
+  return segment.reader->sketch(doc - segment.base);
+}
+
+StoredDocument IndexSnapshot::Document(DocId doc) const {
+  const SnapshotSegment& segment = SegmentOf(doc);
+  return segment.store->Get(doc - segment.base);
+}
+
+std::optional<DocId> IndexSnapshot::FindExternalId(std::string_view id) const {
+  for (const SnapshotSegment& segment : segments_) {
+    const IndexReader& reader = *segment.reader;
+    for (std::uint64_t doc = 0; doc < reader.document_count(); ++doc) {
+      const auto local = static_cast<DocId>(doc);
+      if (reader.external_id(local) == id && !segment.deleted.contains(local)) {
+        return segment.base + local;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<CollectionTerm> IndexSnapshot::TermsWithPrefix(std::string_view prefix) const {
+  std::vector<CollectionTerm> terms;
+  for (const SnapshotSegment& segment : segments_) {
+    const IndexReader& reader = *segment.reader;
+    for (std::uint64_t i = reader.LowerBound(prefix); i < reader.term_count(); ++i) {
+      const std::string_view term = reader.TermAt(i);
+      if (!term.starts_with(prefix)) break;
+      terms.push_back({term, reader.TermInfoAt(i).entry.document_frequency});
+    }
+  }
+  if (segments_.size() > 1) SumByTerm(terms);
+  return terms;
+}
+
+float CollectionStats::Idf(std::string_view term, std::uint64_t segment_frequency) const {
+  if (snapshot_.segments().size() == 1) {
+    return Bm25Idf(snapshot_.document_count(), segment_frequency);
+  }
+  auto found = idf_.find(term);
+  if (found == idf_.end()) {
+    found = idf_.emplace(std::string(term),
+                         Bm25Idf(snapshot_.document_count(), snapshot_.DocumentFrequency(term)))
+                .first;
+  }
+  return found->second;
+}
+
+}  // namespace fathom

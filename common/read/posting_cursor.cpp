@@ -1,0 +1,295 @@
+#include "common/read/posting_cursor.hpp"
+
+#include <algorithm>
+
+#include "common/error.hpp"
+
+namespace fathom {
+
+namespace {
+PostingListData DataOf(const IndexReader& reader, const TermInfo& term) {
+  const std::uint8_t* postings = reader.postings_file().data();
+  const std::uint8_t* positions = reader.positions_file().data();
+  return {postings + term.entry.postings_offset,
+          postings + term.postings_end,
+          positions + term.entry.positions_offset,
+          positions + term.positions_end,
+          term.entry.document_frequency,
+          reader.document_count(),
+          reader.lengths_data(),
+          term.entry.postings_offset};
+}
+
+PostingListData VerifiedDataOf(const IndexReader& reader, const TermInfo& term) {
+  // The posting bytes now; positions when first asked for (most queries
+  // need none).
+  reader.postings_file().Verify(term.entry.postings_offset, term.postings_end);
+  return DataOf(reader, term);
+}
+}  // namespace
+
+PostingCursor::PostingCursor(const IndexReader& reader, const TermInfo& term)
+    : PostingCursor(VerifiedDataOf(reader, term), reader.postings_file().path().native()) {
+  positions_file_ = &reader.positions_file();
+}
+
+PostingCursor::PostingCursor(const PostingListData& data, std::string_view source)
+    : document_frequency_(data.document_frequency),
+      document_count_(data.document_count),
+      block_count_((data.document_frequency + codec::kBlockSize - 1) / codec::kBlockSize) {
+  const auto corrupt = [&](const std::string& what) {
+    throw CorruptIndexError(std::string(source) + ": posting list at offset " +
+                            std::to_string(data.source_offset) + ": " + what);
+  };
+  if (document_frequency_ == 0) corrupt("empty posting list");
+  const std::size_t skip_entries = block_count_ > 1 ? block_count_ : 0;
+  if (static_cast<std::size_t>(data.postings_end - data.postings) / format::kSkipEntrySize <
+      skip_entries) {
+    corrupt("skip table out of bounds");
+  }
+  skip_table_ = data.postings;
+  blocks_ = skip_table_ + skip_entries * format::kSkipEntrySize;
+  blocks_end_ = data.postings_end;
+  positions_begin_ = data.positions;
+  positions_end_ = data.positions_end;
+  const std::uint64_t block_bytes = static_cast<std::uint64_t>(blocks_end_ - blocks_);
+  const std::uint64_t position_bytes =
+      static_cast<std::uint64_t>(positions_end_ - positions_begin_);
+  if (block_count_ == 1) {
+    // Decode to derive the entry; last_doc stays kEndDoc until then, which
+    // also disables LoadBlock's consistency check for this one block.
+    single_block_.last_doc = kEndDoc;
+    single_block_.max_frequency = 1;
+  }
+  // Validate every block header once, so decoding needs no checks. Impact
+  // records lie in order before the first block.
+  first_block_offset_ = block_count_ > 1 ? SkipAt(0).block_offset : 0;
+  std::uint64_t previous_offset = 0;
+  std::uint64_t previous_impacts = 0;
+  DocId previous_last = 0;
+  for (std::size_t b = 0; b < block_count_; ++b) {
+    const format::SkipEntry skip = SkipAt(b);
+    const bool full = b + 1 < block_count_ || document_frequency_ % codec::kBlockSize == 0;
+    if (skip.block_offset < previous_offset || skip.block_offset >= block_bytes ||
+        (b > 0 && skip.last_doc <= previous_last) || skip.positions_offset > position_bytes ||
+        skip.max_frequency == 0 || (block_count_ > 1 && skip.last_doc >= document_count_) ||
+        skip.impacts_offset < previous_impacts || skip.impacts_offset > first_block_offset_) {
+      corrupt("skip entry " + std::to_string(b) + " is inconsistent");
+    }
+    previous_impacts = skip.impacts_offset;
+    if (full) {
+      if (block_bytes - skip.block_offset < 2) corrupt("block " + std::to_string(b) + " truncated");
+      const std::uint8_t doc_width = blocks_[skip.block_offset];
+      const std::uint8_t freq_width = blocks_[skip.block_offset + 1];
+      if (doc_width > 32 || freq_width > 32 ||
+          block_bytes - skip.block_offset - 2 <
+              codec::PackedBytes(doc_width) + codec::PackedBytes(freq_width)) {
+        corrupt("block " + std::to_string(b) + " has a bad bit width or is truncated");
+      }
+    }
+    previous_offset = skip.block_offset;
+    previous_last = skip.last_doc;
+    max_frequency_ = std::max(max_frequency_, skip.max_frequency);
+  }
+  LoadBlock(0);
+  if (block_count_ == 1) {
+    single_block_.last_doc = block_size_ > 0 ? docs_[block_size_ - 1] : 0;
+    const std::uint32_t* frequencies = block_frequencies();
+    single_block_.max_frequency =
+        *std::max_element(frequencies, frequencies + std::max<std::size_t>(block_size_, 1));
+    single_block_.min_length = UINT32_MAX;
+    for (std::size_t i = 0; i < block_size_; ++i) {
+      single_block_.min_length = std::min(single_block_.min_length,
+                                          format::Get<std::uint32_t>(data.lengths + 4 * docs_[i]));
+    }
+    max_frequency_ = single_block_.max_frequency;
+  }
+}
+
+std::size_t PostingCursor::ImpactsOf(std::size_t block, format::Impact* out) const noexcept {
+  const format::SkipEntry skip = SkipAt(block);
+  if (block_count_ > 1) {
+    // A record ends where the next one starts; the last, at the first block.
+    const std::uint32_t end =
+        block + 1 < block_count_
+            ? format::Get<std::uint32_t>(skip_table_ + (block + 1) * format::kSkipEntrySize +
+                                         format::kSkipImpactsOffsetAt)
+            : first_block_offset_;
+    const std::size_t count =
+        format::GetImpacts(blocks_ + skip.impacts_offset, blocks_ + end, skip.min_length, out);
+    if (count > 0) return count;
+  }
+  out[0] = {skip.max_frequency, skip.min_length};
+  return 1;
+}
+
+void PostingCursor::EndList() noexcept {
+  block_ = block_count_;
+  block_size_ = 0;
+  current_doc_ = kEndDoc;
+  frequencies_[0] = 0;
+  frequencies_ready_ = true;
+}
+
+void PostingCursor::LoadBlock(std::size_t block) noexcept {
+  block_ = block;
+  index_ = 0;
+  if (block >= block_count_) {
+    EndList();
+    return;
+  }
+  const format::SkipEntry skip = SkipAt(block);
+  const DocId base = block == 0 ? 0 : SkipAt(block - 1).last_doc;
+  const std::uint8_t* in = blocks_ + skip.block_offset;
+  block_size_ =
+      std::min<std::size_t>(codec::kBlockSize, document_frequency_ - block * codec::kBlockSize);
+  if (block_size_ == codec::kBlockSize) {
+    const std::uint32_t doc_width = in[0];
+    const std::uint32_t freq_width = in[1];
+    codec::UnpackBlock(in + 2, doc_width, docs_);
+    frequency_bytes_ = in + 2 + codec::PackedBytes(doc_width);
+    frequency_width_ = freq_width;
+    frequencies_ready_ = false;
+  } else {
+    // The tail block is varint-coded; decode with bounds checks (it is at
+    // most 127 postings), treating damage as the end of the list.
+    const std::uint8_t* p = in;
+    for (std::size_t i = 0; i < block_size_ && p != nullptr; ++i)
+      p = codec::GetVarint(p, blocks_end_, &docs_[i]);
+    for (std::size_t i = 0; i < block_size_ && p != nullptr; ++i) {
+      p = codec::GetVarint(p, blocks_end_, &frequencies_[i]);
+    }
+    if (p == nullptr) {
+      EndList();
+      return;
+    }
+    for (std::size_t i = 0; i < block_size_; ++i) frequencies_[i] += 1;
+    frequencies_ready_ = true;
+  }
+  // Every gap but the list's first must be positive, and the sum must not
+  // wrap around: then the ids increase, and with the last one below the
+  // document count every id is a valid index into doclens. The checks are
+  // reductions the compiler vectorizes; the prefix sum is left dependency
+  // chain only.
+  std::uint32_t zero_gaps = 0;
+  std::uint64_t total = base;
+  for (std::size_t i = 0; i < block_size_; ++i) {
+    zero_gaps |= docs_[i] == 0 ? 1u : 0u;
+    total += docs_[i];
+  }
+  if (block == 0 && docs_[0] == 0) {  // doc 0 may start the list
+    zero_gaps = 0;
+    for (std::size_t i = 1; i < block_size_; ++i) zero_gaps |= docs_[i] == 0 ? 1u : 0u;
+  }
+  bool damaged = zero_gaps != 0 || total >= document_count_;
+  if (!damaged) {
+    codec::PrefixSum(docs_, block_size_, base);
+    damaged = skip.last_doc != kEndDoc && docs_[block_size_ - 1] != skip.last_doc;
+  }
+  if (damaged) {
+    // Blocks disagree with their skip entry or the collection: the data is
+    // damaged. Ending the list here keeps every doc id in bounds and
+    // NextGeq's scan inside the block.
+    EndList();
+    return;
+  }
+  current_doc_ = docs_[0];
+  positions_at_ = positions_begin_ + skip.positions_offset;
+  positions_index_ = 0;
+}
+
+void PostingCursor::DecodeFrequencies() const noexcept {
+  codec::UnpackBlock(frequency_bytes_, frequency_width_, frequencies_);
+  for (std::size_t i = 0; i < codec::kBlockSize; ++i) frequencies_[i] += 1;
+  frequencies_ready_ = true;
+}
+
+std::size_t PostingCursor::FindBlock(DocId target, std::size_t from) const noexcept {
+  // Conjunctions mostly move to the next block or two: look there first,
+  // then gallop and binary-search, so long jumps cost O(log distance).
+  std::size_t block = from;
+  for (int i = 0; i < 4; ++i, ++block) {
+    if (block >= block_count_ || LastDocOf(block) >= target) return block;
+  }
+  std::size_t step = 4;
+  std::size_t low = block;  // LastDocOf(low - 1) < target
+  while (block < block_count_ && LastDocOf(block) < target) {
+    low = block + 1;
+    block += step;
+    step *= 2;
+  }
+  std::size_t high = std::min(block, block_count_);  // answer is in [low, high]
+  while (low < high) {
+    const std::size_t mid = low + (high - low) / 2;
+    if (LastDocOf(mid) < target) {
+      low = mid + 1;
+    } else {
+      high = mid;
+    }
+  }
+  return low;
+}
+
+void PostingCursor::NextBlock() noexcept { LoadBlock(block_ + 1); }
+
+void PostingCursor::SeekSlow(DocId target) noexcept {
+  if (LastDocOf(block_) < target) {
+    LoadBlock(FindBlock(target, block_ + 1));
+    if (current_doc_ >= target) return;
+  }
+  // The target is inside this block.
+  while (docs_[index_] < target) ++index_;
+  current_doc_ = docs_[index_];
+}
+
+void PostingCursor::VerifyPositions() {
+  positions_file_->Verify(static_cast<std::uint64_t>(positions_begin_ - positions_file_->data()),
+                          static_cast<std::uint64_t>(positions_end_ - positions_file_->data()));
+  positions_file_ = nullptr;
+}
+
+void PostingCursor::Positions(std::vector<std::uint32_t>& out) {
+  out.clear();
+  if (current_doc_ == kEndDoc) return;
+  if (positions_file_ != nullptr) VerifyPositions();
+  if (!frequencies_ready_) DecodeFrequencies();
+  // Skip the positions of earlier postings of this block, counting varint
+  // ends rather than decoding values.
+  if (positions_index_ < index_ && positions_at_ != nullptr) {
+    std::uint64_t skip = 0;
+    for (; positions_index_ < index_; ++positions_index_) skip += frequencies_[positions_index_];
+    positions_at_ = codec::SkipVarints(positions_at_, positions_end_, skip);
+  }
+  if (positions_at_ == nullptr) return;
+  const std::uint8_t* p = positions_at_;
+  // Each position takes at least one byte: damaged frequencies cannot make
+  // this allocate more than the bytes left.
+  const auto count = static_cast<std::uint32_t>(
+      std::min<std::size_t>(frequencies_[index_], static_cast<std::size_t>(positions_end_ - p)));
+  out.resize(count);
+  std::uint32_t position = 0;
+  if (static_cast<std::size_t>(positions_end_ - p) >= std::size_t{count} * codec::kMaxVarintBytes) {
+    // Far enough from the end for count varints of at most five bytes:
+    // decode without checks (damage gives wrong positions, never a read
+    // out of bounds).
+    for (std::uint32_t i = 0; i < count; ++i) {
+      std::uint32_t gap;
+      p = codec::GetVarintUnchecked5(p, &gap);
+      position += gap;
+      out[i] = position;
+    }
+    return;
+  }
+  for (std::uint32_t i = 0; i < count; ++i) {
+    std::uint32_t gap;
+    p = codec::GetVarint(p, positions_end_, &gap);
+    if (p == nullptr) {
+      out.resize(i);
+      return;
+    }
+    position += gap;
+    out[i] = position;
+  }
+}
+
+}  // namespace fathom

@@ -1,0 +1,160 @@
+// PostingCursor: iterates one term's postings in document order.
+//
+// Contract (the evaluators depend on it, not on the codec):
+// - doc() is the current document, kEndDoc once exhausted; a new cursor is
+//   on its first posting.
+// - Next() moves to the following posting. NextGeq(target) moves to the
+//   first posting with doc >= target; it never moves backwards and skips
+//   whole blocks through the skip table without decoding them.
+// - frequency() and Positions() describe the current posting. Frequencies
+//   are decoded only when first asked for in a block, so conjunctions and
+//   counting that never score a block never unpack its frequencies.
+// - Block-level access (block_count, LastDocOf, SkipOf, ImpactsOf,
+//   FindBlock, SeekBlock) lets dynamic pruning bound a block's scores from
+//   its skip entry and impact record and skip it without decoding anything.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "common/format/codec.hpp"
+#include "common/format/format.hpp"
+#include "common/read/index_reader.hpp"
+#include "common/types.hpp"
+
+namespace fathom {
+
+// The bytes of one posting list and what is needed to check them.
+struct PostingListData {
+  const std::uint8_t* postings;       // the term's skip table or first block
+  const std::uint8_t* postings_end;   // exclusive bound of its posting bytes
+  const std::uint8_t* positions;      // the term's first position
+  const std::uint8_t* positions_end;  // exclusive bound of its position bytes
+  std::uint32_t document_frequency;
+  std::uint64_t document_count;  // doc ids must be below this
+  const std::uint8_t* lengths;   // u32 per document, for derived block maxima
+  std::uint64_t source_offset;   // where the list starts in its file, for messages
+};
+
+class PostingCursor {
+ public:
+  // Verifies the pages of the term's postings (and, on the first call to
+  // Positions, of its positions) against their checksums, and validates its
+  // skip table against its byte ranges; throws CorruptIndexError naming the
+  // file when either fails.
+  PostingCursor(const IndexReader& reader, const TermInfo& term);
+  // The same over raw bytes; `source` names them in error messages.
+  PostingCursor(const PostingListData& data, std::string_view source);
+
+  DocId doc() const noexcept { return current_doc_; }
+  std::uint32_t frequency() const noexcept {
+    if (!frequencies_ready_) DecodeFrequencies();
+    return frequencies_[index_];
+  }
+  std::uint32_t document_frequency() const noexcept { return document_frequency_; }
+
+  // The fast paths are inline: evaluators call them once per posting.
+  void Next() noexcept {
+    if (++index_ < block_size_) {
+      current_doc_ = docs_[index_];
+    } else {
+      NextBlock();
+    }
+  }
+  void NextGeq(DocId target) noexcept {
+    if (current_doc_ >= target) return;
+    SeekSlow(target);
+  }
+
+  // Absolute positions of the current posting, in increasing order. Corrupt
+  // position data yields fewer positions, never an out-of-bounds read. The
+  // first call verifies the term's position pages (CorruptIndexError).
+  void Positions(std::vector<std::uint32_t>& out);
+
+  // Block-max data for dynamic pruning.
+  std::size_t block_count() const noexcept { return block_count_; }
+  format::SkipEntry current_block() const noexcept { return SkipAt(block_); }
+  std::uint32_t max_frequency() const noexcept { return max_frequency_; }
+  // The block the cursor is in (block_count() once exhausted).
+  std::size_t block_index() const noexcept { return block_; }
+  // Skip entry of any block (derived for a single-block list).
+  // REQUIRES: block < block_count().
+  format::SkipEntry SkipOf(std::size_t block) const noexcept { return SkipAt(block); }
+  // The block's impact pairs (docs/FORMAT.md) into out, which has room for
+  // format::kMaxImpacts; returns their number. A single-block list, or a
+  // damaged record, gives the one pair (max_frequency, min_length).
+  // REQUIRES: block < block_count().
+  std::size_t ImpactsOf(std::size_t block, format::Impact* out) const noexcept;
+  DocId LastDocOf(std::size_t block) const noexcept {
+    return block_count_ == 1
+               ? single_block_.last_doc
+               : format::Get<std::uint32_t>(skip_table_ + block * format::kSkipEntrySize);
+  }
+  // The first block at or after `from` whose last doc is >= target, or
+  // block_count(). Reads skip entries only; gallops over long distances.
+  std::size_t FindBlock(DocId target, std::size_t from) const noexcept;
+  // Moves to the first posting of `block` (block_count() to end the list)
+  // without decoding the blocks in between. REQUIRES: block >= block_index().
+  void SeekBlock(std::size_t block) noexcept {
+    if (block != block_ || index_ != 0) LoadBlock(block);
+  }
+  // Postings of the loaded block, for evaluators that score whole blocks:
+  // doc ids and (decoded on demand) frequencies.
+  std::size_t block_size() const noexcept { return block_size_; }
+  const std::uint32_t* block_docs() const noexcept { return docs_; }
+  const std::uint32_t* block_frequencies() const noexcept {
+    if (!frequencies_ready_) DecodeFrequencies();
+    return frequencies_;
+  }
+
+ private:
+  format::SkipEntry SkipAt(std::size_t block) const noexcept {
+    return block_count_ == 1 ? single_block_
+                             : format::GetSkipEntry(skip_table_ + block * format::kSkipEntrySize);
+  }
+  void LoadBlock(std::size_t block) noexcept;
+  // Past the last posting: at the end of the list, or on damaged data.
+  void EndList() noexcept;
+  void NextBlock() noexcept;
+  void SeekSlow(DocId target) noexcept;
+  void DecodeFrequencies() const noexcept;
+  void VerifyPositions();
+
+  const std::uint8_t* skip_table_;
+  // The end of the skip table: impact records and blocks are at offsets
+  // from here, the records up to first_block_offset_.
+  const std::uint8_t* blocks_;
+  std::uint32_t first_block_offset_ = 0;
+  const std::uint8_t* blocks_end_;
+  const std::uint8_t* positions_begin_;
+  const std::uint8_t* positions_end_;
+  std::uint32_t document_frequency_;
+  std::uint64_t document_count_;
+  std::size_t block_count_;
+  std::uint32_t max_frequency_ = 0;
+  // A list of one block stores no skip entry; this one is derived from the
+  // decoded block when the cursor is created.
+  format::SkipEntry single_block_{};
+
+  std::size_t block_ = 0;       // loaded block
+  std::size_t block_size_ = 0;  // postings in it
+  std::size_t index_ = 0;       // current posting within the block
+  DocId current_doc_ = kEndDoc;
+  alignas(64) std::uint32_t docs_[codec::kBlockSize] = {};
+  // Filled by DecodeFrequencies from frequency_bytes_ (packed at
+  // frequency_width_) the first time the block's frequencies are needed.
+  alignas(64) mutable std::uint32_t frequencies_[codec::kBlockSize] = {};
+  mutable bool frequencies_ready_ = true;
+  const std::uint8_t* frequency_bytes_ = nullptr;
+  std::uint32_t frequency_width_ = 0;
+
+  // The positions' file until their pages are verified (null for a cursor
+  // over raw bytes, which its caller vouches for).
+  const CheckedFile* positions_file_ = nullptr;
+  // Lazily advanced position pointer: at posting positions_index_ of block_.
+  const std::uint8_t* positions_at_ = nullptr;
+  std::size_t positions_index_ = 0;
+};
+
+}  // namespace fathom

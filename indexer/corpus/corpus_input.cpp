@@ -1,0 +1,63 @@
+#include "indexer/corpus/corpus_input.hpp"
+
+#include <utility>
+
+#include "common/analysis/utf8.hpp"
+
+namespace fathom {
+namespace {
+
+class MemoryReader final : public CorpusReader {
+ public:
+  MemoryReader(std::shared_ptr<const std::vector<SourceDocument>> documents, WarningSink warn)
+      : documents_(std::move(documents)), warn_(std::move(warn)) {
+    for (const SourceDocument& document : *documents_) {
+      stats_.total_bytes += document.id.size() + document.title.size() + document.body.size();
+    }
+  }
+
+  bool Next(SourceDocument& document) override {
+    if (next_ == documents_->size()) return false;
+    document = (*documents_)[next_++];
+    stats_.bytes_read += document.id.size() + document.title.size() + document.body.size();
+    std::size_t repaired = 0;
+    for (std::string* text : {&document.id, &document.title, &document.body}) {
+      repaired += utf8::Repair(*text);
+    }
+    if (repaired > 0) {
+      ++stats_.repaired_documents;
+      stats_.repaired_sequences += repaired;
+      if (warn_) {
+        warn_(document.id + ": " + std::to_string(repaired) +
+              " invalid UTF-8 sequence(s) replaced with U+FFFD");
+      }
+    }
+    ++stats_.documents;
+    return true;
+  }
+
+ private:
+  std::shared_ptr<const std::vector<SourceDocument>> documents_;
+  WarningSink warn_;
+  std::size_t next_ = 0;
+};
+
+}  // namespace
+
+CorpusInput::CorpusInput(std::filesystem::path path)
+    : path_(std::move(path)), name_(path_.string()) {}
+
+CorpusInput CorpusInput::InMemory(std::vector<SourceDocument> documents) {
+  CorpusInput input;
+  input.name_ = "documents in memory";
+  input.documents_ = std::make_shared<const std::vector<SourceDocument>>(std::move(documents));
+  return input;
+}
+
+std::unique_ptr<CorpusReader> CorpusInput::Open(const CorpusOptions& options,
+                                                WarningSink warn) const {
+  if (documents_) return std::make_unique<MemoryReader>(documents_, std::move(warn));
+  return CorpusReader::Open(path_, options, std::move(warn));
+}
+
+}  // namespace fathom

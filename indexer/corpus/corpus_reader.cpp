@@ -1,0 +1,524 @@
+#include "indexer/corpus/corpus_reader.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <memory>
+
+#include "common/analysis/utf8.hpp"
+#include "common/error.hpp"
+#include "common/format/index_meta.hpp"
+#include "indexer/corpus/json_line.hpp"
+
+namespace fathom {
+namespace fs = std::filesystem;
+namespace {
+
+bool HasExtension(const fs::path& path, std::initializer_list<const char*> extensions) {
+  std::string ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return std::any_of(extensions.begin(), extensions.end(), [&](const char* e) { return ext == e; });
+}
+
+bool IsZstd(const fs::path& path) { return HasExtension(path, {".zst", ".zstd"}); }
+
+// The name with any .zst suffix removed, to find the format underneath.
+fs::path WithoutCompression(const fs::path& path) {
+  return IsZstd(path) ? path.parent_path() / path.stem() : path;
+}
+
+bool IsJsonLinesName(const fs::path& path) {
+  return HasExtension(WithoutCompression(path), {".jsonl", ".ndjson", ".json"});
+}
+
+// One compressed file (not an archive of several): read through libarchive,
+// which decodes every codec Debian packs documentation with, and indexed as
+// the file inside it, under the compressed file's own path.
+bool IsCompressedFile(const fs::path& path) {
+  return HasExtension(path, {".gz", ".bz2", ".xz", ".lz", ".lzma", ".z", ".lz4"});
+}
+
+// Archives of several files, and codecs libarchive lacks: not read yet,
+// skipped quietly (counted).
+bool IsUnsupportedCompression(const fs::path& path) {
+  return HasExtension(path, {".zip", ".7z", ".tgz", ".tbz2", ".txz", ".br"});
+}
+
+// Editors on some systems start UTF-8 files with a byte-order mark; it is
+// not text.
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+std::string Trim(std::string_view text) {
+  const auto not_space = [](unsigned char c) { return !std::isspace(c); };
+  auto begin = std::find_if(text.begin(), text.end(), not_space);
+  auto end = std::find_if(text.rbegin(), std::make_reverse_iterator(begin), not_space).base();
+  return std::string(begin, end);
+}
+
+// Reads a file sequentially in chunks, transparently decompressing zstd
+// (with the zstd library, as JSON Lines corpora come) and the compressed
+// files of IsCompressedFile (with libarchive).
+class ByteSource {
+ public:
+  explicit ByteSource(const fs::path& path) : path_(path), zstd_(IsZstd(path)) {
+    if (IsCompressedFile(path)) {
+      OpenArchive();
+      return;
+    }
+    file_ = std::fopen(path.c_str(), "rb");
+    if (file_ == nullptr) {
+      throw IoError(path.string() + ": cannot open: " + std::strerror(errno));
+    }
+    if (zstd_) {
+      dstream_ = ZSTD_createDStream();
+      ZSTD_initDStream(dstream_);
+      in_buffer_.resize(ZSTD_DStreamInSize());
+    }
+  }
+  ~ByteSource() {
+    if (file_ != nullptr) std::fclose(file_);
+    if (dstream_ != nullptr) ZSTD_freeDStream(dstream_);
+  }
+  ByteSource(const ByteSource&) = delete;
+  ByteSource& operator=(const ByteSource&) = delete;
+
+  // Appends up to about `want` bytes of content to out; false at the end.
+  bool Read(std::string& out, std::size_t want, std::uint64_t& raw_bytes) {
+    if (archive_ != nullptr) return ReadArchive(out, want, raw_bytes);
+    if (!zstd_) {
+      const std::size_t start = out.size();
+      out.resize(start + want);
+      const std::size_t got = std::fread(out.data() + start, 1, want, file_);
+      out.resize(start + got);
+      raw_bytes += got;
+      CheckError();
+      return got > 0;
+    }
+    while (true) {
+      if (input_.pos == input_.size) {
+        const std::size_t got = std::fread(in_buffer_.data(), 1, in_buffer_.size(), file_);
+        CheckError();
+        raw_bytes += got;
+        if (got == 0) {
+          if (!frame_done_) {
+            throw InputError(path_.string() + ": compressed data is truncated");
+          }
+          return false;
+        }
+        input_ = {in_buffer_.data(), got, 0};
+      }
+      const std::size_t start = out.size();
+      out.resize(start + want);
+      ZSTD_outBuffer output{out.data() + start, want, 0};
+      const std::size_t rc = ZSTD_decompressStream(dstream_, &output, &input_);
+      if (ZSTD_isError(rc)) {
+        throw InputError(path_.string() + ": not valid zstd data: " + ZSTD_getErrorName(rc));
+      }
+      frame_done_ = rc == 0;
+      out.resize(start + output.pos);
+      if (output.pos > 0) return true;
+    }
+  }
+
+ private:
+  void CheckError() {
+    if (std::ferror(file_)) throw IoError(path_.string() + ": read error: " + std::strerror(errno));
+  }
+
+  [[noreturn]] void ArchiveFailed(const char* doing) {
+    const char* why = archive_error_string(archive_.get());
+    throw InputError(path_.string() + ": " + doing + ": " +
+                     (why != nullptr ? why : "unknown error"));
+  }
+
+  void OpenArchive() {
+    // Owned before anything can throw: a constructor that throws runs no
+    // destructor.
+    archive_.reset(archive_read_new());
+    if (archive_ == nullptr) throw IoError("libarchive: cannot allocate a reader");
+    archive_read_support_filter_all(archive_.get());
+    archive_read_support_format_raw(archive_.get());  // the one file inside the compression
+    if (archive_read_open_filename(archive_.get(), path_.c_str(), kArchiveBlock) != ARCHIVE_OK) {
+      ArchiveFailed("cannot open");
+    }
+    archive_entry* entry = nullptr;
+    if (archive_read_next_header(archive_.get(), &entry) != ARCHIVE_OK)
+      ArchiveFailed("not readable");
+    // libarchive reads bytes it recognizes no compression in as they are:
+    // a damaged header would index the compressed bytes as text.
+    if (archive_filter_code(archive_.get(), 0) == ARCHIVE_FILTER_NONE) {
+      throw InputError(path_.string() +
+                       ": damaged compressed data: not in the format its name says");
+    }
+  }
+
+  bool ReadArchive(std::string& out, std::size_t want, std::uint64_t& raw_bytes) {
+    const std::size_t start = out.size();
+    out.resize(start + want);
+    const la_ssize_t got = archive_read_data(archive_.get(), out.data() + start, want);
+    if (got < 0) {
+      out.resize(start);
+      ArchiveFailed("damaged compressed data");
+    }
+    out.resize(start + static_cast<std::size_t>(got));
+    // What was read from disk so far, for the progress line and summary.
+    const la_int64_t consumed = archive_filter_bytes(archive_.get(), -1);
+    if (consumed > 0 && static_cast<std::uint64_t>(consumed) > archive_bytes_counted_) {
+      raw_bytes += static_cast<std::uint64_t>(consumed) - archive_bytes_counted_;
+      archive_bytes_counted_ = static_cast<std::uint64_t>(consumed);
+    }
+    return got > 0;
+  }
+
+  static constexpr std::size_t kArchiveBlock = 1 << 16;
+  struct ArchiveFree {
+    void operator()(archive* a) const { archive_read_free(a); }
+  };
+  std::unique_ptr<archive, ArchiveFree> archive_;
+  std::uint64_t archive_bytes_counted_ = 0;
+
+  fs::path path_;
+  bool zstd_;
+  std::FILE* file_ = nullptr;
+  ZSTD_DStream* dstream_ = nullptr;
+  std::string in_buffer_;
+  ZSTD_inBuffer input_{nullptr, 0, 0};
+  bool frame_done_ = true;
+};
+
+constexpr std::size_t kReadChunk = 1 << 20;
+
+// "1 GiB", "100 MiB", or bytes: limits as people set them.
+std::string FormatLimit(std::uint64_t bytes) {
+  if (bytes >= (std::uint64_t{1} << 30) && bytes % (std::uint64_t{1} << 30) == 0) {
+    return std::to_string(bytes >> 30) + " GiB";
+  }
+  if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  return std::to_string(bytes) + "-byte";
+}
+
+// ---- Folder of text files -------------------------------------------------------
+
+class TextFilesReader final : public CorpusReader {
+ public:
+  TextFilesReader(const fs::path& root, const CorpusOptions& options, WarningSink warn)
+      : warn_(std::move(warn)), max_document_bytes_(options.max_document_bytes) {
+    if (fs::is_directory(root)) {
+      CollectFiles(root, options);
+    } else {
+      root_ = root.parent_path();
+      files_.push_back(root);
+      std::error_code ec;
+      stats_.total_bytes = fs::file_size(root, ec);
+    }
+  }
+
+  bool Next(SourceDocument& document) override {
+    while (next_file_ < files_.size()) {
+      const fs::path& path = files_[next_file_++];
+      std::string text;
+      std::error_code size_error;
+      bool too_large = !IsZstd(path) && !IsCompressedFile(path) &&
+                       fs::file_size(path, size_error) > max_document_bytes_ && !size_error;
+      if (!too_large) try {
+          ByteSource source(path);
+          // Checked while reading, not from the size on disk alone: a .zst
+          // file or a file still growing can exceed it.
+          while (source.Read(text, kReadChunk, stats_.bytes_read)) {
+            if (text.size() > max_document_bytes_) {
+              too_large = true;
+              break;
+            }
+          }
+        } catch (const Error& e) {
+          ++stats_.skipped_unreadable;
+          warn_(std::string(e.what()) + " (skipped)");
+          continue;
+        }
+      if (too_large) {
+        ++stats_.skipped_too_large;
+        warn_(path.string() + ": larger than the " + FormatLimit(max_document_bytes_) +
+              " document limit (--max-document-size), skipped");
+        continue;
+      }
+      if (text.starts_with(kUtf8Bom)) text.erase(0, kUtf8Bom.size());
+      if (std::memchr(text.data(), '\0', text.size()) != nullptr) {
+        ++stats_.skipped_binary;
+        warn_(path.string() + ": binary file (contains NUL bytes), skipped");
+        continue;
+      }
+      const std::size_t repaired = utf8::Repair(text);
+      if (repaired > 0) {
+        ++stats_.repaired_documents;
+        stats_.repaired_sequences += repaired;
+        warn_(path.string() + ": " + std::to_string(repaired) +
+              " invalid UTF-8 sequence(s) replaced with U+FFFD");
+      }
+      document.id = fs::relative(path, root_).generic_string();
+      if (document.id.empty() || document.id == ".") document.id = path.filename().string();
+      SplitTitle(std::move(text), document);
+      ++stats_.documents;
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  // Walks the folder with an explicit stack of folders, one directory
+  // listing at a time, so that a folder that cannot be read is reported and
+  // skipped while the rest of the walk goes on. Folder symlinks are not
+  // followed, so link loops cannot trap the walk; file symlinks are, and one
+  // that loops or dangles is reported and skipped.
+  void CollectFiles(const fs::path& root, const CorpusOptions& options) {
+    root_ = root;
+    std::vector<fs::path> folders = {root};
+    while (!folders.empty()) {
+      const fs::path folder = std::move(folders.back());
+      folders.pop_back();
+      std::error_code ec;
+      fs::directory_iterator it(folder, ec);
+      if (ec) {
+        if (folder == root)
+          throw InputError(root.string() + ": cannot read folder: " + ec.message());
+        ++stats_.skipped_unreadable;
+        warn_(folder.string() + ": cannot read folder: " + ec.message() + " (skipped)");
+        continue;
+      }
+      for (; it != fs::directory_iterator(); it.increment(ec)) {
+        const fs::path path = it->path();
+        if (!options.include_hidden && path.filename().string().starts_with('.')) continue;
+        const fs::file_status link = it->symlink_status(ec);
+        if (ec) continue;  // vanished since it was listed
+        if (fs::is_directory(link)) {
+          // An index kept inside the folder it indexes is not part of the corpus.
+          if (!IsIndexFolder(path)) folders.push_back(path);
+          continue;
+        }
+        fs::file_status target = link;
+        if (fs::is_symlink(link)) {
+          target = it->status(ec);
+          if (ec) {
+            ++stats_.skipped_links;
+            warn_(path.string() + ": symbolic link " +
+                  (ec == std::errc::too_many_symbolic_link_levels ? "loop" : "to nothing") + " (" +
+                  ec.message() + "), skipped");
+            ec.clear();
+            continue;
+          }
+        }
+        if (!fs::is_regular_file(target)) continue;  // folder links, sockets, FIFOs, devices
+        if (IsUnsupportedCompression(path)) {
+          ++stats_.skipped_compressed;
+          continue;
+        }
+        files_.push_back(path);
+        stats_.total_bytes += it->file_size(ec);
+      }
+      if (ec) {
+        ++stats_.skipped_unreadable;
+        warn_(folder.string() + ": error while listing the folder: " + ec.message() +
+              " (rest of the folder skipped)");
+      }
+    }
+    std::sort(files_.begin(), files_.end());
+  }
+
+  WarningSink warn_;
+  std::uint64_t max_document_bytes_;
+  fs::path root_;
+  std::vector<fs::path> files_;
+  std::size_t next_file_ = 0;
+};
+
+// ---- JSON Lines ---------------------------------------------------------------
+
+class JsonLinesReader final : public CorpusReader {
+ public:
+  JsonLinesReader(const fs::path& path, const CorpusOptions& options, WarningSink warn)
+      : path_(path), options_(options), warn_(std::move(warn)), source_(path) {
+    std::error_code ec;
+    stats_.total_bytes = fs::file_size(path, ec);
+  }
+
+  bool Next(SourceDocument& document) override {
+    std::string_view line;
+    bool too_long = false;
+    while (NextLine(line, too_long)) {
+      ++line_number_;
+      if (too_long) {
+        const std::string what =
+            path_.string() + ":" + std::to_string(line_number_) + ": line longer than the " +
+            FormatLimit(options_.max_document_bytes) + " document limit (--max-document-size)";
+        if (!options_.skip_bad_lines) {
+          throw InputError(what + " (use --skip-bad-lines to skip such lines)");
+        }
+        ++stats_.skipped_lines;
+        warn_(what + " (line skipped)");
+        continue;
+      }
+      if (line_number_ == 1 && line.starts_with(kUtf8Bom)) line.remove_prefix(kUtf8Bom.size());
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      const JsonParseResult result = ParseJsonLine(line, members_);
+      if (!result.ok) {
+        const std::string where = path_.string() + ":" + std::to_string(line_number_) +
+                                  ": column " + std::to_string(result.column) + ": ";
+        if (!options_.skip_bad_lines) {
+          throw InputError(where + result.error + " (use --skip-bad-lines to skip such lines)");
+        }
+        ++stats_.skipped_lines;
+        warn_(where + result.error + " (line skipped)");
+        continue;
+      }
+      if (result.repaired_utf8 > 0) {
+        ++stats_.repaired_documents;
+        stats_.repaired_sequences += result.repaired_utf8;
+      }
+      if (!Fill(document)) continue;
+      ++stats_.documents;
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  const JsonMember* Find(const std::string& name) const {
+    for (const auto& member : members_) {
+      if (member.name == name && member.is_text) return &member;
+    }
+    return nullptr;
+  }
+
+  bool Fill(SourceDocument& document) {
+    const JsonMember* id = Find(options_.id_field);
+    const std::string where = path_.string() + ":" + std::to_string(line_number_) + ": ";
+    if (id == nullptr || id->value.empty()) {
+      if (!options_.skip_bad_lines) {
+        throw InputError(where + "record has no '" + options_.id_field +
+                         "' field (set the field with --id-field)");
+      }
+      ++stats_.skipped_lines;
+      warn_(where + "record has no '" + options_.id_field + "' field (line skipped)");
+      return false;
+    }
+    document.id = id->value;
+    document.title.clear();
+    for (const auto& field : options_.title_fields) {
+      if (const JsonMember* title = Find(field)) {
+        document.title = title->value;
+        break;
+      }
+    }
+    document.body.clear();
+    for (const auto& field : options_.body_fields) {
+      if (const JsonMember* body = Find(field)) {
+        if (!document.body.empty()) document.body += "\n\n";
+        document.body += body->value;
+      }
+    }
+    return true;
+  }
+
+  // The buffer grows to hold the longest line up to the document limit; a
+  // longer line is read through without being kept, and reported.
+  bool NextLine(std::string_view& line, bool& too_long) {
+    buffer_.erase(0, consumed_);
+    consumed_ = 0;
+    too_long = false;
+    std::size_t scan_from = 0;
+    while (true) {
+      const std::size_t newline = buffer_.find('\n', scan_from);
+      if (newline != std::string::npos) {
+        line = std::string_view(buffer_).substr(0, too_long ? 0 : newline);
+        consumed_ = newline + 1;
+        return true;
+      }
+      if (buffer_.size() > options_.max_document_bytes) {
+        too_long = true;
+        buffer_.clear();
+      }
+      scan_from = buffer_.size();
+      if (!source_.Read(buffer_, kReadChunk, stats_.bytes_read)) {
+        if (buffer_.empty() && !too_long) return false;
+        line = too_long ? std::string_view() : std::string_view(buffer_);
+        consumed_ = buffer_.size();
+        return true;
+      }
+    }
+  }
+
+  fs::path path_;
+  CorpusOptions options_;
+  WarningSink warn_;
+  ByteSource source_;
+  std::string buffer_;
+  std::size_t consumed_ = 0;
+  std::uint64_t line_number_ = 0;
+  std::vector<JsonMember> members_;
+};
+
+}  // namespace
+
+void SplitTitle(std::string text, SourceDocument& document) {
+  document.title.clear();
+  std::size_t line_start = 0;
+  while (line_start < text.size()) {
+    std::size_t line_end = text.find('\n', line_start);
+    if (line_end == std::string::npos) line_end = text.size();
+    std::string line = Trim(std::string_view(text).substr(line_start, line_end - line_start));
+    if (!line.empty()) {
+      const bool more_follows =
+          Trim(std::string_view(text).substr(std::min(line_end, text.size()))).size() > 0;
+      if (line.size() <= kMaxTextFileTitleBytes && more_follows) {
+        document.title = std::move(line);
+        document.body = text.substr(std::min(line_end + 1, text.size()));
+        return;
+      }
+      break;
+    }
+    line_start = line_end + 1;
+  }
+  document.body = std::move(text);
+}
+
+std::string ReadWholeFile(const fs::path& path) {
+  ByteSource source(path);
+  std::string text;
+  std::uint64_t raw = 0;
+  while (source.Read(text, kReadChunk, raw)) {
+  }
+  return text;
+}
+
+std::unique_ptr<CorpusReader> CorpusReader::Open(const fs::path& path, const CorpusOptions& options,
+                                                 WarningSink warn) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) {
+    throw InputError(path.string() + ": corpus not found (no such file or folder)");
+  }
+  if (!warn) warn = [](const std::string&) {};
+  CorpusFormat format = options.format;
+  if (format == CorpusFormat::kAuto) {
+    format = !fs::is_directory(status) && IsJsonLinesName(path) ? CorpusFormat::kJsonLines
+                                                                : CorpusFormat::kTextFiles;
+  }
+  if (format == CorpusFormat::kJsonLines) {
+    if (fs::is_directory(status)) {
+      throw InputError(path.string() + ": is a folder; JSON Lines input must be a file");
+    }
+    return std::make_unique<JsonLinesReader>(path, options, std::move(warn));
+  }
+  if (!fs::is_directory(status) && !fs::is_regular_file(status)) {
+    throw InputError(path.string() + ": not a regular file or folder");
+  }
+  return std::make_unique<TextFilesReader>(path, options, std::move(warn));
+}
+
+}  // namespace fathom

@@ -1,0 +1,209 @@
+#include "searcher/eval/eval_clauses.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace fathom::eval {
+
+PhraseMatcher::PhraseMatcher(std::vector<PostingCursor> cursors, std::vector<std::uint32_t> offsets,
+                             std::uint32_t slop)
+    : cursors_(std::move(cursors)),
+      offsets_(std::move(offsets)),
+      positions_(cursors_.size()),
+      slop_(slop) {
+  order_.resize(cursors_.size());
+  std::iota(order_.begin(), order_.end(), 0);
+  std::sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) {
+    return cursors_[a].document_frequency() < cursors_[b].document_frequency();
+  });
+  Settle(0);
+}
+
+void PhraseMatcher::Settle(DocId target) {
+  while (target != kEndDoc) {
+    DocId candidate = target;
+    bool aligned = false;
+    while (!aligned) {
+      aligned = true;
+      for (const std::size_t i : order_) {
+        cursors_[i].NextGeq(candidate);
+        if (cursors_[i].doc() != candidate) {
+          candidate = cursors_[i].doc();
+          aligned = false;
+          break;
+        }
+      }
+      if (candidate == kEndDoc) break;
+    }
+    if (candidate == kEndDoc) break;
+    if (threshold_ != nullptr && *threshold_ != kNoThreshold) {
+      std::uint32_t most = UINT32_MAX;
+      for (const auto& cursor : cursors_) most = std::min(most, cursor.frequency());
+      const float bound = weight_ * (*scorer_)(most, reader_->length(candidate)) * kBoundSlack;
+      if (bound <= PruneBelow(*threshold_)) {
+        target = candidate + 1;
+        continue;
+      }
+    }
+    frequency_ = slop_ == 0 ? CountOccurrences() : CountSloppyOccurrences();
+    if (frequency_ > 0) {
+      doc_ = candidate;
+      return;
+    }
+    target = candidate + 1;
+  }
+  doc_ = kEndDoc;
+  frequency_ = 0;
+}
+
+// An occurrence is one position per term whose positions, shifted by the
+// terms' offsets in the phrase, span at most slop_; occurrences are counted
+// without overlap, by a sliding window over all shifted positions.
+std::uint32_t PhraseMatcher::CountSloppyOccurrences() {
+  events_.clear();
+  for (std::size_t i = 0; i < cursors_.size(); ++i) {
+    cursors_[i].Positions(positions_[i]);
+    for (const std::uint32_t p : positions_[i]) {
+      events_.emplace_back(static_cast<std::int64_t>(p) - offsets_[i], i);
+    }
+  }
+  std::sort(events_.begin(), events_.end());
+  std::vector<std::uint32_t> in_window(cursors_.size(), 0);
+  std::size_t present = 0;
+  std::uint32_t count = 0;
+  std::size_t left = 0;
+  for (std::size_t right = 0; right < events_.size(); ++right) {
+    if (in_window[events_[right].second]++ == 0) ++present;
+    while (present == cursors_.size()) {
+      if (events_[right].first - events_[left].first <= static_cast<std::int64_t>(slop_)) {
+        ++count;
+        std::fill(in_window.begin(), in_window.end(), 0);
+        present = 0;
+        left = right + 1;
+        break;
+      }
+      if (--in_window[events_[left].second] == 0) --present;
+      ++left;
+    }
+  }
+  return count;
+}
+
+std::uint32_t PhraseMatcher::CountOccurrences() {
+  // Anchor on the term with the fewest positions in this document, then
+  // keep the phrase starts every other term confirms: linear merges of
+  // sorted lists, stopping (and decoding no more positions) once no start
+  // is left.
+  std::size_t anchor = 0;
+  for (std::size_t i = 1; i < cursors_.size(); ++i) {
+    if (cursors_[i].frequency() < cursors_[anchor].frequency()) anchor = i;
+  }
+  cursors_[anchor].Positions(positions_[anchor]);
+  starts_.clear();
+  for (const std::uint32_t p : positions_[anchor]) {
+    if (p >= offsets_[anchor]) starts_.push_back(p - offsets_[anchor]);
+  }
+  for (std::size_t i = 0; i < cursors_.size() && !starts_.empty(); ++i) {
+    if (i == anchor) continue;
+    cursors_[i].Positions(positions_[i]);
+    const std::vector<std::uint32_t>& positions = positions_[i];
+    const std::uint32_t offset = offsets_[i];
+    std::size_t kept = 0;
+    std::size_t j = 0;
+    for (const std::uint32_t start : starts_) {
+      const std::uint64_t wanted = std::uint64_t{start} + offset;
+      while (j < positions.size() && positions[j] < wanted) ++j;
+      if (j == positions.size()) break;
+      if (positions[j] == wanted) starts_[kept++] = start;
+    }
+    starts_.resize(kept);
+  }
+  return static_cast<std::uint32_t>(starts_.size());
+}
+
+ClauseCursor::ClauseCursor(PostingCursor cursor, const Bm25Scorer& scorer, float weight,
+                           std::size_t slot, bool compute_bounds)
+    : term_(std::move(cursor)), scorer_(scorer), weight_(weight), slot_(slot) {
+  if (!compute_bounds) return;
+  // The exact maximum of the block bounds: a looser bound (largest
+  // frequency with shortest length, from different blocks) would keep
+  // frequent terms essential in MaxScore for much longer. Only blocks whose
+  // loose bound beats the best so far need their impact records read.
+  float best = 0;
+  for (std::size_t b = 0; b < term_->block_count(); ++b) {
+    if (LooseBlockBound(b) > best) best = std::max(best, BlockBound(b));
+  }
+  max_score_ = best;
+}
+
+ClauseCursor::ClauseCursor(std::unique_ptr<PhraseMatcher> phrase, const Bm25Scorer& scorer,
+                           float weight, std::size_t slot)
+    : phrase_(std::move(phrase)), scorer_(scorer), weight_(weight), slot_(slot) {
+  // BM25 saturates: tf / (tf + norm) < 1 for any frequency.
+  max_score_ = weight_ * scorer_.weight() * kBoundSlack;
+}
+
+PreparedQuery Prepare(const IndexReader& reader, const Query& query, const EvalOptions& options,
+                      bool compute_bounds) {
+  PreparedQuery prepared;
+  prepared.deleted = options.deleted;
+  if (options.deleted != nullptr) prepared.excluded.push_back(DeletedMatcher(*options.deleted));
+  prepared.threshold = options.threshold;
+  const Bm25Params& bm25 = options.bm25;
+  const double average_length = ScoringAverageLength(reader, options.stats);
+  struct Pending {
+    const QueryClause* clause;
+    ClauseMatcher made;
+    std::optional<TermInfo> info;  // of a term clause
+  };
+  std::vector<Pending> required, optional;
+  for (const auto& clause : query.clauses) {
+    if (clause.occur == Occur::kMustNot) {
+      ClauseMatcher made = MakeMatcher(reader, clause, options.stats);
+      if (made.matcher) prepared.excluded.push_back(std::move(made.matcher));
+      continue;
+    }
+    // Terms get a bare PostingCursor (no virtual calls); phrases a matcher.
+    if (clause.is_phrase()) {
+      ClauseMatcher made = MakeMatcher(reader, clause, options.stats);
+      if (!made.matcher) {
+        if (clause.occur == Occur::kMust) prepared.matches_nothing = true;
+        continue;
+      }
+      (clause.occur == Occur::kMust ? required : optional)
+          .push_back({&clause, std::move(made), std::nullopt});
+    } else {
+      const auto info = reader.FindTerm(clause.terms[0]);
+      if (!info) {
+        if (clause.occur == Occur::kMust) prepared.matches_nothing = true;
+        continue;
+      }
+      (clause.occur == Occur::kMust ? required : optional).push_back({&clause, {}, info});
+    }
+  }
+  if (prepared.matches_nothing) return prepared;
+  std::size_t slot = 0;
+  for (auto* list : {&required, &optional}) {
+    auto& out = list == &required ? prepared.required : prepared.optional;
+    out.reserve(list->size());
+    for (Pending& pending : *list) {
+      const QueryClause& clause = *pending.clause;
+      if (clause.is_phrase()) {
+        const Bm25Scorer scorer(bm25, pending.made.idf, average_length);
+        std::unique_ptr<PhraseMatcher> phrase(
+            static_cast<PhraseMatcher*>(pending.made.matcher.release()));
+        out.emplace_back(std::move(phrase), scorer, clause.weight, slot++);
+      } else {
+        const TermInfo& info = *pending.info;
+        const float idf =
+            ScoringIdf(reader, options.stats, clause.terms[0], info.entry.document_frequency);
+        const Bm25Scorer scorer(bm25, idf, average_length);
+        out.emplace_back(PostingCursor(reader, info), scorer, clause.weight, slot++,
+                         compute_bounds);
+      }
+    }
+  }
+  return prepared;
+}
+
+}  // namespace fathom::eval

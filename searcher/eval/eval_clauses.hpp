@@ -1,0 +1,224 @@
+// The building blocks the evaluators share: the phrase matcher, and
+// ClauseCursor, one scoring clause (a term or a phrase) with the BM25 upper
+// bounds that dynamic pruning needs, over the whole list and per block.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "common/bm25.hpp"
+#include "common/read/index_reader.hpp"
+#include "common/read/posting_cursor.hpp"
+#include "searcher/eval/evaluator.hpp"
+#include "searcher/query/query.hpp"
+
+namespace fathom::eval {
+
+// Upper bounds are computed in float like the scores they bound, in another
+// order; this factor keeps them above any score despite rounding.
+inline constexpr float kBoundSlack = 1.0f + 1e-5f;
+
+// No threshold yet (the top k is not full): nothing may be pruned.
+inline constexpr float kNoThreshold = -std::numeric_limits<float>::infinity();
+
+// The threshold pruning decisions compare with: a little below the k-th
+// score, so that a document whose score differs from it only by float
+// rounding (summed in another order) is always evaluated exactly.
+inline float PruneBelow(float threshold) {
+  return threshold == kNoThreshold ? kNoThreshold : threshold - std::abs(threshold) * 1e-6f;
+}
+
+// Documents where the terms occur at their relative offsets (or, with a
+// slop, near them: Lucene's sloppy phrases). Candidates come
+// from a leapfrog conjunction driven by the rarest term; positions are
+// decoded only for documents that contain every term, and (with pruning set)
+// only when the smallest term frequency there could still score into the
+// top k: the phrase cannot occur more often than its rarest word.
+class PhraseMatcher final : public Matcher {
+ public:
+  // With slop 0, the terms at exactly their offsets; with slop > 0, within
+  // that many positions of them, in any order.
+  PhraseMatcher(std::vector<PostingCursor> cursors, std::vector<std::uint32_t> offsets,
+                std::uint32_t slop = 0);
+
+  DocId doc() const override { return doc_; }
+  void Next() override { Settle(doc_ == kEndDoc ? kEndDoc : doc_ + 1); }
+  void NextGeq(DocId target) override {
+    if (target > doc_ || doc_ == kEndDoc) Settle(target);
+  }
+  std::uint32_t frequency() override { return frequency_; }
+
+  // Skips candidates whose bound weight * scorer(min tf, length) is at most
+  // PruneBelow(*threshold). The pointee is read at every candidate.
+  void SetPruning(const float* threshold, const Bm25Scorer& scorer, float weight,
+                  const IndexReader* reader) {
+    threshold_ = threshold;
+    scorer_ = scorer;
+    weight_ = weight;
+    reader_ = reader;
+  }
+  // Smallest document frequency of the terms: the cost of the conjunction.
+  std::uint64_t cost() const { return cursors_[order_[0]].document_frequency(); }
+
+ private:
+  void Settle(DocId target);
+  std::uint32_t CountOccurrences();
+  std::uint32_t CountSloppyOccurrences();
+
+  std::vector<PostingCursor> cursors_;
+  std::vector<std::uint32_t> offsets_;
+  std::vector<std::size_t> order_;
+  std::vector<std::vector<std::uint32_t>> positions_;
+  std::vector<std::uint32_t> starts_;  // phrase starts still possible
+  std::uint32_t slop_;
+  std::vector<std::pair<std::int64_t, std::size_t>> events_;  // sloppy: (shifted position, term)
+  DocId doc_ = kEndDoc;
+  std::uint32_t frequency_ = 0;
+  const float* threshold_ = nullptr;
+  std::optional<Bm25Scorer> scorer_;
+  float weight_ = 1;
+  const IndexReader* reader_ = nullptr;
+};
+
+// One scoring clause. Exactly one of term and phrase is set; the branch on
+// it is taken the same way for the whole query, so it predicts perfectly.
+class ClauseCursor {
+ public:
+  // `slot` is the clause's place in the exhaustive evaluator's summation
+  // order, so that pruned evaluators can sum scores in that same order.
+  ClauseCursor(PostingCursor cursor, const Bm25Scorer& scorer, float weight, std::size_t slot,
+               bool compute_bounds);
+  ClauseCursor(std::unique_ptr<PhraseMatcher> phrase, const Bm25Scorer& scorer, float weight,
+               std::size_t slot);
+
+  DocId doc() const { return term_ ? term_->doc() : phrase_->doc(); }
+  void Next() {
+    if (term_) {
+      term_->Next();
+    } else {
+      phrase_->Next();
+    }
+  }
+  void NextGeq(DocId target) {
+    if (term_) {
+      term_->NextGeq(target);
+    } else {
+      phrase_->NextGeq(target);
+    }
+  }
+  std::uint32_t frequency() { return term_ ? term_->frequency() : phrase_->frequency(); }
+  // The clause's score in the current document, as EvaluateExhaustive
+  // computes it (same expression, so the same bits).
+  Score ScoreAt(std::uint32_t length) { return weight_ * scorer_(frequency(), length); }
+
+  // Bound on ScoreAt over the whole list.
+  float max_score() const { return max_score_; }
+  // Bound on ScoreAt over the block holding `target` (the first block whose
+  // last doc is >= target), read from its skip entry without decoding.
+  // Targets must not decrease. Phrases have no blocks: their bound is
+  // max_score() up to kEndDoc.
+  float BlockMaxScore(DocId target) {
+    if (!term_) return max_score_;
+    if (shallow_block_ >= term_->block_count() || term_->LastDocOf(shallow_block_) < target) {
+      shallow_block_ = term_->FindBlock(target, shallow_block_);
+      bound_block_ = SIZE_MAX;
+    }
+    if (bound_block_ != shallow_block_) {
+      block_bound_ = shallow_block_ < term_->block_count() ? BlockBound(shallow_block_) : 0.0f;
+      bound_block_ = shallow_block_;
+    }
+    return block_bound_;
+  }
+  // The block BlockMaxScore last looked at (block_count() when none).
+  std::size_t shallow_block() const { return shallow_block_; }
+  // Last doc of the block BlockMaxScore last looked at (kEndDoc: none).
+  DocId block_last_doc() const {
+    return term_ && shallow_block_ < term_->block_count() ? term_->LastDocOf(shallow_block_)
+                                                          : kEndDoc;
+  }
+  // Bound on ScoreAt over a block: the best score of its impact pairs.
+  float BlockBound(std::size_t block) const {
+    format::Impact impacts[format::kMaxImpacts];
+    const std::size_t count = term_->ImpactsOf(block, impacts);
+    float best = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      best = std::max(best, scorer_(impacts[i].frequency, impacts[i].length));
+    }
+    return weight_ * best * kBoundSlack;
+  }
+  // A looser bound from the skip entry alone: the block's largest frequency
+  // with its shortest length. Cheaper; at least BlockBound.
+  float LooseBlockBound(std::size_t block) const {
+    const format::SkipEntry skip = term_->SkipOf(block);
+    return weight_ * scorer_(skip.max_frequency, skip.min_length) * kBoundSlack;
+  }
+
+  std::uint64_t cost() const { return term_ ? term_->document_frequency() : phrase_->cost(); }
+  std::size_t slot() const { return slot_; }
+  PostingCursor* term() { return term_ ? &*term_ : nullptr; }
+  PhraseMatcher* phrase() { return phrase_.get(); }
+  const PhraseMatcher* phrase() const { return phrase_.get(); }
+  const Bm25Scorer& scorer() const { return scorer_; }
+  float weight() const { return weight_; }
+
+ private:
+  std::optional<PostingCursor> term_;
+  std::unique_ptr<PhraseMatcher> phrase_;
+  Bm25Scorer scorer_;
+  float weight_;
+  std::size_t slot_;
+  float max_score_ = std::numeric_limits<float>::infinity();
+  std::size_t shallow_block_ = 0;
+  std::size_t bound_block_ = SIZE_MAX;  // the block block_bound_ is of
+  float block_bound_ = 0;
+};
+
+// A query turned into cursors, in the exhaustive evaluator's order: slots
+// 0..required.size()-1 are the required clauses, then the optional ones.
+struct PreparedQuery {
+  std::vector<ClauseCursor> required;
+  std::vector<ClauseCursor> optional;
+  std::vector<std::unique_ptr<Matcher>> excluded;
+  bool matches_nothing = false;  // a required clause has a term not in the index
+  // EvalOptions::deleted. Also the first of `excluded` (a matcher), so that
+  // deleted documents are skipped wherever excluded ones are; kept here for
+  // what tests documents out of order or counts by bitmap.
+  const DeletedDocs* deleted = nullptr;
+  float threshold = kNoThreshold;  // EvalOptions::threshold: where pruning starts
+  std::size_t slots() const { return required.size() + optional.size(); }
+  // Whether an excluded clause (not only deletions) may remove documents.
+  bool excludes_clauses() const { return excluded.size() > (deleted != nullptr ? 1 : 0); }
+};
+// compute_bounds: whether to compute max_score (a pass over the skip table).
+PreparedQuery Prepare(const IndexReader& reader, const Query& query, const EvalOptions& options,
+                      bool compute_bounds);
+
+// Whether doc is deleted, in any order of docs.
+inline bool IsDeleted(const PreparedQuery& prepared, DocId doc) {
+  return prepared.deleted != nullptr && prepared.deleted->contains(doc);
+}
+
+// Whether an excluded clause matches doc, or doc is deleted. Docs must not
+// decrease.
+inline bool IsExcluded(std::vector<std::unique_ptr<Matcher>>& excluded, DocId doc) {
+  for (auto& matcher : excluded) {
+    matcher->NextGeq(doc);
+    if (matcher->doc() == doc) return true;
+  }
+  return false;
+}
+
+// The evaluators of searcher/eval/algorithm/, one per file; Evaluate
+// dispatches to them.
+EvalResult CountMatches(const IndexReader& reader, const Query& query, const EvalOptions& options);
+EvalResult TopKSingleTerm(const IndexReader& reader, PreparedQuery& prepared, std::size_t k);
+EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, std::size_t k);
+EvalResult TopKMaxScore(const IndexReader& reader, PreparedQuery& prepared, std::size_t k);
+EvalResult TopKBmw(const IndexReader& reader, PreparedQuery& prepared, std::size_t k);
+
+}  // namespace fathom::eval

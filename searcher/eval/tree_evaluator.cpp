@@ -1,0 +1,178 @@
+#include "searcher/eval/tree_evaluator.hpp"
+
+#include <algorithm>
+#include <memory>
+
+namespace fathom {
+namespace {
+
+// A matcher that also scores its current document.
+class ScoredMatcher {
+ public:
+  virtual ~ScoredMatcher() = default;
+  virtual DocId doc() const = 0;
+  // Moves to the first matching document >= target; never moves back.
+  virtual void NextGeq(DocId target) = 0;
+  virtual Score score() = 0;
+};
+
+class LeafMatcher final : public ScoredMatcher {
+ public:
+  LeafMatcher(std::unique_ptr<Matcher> matcher, Bm25Scorer scorer, float weight,
+              const IndexReader& reader)
+      : matcher_(std::move(matcher)), scorer_(scorer), weight_(weight), reader_(reader) {}
+  DocId doc() const override { return matcher_->doc(); }
+  void NextGeq(DocId target) override { matcher_->NextGeq(target); }
+  Score score() override { return weight_ * scorer_(matcher_->frequency(), reader_.length(doc())); }
+
+ private:
+  std::unique_ptr<Matcher> matcher_;
+  Bm25Scorer scorer_;
+  float weight_;
+  const IndexReader& reader_;
+};
+
+// Required children all match, no excluded one does, and without required
+// children at least one optional does; the score is the sum of the matching
+// required and optional children's scores.
+class GroupMatcher final : public ScoredMatcher {
+ public:
+  GroupMatcher(std::vector<std::unique_ptr<ScoredMatcher>> required,
+               std::vector<std::unique_ptr<ScoredMatcher>> optional,
+               std::vector<std::unique_ptr<ScoredMatcher>> excluded, bool matches_nothing)
+      : required_(std::move(required)),
+        optional_(std::move(optional)),
+        excluded_(std::move(excluded)),
+        matches_nothing_(matches_nothing || (required_.empty() && optional_.empty())) {
+    Settle(0);
+  }
+  DocId doc() const override { return doc_; }
+  void NextGeq(DocId target) override {
+    if (target > doc_ && doc_ != kEndDoc) Settle(target);
+  }
+  Score score() override {
+    if (!scored_) {
+      score_ = 0;
+      for (auto& child : required_) score_ += child->score();
+      for (auto& child : optional_) {
+        child->NextGeq(doc_);
+        if (child->doc() == doc_) score_ += child->score();
+      }
+      scored_ = true;
+    }
+    return score_;
+  }
+
+ private:
+  void Settle(DocId target) {
+    scored_ = false;
+    if (matches_nothing_) {
+      doc_ = kEndDoc;
+      return;
+    }
+    while (true) {
+      DocId candidate = target;
+      if (!required_.empty()) {
+        for (std::size_t i = 0; i < required_.size() && candidate != kEndDoc;) {
+          required_[i]->NextGeq(candidate);
+          if (required_[i]->doc() != candidate) {
+            candidate = required_[i]->doc();
+            i = 0;
+          } else {
+            ++i;
+          }
+        }
+      } else {
+        candidate = kEndDoc;
+        for (auto& child : optional_) {
+          child->NextGeq(target);
+          candidate = std::min(candidate, child->doc());
+        }
+      }
+      if (candidate == kEndDoc) {
+        doc_ = kEndDoc;
+        return;
+      }
+      bool excluded = false;
+      for (auto& child : excluded_) {
+        child->NextGeq(candidate);
+        excluded = excluded || child->doc() == candidate;
+      }
+      if (!excluded) {
+        doc_ = candidate;
+        return;
+      }
+      target = candidate + 1;
+    }
+  }
+
+  std::vector<std::unique_ptr<ScoredMatcher>> required_, optional_, excluded_;
+  bool matches_nothing_;
+  DocId doc_ = kEndDoc;
+  bool scored_ = false;
+  Score score_ = 0;
+};
+
+std::unique_ptr<ScoredMatcher> Build(const IndexReader& reader, const QueryNode& node,
+                                     const EvalOptions& options) {
+  if (node.kind == QueryNode::Kind::kGroup) {
+    std::vector<std::unique_ptr<ScoredMatcher>> required, optional, excluded;
+    bool matches_nothing = false;
+    for (const QueryNode& child : node.children) {
+      auto matcher = Build(reader, child, options);
+      if (!matcher || matcher->doc() == kEndDoc) {
+        // A required child that matches nothing empties the group.
+        if (child.occur == Occur::kMust) matches_nothing = true;
+        continue;
+      }
+      (child.occur == Occur::kMust     ? required
+       : child.occur == Occur::kShould ? optional
+                                       : excluded)
+          .push_back(std::move(matcher));
+    }
+    return std::make_unique<GroupMatcher>(std::move(required), std::move(optional),
+                                          std::move(excluded), matches_nothing);
+  }
+  ClauseMatcher made = MakeMatcher(reader, ClauseOf(node, node.occur), options.stats);
+  if (!made.matcher) return nullptr;
+  return std::make_unique<LeafMatcher>(
+      std::move(made.matcher),
+      Bm25Scorer(options.bm25, made.idf, ScoringAverageLength(reader, options.stats)), node.weight,
+      reader);
+}
+
+}  // namespace
+
+EvalResult EvaluateTree(const IndexReader& reader, const QueryNode& root,
+                        const EvalOptions& options) {
+  EvalResult result;
+  auto matcher = Build(reader, root, options);
+  if (!matcher) return result;
+  const std::size_t k = options.count_only ? 0 : options.k;
+  if (k == 0 && options.count_limit == 0) return {{}, 0, false};
+  TopK top(k);
+  for (DocId doc = matcher->doc(); doc != kEndDoc; doc = matcher->doc()) {
+    if (options.deleted == nullptr || !options.deleted->contains(doc)) {
+      ++result.total_matches;
+      if (k > 0) {
+        top.Push(doc, matcher->score());
+      } else if (result.total_matches >= options.count_limit) {
+        result.total_exact = false;
+        break;
+      }
+    }
+    matcher->NextGeq(doc + 1);
+  }
+  result.hits = top.TakeSorted();
+  return result;
+}
+
+EvalResult EvaluateTree(const IndexSnapshot& snapshot, const QueryNode& root,
+                        const EvalOptions& options) {
+  return EvaluateSegments(snapshot, options,
+                          [&](const IndexReader& reader, const EvalOptions& segment_options) {
+                            return EvaluateTree(reader, root, segment_options);
+                          });
+}
+
+}  // namespace fathom

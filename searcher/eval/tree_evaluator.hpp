@@ -1,0 +1,23 @@
+// Evaluation of any query tree (searcher/query/query_tree.hpp), exhaustively:
+// every matching document is scored and offered to the top-k heap. Queries
+// that flatten (searcher/query/query_tree.hpp: Flatten) go to the faster
+// evaluators instead; this one handles nesting, expansions and proximity.
+#pragma once
+
+#include "common/read/index_reader.hpp"
+#include "common/read/index_snapshot.hpp"
+#include "searcher/eval/evaluator.hpp"
+#include "searcher/query/query_tree.hpp"
+
+namespace fathom {
+
+// options: k (0 or count_only: only count, up to count_limit), bm25, and for one segment of
+// several its deletions and the collection's statistics (the threshold is
+// ignored: this evaluator does not prune).
+EvalResult EvaluateTree(const IndexReader& reader, const QueryNode& root,
+                        const EvalOptions& options);
+// Over every segment of a snapshot (EvaluateSegments).
+EvalResult EvaluateTree(const IndexSnapshot& snapshot, const QueryNode& root,
+                        const EvalOptions& options);
+
+}  // namespace fathom

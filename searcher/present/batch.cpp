@@ -1,0 +1,149 @@
+#include "searcher/present/batch.hpp"
+
+#include <algorithm>
+#include <condition_variable>
+#include <exception>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "common/error.hpp"
+#include "searcher/present/output.hpp"
+
+namespace fathom {
+
+std::vector<BatchQuery> ReadBatchQueries(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": cannot open query file");
+  std::vector<BatchQuery> queries;
+  std::string line;
+  std::size_t line_number = 0;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    const auto tab = line.find('\t');
+    if (tab == std::string::npos || tab == 0) {
+      throw InputError(path + ":" + std::to_string(line_number) + ": expected 'qid<TAB>query'");
+    }
+    queries.push_back({line.substr(0, tab), line.substr(tab + 1)});
+  }
+  return queries;
+}
+
+BatchSummary AnswerBatch(Searcher& searcher, const std::vector<BatchQuery>& queries,
+                         const BatchOptions& options, std::ostream& results,
+                         std::ostream& messages) {
+  SearchOptions search = options.search;
+  if (options.format == BatchFormat::kTrec) search.count_exactly_up_to = 0;
+  // What one query produced: its results, and its messages, which are
+  // written with the results so that they stay in query-file order.
+  struct Answer {
+    std::string results;
+    std::string messages;
+    bool failed = false;
+  };
+  const auto answer_one = [&](Searcher& one, TopicSearcher& topics, const BatchQuery& query) {
+    Answer answer;
+    SearchResult result;
+    try {
+      result = options.topics ? topics.Search(query.text, search) : one.Search(query.text, search);
+    } catch (const QuerySyntaxError& e) {
+      answer.messages = "error: " + options.source + ": query " + query.qid + ": column " +
+                        std::to_string(e.column()) + ": " + e.problem() + "\n";
+      answer.failed = true;
+      return answer;
+    }
+    for (const auto& warning : result.query.warnings) {
+      answer.messages +=
+          "warning: " + options.source + ": query " + query.qid + ": " + warning + "\n";
+    }
+    std::ostringstream text;
+    if (options.format == BatchFormat::kTrec) {
+      WriteTrecRun(text, one.snapshot(), query.qid, result, options.tag);
+    } else {
+      WriteJsonResult(text, one, query.qid, query.text, result, Unfolded(result.hits),
+                      options.snippets);
+    }
+    answer.results = std::move(text).str();
+    return answer;
+  };
+  BatchSummary summary;
+  summary.queries = queries.size();
+  const auto write = [&](const Answer& done) {
+    messages << done.messages;
+    results << done.results;
+    summary.failed += done.failed ? 1 : 0;
+  };
+  const std::size_t threads = std::max<std::size_t>(1, options.threads);
+  if (threads == 1) {
+    TopicSearcher topics(searcher, options.natural, options.rm3);
+    for (const BatchQuery& query : queries) write(answer_one(searcher, topics, query));
+    return summary;
+  }
+  // A Searcher is not thread-safe: one per thread, all over the same
+  // snapshot. Workers take queries in order; this thread writes each answer
+  // as soon as those before it are written, and workers stay within a
+  // window ahead so memory stays bounded.
+  std::vector<std::unique_ptr<Searcher>> more;
+  for (std::size_t i = 1; i < threads; ++i) {
+    more.push_back(std::make_unique<Searcher>(searcher.shared_snapshot()));
+  }
+  const std::size_t window = 64 * threads;
+  std::vector<Answer> answers(queries.size());
+  std::vector<char> ready(queries.size(), 0);
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::size_t next = 0;
+  std::size_t written = 0;
+  std::exception_ptr failure;
+  const auto work = [&](Searcher& one) {
+    try {
+      TopicSearcher topics(one, options.natural, options.rm3);
+      while (true) {
+        std::size_t i;
+        {
+          std::unique_lock lock(mutex);
+          changed.wait(
+              lock, [&] { return failure || next >= queries.size() || next < written + window; });
+          if (failure || next >= queries.size()) return;
+          i = next++;
+        }
+        Answer done = answer_one(one, topics, queries[i]);
+        {
+          std::lock_guard lock(mutex);
+          answers[i] = std::move(done);
+          ready[i] = 1;
+        }
+        changed.notify_all();
+      }
+    } catch (...) {
+      std::lock_guard lock(mutex);
+      if (!failure) failure = std::current_exception();
+      changed.notify_all();
+    }
+  };
+  std::vector<std::thread> pool;
+  pool.emplace_back(work, std::ref(searcher));
+  for (auto& one : more) pool.emplace_back(work, std::ref(*one));
+  {
+    std::unique_lock lock(mutex);
+    while (written < queries.size()) {
+      changed.wait(lock, [&] { return failure || ready[written]; });
+      if (failure) break;
+      const Answer done = std::move(answers[written]);
+      ++written;
+      lock.unlock();
+      changed.notify_all();
+      write(done);
+      lock.lock();
+    }
+  }
+  for (auto& thread : pool) thread.join();
+  if (failure) std::rethrow_exception(failure);
+  return summary;
+}
+
+}  // namespace fathom

@@ -1,0 +1,81 @@
+// How fathom-search shows results: text for people, TREC runs and JSON
+// lines for tools.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "searcher/present/near_duplicates.hpp"
+#include "searcher/present/snippets.hpp"
+#include "searcher/searcher.hpp"
+
+namespace fathom {
+
+struct TextStyle {
+  bool color = false;  // ANSI escapes (only on a terminal)
+  HighlightStyle highlight;
+  bool snippets = true;
+  bool explain = false;  // each result's score, clause by clause
+};
+
+TextStyle TerminalStyle();
+TextStyle PlainStyle();
+
+// A query's results as people see them: hits grouped with their near
+// duplicates, a page at a time.
+struct DisplayResult {
+  SearchResult result;
+  std::vector<ResultGroup> groups;  // the requested page
+  std::size_t first_rank = 1;       // rank of groups[0]
+  Bm25Params bm25;                  // the parameters the query ran with
+  // "Did you mean": the query with misspelled words replaced (empty if none
+  // looked misspelled), and the replacements made.
+  std::string corrected_query;
+  std::vector<std::pair<std::string, std::string>> corrections;  // (as typed, suggested)
+};
+
+// Runs the query for display: page `page` (0-based) of `options.k` groups.
+// With fold, near duplicates are folded under the better-ranked hit, and
+// extra hits are fetched so that a page stays full when there are enough.
+// With suggest, "did you mean" is looked for (SuggestCorrectedQuery).
+DisplayResult SearchForDisplay(Searcher& searcher, std::string_view query_text,
+                               SearchOptions options, bool fold, std::size_t page = 0,
+                               bool suggest = true);
+
+// The query with each misspelled optional or required word replaced by the
+// most likely correction (searcher/present/spelling.hpp), shown as the word appears
+// in the documents; sets display.corrected_query and display.corrections.
+void SuggestCorrectedQuery(Searcher& searcher, std::string_view query_text, DisplayResult& display);
+
+// A score as results print it (four decimals), in text, TREC runs and JSON.
+std::string FormatScore(Score score);
+
+// A hit's snippet: from the body, or the title when there is no body.
+std::string SnippetOf(const StoredDocument& document, const SnippetQuery& query, Analyzer& analyzer,
+                      const HighlightStyle& style);
+
+// Every hit as a group of its own (batch output keeps runs unfolded).
+std::vector<ResultGroup> Unfolded(const std::vector<Hit>& hits);
+
+void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& display,
+                  const TextStyle& style);
+// "1,234 matching documents in 0.12 ms", or "1,000+ matching documents"
+// when the count is a lower bound (SearchResult::total_exact).
+void PrintMatchCount(std::ostream& out, const SearchResult& result, const TextStyle& style);
+void PrintDocument(std::ostream& out, Searcher& searcher, DocId doc, const TextStyle& style);
+
+// `qid Q0 docid rank score tag`, one line per hit (trec_eval's input).
+void WriteTrecRun(std::ostream& out, const IndexSnapshot& snapshot, std::string_view qid,
+                  const SearchResult& result, std::string_view tag);
+// One JSON object per query: qid, query, matches, matches_exact (false: matches
+// is a lower bound), milliseconds, did_you_mean
+// (when there is a suggestion), and hits with rank, id, score, title and
+// snippet (with_snippets), near_duplicates (ids folded under the hit), and
+// explanation (when explain_with gives the BM25 parameters).
+void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid,
+                     std::string_view query_text, const SearchResult& result,
+                     const std::vector<ResultGroup>& groups, bool with_snippets,
+                     std::string_view did_you_mean = {}, const Bm25Params* explain_with = nullptr);
+
+}  // namespace fathom
