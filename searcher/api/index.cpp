@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include "common/contract.hpp"
@@ -85,8 +86,14 @@ Results ToResults(Searcher& searcher, const DisplayResult& display, const QueryO
   results.did_you_mean = display.corrected_query;
   results.warnings = result.query.warnings;
   results.milliseconds = result.milliseconds;
-  const SnippetQuery snippet_query = MakeSnippetQuery(result.query);
-  Analyzer analyzer(searcher.snapshot().analysis());
+  // Snippets need the query's terms and an analyzer (a stemmer to make):
+  // only when asked for, since a batch of runs never shows them.
+  std::optional<SnippetQuery> snippet_query;
+  std::optional<Analyzer> analyzer;
+  if (options.snippets) {
+    snippet_query.emplace(MakeSnippetQuery(result.query));
+    analyzer.emplace(searcher.snapshot().analysis());
+  }
   const HighlightStyle highlight{options.highlight_open, options.highlight_close};
   for (const ResultGroup& group : display.groups) {
     SearchHit hit;
@@ -95,7 +102,7 @@ Results ToResults(Searcher& searcher, const DisplayResult& display, const QueryO
     if (options.snippets) {
       const StoredDocument document = searcher.Document(group.hit.doc);
       hit.title = document.title;
-      hit.snippet = SnippetOf(document, snippet_query, analyzer, highlight);
+      hit.snippet = SnippetOf(document, *snippet_query, *analyzer, highlight);
     }
     for (const Hit& duplicate : group.near_duplicates) {
       hit.near_duplicates.emplace_back(searcher.snapshot().external_id(duplicate.doc));
@@ -114,7 +121,10 @@ void RequireValid(const QueryOptions& options) {
 
 // One query, as fathom-search runs it: the query language or a topic (plain
 // text), the page at options.offset, near duplicates folded or not.
-Results Answer(Searcher& searcher, std::string_view query, const QueryOptions& options) {
+// topics: for plain-text queries, made once per thread by batches (it holds
+// the stop list and the analyzer); made here when null.
+Results Answer(Searcher& searcher, std::string_view query, const QueryOptions& options,
+               TopicSearcher* topics = nullptr) {
   RequireValid(options);
   SearchOptions search = ToSearchOptions(options);
   const std::size_t wanted = options.offset + options.k;
@@ -129,8 +139,9 @@ Results Answer(Searcher& searcher, std::string_view query, const QueryOptions& o
     if (options.syntax) {
       display.result = searcher.Search(query, search);
     } else {
-      TopicSearcher topics(searcher, NaturalQueryOptions{}, false);
-      display.result = topics.Search(query, search);
+      std::optional<TopicSearcher> own;
+      if (topics == nullptr) topics = &own.emplace(searcher, NaturalQueryOptions{}, false);
+      display.result = topics->Search(query, search);
     }
     display.groups = options.fold_duplicates
                          ? FoldNearDuplicates(searcher.snapshot(), display.result.hits, wanted)
@@ -251,10 +262,11 @@ std::vector<QueryAnswer> Index::SearchBatch(const std::vector<QueryLine>& querie
   std::atomic<std::size_t> next{0};
   const auto work = [&] {
     Searcher searcher(snapshot);
+    TopicSearcher topics(searcher, NaturalQueryOptions{}, false);
     for (std::size_t i = next++; i < queries.size(); i = next++) {
       answers[i].qid = queries[i].qid;
       try {
-        answers[i].results = Answer(searcher, queries[i].text, options);
+        answers[i].results = Answer(searcher, queries[i].text, options, &topics);
       } catch (const QuerySyntaxError& e) {
         answers[i].error = e.what();
       }
