@@ -51,9 +51,7 @@ Query NaturalQueryBuilder::Build(std::string_view text) {
     order.resize(kMaxQueryTerms);
   }
   for (const std::string& term : order) {
-    QueryClause clause;
-    clause.terms = {term};
-    clause.offsets = {0};
+    QueryClause clause = QueryNode::Leaf(Occur::kShould, {term}, {0});
     clause.weight = counts[term];
     clause.source = term;
     query.clauses.push_back(clause);

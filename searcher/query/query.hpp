@@ -1,12 +1,13 @@
-// A parsed query: clauses of analyzed terms, each required, optional or
-// excluded. Made by Flatten (query_tree.hpp) from the parsed query, consumed by the
-// evaluators.
+// A parsed query: nodes of analyzed terms, each required, optional or
+// excluded, nested in groups (the tree) or in one list (a flat query, made
+// by Flatten in query_tree.hpp and consumed by the pruning evaluators).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace fathom {
@@ -30,21 +31,44 @@ inline std::size_t QuoteLength(std::string_view text, std::size_t pos) {
 // minutes on a large index without finding anything a thousand would not.
 inline constexpr std::size_t kMaxQueryTerms = 1024;
 
-struct QueryClause {
-  Occur occur = Occur::kShould;
-  // Analyzed terms; more than one makes a phrase.
+// One node of a query: a word (kTerm), a phrase (kPhrase), or a group of
+// nodes (kGroup). The parser makes a tree of them (query_tree.hpp); a flat
+// query (Query, what the pruning evaluators take) is a list of leaves.
+struct QueryNode {
+  enum class Kind { kTerm, kPhrase, kGroup };
+  Kind kind = Kind::kGroup;
+  Occur occur = Occur::kShould;  // within the parent group
+  // kTerm, kPhrase: analyzed terms (field terms when restricted to a field)
+  // and the position of each relative to the first (stop words leave gaps).
   std::vector<std::string> terms;
-  // Position of each term relative to the first (stop words leave gaps).
   std::vector<std::uint32_t> offsets;
-  // How many times an optional term was repeated in the query; scales its score.
-  float weight = 1.0f;
-  std::string source;  // the clause as the user wrote it
   // A phrase's words may stand this many positions away from where the exact
   // phrase puts them, in any order (Lucene's slop); 0 is the exact phrase.
   std::uint32_t slop = 0;
+  // How many times an optional word was repeated in the query; scales its score.
+  float weight = 1.0f;
+  // kGroup: matches when every required child matches, no excluded child
+  // does, and (without required children) some optional child does.
+  std::vector<QueryNode> children;
+  std::string source;  // as the user wrote it
 
+  // Scored as a phrase: more than one term (a quoted single word is a word).
   bool is_phrase() const { return terms.size() > 1; }
+  // A word or phrase leaf of the kind its terms make it.
+  static QueryNode Leaf(Occur occur, std::vector<std::string> terms,
+                        std::vector<std::uint32_t> offsets = {}) {
+    QueryNode leaf;
+    leaf.occur = occur;
+    leaf.terms = std::move(terms);
+    leaf.offsets = std::move(offsets);
+    leaf.kind = leaf.is_phrase() ? Kind::kPhrase : Kind::kTerm;
+    return leaf;
+  }
 };
+
+// A clause of a flat query is a leaf node: kind kTerm or kPhrase as
+// is_phrase() says, no children.
+using QueryClause = QueryNode;
 
 struct Query {
   std::vector<QueryClause> clauses;

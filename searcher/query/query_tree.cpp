@@ -457,10 +457,7 @@ void CollectLeaves(const QueryNode& node, Query& out) {
 }  // namespace
 
 QueryClause ClauseOf(const QueryNode& leaf, Occur occur) {
-  QueryClause clause;
-  clause.occur = occur;
-  clause.terms = leaf.terms;
-  clause.offsets = leaf.offsets;
+  QueryClause clause = QueryNode::Leaf(occur, leaf.terms, leaf.offsets);
   clause.weight = leaf.weight;
   clause.source = leaf.source;
   clause.slop = leaf.slop;
@@ -499,15 +496,7 @@ bool Flatten(const QueryNode& root, Query& flat) {
 QueryNode TreeOf(const Query& flat) {
   QueryNode root;
   for (const QueryClause& clause : flat.clauses) {
-    QueryNode leaf;
-    leaf.kind = clause.is_phrase() ? QueryNode::Kind::kPhrase : QueryNode::Kind::kTerm;
-    leaf.occur = clause.occur;
-    leaf.terms = clause.terms;
-    leaf.offsets = clause.offsets;
-    leaf.slop = clause.slop;
-    leaf.weight = clause.weight;
-    leaf.source = clause.source;
-    root.children.push_back(std::move(leaf));
+    root.children.push_back(ClauseOf(clause, clause.occur));
   }
   return root;
 }

@@ -28,22 +28,6 @@
 
 namespace fathom {
 
-struct QueryNode {
-  enum class Kind { kTerm, kPhrase, kGroup };
-  Kind kind = Kind::kGroup;
-  Occur occur = Occur::kShould;  // within the parent group
-  // kTerm, kPhrase: analyzed terms (field terms when restricted to a field),
-  // their relative positions, and how far apart a phrase's words may be.
-  std::vector<std::string> terms;
-  std::vector<std::uint32_t> offsets;
-  std::uint32_t slop = 0;
-  float weight = 1.0f;
-  // kGroup: matches when every required child matches, no excluded child
-  // does, and (without required children) some optional child does.
-  std::vector<QueryNode> children;
-  std::string source;  // as the user wrote it
-};
-
 // Most terms a prefix or fuzzy word expands to; the most frequent are kept.
 inline constexpr std::size_t kMaxExpansions = 1000;
 // Longest phrase slop accepted.

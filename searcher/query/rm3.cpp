@@ -113,9 +113,7 @@ Query ExpandRm3(const Query& query, const std::vector<Hit>& ranked, FeedbackSour
   }
   for (const auto& [term, weight] : expansion) {
     if (weight <= 0) continue;
-    QueryClause clause;
-    clause.terms = {term};
-    clause.offsets = {0};
+    QueryClause clause = QueryNode::Leaf(Occur::kShould, {term}, {0});
     clause.weight = static_cast<float>((1 - w) * weight / model_norm);
     clause.source = term;
     expanded.clauses.push_back(std::move(clause));

@@ -27,10 +27,7 @@ class FakeSource : public FeedbackSource {
 Query TermsQuery(const std::vector<std::string>& terms) {
   Query query;
   for (const std::string& term : terms) {
-    QueryClause clause;
-    clause.terms = {term};
-    clause.offsets = {0};
-    query.clauses.push_back(clause);
+    query.clauses.push_back(QueryNode::Leaf(Occur::kShould, {term}, {0}));
   }
   return query;
 }

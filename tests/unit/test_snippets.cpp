@@ -40,7 +40,8 @@ TEST(Snippets, HighlightsStemmedForms) {
 
 TEST(Snippets, FieldTermsHighlightTheirWord) {
   Query query;
-  query.clauses.push_back({Occur::kShould, {"title:kremlin"}, {0}, 1.0f, "title:kremlin"});
+  query.clauses.push_back(QueryNode::Leaf(Occur::kShould, {"title:kremlin"}, {0}));
+  query.clauses.back().source = "title:kremlin";
   Analyzer analyzer(AnalysisSettings{});
   EXPECT_EQ(MakeSnippet("The Kremlin said so.", MakeSnippetQuery(query), analyzer, kMarks),
             "The [Kremlin] said so.");
