@@ -372,6 +372,10 @@ int Run(int argc, char** argv) {
             << (meta.analysis.stop_words.empty() ? std::string("off")
                                                  : FormatCount(meta.analysis.stop_words.size()))
             << "\n";
+  if (corpus.html_documents > 0) {
+    std::cout << "  formats         " << FormatCount(corpus.html_documents) << " HTML, "
+              << FormatCount(corpus.documents - corpus.html_documents) << " other\n";
+  }
   if (corpus.skipped_binary + corpus.skipped_unreadable + corpus.skipped_compressed +
           corpus.skipped_lines + corpus.skipped_too_large + corpus.skipped_links +
           corpus.repaired_documents + summary.truncated_words >

@@ -14,6 +14,7 @@
 #include "common/analysis/utf8.hpp"
 #include "common/error.hpp"
 #include "common/format/index_meta.hpp"
+#include "indexer/corpus/html_text.hpp"
 #include "indexer/corpus/json_line.hpp"
 
 namespace fathom {
@@ -254,6 +255,26 @@ class TextFilesReader final : public CorpusReader {
         warn_(path.string() + ": binary file (contains NUL bytes), skipped");
         continue;
       }
+      const bool html = IsHtml(path, text);
+      if (html) {
+        if (text.size() > kMaxHtmlBytes) {
+          ++stats_.skipped_too_large;
+          warn_(path.string() + ": HTML larger than " + FormatLimit(kMaxHtmlBytes) +
+                " is not parsed, skipped");
+          continue;
+        }
+        if (NestsDeeperThan(text, kMaxHtmlDepth)) {
+          ++stats_.skipped_too_large;
+          warn_(path.string() + ": HTML nested deeper than " + std::to_string(kMaxHtmlDepth) +
+                " elements is not parsed, skipped");
+          continue;
+        }
+        const std::string charset = DeclaredCharset(text);
+        if (!charset.empty() && charset != "utf-8" && charset != "utf8" && charset != "us-ascii" &&
+            !ConvertToUtf8(text, charset)) {
+          warn_(path.string() + ": unknown charset '" + charset + "', read as UTF-8");
+        }
+      }
       const std::size_t repaired = utf8::Repair(text);
       if (repaired > 0) {
         ++stats_.repaired_documents;
@@ -263,7 +284,16 @@ class TextFilesReader final : public CorpusReader {
       }
       document.id = fs::relative(path, root_).generic_string();
       if (document.id.empty() || document.id == ".") document.id = path.filename().string();
-      SplitTitle(std::move(text), document);
+      if (html) {
+        // Markup out, text in: what the page shows is what is indexed,
+        // stored and shown in snippets.
+        HtmlText page = ExtractHtmlText(text);
+        document.title = std::move(page.title);
+        document.body = std::move(page.body);
+        ++stats_.html_documents;
+      } else {
+        SplitTitle(std::move(text), document);
+      }
       ++stats_.documents;
       return true;
     }

@@ -53,6 +53,7 @@ struct CorpusStats {
   std::uint64_t skipped_lines = 0;       // unparsable JSON lines (with skip_bad_lines)
   std::uint64_t skipped_too_large = 0;   // files over max_document_bytes
   std::uint64_t skipped_links = 0;       // symbolic links that loop or point nowhere
+  std::uint64_t html_documents = 0;      // HTML files, indexed as their text (html_text.hpp)
   std::uint64_t repaired_documents = 0;  // documents whose invalid UTF-8 was repaired
   std::uint64_t repaired_sequences = 0;
 };
