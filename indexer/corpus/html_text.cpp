@@ -277,66 +277,64 @@ HtmlText ExtractHtmlText(std::string_view html) {
     TextSink* h1;  // also receiving text: inside the first <h1>
   };
   std::vector<Frame> stack;
+  // The first <title>'s text (one RCDATA node) is the title; later ones,
+  // like <svg><title>, are not page text.
+  const auto read_title = [&](const GumboNode* node) {
+    if (!result.title.empty()) return;
+    const GumboVector& children = node->v.element.children;
+    for (unsigned i = 0; i < children.length; ++i) {
+      const auto* child = static_cast<const GumboNode*>(children.data[i]);
+      if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_WHITESPACE) {
+        title.Append(child->v.text.text);
+      }
+    }
+    result.title = title.Take();
+  };
+  // Handles a node: text goes out, elements worth reading are pushed.
   const auto enter = [&](const GumboNode* node, TextSink* in_h1) {
-    if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA ||
-        node->type == GUMBO_NODE_WHITESPACE) {
-      body.Append(node->v.text.text);
-      if (in_h1 != nullptr) in_h1->Append(node->v.text.text);
+    switch (node->type) {
+      case GUMBO_NODE_TEXT:
+      case GUMBO_NODE_CDATA:
+      case GUMBO_NODE_WHITESPACE:
+        body.Append(node->v.text.text);
+        if (in_h1 != nullptr) in_h1->Append(node->v.text.text);
+        return;
+      case GUMBO_NODE_DOCUMENT:
+        stack.push_back({node, 0, nullptr});
+        return;
+      case GUMBO_NODE_ELEMENT:
+        break;
+      default:  // comments; templates are hidden
+        return;
+    }
+    const GumboTag tag = node->v.element.tag;
+    if (tag == GUMBO_TAG_TITLE) {
+      read_title(node);
       return;
     }
-    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_DOCUMENT &&
-        node->type != GUMBO_NODE_TEMPLATE) {
-      return;  // comments
-    }
-    if (node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE) {
-      const GumboTag tag = node->v.element.tag;
-      if (tag == GUMBO_TAG_TITLE && result.title.empty()) {
-        // The title's content is one text node (RCDATA).
-        const GumboVector& children = node->v.element.children;
-        for (unsigned i = 0; i < children.length; ++i) {
-          const auto* child = static_cast<const GumboNode*>(children.data[i]);
-          if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_WHITESPACE) {
-            title.Append(child->v.text.text);
-          }
+    if (tag == GUMBO_TAG_HEAD) {
+      // The head holds the title; the rest of it is not page text.
+      const GumboVector& children = node->v.element.children;
+      for (unsigned i = 0; i < children.length; ++i) {
+        const auto* child = static_cast<const GumboNode*>(children.data[i]);
+        if (child->type == GUMBO_NODE_ELEMENT && child->v.element.tag == GUMBO_TAG_TITLE) {
+          read_title(child);
         }
-        result.title = title.Take();
-        return;
       }
-      if (IsHidden(tag)) {
-        // <head> holds the title: look for it there, dropping the rest.
-        if (tag == GUMBO_TAG_HEAD) {
-          const GumboVector& children = node->v.element.children;
-          for (unsigned i = 0; i < children.length; ++i) {
-            const auto* child = static_cast<const GumboNode*>(children.data[i]);
-            if (child->type == GUMBO_NODE_ELEMENT && child->v.element.tag == GUMBO_TAG_TITLE &&
-                result.title.empty()) {
-              stack.push_back({child, 0, nullptr});  // read by the title rule above
-              return;
-            }
-          }
-        }
-        return;
-      }
-      if (IsBlock(tag)) body.Break();
-      if (tag == GUMBO_TAG_H1 && !have_h1) {
-        have_h1 = true;
-        in_h1 = &h1;
-      }
-      stack.push_back({node, 0, in_h1});
       return;
     }
-    stack.push_back({node, 0, nullptr});  // the document
+    if (IsHidden(tag)) return;
+    if (IsBlock(tag)) body.Break();
+    if (tag == GUMBO_TAG_H1 && !have_h1) {
+      have_h1 = true;
+      in_h1 = &h1;
+    }
+    stack.push_back({node, 0, in_h1});
   };
   enter(output->document, nullptr);
   while (!stack.empty()) {
     Frame& frame = stack.back();
     const GumboNode* node = frame.node;
-    if (node->type == GUMBO_NODE_ELEMENT && node->v.element.tag == GUMBO_TAG_TITLE) {
-      // A <title> pushed from <head>: read it now.
-      stack.pop_back();
-      enter(node, nullptr);
-      continue;
-    }
     const GumboVector& children =
         node->type == GUMBO_NODE_DOCUMENT ? node->v.document.children : node->v.element.children;
     if (frame.next_child < children.length) {

@@ -44,6 +44,11 @@ TEST(HtmlText, TitleFallsBackToTheFirstH1) {
   EXPECT_EQ(ExtractHtmlText("<html><body><h1>Main <i>heading</i></h1><h1>Other</h1>x</body>").title,
             "Main heading");
   EXPECT_EQ(ExtractHtmlText("<p>no title at all</p>").title, "");
+  // A second <title> (in the body, or an SVG's) is neither title nor text;
+  // fuzz_html found that it once sent the walk round in circles.
+  const HtmlText two = ExtractHtmlText("<title>First</title><p>a<title>Second</title>b</p>");
+  EXPECT_EQ(two.title, "First");
+  EXPECT_EQ(two.body.find("Second"), std::string::npos) << two.body;
 }
 
 TEST(HtmlText, RecognizedByNameOrByContent) {
