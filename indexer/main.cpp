@@ -372,6 +372,10 @@ int Run(int argc, char** argv) {
             << (meta.analysis.stop_words.empty() ? std::string("off")
                                                  : FormatCount(meta.analysis.stop_words.size()))
             << "\n";
+  if (corpus.trec_files > 0) {
+    std::cout << "  TREC SGML       " << FormatCount(corpus.trec_documents) << " documents from "
+              << FormatCount(corpus.trec_files) << " files\n";
+  }
   if (corpus.skipped_binary + corpus.skipped_unreadable + corpus.skipped_compressed +
           corpus.skipped_lines + corpus.skipped_too_large + corpus.skipped_links +
           corpus.repaired_documents + summary.truncated_words >
