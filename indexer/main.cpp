@@ -372,9 +372,12 @@ int Run(int argc, char** argv) {
             << (meta.analysis.stop_words.empty() ? std::string("off")
                                                  : FormatCount(meta.analysis.stop_words.size()))
             << "\n";
-  if (corpus.html_documents > 0) {
+  if (corpus.html_documents + corpus.trec_files > 0) {
     std::cout << "  formats         " << FormatCount(corpus.html_documents) << " HTML, "
-              << FormatCount(corpus.documents - corpus.html_documents) << " other\n";
+              << FormatCount(corpus.trec_documents) << " TREC SGML (from "
+              << FormatCount(corpus.trec_files) << " files), "
+              << FormatCount(corpus.documents - corpus.html_documents - corpus.trec_documents)
+              << " other\n";
   }
   if (corpus.skipped_binary + corpus.skipped_unreadable + corpus.skipped_compressed +
           corpus.skipped_lines + corpus.skipped_too_large + corpus.skipped_links +

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <memory>
 
@@ -16,6 +17,7 @@
 #include "common/format/index_meta.hpp"
 #include "indexer/corpus/html_text.hpp"
 #include "indexer/corpus/json_line.hpp"
+#include "indexer/corpus/trec_sgml.hpp"
 
 namespace fathom {
 namespace fs = std::filesystem;
@@ -222,6 +224,13 @@ class TextFilesReader final : public CorpusReader {
   }
 
   bool Next(SourceDocument& document) override {
+    // Documents of a file that holds several (TREC SGML), handed out first.
+    if (!pending_.empty()) {
+      document = std::move(pending_.front());
+      pending_.pop_front();
+      ++stats_.documents;
+      return true;
+    }
     while (next_file_ < files_.size()) {
       const fs::path& path = files_[next_file_++];
       std::string text;
@@ -281,6 +290,18 @@ class TextFilesReader final : public CorpusReader {
         stats_.repaired_sequences += repaired;
         warn_(path.string() + ": " + std::to_string(repaired) +
               " invalid UTF-8 sequence(s) replaced with U+FFFD");
+      }
+      if (LooksLikeTrecSgml(text)) {
+        // One document per <DOC>; a file without a good one gives none.
+        std::vector<SourceDocument> docs = ParseTrecSgml(text, path.string(), warn_);
+        ++stats_.trec_files;
+        stats_.trec_documents += docs.size();
+        for (SourceDocument& d : docs) pending_.push_back(std::move(d));
+        if (pending_.empty()) continue;
+        document = std::move(pending_.front());
+        pending_.pop_front();
+        ++stats_.documents;
+        return true;
       }
       document.id = fs::relative(path, root_).generic_string();
       if (document.id.empty() || document.id == ".") document.id = path.filename().string();
@@ -365,6 +386,7 @@ class TextFilesReader final : public CorpusReader {
   fs::path root_;
   std::vector<fs::path> files_;
   std::size_t next_file_ = 0;
+  std::deque<SourceDocument> pending_;
 };
 
 // ---- JSON Lines ---------------------------------------------------------------

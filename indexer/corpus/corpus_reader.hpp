@@ -56,6 +56,8 @@ struct CorpusStats {
   std::uint64_t html_documents = 0;      // HTML files, indexed as their text (html_text.hpp)
   std::uint64_t repaired_documents = 0;  // documents whose invalid UTF-8 was repaired
   std::uint64_t repaired_sequences = 0;
+  std::uint64_t trec_files = 0;      // files read as TREC SGML (<DOC> first)
+  std::uint64_t trec_documents = 0;  // documents they gave
 };
 
 // Receives one line of warning text naming the file and the problem.
