@@ -1,6 +1,11 @@
 #include "bench/args.hpp"
 
 #include <algorithm>
+#include <thread>
+
+#include "common/command_line.hpp"
+
+#include <algorithm>
 #include <charconv>
 
 namespace fathom::bench {
@@ -62,6 +67,17 @@ std::uint64_t Args::GetUint(std::string_view name, std::uint64_t fallback) const
 std::uint64_t Args::RequireUint(std::string_view name) const {
   if (!Has(name)) throw UsageError("--" + std::string(name) + " is required");
   return GetUint(name, 0);
+}
+
+std::vector<std::size_t> Args::ThreadCounts() const {
+  std::vector<std::size_t> counts;
+  for (const std::string& item : SplitList(GetString("threads", "1"))) {
+    const std::size_t n =
+        item == "all" ? std::max(1u, std::thread::hardware_concurrency()) : std::stoul(item);
+    if (n == 0 || n > 256) throw UsageError("--threads: expected 1 to 256");
+    counts.push_back(n);
+  }
+  return counts;
 }
 
 }  // namespace fathom::bench

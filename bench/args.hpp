@@ -35,6 +35,8 @@ class Args {
   // Throws UsageError when the value is not an unsigned integer.
   std::uint64_t GetUint(std::string_view name, std::uint64_t fallback) const;
   std::uint64_t RequireUint(std::string_view name) const;
+  // --threads as a list ("1,2", "all" = every core), each 1 to 256.
+  std::vector<std::size_t> ThreadCounts() const;
 
  private:
   std::vector<std::string> positional_;

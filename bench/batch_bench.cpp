@@ -147,13 +147,7 @@ int RunBatchBench(const std::vector<std::string>& arg_list) {
   options.topics = args.GetUint("syntax", 0) == 0;
   options.search.k = args.GetUint("k", 1000);
   if (options.search.k == 0) throw UsageError("--k must be at least 1");
-  std::vector<std::size_t> thread_counts;
-  for (const std::string& item : SplitList(args.GetString("threads", "1"))) {
-    const std::size_t n =
-        item == "all" ? std::max(1u, std::thread::hardware_concurrency()) : std::stoul(item);
-    if (n == 0 || n > 256) throw UsageError("--threads: expected 1 to 256");
-    thread_counts.push_back(n);
-  }
+  const std::vector<std::size_t> thread_counts = args.ThreadCounts();
   const std::size_t warmup = args.GetUint("warmup", 1);
   const std::size_t runs = args.GetUint("runs", 3);
   if (runs == 0) throw UsageError("--runs must be at least 1");

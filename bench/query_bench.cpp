@@ -277,13 +277,7 @@ int RunQueries(const std::vector<std::string>& arg_list) {
     if (!algorithm) throw UsageError("--algorithm: unknown algorithm '" + name + "'");
     algorithms.push_back(*algorithm);
   }
-  std::vector<std::size_t> thread_counts;
-  for (const std::string& item : SplitList(args.GetString("threads", "1"))) {
-    const std::size_t n =
-        item == "all" ? std::max(1u, std::thread::hardware_concurrency()) : std::stoul(item);
-    if (n == 0) throw UsageError("--threads must be at least 1");
-    thread_counts.push_back(n);
-  }
+  const std::vector<std::size_t> thread_counts = args.ThreadCounts();
   const std::size_t warmup = args.GetUint("warmup", 1);
   const std::size_t runs = args.GetUint("runs", 3);
   if (runs == 0) throw UsageError("--runs must be at least 1");

@@ -1,9 +1,9 @@
 #include "bench/query_file.hpp"
 
 #include <algorithm>
-#include <fstream>
 
 #include "common/error.hpp"
+#include "searcher/present/batch.hpp"
 
 namespace fathom::bench {
 
@@ -16,22 +16,10 @@ std::string KindOf(const std::string& qid) {
 }
 
 std::vector<QueryLine> ReadQueryFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw IoError(path + ": cannot open query file");
   std::vector<QueryLine> queries;
-  std::string line;
-  std::size_t number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
-    const auto tab = line.find('\t');
-    if (tab == std::string::npos) {
-      throw InputError(path + ":" + std::to_string(number) + ": expected 'qid<TAB>query'");
-    }
-    QueryLine query{line.substr(0, tab), "", line.substr(tab + 1)};
-    query.kind = KindOf(query.qid);
-    queries.push_back(std::move(query));
+  for (BatchQuery& query : ReadBatchQueries(path)) {
+    std::string kind = KindOf(query.qid);
+    queries.push_back({std::move(query.qid), std::move(kind), std::move(query.text)});
   }
   if (queries.empty()) throw InputError(path + ": no queries");
   return queries;

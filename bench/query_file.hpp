@@ -1,5 +1,6 @@
-// Query files as generate-queries writes them: "qid<TAB>query" lines, blank
-// lines and '#' comments skipped. A query's kind is its qid before the last
+// Query files as generate-queries writes them, read as fathom-search reads
+// them (ReadBatchQueries: "qid<TAB>query" lines, blank lines and '#'
+// comments skipped). A query's kind is its qid before the last
 // '-' when digits follow ("and-5" -> "and").
 #pragma once
 

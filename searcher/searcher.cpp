@@ -9,6 +9,35 @@ namespace fathom {
 Searcher::Searcher(const std::filesystem::path& index_dir)
     : Searcher(std::make_shared<const IndexSnapshot>(index_dir)) {}
 
+namespace {
+
+EvalOptions EvalOptionsOf(const SearchOptions& options) {
+  EvalOptions eval;
+  eval.k = options.k;
+  eval.bm25 = options.bm25;
+  eval.algorithm = options.algorithm;
+  eval.count_only = options.count_only;
+  return eval;
+}
+
+}  // namespace
+
+SearchResult EvaluateFlat(const IndexSnapshot& snapshot, Query query,
+                          const SearchOptions& options) {
+  const EvalOptions eval = EvalOptionsOf(options);
+  EvalResult evaluated = Evaluate(snapshot, query, eval);
+  if (!options.count_only) {
+    CountExactlyUpTo(snapshot, query, eval, options.count_exactly_up_to, evaluated);
+  }
+  SearchResult result;
+  result.query = std::move(query);
+  result.tree = TreeOf(result.query);
+  result.hits = std::move(evaluated.hits);
+  result.total_matches = evaluated.total_matches;
+  result.total_exact = evaluated.total_exact;
+  return result;
+}
+
 Searcher::Searcher(std::shared_ptr<const IndexSnapshot> snapshot)
     : snapshot_(std::move(snapshot)),
       analyzer_(snapshot_->analysis()),
@@ -18,30 +47,19 @@ SearchResult Searcher::Search(std::string_view query_text, const SearchOptions& 
   const auto start = std::chrono::steady_clock::now();
   SearchResult result;
   ParsedQuery parsed = parser_.Parse(query_text);
-  EvalOptions eval_options;
-  eval_options.k = options.k;
-  eval_options.bm25 = options.bm25;
-  eval_options.algorithm = options.algorithm;
-  eval_options.count_only = options.count_only;
-  EvalResult evaluated;
   if (!Flatten(parsed.root, result.query)) {
     // Nesting, expansions inside boolean structure, or proximity: evaluated
     // exhaustively, so its count is exact at no extra cost.
     result.query = Leaves(parsed.root);
-    evaluated = EvaluateTree(*snapshot_, parsed.root, eval_options);
+    EvalResult evaluated = EvaluateTree(*snapshot_, parsed.root, EvalOptionsOf(options));
     result.tree = std::move(parsed.root);
+    result.hits = std::move(evaluated.hits);
+    result.total_matches = evaluated.total_matches;
+    result.total_exact = evaluated.total_exact;
   } else {
-    result.tree = TreeOf(result.query);
-    evaluated = Evaluate(*snapshot_, result.query, eval_options);
-    if (!options.count_only) {
-      CountExactlyUpTo(*snapshot_, result.query, eval_options, options.count_exactly_up_to,
-                       evaluated);
-    }
+    result = EvaluateFlat(*snapshot_, std::move(result.query), options);
   }
   result.query.warnings = std::move(parsed.warnings);
-  result.hits = std::move(evaluated.hits);
-  result.total_matches = evaluated.total_matches;
-  result.total_exact = evaluated.total_exact;
   result.milliseconds =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return result;

@@ -55,6 +55,12 @@ struct SearchResult {
   double milliseconds = 0;  // parse + evaluation, not snippets
 };
 
+// A flat query's result as every search path gives it (Searcher, topics,
+// RM3): evaluated with options.k/bm25/algorithm/count_only, its matches
+// counted exactly up to options.count_exactly_up_to (CountExactlyUpTo), and
+// its tree for explain. milliseconds and warnings are the caller's.
+SearchResult EvaluateFlat(const IndexSnapshot& snapshot, Query query, const SearchOptions& options);
+
 // Not thread-safe: one Searcher per thread. Searchers may share a snapshot
 // (it is only read), so that threads answer from the same index.
 class Searcher {

@@ -24,14 +24,7 @@ class MemoryReader final : public CorpusReader {
     for (std::string* text : {&document.id, &document.title, &document.body}) {
       repaired += utf8::Repair(*text);
     }
-    if (repaired > 0) {
-      ++stats_.repaired_documents;
-      stats_.repaired_sequences += repaired;
-      if (warn_) {
-        warn_(document.id + ": " + std::to_string(repaired) +
-              " invalid UTF-8 sequence(s) replaced with U+FFFD");
-      }
-    }
+    NoteRepaired(repaired, document.id, warn_);
     ++stats_.documents;
     return true;
   }

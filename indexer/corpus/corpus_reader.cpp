@@ -284,13 +284,7 @@ class TextFilesReader final : public CorpusReader {
           warn_(path.string() + ": unknown charset '" + charset + "', read as UTF-8");
         }
       }
-      const std::size_t repaired = utf8::Repair(text);
-      if (repaired > 0) {
-        ++stats_.repaired_documents;
-        stats_.repaired_sequences += repaired;
-        warn_(path.string() + ": " + std::to_string(repaired) +
-              " invalid UTF-8 sequence(s) replaced with U+FFFD");
-      }
+      NoteRepaired(utf8::Repair(text), path.string(), warn_);
       if (LooksLikeTrecSgml(text)) {
         // One document per <DOC>; a file without a good one gives none.
         std::vector<SourceDocument> docs = ParseTrecSgml(text, path.string(), warn_);

@@ -81,6 +81,18 @@ class CorpusReader {
   const CorpusStats& stats() const { return stats_; }
 
  protected:
+  // Counts a document whose invalid UTF-8 was replaced (`sequences` of it)
+  // and warns, naming it, with the message every reader gives; nothing for 0.
+  void NoteRepaired(std::size_t sequences, const std::string& name, const WarningSink& warn) {
+    if (sequences == 0) return;
+    ++stats_.repaired_documents;
+    stats_.repaired_sequences += sequences;
+    if (warn) {
+      warn(name + ": " + std::to_string(sequences) +
+           " invalid UTF-8 sequence(s) replaced with U+FFFD");
+    }
+  }
+
   CorpusStats stats_;
 };
 

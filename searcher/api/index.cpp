@@ -133,9 +133,7 @@ Results Answer(Searcher& searcher, std::string_view query, const QueryOptions& o
   if (options.syntax && options.fold_duplicates) {
     display = SearchForDisplay(searcher, query, search, true, 0, options.suggest);
   } else {
-    // Folding can merge many hits into one group: fetch as SearchForDisplay
-    // does, twice as many and some.
-    if (options.fold_duplicates) search.k = 2 * wanted + 10;
+    search.k = HitsToFetch(wanted, options.fold_duplicates);
     if (options.syntax) {
       display.result = searcher.Search(query, search);
     } else {

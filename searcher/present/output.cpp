@@ -39,9 +39,7 @@ DisplayResult SearchForDisplay(Searcher& searcher, std::string_view query_text,
                                SearchOptions options, bool fold, std::size_t page, bool suggest) {
   const std::size_t per_page = options.k;
   const std::size_t wanted = per_page * (page + 1);
-  // Folding can merge many hits into one group: fetch twice as many, which
-  // fills the page unless more than half of the hits are near copies.
-  options.k = fold ? 2 * wanted + 10 : wanted;
+  options.k = HitsToFetch(wanted, fold);
   DisplayResult display;
   display.bm25 = options.bm25;
   display.result = searcher.Search(query_text, options);

@@ -35,6 +35,13 @@ struct DisplayResult {
   std::vector<std::pair<std::string, std::string>> corrections;  // (as typed, suggested)
 };
 
+// Hits to fetch for `groups` result groups: folding can merge many hits into
+// one group, so twice as many and some, which fills the page unless more
+// than half of the hits are near copies.
+inline std::size_t HitsToFetch(std::size_t groups, bool fold) {
+  return fold ? 2 * groups + 10 : groups;
+}
+
 // Runs the query for display: page `page` (0-based) of `options.k` groups.
 // With fold, near duplicates are folded under the better-ranked hit, and
 // extra hits are fetched so that a page stays full when there are enough.

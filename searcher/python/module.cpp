@@ -6,6 +6,7 @@
 #include <pybind11/stl/filesystem.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "fathom/fathom.hpp"
@@ -110,12 +111,18 @@ py::dict MeasuresDict(const TrecMeasures& m) {
   return out;
 }
 
+// The path a str or os.PathLike argument names; nothing for other objects
+// (the dicts that evaluate also takes).
+std::optional<std::string> PathArgument(const py::object& value) {
+  if (!py::isinstance<py::str>(value) && !py::hasattr(value, "__fspath__")) return std::nullopt;
+  return std::string(py::str(py::module_::import("os").attr("fspath")(value)));
+}
+
 TrecQrels ToQrels(const py::object& qrels) {
-  if (py::isinstance<py::str>(qrels) || py::hasattr(qrels, "__fspath__")) {
-    const std::string path = py::str(py::module_::import("os").attr("fspath")(qrels));
-    std::ifstream in(path);
-    if (!in) throw IoError(path + ": cannot open qrels file");
-    return ReadTrecQrels(in, path);
+  if (const auto path = PathArgument(qrels)) {
+    std::ifstream in(*path);
+    if (!in) throw IoError(*path + ": cannot open qrels file");
+    return ReadTrecQrels(in, *path);
   }
   TrecQrels out;
   for (const auto& [qid, judged] : qrels.cast<py::dict>()) {
@@ -130,11 +137,10 @@ TrecQrels ToQrels(const py::object& qrels) {
 // A run: a path, or {qid: [SearchHit | (docid, score)]} (batch_search's
 // result).
 TrecRun ToRun(const py::object& run) {
-  if (py::isinstance<py::str>(run) || py::hasattr(run, "__fspath__")) {
-    const std::string path = py::str(py::module_::import("os").attr("fspath")(run));
-    std::ifstream in(path);
-    if (!in) throw IoError(path + ": cannot open run file");
-    return ReadTrecRun(in, path);
+  if (const auto path = PathArgument(run)) {
+    std::ifstream in(*path);
+    if (!in) throw IoError(*path + ": cannot open run file");
+    return ReadTrecRun(in, *path);
   }
   // Scores as a TREC run file carries them (four decimals), so that
   // evaluating the dict and the written run give the same numbers.

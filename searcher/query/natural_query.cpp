@@ -78,17 +78,7 @@ SearchResult TopicSearcher::Search(std::string_view topic, const SearchOptions& 
   if (rm3_) {
     result = SearchWithRm3(searcher_, feedback_, std::move(query), options);
   } else {
-    EvalOptions eval;
-    eval.k = options.k;
-    eval.bm25 = options.bm25;
-    eval.algorithm = options.algorithm;
-    EvalResult evaluated = Evaluate(searcher_.snapshot(), query, eval);
-    CountExactlyUpTo(searcher_.snapshot(), query, eval, options.count_exactly_up_to, evaluated);
-    result.query = std::move(query);
-    result.tree = TreeOf(result.query);
-    result.hits = std::move(evaluated.hits);
-    result.total_matches = evaluated.total_matches;
-    result.total_exact = evaluated.total_exact;
+    result = EvaluateFlat(searcher_.snapshot(), std::move(query), options);
   }
   result.milliseconds =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

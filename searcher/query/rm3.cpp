@@ -128,16 +128,7 @@ SearchResult SearchWithRm3(const Searcher& searcher, FeedbackSource& source, Que
   eval.algorithm = options.algorithm;
   eval.k = std::max(options.k, params.feedback_docs);
   const EvalResult first = Evaluate(searcher.snapshot(), query, eval);
-  SearchResult result;
-  result.query = ExpandRm3(query, first.hits, source, params);
-  eval.k = options.k;
-  EvalResult expanded = Evaluate(searcher.snapshot(), result.query, eval);
-  CountExactlyUpTo(searcher.snapshot(), result.query, eval, options.count_exactly_up_to, expanded);
-  result.tree = TreeOf(result.query);
-  result.hits = std::move(expanded.hits);
-  result.total_matches = expanded.total_matches;
-  result.total_exact = expanded.total_exact;
-  return result;
+  return EvaluateFlat(searcher.snapshot(), ExpandRm3(query, first.hits, source, params), options);
 }
 
 }  // namespace fathom
