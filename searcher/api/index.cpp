@@ -311,8 +311,7 @@ void WriteTrecRun(std::ostream& out, const std::vector<QueryAnswer>& answers,
   for (const QueryAnswer& answer : answers) {
     std::size_t rank = 0;
     for (const SearchHit& hit : answer.results.hits) {
-      out << answer.qid << " Q0 " << hit.id << " " << ++rank << " "
-          << FormatScore(static_cast<Score>(hit.score)) << " " << tag << "\n";
+      WriteTrecLine(out, answer.qid, hit.id, ++rank, static_cast<Score>(hit.score), tag);
     }
   }
 }

@@ -187,9 +187,13 @@ void WriteTrecRun(std::ostream& out, const IndexSnapshot& snapshot, std::string_
                   const SearchResult& result, std::string_view tag) {
   std::size_t rank = 0;
   for (const Hit& hit : result.hits) {
-    out << qid << " Q0 " << snapshot.external_id(hit.doc) << " " << ++rank << " "
-        << FormatScore(hit.score) << " " << tag << "\n";
+    WriteTrecLine(out, qid, snapshot.external_id(hit.doc), ++rank, hit.score, tag);
   }
+}
+
+void WriteTrecLine(std::ostream& out, std::string_view qid, std::string_view docid,
+                   std::size_t rank, Score score, std::string_view tag) {
+  out << qid << " Q0 " << docid << " " << rank << " " << FormatScore(score) << " " << tag << "\n";
 }
 
 void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid,

@@ -72,6 +72,9 @@ void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& di
 void PrintMatchCount(std::ostream& out, const SearchResult& result, const TextStyle& style);
 void PrintDocument(std::ostream& out, Searcher& searcher, DocId doc, const TextStyle& style);
 
+// One line of a TREC run: `qid Q0 docid rank score tag` (trec_eval's input).
+void WriteTrecLine(std::ostream& out, std::string_view qid, std::string_view docid,
+                   std::size_t rank, Score score, std::string_view tag);
 // `qid Q0 docid rank score tag`, one line per hit (trec_eval's input).
 void WriteTrecRun(std::ostream& out, const IndexSnapshot& snapshot, std::string_view qid,
                   const SearchResult& result, std::string_view tag);
