@@ -318,9 +318,12 @@ void CountExactlyUpTo(const IndexSnapshot& snapshot, const Query& query, EvalOpt
   // As Lucene's TopScoreDocCollector: the k hits asked for are always
   // counted, so the bound is never below them.
   up_to = std::max<std::uint64_t>(up_to, options.k);
-  if (result.total_matches < up_to) {
+  // Exactly up_to matches is an exact count: only finding one more than
+  // up_to makes it a lower bound.
+  const std::uint64_t one_more = up_to == kCountAll ? kCountAll : up_to + 1;
+  if (result.total_matches < one_more) {
     options.count_only = true;
-    options.count_limit = up_to;
+    options.count_limit = one_more;
     const EvalResult counted = Evaluate(snapshot, query, options);
     if (counted.total_exact) {
       result.total_matches = counted.total_matches;

@@ -164,8 +164,10 @@ EvalResult EvaluateExhaustive(const IndexSnapshot& snapshot, const Query& query,
 // matches are counted again without scoring, stopping at up_to
 // (count_limit), so a query with many matches costs about up_to matches'
 // postings more, never a pass over its whole lists. Afterwards either
-// total_exact holds, or total_matches is exactly max(up_to, options.k), a
-// lower bound (the k hits asked for are always counted, as in Lucene).
+// total_exact holds (always when there are at most max(up_to, options.k)
+// matches), or there are more and total_matches is exactly
+// max(up_to, options.k), a lower bound (the k hits asked for are always
+// counted, as in Lucene).
 // up_to = 0 leaves the result as it is (the matches ranking visited).
 void CountExactlyUpTo(const IndexSnapshot& snapshot, const Query& query, EvalOptions options,
                       std::uint64_t up_to, EvalResult& result);
