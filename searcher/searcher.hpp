@@ -74,6 +74,9 @@ class Searcher {
   // Parses the query language (searcher/query/query_tree.hpp); throws
   // QuerySyntaxError for a malformed query.
   SearchResult Search(std::string_view query_text, const SearchOptions& options);
+  // The query's words and phrases (its leaves), parsed as Search parses
+  // them, without evaluating it.
+  Query Clauses(std::string_view query_text) { return Leaves(parser_.Parse(query_text).root); }
 
   const IndexSnapshot& snapshot() const { return *snapshot_; }
   const std::shared_ptr<const IndexSnapshot>& shared_snapshot() const { return snapshot_; }

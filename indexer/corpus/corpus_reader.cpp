@@ -21,6 +21,36 @@
 
 namespace fathom {
 namespace fs = std::filesystem;
+std::string DocumentFromJson(const std::vector<JsonMember>& members, const CorpusOptions& options,
+                             SourceDocument& document) {
+  const auto find = [&](const std::string& name) -> const JsonMember* {
+    for (const auto& member : members) {
+      if (member.name == name && member.is_text) return &member;
+    }
+    return nullptr;
+  };
+  const JsonMember* id = find(options.id_field);
+  if (id == nullptr || id->value.empty()) {
+    return "record has no '" + options.id_field + "' field (set the field with --id-field)";
+  }
+  document.id = id->value;
+  document.title.clear();
+  for (const auto& field : options.title_fields) {
+    if (const JsonMember* title = find(field)) {
+      document.title = title->value;
+      break;
+    }
+  }
+  document.body.clear();
+  for (const auto& field : options.body_fields) {
+    if (const JsonMember* body = find(field)) {
+      if (!document.body.empty()) document.body += "\n\n";
+      document.body += body->value;
+    }
+  }
+  return {};
+}
+
 namespace {
 
 bool HasExtension(const fs::path& path, std::initializer_list<const char*> extensions) {
@@ -434,41 +464,14 @@ class JsonLinesReader final : public CorpusReader {
   }
 
  private:
-  const JsonMember* Find(const std::string& name) const {
-    for (const auto& member : members_) {
-      if (member.name == name && member.is_text) return &member;
-    }
-    return nullptr;
-  }
-
   bool Fill(SourceDocument& document) {
-    const JsonMember* id = Find(options_.id_field);
+    const std::string problem = DocumentFromJson(members_, options_, document);
+    if (problem.empty()) return true;
     const std::string where = path_.string() + ":" + std::to_string(line_number_) + ": ";
-    if (id == nullptr || id->value.empty()) {
-      if (!options_.skip_bad_lines) {
-        throw InputError(where + "record has no '" + options_.id_field +
-                         "' field (set the field with --id-field)");
-      }
-      ++stats_.skipped_lines;
-      warn_(where + "record has no '" + options_.id_field + "' field (line skipped)");
-      return false;
-    }
-    document.id = id->value;
-    document.title.clear();
-    for (const auto& field : options_.title_fields) {
-      if (const JsonMember* title = Find(field)) {
-        document.title = title->value;
-        break;
-      }
-    }
-    document.body.clear();
-    for (const auto& field : options_.body_fields) {
-      if (const JsonMember* body = Find(field)) {
-        if (!document.body.empty()) document.body += "\n\n";
-        document.body += body->value;
-      }
-    }
-    return true;
+    if (!options_.skip_bad_lines) throw InputError(where + problem);
+    ++stats_.skipped_lines;
+    warn_(where + problem + " (line skipped)");
+    return false;
   }
 
   // The buffer grows to hold the longest line up to the document limit; a

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "indexer/corpus/json_line.hpp"
+
 namespace fathom {
 
 struct SourceDocument {
@@ -101,6 +103,13 @@ class CorpusReader {
 // kMaxTextFileTitleBytes long and more text follows it; otherwise there is
 // no title and the whole text is the body.
 void SplitTitle(std::string text, SourceDocument& document);
+
+// A JSON Lines record (ParseJsonLine's members) as a document, by the
+// corpus options' id, title and body fields: an empty string, or what is
+// wrong with the record (without file or line: the caller adds them). For
+// corpus files and for documents sent to fathom-serve.
+std::string DocumentFromJson(const std::vector<JsonMember>& members, const CorpusOptions& options,
+                             SourceDocument& document);
 
 // Reads a whole file, decompressing it when it ends in .zst.
 std::string ReadWholeFile(const std::filesystem::path& path);

@@ -20,51 +20,14 @@
 #include "searcher/present/output.hpp"
 #include "searcher/query/natural_query.hpp"
 #include "searcher/searcher.hpp"
+#include "searcher/searcher_pool.hpp"
 
 namespace fathom {
 
-// A Searcher is not thread-safe and costs an analyzer and a parser to make:
-// calls borrow one from a pool over the current snapshot and give it back.
 struct Index::State {
-  std::filesystem::path path;
-  std::mutex mutex;
-  std::shared_ptr<const IndexSnapshot> snapshot;  // guarded by mutex
-  std::vector<std::unique_ptr<Searcher>> idle;    // guarded by mutex; over `snapshot`
-
-  class Lease {
-   public:
-    Lease(State& state, std::unique_ptr<Searcher> searcher)
-        : state_(state), searcher_(std::move(searcher)) {}
-    ~Lease() { state_.GiveBack(std::move(searcher_)); }
-    Lease(const Lease&) = delete;
-    Lease& operator=(const Lease&) = delete;
-    Searcher& operator*() { return *searcher_; }
-    Searcher* operator->() { return searcher_.get(); }
-
-   private:
-    State& state_;
-    std::unique_ptr<Searcher> searcher_;
-  };
-
-  Lease Borrow() {
-    std::shared_ptr<const IndexSnapshot> current;
-    {
-      std::lock_guard lock(mutex);
-      if (!idle.empty()) {
-        std::unique_ptr<Searcher> searcher = std::move(idle.back());
-        idle.pop_back();
-        return Lease(*this, std::move(searcher));
-      }
-      current = snapshot;
-    }
-    return Lease(*this, std::make_unique<Searcher>(current));
-  }
-
-  void GiveBack(std::unique_ptr<Searcher> searcher) {
-    std::lock_guard lock(mutex);
-    // A searcher over a snapshot Refresh replaced is dropped with it.
-    if (searcher->shared_snapshot() == snapshot) idle.push_back(std::move(searcher));
-  }
+  explicit State(const std::filesystem::path& path) : pool(path) {}
+  SearcherPool pool;
+  auto Borrow() { return pool.Borrow(); }
 };
 
 namespace {
@@ -159,10 +122,7 @@ DocId RequireDocument(const IndexSnapshot& snapshot, std::string_view id) {
 
 }  // namespace
 
-Index::Index(const std::filesystem::path& path) : state_(std::make_shared<State>()) {
-  state_->path = path;
-  state_->snapshot = std::make_shared<const IndexSnapshot>(path);
-}
+Index::Index(const std::filesystem::path& path) : state_(std::make_shared<State>(path)) {}
 
 Index::~Index() = default;
 Index::Index(Index&&) noexcept = default;
@@ -214,9 +174,7 @@ std::optional<Document> Index::GetDocument(std::string_view id) const {
 std::string Index::Suggest(std::string_view query) const {
   FATHOM_REQUIRE(state_, "Index used after a move");
   auto searcher = state_->Borrow();
-  DisplayResult display;
-  SuggestCorrectedQuery(*searcher, query, display);
-  return display.corrected_query;
+  return SuggestOnly(*searcher, query).corrected_query;
 }
 
 std::vector<std::vector<std::string>> Index::NearDuplicates() const {
@@ -252,11 +210,7 @@ std::vector<QueryAnswer> Index::SearchBatch(const std::vector<QueryLine>& querie
   RequireValid(options);
   std::vector<QueryAnswer> answers(queries.size());
   // Every thread answers from the same snapshot, even if Refresh runs.
-  std::shared_ptr<const IndexSnapshot> snapshot;
-  {
-    std::lock_guard lock(state_->mutex);
-    snapshot = state_->snapshot;
-  }
+  const std::shared_ptr<const IndexSnapshot> snapshot = state_->pool.snapshot();
   std::atomic<std::size_t> next{0};
   const auto work = [&] {
     Searcher searcher(snapshot);
@@ -298,12 +252,7 @@ std::vector<QueryAnswer> Index::SearchBatch(const std::vector<QueryLine>& querie
 
 bool Index::Refresh() {
   FATHOM_REQUIRE(state_, "Index used after a move");
-  auto fresh = std::make_shared<const IndexSnapshot>(state_->path);
-  std::lock_guard lock(state_->mutex);
-  if (fresh->manifest().generation == state_->snapshot->manifest().generation) return false;
-  state_->snapshot = std::move(fresh);
-  state_->idle.clear();
-  return true;
+  return state_->pool.Refresh();
 }
 
 void WriteTrecRun(std::ostream& out, const std::vector<QueryAnswer>& answers,

@@ -109,6 +109,13 @@ void SuggestCorrectedQuery(Searcher& searcher, std::string_view query_text,
   if (!display.corrections.empty()) display.corrected_query = std::move(corrected);
 }
 
+DisplayResult SuggestOnly(Searcher& searcher, std::string_view query_text) {
+  DisplayResult display;
+  display.result.query = searcher.Clauses(query_text);
+  SuggestCorrectedQuery(searcher, query_text, display);
+  return display;
+}
+
 std::vector<ResultGroup> Unfolded(const std::vector<Hit>& hits) {
   std::vector<ResultGroup> groups;
   groups.reserve(hits.size());
@@ -199,7 +206,8 @@ void WriteTrecLine(std::ostream& out, std::string_view qid, std::string_view doc
 void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid,
                      std::string_view query_text, const SearchResult& result,
                      const std::vector<ResultGroup>& groups, bool with_snippets,
-                     std::string_view did_you_mean, const Bm25Params* explain_with) {
+                     std::string_view did_you_mean, const Bm25Params* explain_with,
+                     std::size_t first_rank) {
   const SnippetQuery snippet_query = MakeSnippetQuery(result.query);
   Analyzer analyzer(searcher.snapshot().analysis());
   out << "{\"qid\":\"" << JsonEscape(qid) << "\",\"query\":\"" << JsonEscape(query_text)
@@ -208,11 +216,11 @@ void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid
       << ",\"milliseconds\":" << result.milliseconds;
   if (!did_you_mean.empty()) out << ",\"did_you_mean\":\"" << JsonEscape(did_you_mean) << "\"";
   out << ",\"hits\":[";
-  std::size_t rank = 0;
+  std::size_t rank = first_rank;
   for (const ResultGroup& group : groups) {
     const Hit& hit = group.hit;
-    out << (rank == 0 ? "" : ",");
-    out << "{\"rank\":" << ++rank << ",\"id\":\""
+    out << (rank == first_rank ? "" : ",");
+    out << "{\"rank\":" << rank++ << ",\"id\":\""
         << JsonEscape(searcher.snapshot().external_id(hit.doc))
         << "\",\"score\":" << FormatScore(hit.score);
     if (with_snippets) {

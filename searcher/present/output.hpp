@@ -54,6 +54,9 @@ DisplayResult SearchForDisplay(Searcher& searcher, std::string_view query_text,
 // most likely correction (searcher/present/spelling.hpp), shown as the word appears
 // in the documents; sets display.corrected_query and display.corrections.
 void SuggestCorrectedQuery(Searcher& searcher, std::string_view query_text, DisplayResult& display);
+// The same for a query not run: parses it, then suggests. Throws
+// QuerySyntaxError for a malformed query.
+DisplayResult SuggestOnly(Searcher& searcher, std::string_view query_text);
 
 // A score as results print it (four decimals), in text, TREC runs and JSON.
 std::string FormatScore(Score score);
@@ -82,10 +85,12 @@ void WriteTrecRun(std::ostream& out, const IndexSnapshot& snapshot, std::string_
 // is a lower bound), milliseconds, did_you_mean
 // (when there is a suggestion), and hits with rank, id, score, title and
 // snippet (with_snippets), near_duplicates (ids folded under the hit), and
-// explanation (when explain_with gives the BM25 parameters).
+// explanation (when explain_with gives the BM25 parameters). Ranks start
+// at first_rank (a later page's).
 void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid,
                      std::string_view query_text, const SearchResult& result,
                      const std::vector<ResultGroup>& groups, bool with_snippets,
-                     std::string_view did_you_mean = {}, const Bm25Params* explain_with = nullptr);
+                     std::string_view did_you_mean = {}, const Bm25Params* explain_with = nullptr,
+                     std::size_t first_rank = 1);
 
 }  // namespace fathom

@@ -113,6 +113,10 @@ TEST(PublicApi, SearchAndBatchAnswerAsFathomSearchDoes) {
   EXPECT_NE(index.Explain("rare", "d50").find("rare"), std::string::npos);
   EXPECT_THROW(index.Explain("rare", "d5000"), fathom::InputError);
   EXPECT_THROW(index.Search("(rare"), fathom::QuerySyntaxError);
+  // "Did you mean", alone and with a search: the same correction.
+  EXPECT_EQ(index.Suggest("commmon evn"), "common even");
+  EXPECT_EQ(index.Search("commmon evn").did_you_mean, "common even");
+  EXPECT_EQ(index.Suggest("common even"), "");
   EXPECT_TRUE(fathom::Check(index_path).sound);
 }
 
