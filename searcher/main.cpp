@@ -176,8 +176,11 @@ int Run(int argc, char** argv) {
   const auto answer = [&](const std::string& text) {
     const DisplayResult display = SearchForDisplay(searcher, text, search, fold);
     if (format == "json") {
-      WriteJsonResult(std::cout, searcher, "", text, display.result, display.groups, style.snippets,
-                      display.corrected_query, style.explain ? &display.bm25 : nullptr);
+      JsonResultStyle json;
+      json.snippets = style.snippets;
+      json.did_you_mean = display.corrected_query;
+      json.explain_with = style.explain ? &display.bm25 : nullptr;
+      WriteJsonResult(std::cout, searcher, "", text, display.result, display.groups, json);
     } else {
       PrintResults(std::cout, searcher, display, style);
     }

@@ -64,8 +64,9 @@ BatchSummary AnswerBatch(Searcher& searcher, const std::vector<BatchQuery>& quer
     if (options.format == BatchFormat::kTrec) {
       WriteTrecRun(text, one.snapshot(), query.qid, result, options.tag);
     } else {
-      WriteJsonResult(text, one, query.qid, query.text, result, Unfolded(result.hits),
-                      options.snippets);
+      JsonResultStyle json;
+      json.snippets = options.snippets;
+      WriteJsonResult(text, one, query.qid, query.text, result, Unfolded(result.hits), json);
     }
     answer.results = std::move(text).str();
     return answer;

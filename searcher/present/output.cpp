@@ -205,9 +205,11 @@ void WriteTrecLine(std::ostream& out, std::string_view qid, std::string_view doc
 
 void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid,
                      std::string_view query_text, const SearchResult& result,
-                     const std::vector<ResultGroup>& groups, bool with_snippets,
-                     std::string_view did_you_mean, const Bm25Params* explain_with,
-                     std::size_t first_rank) {
+                     const std::vector<ResultGroup>& groups, const JsonResultStyle& style) {
+  const std::string_view did_you_mean = style.did_you_mean;
+  const Bm25Params* explain_with = style.explain_with;
+  const std::size_t first_rank = style.first_rank;
+  const HighlightStyle highlight{"<b>", "</b>", style.html_snippets};
   const SnippetQuery snippet_query = MakeSnippetQuery(result.query);
   Analyzer analyzer(searcher.snapshot().analysis());
   out << "{\"qid\":\"" << JsonEscape(qid) << "\",\"query\":\"" << JsonEscape(query_text)
@@ -223,10 +225,10 @@ void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid
     out << "{\"rank\":" << rank++ << ",\"id\":\""
         << JsonEscape(searcher.snapshot().external_id(hit.doc))
         << "\",\"score\":" << FormatScore(hit.score);
-    if (with_snippets) {
+    if (style.snippets) {
       const StoredDocument document = searcher.Document(hit.doc);
       out << ",\"title\":\"" << JsonEscape(document.title) << "\",\"snippet\":\""
-          << JsonEscape(SnippetOf(document, snippet_query, analyzer, {"<b>", "</b>"})) << "\"";
+          << JsonEscape(SnippetOf(document, snippet_query, analyzer, highlight)) << "\"";
     }
     if (explain_with != nullptr) {
       const Explanation e = Explain(searcher.snapshot(), result.tree, hit.doc, *explain_with);

@@ -81,16 +81,22 @@ void WriteTrecLine(std::ostream& out, std::string_view qid, std::string_view doc
 // `qid Q0 docid rank score tag`, one line per hit (trec_eval's input).
 void WriteTrecRun(std::ostream& out, const IndexSnapshot& snapshot, std::string_view qid,
                   const SearchResult& result, std::string_view tag);
+// How WriteJsonResult writes a result.
+struct JsonResultStyle {
+  bool snippets = true;                      // each hit's title and snippet
+  bool html_snippets = false;                // snippets HTML-escaped (HighlightStyle::escape_html)
+  std::string_view did_you_mean;             // the corrected query, or empty
+  const Bm25Params* explain_with = nullptr;  // each hit's explanation, with these parameters
+  std::size_t first_rank = 1;                // a later page's first rank
+};
+
 // One JSON object per query: qid, query, matches, matches_exact (false: matches
-// is a lower bound), milliseconds, did_you_mean
-// (when there is a suggestion), and hits with rank, id, score, title and
-// snippet (with_snippets), near_duplicates (ids folded under the hit), and
-// explanation (when explain_with gives the BM25 parameters). Ranks start
-// at first_rank (a later page's).
+// is a lower bound), milliseconds, did_you_mean (when there is a
+// suggestion), and hits with rank, id, score, title and snippet (matches
+// between <b> and </b>), near_duplicates (ids folded under the hit), and
+// explanation.
 void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid,
                      std::string_view query_text, const SearchResult& result,
-                     const std::vector<ResultGroup>& groups, bool with_snippets,
-                     std::string_view did_you_mean = {}, const Bm25Params* explain_with = nullptr,
-                     std::size_t first_rank = 1);
+                     const std::vector<ResultGroup>& groups, const JsonResultStyle& style);
 
 }  // namespace fathom

@@ -9,6 +9,35 @@
 namespace fathom {
 namespace {
 
+// Appends text as a snippet shows it: as it is, or HTML-escaped.
+void AppendShown(std::string& out, std::string_view piece, bool escape_html) {
+  if (!escape_html) {
+    out += piece;
+    return;
+  }
+  for (const char c : piece) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
 const char* const kEllipsis = "\u2026";
 
 // Appends text with runs of white space and control characters collapsed
@@ -90,7 +119,11 @@ std::string MakeSnippet(std::string_view text, const SnippetQuery& query, Analyz
   const std::string_view scanned =
       text.substr(0, utf8::TruncationPoint(text, options.max_scanned_bytes));
   const std::vector<Token> tokens = analyzer.AnalyzeAll(scanned);
-  if (tokens.empty()) return OneLine(text, 200);
+  if (tokens.empty()) {
+    std::string shown;
+    AppendShown(shown, OneLine(text, 200), style.escape_html);
+    return shown;
+  }
   const std::size_t n = tokens.size();
 
   // Units: matching tokens, then phrase occurrences.
@@ -204,6 +237,8 @@ std::string MakeSnippet(std::string_view text, const SnippetQuery& query, Analyz
             [](const Window& a, const Window& b) { return a.first < b.first; });
 
   std::string out;
+  const auto emit = [&](std::string_view piece) { AppendShown(out, piece, style.escape_html); };
+  std::string collapsed;
   for (std::size_t f = 0; f < fragments.size(); ++f) {
     const Window& window = fragments[f];
     if (f > 0) {
@@ -220,12 +255,17 @@ std::string MakeSnippet(std::string_view text, const SnippetQuery& query, Analyz
         out += style.end;
         open = false;
       }
-      AppendCollapsed(out, gap);
+      // Collapsed after what is already out (a space is not doubled), then
+      // shown.
+      collapsed.assign(out.empty() ? 0 : 1, out.empty() ? ' ' : out.back());
+      const std::size_t seed = collapsed.size();
+      AppendCollapsed(collapsed, gap);
+      emit(std::string_view(collapsed).substr(seed));
       if (is_match[i] && !open) {
         out += style.begin;
         open = true;
       }
-      out += scanned.substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
+      emit(scanned.substr(tokens[i].begin, tokens[i].end - tokens[i].begin));
       previous_end = tokens[i].end;
     }
     if (open) out += style.end;
@@ -236,7 +276,7 @@ std::string MakeSnippet(std::string_view text, const SnippetQuery& query, Analyz
       rest = rest.substr(0, utf8::TruncationPoint(rest, 8));
       std::string tail;
       AppendCollapsed(tail, rest);
-      out += tail.substr(0, tail.find(' '));
+      emit(std::string_view(tail).substr(0, tail.find(' ')));
     } else if (f + 1 == fragments.size()) {
       out += kEllipsis;
     }

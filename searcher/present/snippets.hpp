@@ -15,6 +15,9 @@ namespace fathom {
 struct HighlightStyle {
   std::string begin;  // e.g. "\033[1m" on a terminal, "**" otherwise
   std::string end;
+  // The document's text HTML-escaped, so that the highlight markers are the
+  // only markup: a document's own "<b>" can then never pass for one.
+  bool escape_html = false;
 };
 
 // What a snippet looks for: the analyzed terms of the query's positive

@@ -300,7 +300,8 @@ Response SearchService::Search(const Request& request, std::string_view query_st
   Require(!post || query_string.empty(), "POST /search takes its parameters in the JSON body");
   const Parameters parameters =
       post ? ParametersOfJson(request.body) : ParametersOfQueryString(query_string);
-  RequireKnown(parameters, {"q", "k", "offset", "explain", "snippets", "fold", "suggest"});
+  RequireKnown(parameters,
+               {"q", "k", "offset", "explain", "snippets", "snippet_format", "fold", "suggest"});
   const ServiceLimits& limits = options_.limits;
   const std::string query = QueryParameter(parameters, limits);
   const std::size_t k = NumberParameter(parameters, "k", 10, 1, limits.max_k);
@@ -309,6 +310,12 @@ Response SearchService::Search(const Request& request, std::string_view query_st
   const bool snippets = BoolParameter(parameters, "snippets", true);
   const bool fold = BoolParameter(parameters, "fold", true);
   const bool suggest = BoolParameter(parameters, "suggest", true);
+  // html: the snippet's text HTML-escaped, so that <b> and </b> are the only
+  // markup (the search page's); text (fathom-search's): as the document has it.
+  const std::string* format = Find(parameters, "snippet_format");
+  Require(format == nullptr || *format == "text" || *format == "html",
+          "parameter 'snippet_format': expected text or html");
+  const bool html = format != nullptr && *format == "html";
 
   auto searcher = pool_.Borrow();
   SearchOptions search;
@@ -317,8 +324,13 @@ Response SearchService::Search(const Request& request, std::string_view query_st
   const std::size_t skipped = std::min(offset, display.groups.size());
   display.groups.erase(display.groups.begin(), display.groups.begin() + skipped);
   std::ostringstream out;
-  WriteJsonResult(out, *searcher, "", query, display.result, display.groups, snippets,
-                  display.corrected_query, explain ? &display.bm25 : nullptr, offset + 1);
+  JsonResultStyle json;
+  json.snippets = snippets;
+  json.html_snippets = html;
+  json.did_you_mean = display.corrected_query;
+  json.explain_with = explain ? &display.bm25 : nullptr;
+  json.first_rank = offset + 1;
+  WriteJsonResult(out, *searcher, "", query, display.result, display.groups, json);
   return Json(std::move(out).str());
 }
 

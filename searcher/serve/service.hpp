@@ -5,7 +5,7 @@
 // a search is fathom-search --format json's, written by the same function.
 //
 //   GET  /                       the search page (page.hpp)
-//   GET  /search?q=&k=&offset=&explain=&snippets=&fold=&suggest=
+//   GET  /search?q=&k=&offset=&explain=&snippets=&snippet_format=&fold=&suggest=
 //   POST /search                 the same parameters as a JSON object
 //   POST /search/batch           JSON Lines of {"qid": ..., "q": ...}
 //   GET  /documents/{id}         a stored document

@@ -92,8 +92,10 @@ std::string Answers(const fs::path& index) {
     DisplayResult display = SearchForDisplay(searcher, query, options, true);
     display.result.milliseconds = 0;
     PrintResults(out, searcher, display, style);
-    WriteJsonResult(out, searcher, "q", query, display.result, display.groups, true,
-                    display.corrected_query, &display.bm25);
+    JsonResultStyle json;
+    json.did_you_mean = display.corrected_query;
+    json.explain_with = &display.bm25;
+    WriteJsonResult(out, searcher, "q", query, display.result, display.groups, json);
     WriteTrecRun(out, searcher.snapshot(), "q", display.result, "run");
     options.count_only = true;
     out << "count " << searcher.Search(query, options).total_matches << "\n";

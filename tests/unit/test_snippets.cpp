@@ -52,6 +52,24 @@ TEST(Snippets, AdjacentMatchesShareOneHighlight) {
             "talks in [Saudi Arabia] began");
 }
 
+TEST(Snippets, HtmlEscapedSnippetsHaveNoMarkupButTheHighlights) {
+  Query query;
+  query.clauses.push_back(QueryNode::Leaf(Occur::kShould, {"markup"}, {0}));
+  query.clauses.back().source = "markup";
+  Analyzer analyzer(AnalysisSettings{});
+  const HighlightStyle html{"<b>", "</b>", true};
+  EXPECT_EQ(
+      MakeSnippet("Tom's <b>bold</b> & \"markup\"   here", MakeSnippetQuery(query), analyzer, html),
+      "\u2026b&gt;bold&lt;/b&gt; &amp; &quot;<b>markup</b>&quot; here");
+  // The same snippet as text, for fathom-search.
+  EXPECT_EQ(MakeSnippet("Tom's <b>bold</b> & \"markup\"   here", MakeSnippetQuery(query), analyzer,
+                        kMarks),
+            "\u2026b>bold</b> & \"[markup]\" here");
+  // No word at all: the text, escaped.
+  EXPECT_EQ(MakeSnippet("<> & '<>'", MakeSnippetQuery(query), analyzer, html),
+            "&lt;&gt; &amp; &#39;&lt;&gt;&#39;");
+}
+
 TEST(Snippets, PicksTheWindowWithTheMostDistinctTerms) {
   const std::string text =
       Filler(50) + "alpha alpha alpha " + Filler(50) + "alpha beta gamma " + Filler(50);
