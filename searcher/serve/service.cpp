@@ -243,7 +243,7 @@ Response SearchService::Route(const Request& request) {
   };
   constexpr std::string_view kDocuments = "/documents/";
   if (path == "/") {
-    only({"GET", "HEAD"});
+    only({"GET"});
     Response page;
     page.content_type = "text/html; charset=utf-8";
     page.body = std::string(SearchPage());
