@@ -372,20 +372,32 @@ int Run(int argc, char** argv) {
             << (meta.analysis.stop_words.empty() ? std::string("off")
                                                  : FormatCount(meta.analysis.stop_words.size()))
             << "\n";
-  if (corpus.html_documents + corpus.trec_files > 0) {
-    std::cout << "  formats         " << FormatCount(corpus.html_documents) << " HTML, "
-              << FormatCount(corpus.trec_documents) << " TREC SGML (from "
-              << FormatCount(corpus.trec_files) << " files), "
-              << FormatCount(corpus.documents - corpus.html_documents - corpus.trec_documents)
-              << " other\n";
+  if (corpus.html.documents + corpus.pdf.documents + corpus.trec_files + corpus.warc_files +
+          corpus.archives >
+      0) {
+    // Documents and bytes per format, for folders of more than plain text.
+    const auto tally = [](const FormatTally& counted, const char* name) {
+      return FormatCount(counted.documents) + " " + name + " (" +
+             FormatBytes(static_cast<double>(counted.bytes)) + ")";
+    };
+    std::cout << "  formats         " << tally(corpus.text, "text") << ", "
+              << tally(corpus.html, "HTML") << ", " << tally(corpus.pdf, "PDF") << ", "
+              << tally(corpus.trec, "TREC SGML") << " from " << FormatCount(corpus.trec_files)
+              << " files, " << tally(corpus.warc, "WARC") << " from "
+              << FormatCount(corpus.warc_files) << " files\n";
+    if (corpus.archives > 0) {
+      std::cout << "  archives        " << FormatCount(corpus.archive_members) << " documents from "
+                << FormatCount(corpus.archives) << " archives\n";
+    }
   }
-  if (corpus.skipped_binary + corpus.skipped_unreadable + corpus.skipped_compressed +
-          corpus.skipped_lines + corpus.skipped_too_large + corpus.skipped_links +
-          corpus.repaired_documents + summary.truncated_words >
+  if (corpus.skipped_binary + corpus.skipped_unreadable + corpus.skipped_members +
+          corpus.skipped_pdf + corpus.skipped_lines + corpus.skipped_too_large +
+          corpus.skipped_links + corpus.repaired_documents + summary.truncated_words >
       0) {
     std::cout << "  skipped         " << corpus.skipped_binary << " binary, "
-              << corpus.skipped_unreadable << " unreadable, " << corpus.skipped_compressed
-              << " archives (.zip, .7z...), " << corpus.skipped_too_large << " too large files, "
+              << corpus.skipped_unreadable << " unreadable, " << corpus.skipped_too_large
+              << " too large, " << corpus.skipped_pdf << " PDFs (encrypted or damaged), "
+              << corpus.skipped_members << " archive members or WARC records, "
               << corpus.skipped_links << " broken links, " << corpus.skipped_lines << " bad lines\n"
               << "  repaired        " << corpus.repaired_documents
               << " documents with invalid UTF-8; " << summary.truncated_words << " words cut to "

@@ -15,9 +15,12 @@
 #include "common/analysis/utf8.hpp"
 #include "common/error.hpp"
 #include "common/format/index_meta.hpp"
+#include "indexer/corpus/archive_members.hpp"
 #include "indexer/corpus/html_text.hpp"
 #include "indexer/corpus/json_line.hpp"
+#include "indexer/corpus/pdf_text.hpp"
 #include "indexer/corpus/trec_sgml.hpp"
+#include "indexer/corpus/warc.hpp"
 
 namespace fathom {
 namespace fs = std::filesystem;
@@ -78,10 +81,10 @@ bool IsCompressedFile(const fs::path& path) {
   return HasExtension(path, {".gz", ".bz2", ".xz", ".lz", ".lzma", ".z", ".lz4"});
 }
 
-// Archives of several files, and codecs libarchive lacks: not read yet,
-// skipped quietly (counted).
-bool IsUnsupportedCompression(const fs::path& path) {
-  return HasExtension(path, {".zip", ".7z", ".tgz", ".tbz2", ".txz", ".br"});
+// Archives by name (their content is checked too: LooksCompressedOrArchived).
+bool IsArchiveName(const fs::path& path) {
+  return HasExtension(
+      path, {".zip", ".7z", ".tar", ".tgz", ".tbz2", ".txz", ".rar", ".cpio", ".jar", ".iso"});
 }
 
 // Editors on some systems start UTF-8 files with a byte-order mark; it is
@@ -100,8 +103,12 @@ std::string Trim(std::string_view text) {
 // files of IsCompressedFile (with libarchive).
 class ByteSource {
  public:
-  explicit ByteSource(const fs::path& path) : path_(path), zstd_(IsZstd(path)) {
-    if (IsCompressedFile(path)) {
+  // decompress: read through libarchive (a compressed file recognized by
+  // its content or name); otherwise by name (.zst with zstd, the names of
+  // IsCompressedFile with libarchive), else as it is.
+  explicit ByteSource(const fs::path& path, bool decompress = false)
+      : path_(path), zstd_(IsZstd(path) && !decompress) {
+    if (decompress || IsCompressedFile(path)) {
       OpenArchive();
       return;
     }
@@ -254,98 +261,328 @@ class TextFilesReader final : public CorpusReader {
   }
 
   bool Next(SourceDocument& document) override {
-    // Documents of a file that holds several (TREC SGML), handed out first.
-    if (!pending_.empty()) {
-      document = std::move(pending_.front());
-      pending_.pop_front();
-      ++stats_.documents;
-      return true;
-    }
-    while (next_file_ < files_.size()) {
-      const fs::path& path = files_[next_file_++];
-      std::string text;
-      std::error_code size_error;
-      bool too_large = !IsZstd(path) && !IsCompressedFile(path) &&
-                       fs::file_size(path, size_error) > max_document_bytes_ && !size_error;
-      if (!too_large) try {
-          ByteSource source(path);
-          // Checked while reading, not from the size on disk alone: a .zst
-          // file or a file still growing can exceed it.
-          while (source.Read(text, kReadChunk, stats_.bytes_read)) {
-            if (text.size() > max_document_bytes_) {
-              too_large = true;
-              break;
-            }
-          }
-        } catch (const Error& e) {
-          ++stats_.skipped_unreadable;
-          warn_(std::string(e.what()) + " (skipped)");
-          continue;
-        }
-      if (too_large) {
-        ++stats_.skipped_too_large;
-        warn_(path.string() + ": larger than the " + FormatLimit(max_document_bytes_) +
-              " document limit (--max-document-size), skipped");
-        continue;
-      }
-      if (text.starts_with(kUtf8Bom)) text.erase(0, kUtf8Bom.size());
-      if (std::memchr(text.data(), '\0', text.size()) != nullptr) {
-        ++stats_.skipped_binary;
-        warn_(path.string() + ": binary file (contains NUL bytes), skipped");
-        continue;
-      }
-      const bool html = IsHtml(path, text);
-      if (html) {
-        if (text.size() > kMaxHtmlBytes) {
-          ++stats_.skipped_too_large;
-          warn_(path.string() + ": HTML larger than " + FormatLimit(kMaxHtmlBytes) +
-                " is not parsed, skipped");
-          continue;
-        }
-        if (NestsDeeperThan(text, kMaxHtmlDepth)) {
-          ++stats_.skipped_too_large;
-          warn_(path.string() + ": HTML nested deeper than " + std::to_string(kMaxHtmlDepth) +
-                " elements is not parsed, skipped");
-          continue;
-        }
-        const std::string charset = DeclaredCharset(text);
-        if (!charset.empty() && charset != "utf-8" && charset != "utf8" && charset != "us-ascii" &&
-            !ConvertToUtf8(text, charset)) {
-          warn_(path.string() + ": unknown charset '" + charset + "', read as UTF-8");
-        }
-      }
-      NoteRepaired(utf8::Repair(text), path.string(), warn_);
-      if (LooksLikeTrecSgml(text)) {
-        // One document per <DOC>; a file without a good one gives none.
-        std::vector<SourceDocument> docs = ParseTrecSgml(text, path.string(), warn_);
-        ++stats_.trec_files;
-        stats_.trec_documents += docs.size();
-        for (SourceDocument& d : docs) pending_.push_back(std::move(d));
-        if (pending_.empty()) continue;
+    while (true) {
+      // Documents already made (a TREC file's, an archive member's, a WARC
+      // record's) go first.
+      if (!pending_.empty()) {
         document = std::move(pending_.front());
         pending_.pop_front();
         ++stats_.documents;
         return true;
       }
-      document.id = fs::relative(path, root_).generic_string();
-      if (document.id.empty() || document.id == ".") document.id = path.filename().string();
-      if (html) {
-        // Markup out, text in: what the page shows is what is indexed,
-        // stored and shown in snippets.
-        HtmlText page = ExtractHtmlText(text);
-        document.title = std::move(page.title);
-        document.body = std::move(page.body);
-        ++stats_.html_documents;
-      } else {
-        SplitTitle(std::move(text), document);
+      if (archive_) {
+        if (!NextMember()) archive_.reset();
+        continue;
       }
-      ++stats_.documents;
-      return true;
+      if (warc_) {
+        if (!NextWarcRecord()) warc_.reset();
+        continue;
+      }
+      if (next_file_ >= files_.size()) return false;
+      ReadFile(files_[next_file_++]);
     }
-    return false;
   }
 
  private:
+  // What a document's bytes came in, for the formats line of the summary.
+  enum class Origin { kFile, kArchive, kWarc };
+
+  std::string IdOf(const fs::path& path) const {
+    std::string id = fs::relative(path, root_).generic_string();
+    if (id.empty() || id == ".") id = path.filename().string();
+    return id;
+  }
+
+  // A file: an archive (one document per member), a WARC file (one per
+  // response record), or one document (text, HTML, PDF; compressed or
+  // not), recognized by content first, then by name.
+  void ReadFile(const fs::path& path) {
+    const std::string id = IdOf(path);
+    std::string head;
+    try {
+      head = ReadHead(path);
+    } catch (const Error& e) {
+      ++stats_.skipped_unreadable;
+      warn_(std::string(e.what()) + " (skipped)");
+      return;
+    }
+    const bool packed =
+        LooksCompressedOrArchived(head) || IsCompressedFile(path) || IsArchiveName(path);
+    if (packed) {
+      try {
+        if (auto archive = ArchiveMembers::Open(path)) {
+          ++stats_.archives;
+          archive_ = std::move(archive);
+          archive_path_ = path;
+          archive_id_ = id;
+          return;
+        }
+      } catch (const Error& e) {
+        ++stats_.skipped_unreadable;
+        warn_(std::string(e.what()) + " (skipped)");
+        return;
+      }
+    }
+    std::string text;
+    std::error_code size_error;
+    const bool compressed = IsZstd(path) || packed;
+    bool too_large =
+        !compressed && fs::file_size(path, size_error) > max_document_bytes_ && !size_error;
+    if (!too_large) try {
+        auto source = std::make_unique<ByteSource>(path, packed);
+        // Checked while reading, not from the size on disk alone: a
+        // compressed file or a file still growing can exceed it.
+        while (source->Read(text, kReadChunk, stats_.bytes_read)) {
+          if (text.size() >= kWarcHead && LooksLikeWarc(text)) break;
+          if (text.size() > max_document_bytes_) {
+            too_large = true;
+            break;
+          }
+        }
+        if (!too_large && LooksLikeWarc(text)) {
+          OpenWarc(path, std::move(source), std::move(text));
+          return;
+        }
+      } catch (const Error& e) {
+        ++stats_.skipped_unreadable;
+        warn_(std::string(e.what()) + " (skipped)");
+        return;
+      }
+    if (too_large) {
+      ++stats_.skipped_too_large;
+      warn_(path.string() + ": larger than the " + FormatLimit(max_document_bytes_) +
+            " document limit (--max-document-size), skipped");
+      return;
+    }
+    AddDocuments(id, path.string(), path, std::move(text), Origin::kFile, {});
+  }
+
+  // The first bytes of a file as they are on disk, for magic numbers.
+  static std::string ReadHead(const fs::path& path) {
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    if (file == nullptr) throw IoError(path.string() + ": cannot open: " + std::strerror(errno));
+    std::string head(512, '\0');
+    head.resize(std::fread(head.data(), 1, head.size(), file));
+    const bool failed = std::ferror(file) != 0;
+    std::fclose(file);
+    if (failed) throw IoError(path.string() + ": read error");
+    return head;
+  }
+
+  // The next member of the open archive, made into documents; false at
+  // its end.
+  bool NextMember() {
+    ArchiveMembers::Member member;
+    if (!archive_->Next(member, max_document_bytes_, stats_.bytes_read)) {
+      if (!archive_->error().empty()) {
+        ++stats_.skipped_unreadable;
+        warn_(archive_path_.string() + ": " + archive_->error() + " (rest of the archive skipped)");
+      }
+      return false;
+    }
+    const std::string id = ArchiveMemberId(archive_id_, member.name);
+    const std::string where = ArchiveMemberId(archive_path_.string(), member.name);
+    if (!member.error.empty()) {
+      ++stats_.skipped_members;
+      warn_(where + ": " + member.error + " (skipped)");
+      return true;
+    }
+    if (member.too_large) {
+      ++stats_.skipped_too_large;
+      warn_(where + ": larger than the " + FormatLimit(max_document_bytes_) +
+            " document limit (--max-document-size), skipped");
+      return true;
+    }
+    std::string bytes = std::move(member.bytes);
+    if (LooksCompressedOrArchived(bytes)) {
+      // A compressed file in an archive (a tar of .gz files) is read as the
+      // file inside; an archive in an archive is not opened.
+      try {
+        Decompressed inside = DecompressInMemory(bytes, max_document_bytes_);
+        if (inside.too_large) {
+          ++stats_.skipped_too_large;
+          warn_(where + ": larger than the " + FormatLimit(max_document_bytes_) +
+                " document limit (--max-document-size) once decompressed, skipped");
+          return true;
+        }
+        bytes = std::move(inside.bytes);
+      } catch (const Error& e) {
+        ++stats_.skipped_members;
+        warn_(where + ": " + e.what() + " (skipped)");
+        return true;
+      }
+      if (LooksCompressedOrArchived(bytes)) {
+        ++stats_.skipped_members;
+        warn_(where + ": an archive inside an archive is not opened (skipped)");
+        return true;
+      }
+    }
+    AddDocuments(id, where, fs::path(member.name), std::move(bytes), Origin::kArchive, {});
+    return true;
+  }
+
+  void OpenWarc(const fs::path& path, std::unique_ptr<ByteSource> source, std::string start) {
+    ++stats_.warc_files;
+    warc_source_ = std::move(source);
+    auto first = std::make_shared<std::string>(std::move(start));
+    warc_ = std::make_unique<WarcReader>(
+        path.string(),
+        [this, first](std::string& out) {
+          if (!first->empty()) {
+            out += *first;
+            first->clear();
+            first->shrink_to_fit();
+            return true;
+          }
+          return warc_source_->Read(out, kReadChunk, stats_.bytes_read);
+        },
+        max_document_bytes_);
+    warc_path_ = path;
+  }
+
+  // The next record of the open WARC file: a response whose payload is
+  // HTML or text becomes a document; false at the file's end.
+  bool NextWarcRecord() {
+    WarcRecord record;
+    try {
+      if (!warc_->Next(record)) return false;
+    } catch (const Error& e) {
+      ++stats_.skipped_unreadable;
+      warn_(e.what());
+      return false;
+    }
+    if (record.type != "response") return true;
+    const std::string where =
+        warc_path_.string() + ": record at byte " + std::to_string(record.offset);
+    const std::string& id = !record.trec_id.empty() ? record.trec_id : record.target_uri;
+    if (id.empty()) {
+      ++stats_.skipped_members;
+      warn_(where + ": response with neither WARC-TREC-ID nor WARC-Target-URI (skipped)");
+      return true;
+    }
+    if (record.too_large) {
+      ++stats_.skipped_too_large;
+      warn_(where + " (" + id + "): larger than the " + FormatLimit(max_document_bytes_) +
+            " document limit (--max-document-size), skipped");
+      return true;
+    }
+    const std::optional<HttpResponse> response = ParseHttpResponse(record.block);
+    if (!response) return true;  // not an HTTP response: no page in it
+    const std::string& type = response->content_type;
+    TextHint hint;
+    if (type.starts_with("text/html") || type.starts_with("application/xhtml")) {
+      hint.html = true;
+    } else if (type.starts_with("text/plain")) {
+      hint.text = true;
+    } else if (!type.empty()) {
+      return true;  // images, scripts, PDFs on the web: not pages
+    }
+    const std::size_t charset = type.find("charset=");
+    if (charset != std::string::npos) {
+      hint.charset = Trim(type.substr(charset + 8, type.find(';', charset) - (charset + 8)));
+      std::erase(hint.charset, '"');
+    }
+    AddDocuments(id, where + " (" + id + ")", fs::path(id), std::string(response->body),
+                 Origin::kWarc, hint);
+    return true;
+  }
+
+  // What a container says about its bytes: HTML or plain text (else the
+  // content and name decide), and their charset.
+  struct TextHint {
+    bool html = false;
+    bool text = false;
+    std::string charset;
+  };
+
+  // Makes a file's (a member's, a record's) bytes into documents on
+  // pending_: a PDF's text, an HTML page's, a TREC SGML file's documents,
+  // or the text itself. `where` names it in warnings; `name` (a path) helps
+  // recognize HTML.
+  void AddDocuments(const std::string& id, const std::string& where, const fs::path& name,
+                    std::string text, Origin origin, const TextHint& hint) {
+    const std::uint64_t bytes = text.size();
+    const auto count = [&](FormatTally& format) {
+      ++format.documents;
+      format.bytes += bytes;
+      if (origin == Origin::kArchive) ++stats_.archive_members;
+    };
+    SourceDocument document;
+    document.id = id;
+    if (!hint.html && !hint.text && LooksLikePdf(text)) {
+      PdfText pdf = ExtractPdfText(text);
+      if (!pdf.ok) {
+        ++stats_.skipped_pdf;
+        warn_(where + ": PDF not read: " + pdf.error + " (skipped)");
+        return;
+      }
+      NoteRepaired(utf8::Repair(pdf.title), where, warn_);
+      NoteRepaired(utf8::Repair(pdf.body), where, warn_);
+      document.title = Trim(pdf.title);
+      document.body = std::move(pdf.body);
+      if (document.title.empty()) {
+        SplitTitle(std::move(document.body), document);
+      }
+      count(stats_.pdf);
+      pending_.push_back(std::move(document));
+      return;
+    }
+    if (text.starts_with(kUtf8Bom)) text.erase(0, kUtf8Bom.size());
+    if (std::memchr(text.data(), '\0', text.size()) != nullptr) {
+      ++stats_.skipped_binary;
+      warn_(where + ": binary file (contains NUL bytes), skipped");
+      return;
+    }
+    const bool html = hint.html || (!hint.text && IsHtml(name, text));
+    if (html) {
+      if (text.size() > kMaxHtmlBytes) {
+        ++stats_.skipped_too_large;
+        warn_(where + ": HTML larger than " + FormatLimit(kMaxHtmlBytes) +
+              " is not parsed, skipped");
+        return;
+      }
+      if (NestsDeeperThan(text, kMaxHtmlDepth)) {
+        ++stats_.skipped_too_large;
+        warn_(where + ": HTML nested deeper than " + std::to_string(kMaxHtmlDepth) +
+              " elements is not parsed, skipped");
+        return;
+      }
+      std::string charset = hint.charset.empty() ? DeclaredCharset(text) : hint.charset;
+      std::transform(charset.begin(), charset.end(), charset.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      if (!charset.empty() && charset != "utf-8" && charset != "utf8" && charset != "us-ascii" &&
+          !ConvertToUtf8(text, charset)) {
+        warn_(where + ": unknown charset '" + charset + "', read as UTF-8");
+      }
+    }
+    NoteRepaired(utf8::Repair(text), where, warn_);
+    if (!html && origin != Origin::kWarc && LooksLikeTrecSgml(text)) {
+      // One document per <DOC>; a file without a good one gives none.
+      std::vector<SourceDocument> docs = ParseTrecSgml(text, where, warn_);
+      ++stats_.trec_files;
+      stats_.trec.documents += docs.size();
+      stats_.trec.bytes += bytes;
+      if (origin == Origin::kArchive) stats_.archive_members += docs.size();
+      for (SourceDocument& d : docs) pending_.push_back(std::move(d));
+      return;
+    }
+    if (html) {
+      // Markup out, text in: what the page shows is what is indexed,
+      // stored and shown in snippets.
+      HtmlText page = ExtractHtmlText(text);
+      document.title = std::move(page.title);
+      document.body = std::move(page.body);
+      count(origin == Origin::kWarc ? stats_.warc : stats_.html);
+    } else {
+      SplitTitle(std::move(text), document);
+      count(origin == Origin::kWarc ? stats_.warc : stats_.text);
+    }
+    pending_.push_back(std::move(document));
+  }
+
+  // Enough decompressed bytes to tell a WARC file by its first line.
+  static constexpr std::size_t kWarcHead = 16;
+
   // Walks the folder with an explicit stack of folders, one directory
   // listing at a time, so that a folder that cannot be read is reported and
   // skipped while the rest of the walk goes on. Folder symlinks are not
@@ -389,10 +626,6 @@ class TextFilesReader final : public CorpusReader {
           }
         }
         if (!fs::is_regular_file(target)) continue;  // folder links, sockets, FIFOs, devices
-        if (IsUnsupportedCompression(path)) {
-          ++stats_.skipped_compressed;
-          continue;
-        }
         files_.push_back(path);
         stats_.total_bytes += it->file_size(ec);
       }
@@ -411,6 +644,14 @@ class TextFilesReader final : public CorpusReader {
   std::vector<fs::path> files_;
   std::size_t next_file_ = 0;
   std::deque<SourceDocument> pending_;
+  // The archive being read, member by member.
+  std::unique_ptr<ArchiveMembers> archive_;
+  fs::path archive_path_;
+  std::string archive_id_;
+  // The WARC file being read, record by record.
+  std::unique_ptr<ByteSource> warc_source_;
+  std::unique_ptr<WarcReader> warc_;
+  fs::path warc_path_;
 };
 
 // ---- JSON Lines ---------------------------------------------------------------

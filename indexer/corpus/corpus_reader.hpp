@@ -45,21 +45,34 @@ struct CorpusOptions {
   std::uint64_t max_document_bytes = kDefaultMaxDocumentBytes;
 };
 
+// Documents and their source bytes (decompressed) in one format.
+struct FormatTally {
+  std::uint64_t documents = 0;
+  std::uint64_t bytes = 0;
+};
+
 struct CorpusStats {
   std::uint64_t documents = 0;
-  std::uint64_t bytes_read = 0;          // input bytes consumed (compressed size for .zst)
+  std::uint64_t bytes_read = 0;          // input bytes consumed (compressed size when compressed)
   std::uint64_t total_bytes = 0;         // size of the whole input when known, else 0
   std::uint64_t skipped_binary = 0;      // files with NUL bytes
   std::uint64_t skipped_unreadable = 0;  // files that could not be opened or read
-  std::uint64_t skipped_compressed = 0;  // archives (.zip, .7z...): not read yet
+  std::uint64_t skipped_members = 0;     // archive members and WARC records not read: encrypted,
+                                         // damaged, an archive in an archive, no id
+  std::uint64_t skipped_pdf = 0;         // PDFs not read: encrypted or damaged
   std::uint64_t skipped_lines = 0;       // unparsable JSON lines (with skip_bad_lines)
-  std::uint64_t skipped_too_large = 0;   // files over max_document_bytes
+  std::uint64_t skipped_too_large = 0;   // files (members, records) over max_document_bytes
   std::uint64_t skipped_links = 0;       // symbolic links that loop or point nowhere
-  std::uint64_t html_documents = 0;      // HTML files, indexed as their text (html_text.hpp)
   std::uint64_t repaired_documents = 0;  // documents whose invalid UTF-8 was repaired
   std::uint64_t repaired_sequences = 0;
-  std::uint64_t trec_files = 0;      // files read as TREC SGML (<DOC> first)
-  std::uint64_t trec_documents = 0;  // documents they gave
+  // Folders: documents by format (text, HTML pages: html_text.hpp, PDF:
+  // pdf_text.hpp, TREC SGML: trec_sgml.hpp, WARC responses: warc.hpp),
+  // whether in files, archives or WARC files.
+  FormatTally text, html, pdf, trec, warc;
+  std::uint64_t trec_files = 0;       // files read as TREC SGML (<DOC> first)
+  std::uint64_t warc_files = 0;       // files read as WARC
+  std::uint64_t archives = 0;         // archives read member by member (archive_members.hpp)
+  std::uint64_t archive_members = 0;  // documents they gave
 };
 
 // Receives one line of warning text naming the file and the problem.

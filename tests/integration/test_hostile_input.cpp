@@ -96,7 +96,7 @@ TEST(HostileInput, HugeSingleDocument) {
                        "(--max-document-size), skipped"))
       << limited.err;
   EXPECT_TRUE(Contains(limited.out, "Indexed 1 documents")) << limited.out;
-  EXPECT_TRUE(Contains(limited.out, "1 too large files")) << limited.out;
+  EXPECT_TRUE(Contains(limited.out, "1 too large,")) << limited.out;
   EXPECT_NE(Index(dir / "docs", dir / "idx3", "--max-document-size 5G").exit_code, 0);
   EXPECT_NE(Index(dir / "docs", dir / "idx3", "--max-document-size -1").exit_code, 0);
 }

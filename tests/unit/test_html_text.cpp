@@ -116,7 +116,7 @@ TEST(HtmlText, FoldersOfPagesAreIndexedAsTheirText) {
   std::map<std::string, SourceDocument> docs;
   for (SourceDocument doc; reader->Next(doc);) docs[doc.id] = doc;
   ASSERT_EQ(docs.size(), 4u);
-  EXPECT_EQ(reader->stats().html_documents, 3u);
+  EXPECT_EQ(reader->stats().html.documents, 3u);
   EXPECT_EQ(docs["tides.html"].title, "Tides & Moons");
   EXPECT_EQ(docs["sniffed"].title, "Sniffed");
   EXPECT_EQ(docs["sniffed"].body, "found by content");

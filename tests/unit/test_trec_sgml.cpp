@@ -84,7 +84,7 @@ TEST(TrecSgml, FolderReaderGivesOneDocumentPerDoc) {
   EXPECT_EQ(docs[4].id, "plain.txt");
   EXPECT_EQ(reader->stats().documents, 5u);
   EXPECT_EQ(reader->stats().trec_files, 2u);
-  EXPECT_EQ(reader->stats().trec_documents, 4u);
+  EXPECT_EQ(reader->stats().trec.documents, 4u);
 }
 
 }  // namespace
