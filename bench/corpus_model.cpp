@@ -234,4 +234,34 @@ void AppendJsonLine(const GeneratedDocument& document, std::string& out) {
   out += "}\n";
 }
 
+void AppendTrecDoc(const GeneratedDocument& document, std::string& out) {
+  out += "<DOC>\n<DOCNO> ";
+  out += document.id;
+  out += " </DOCNO>\n<HEADLINE>\n";
+  out += document.title;
+  out += "\n</HEADLINE>\n<TEXT>\n";
+  out += document.body;
+  out += "\n</TEXT>\n</DOC>\n";
+}
+
+void AppendWarcRecord(const GeneratedDocument& document, std::string& out) {
+  std::string page = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n";
+  page += "<!DOCTYPE html><html><head><title>";
+  page += document.title;
+  page += "</title></head><body><h1>";
+  page += document.title;
+  page += "</h1><p>";
+  page += document.body;
+  page += "</p></body></html>";
+  out += "WARC/1.0\r\nWARC-Type: response\r\nWARC-TREC-ID: ";
+  out += document.id;
+  out += "\r\nWARC-Target-URI: http://corpus.example/";
+  out += document.id;
+  out += "\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: ";
+  out += std::to_string(page.size());
+  out += "\r\n\r\n";
+  out += page;
+  out += "\r\n\r\n";
+}
+
 }  // namespace fathom::bench

@@ -80,5 +80,12 @@ class CorpusGenerator {
 
 // Appends {"id":...,"title":...,"body":...} and a newline.
 void AppendJsonLine(const GeneratedDocument& document, std::string& out);
+// The same document as a TREC SGML <DOC> (DOCNO, HEADLINE, TEXT), and as a
+// WARC/1.0 response record whose payload is an HTML page (WARC-TREC-ID,
+// WARC-Target-URI http://corpus.example/ID): the research collections'
+// formats, for measuring how fast the indexer reads them. Generated words
+// hold no markup characters, so nothing needs escaping.
+void AppendTrecDoc(const GeneratedDocument& document, std::string& out);
+void AppendWarcRecord(const GeneratedDocument& document, std::string& out);
 
 }  // namespace fathom::bench

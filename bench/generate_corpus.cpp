@@ -11,12 +11,13 @@
 namespace fathom::bench {
 
 int RunGenerateCorpus(const std::vector<std::string>& arg_list) {
-  const Args args(arg_list, {"docs", "seed", "vocabulary", "zipf", "output"});
+  const Args args(arg_list, {"docs", "seed", "vocabulary", "zipf", "output", "format"});
   if (args.help()) {
     std::cout << "Usage: fathom-bench generate-corpus --docs N --seed S [--vocabulary V] "
-                 "[--zipf E] [--output FILE]\n\n"
-                 "Writes N synthetic documents as JSON Lines ({\"id\",\"title\",\"body\"}) to\n"
-                 "FILE or stdout. The same seed always gives the same corpus; see\n"
+                 "[--zipf E] [--format jsonl|trec|warc] [--output FILE]\n\n"
+                 "Writes N synthetic documents as JSON Lines ({\"id\",\"title\",\"body\"}), TREC\n"
+                 "SGML (<DOC>s) or WARC (response records of HTML pages) to FILE or\n"
+                 "stdout. The same seed always gives the same corpus; see\n"
                  "bench/README.md for the model. V distinct words (default 200000), word\n"
                  "frequencies Zipf-distributed with exponent E (default 1.0).\n";
     return 0;
@@ -40,6 +41,14 @@ int RunGenerateCorpus(const std::vector<std::string>& arg_list) {
     }
   }
 
+  const std::string format = args.GetString("format", "jsonl");
+  if (format != "jsonl" && format != "trec" && format != "warc") {
+    throw UsageError("--format: expected jsonl, trec or warc, not '" + format + "'");
+  }
+  const auto append = format == "trec"   ? &AppendTrecDoc
+                      : format == "warc" ? &AppendWarcRecord
+                                         : &AppendJsonLine;
+
   const auto start = std::chrono::steady_clock::now();
   CorpusGenerator generator(model);
   OutputFile output(args.GetString("output", ""));
@@ -50,7 +59,7 @@ int RunGenerateCorpus(const std::vector<std::string>& arg_list) {
   std::uint64_t bytes = 0;
   for (std::uint64_t i = 0; i < docs; ++i) {
     generator.Next(document);
-    AppendJsonLine(document, buffer);
+    append(document, buffer);
     if (buffer.size() >= kFlushBytes) {
       output.Write(buffer);
       bytes += buffer.size();
@@ -62,7 +71,7 @@ int RunGenerateCorpus(const std::vector<std::string>& arg_list) {
   output.Close();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  // On stderr, so that stdout stays pure JSON Lines.
+  // On stderr, so that stdout stays pure corpus.
   std::cerr << "generated " << docs << " documents (" << bytes << " bytes) in " << seconds
             << " s\n";
   return 0;
