@@ -418,6 +418,7 @@ Response SearchService::SearchBatch(const Request& request) {
       out += std::move(results).str();
     }
   }
+  Require(queries > 0, "no queries in the body (JSON Lines: one {\"qid\", \"q\"} per line)");
   Response response;
   response.content_type = "application/x-ndjson";
   response.body = std::move(out);

@@ -63,6 +63,9 @@ def test_batch_answers_every_good_line_and_reports_the_bad(index_dir, start_serv
     assert lines[1]["line"] == 2 and "error" in lines[1]
     assert "query: column" in lines[2]["error"]
     assert "'q'" in lines[4]["error"]
+    # An empty batch is a mistake, said as one.
+    status, error = server.json("POST", "/search/batch", "\n \n")
+    assert status == 400 and "no queries" in error["error"]
 
 
 def test_documents_stats_suggest_health(index_dir, start_server):
