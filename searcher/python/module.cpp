@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
+#include <pybind11/stl_bind.h>
 
 #include <fstream>
 #include <optional>
@@ -12,6 +13,11 @@
 #include "fathom/fathom.hpp"
 
 namespace py = pybind11;
+
+// A query's hits stay one C++ vector behind a Python sequence (HitList):
+// a batch of 800 queries at k = 1000 would otherwise make 800,000 Python
+// objects before returning, most never looked at.
+PYBIND11_MAKE_OPAQUE(std::vector<fathom::SearchHit>)
 
 namespace fathom {
 namespace {
@@ -225,6 +231,8 @@ PYBIND11_MODULE(_fathom, m) {
         return "Hit(id=" + std::string(py::repr(py::str(hit.id))) + ", score=" + score + ")";
       });
 
+  py::bind_vector<std::vector<SearchHit>>(
+      m, "HitList", "A query's hits, best first: a sequence of Hit, made as they are read.");
   py::class_<Results>(m, "Results", "A page of ranked results; iterable over its hits.")
       .def_readonly("hits", &Results::hits)
       .def_readonly("matches", &Results::matches,

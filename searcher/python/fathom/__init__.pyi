@@ -1,7 +1,8 @@
 """Type stubs for the fathom package (the pybind11 module fathom._fathom)."""
 
 import os
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
+from typing import (Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple,
+                    Union, overload)
 
 PathLike = Union[str, os.PathLike]
 Queries = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
@@ -28,9 +29,19 @@ class Hit:
     @property
     def near_duplicates(self) -> List[str]: ...
 
+class HitList(Sequence[Hit]):
+    """A query's hits, best first (one C++ vector: Hit objects are made as
+    they are read)."""
+    @overload
+    def __getitem__(self, i: int) -> Hit: ...
+    @overload
+    def __getitem__(self, s: slice) -> "HitList": ...
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[Hit]: ...
+
 class Results:
     @property
-    def hits(self) -> List[Hit]: ...
+    def hits(self) -> HitList: ...
     @property
     def matches(self) -> int: ...
     @property
@@ -82,7 +93,7 @@ class Index:
         syntax: bool = False,
         k1: float = 0.9,
         b: float = 0.4,
-    ) -> Dict[str, List[Hit]]: ...
+    ) -> Dict[str, HitList]: ...
     def write_trec_run(
         self,
         queries: Queries,
