@@ -123,6 +123,22 @@ std::string QueryParameter(const Parameters& parameters, const ServiceLimits& li
   return *query;
 }
 
+// Calls take(line number, line) for each line of a JSON Lines body that is
+// not blank (numbers count every line, 1-based; a trailing '\r' dropped).
+template <typename Take>
+void ForEachJsonLine(std::string_view body, Take take) {
+  std::size_t line_number = 0;
+  while (!body.empty()) {
+    const std::size_t newline = body.find('\n');
+    std::string_view line = body.substr(0, newline);
+    body = newline == std::string_view::npos ? std::string_view() : body.substr(newline + 1);
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+    take(line_number, line);
+  }
+}
+
 // The bearer token of an Authorization header, or nullopt.
 std::optional<std::string_view> BearerToken(std::string_view header) {
   constexpr std::string_view kScheme = "Bearer ";
@@ -346,20 +362,13 @@ Response SearchService::SearchBatch(const Request& request) {
   batch.source = "request";
   std::string out;
   std::vector<JsonMember> members;
-  std::size_t line_number = 0, queries = 0;
-  std::string_view rest = request.body;
-  const auto error_line = [&](std::string_view qid, const std::string& error) {
-    out += "{";
-    if (!qid.empty()) out += "\"qid\":" + Quoted(qid) + ",";
-    out += "\"line\":" + std::to_string(line_number) + ",\"error\":" + Quoted(error) + "}\n";
-  };
-  while (!rest.empty()) {
-    const std::size_t newline = rest.find('\n');
-    std::string_view line = rest.substr(0, newline);
-    rest = newline == std::string_view::npos ? std::string_view() : rest.substr(newline + 1);
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+  std::size_t queries = 0;
+  ForEachJsonLine(request.body, [&](std::size_t line_number, std::string_view line) {
+    const auto error_line = [&](std::string_view qid, const std::string& error) {
+      out += "{";
+      if (!qid.empty()) out += "\"qid\":" + Quoted(qid) + ",";
+      out += "\"line\":" + std::to_string(line_number) + ",\"error\":" + Quoted(error) + "}\n";
+    };
     if (++queries > limits.max_batch_queries) {
       throw RequestError(
           413, "a batch holds at most " + std::to_string(limits.max_batch_queries) + " queries");
@@ -369,7 +378,7 @@ Response SearchService::SearchBatch(const Request& request) {
     const JsonParseResult parsed = ParseJsonLine(line, members);
     if (!parsed.ok) {
       error_line({}, "column " + std::to_string(parsed.column) + ": " + parsed.error);
-      continue;
+      return;
     }
     std::string qid, text;
     std::size_t k = 10;
@@ -401,7 +410,7 @@ Response SearchService::SearchBatch(const Request& request) {
     }
     if (!problem.empty()) {
       error_line(qid, problem);
-      continue;
+      return;
     }
     batch.search.k = k;
     std::ostringstream results, messages;
@@ -417,7 +426,7 @@ Response SearchService::SearchBatch(const Request& request) {
     } else {
       out += std::move(results).str();
     }
-  }
+  });
   Require(queries > 0, "no queries in the body (JSON Lines: one {\"qid\", \"q\"} per line)");
   Response response;
   response.content_type = "application/x-ndjson";
@@ -495,14 +504,7 @@ Response SearchService::AddDocuments(const Request& request) {
   std::vector<Document> documents;
   std::vector<JsonMember> members;
   const CorpusOptions fields;
-  std::size_t line_number = 0;
-  std::string_view rest = request.body;
-  while (!rest.empty()) {
-    const std::size_t newline = rest.find('\n');
-    std::string_view line = rest.substr(0, newline);
-    rest = newline == std::string_view::npos ? std::string_view() : rest.substr(newline + 1);
-    ++line_number;
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+  ForEachJsonLine(request.body, [&](std::size_t line_number, std::string_view line) {
     const std::string where = "line " + std::to_string(line_number) + ": ";
     const JsonParseResult parsed = ParseJsonLine(line, members);
     Require(parsed.ok, where + "column " + std::to_string(parsed.column) + ": " + parsed.error +
@@ -512,7 +514,7 @@ Response SearchService::AddDocuments(const Request& request) {
     Require(problem.empty(), where + problem + " (nothing was added)");
     documents.push_back(
         {std::move(document.id), std::move(document.title), std::move(document.body)});
-  }
+  });
   Require(!documents.empty(), "no documents in the body (JSON Lines: one object per line)");
   CommitSummary summary;
   {
