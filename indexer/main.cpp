@@ -116,6 +116,7 @@ void PrintUsage(const po::options_description& options) {
                "       fathom-index add INDEX CORPUS [options]\n"
                "       fathom-index delete INDEX [ID...] [--ids FILE]\n"
                "       fathom-index merge INDEX\n"
+               "       fathom-index sync FOLDER INDEX [options]\n"
                "       fathom-index check INDEX\n\n"
                "Builds a search index at INDEX (a folder) from CORPUS: a folder of text files\n"
                "(walked recursively), a text file, or a JSON Lines file (.jsonl, .ndjson, .json;\n"
@@ -126,6 +127,10 @@ void PrintUsage(const po::options_description& options) {
                "delete marks documents deleted by id; merge rewrites all segments as one and\n"
                "drops deleted documents. Each change is atomic: a searcher sees the index as\n"
                "it was before or after it, and a crash leaves one or the other.\n\n"
+               "sync makes INDEX follow FOLDER: new files are added, changed ones (size or\n"
+               "time differ, then confirmed by a content hash) read again, removed ones\n"
+               "deleted; unchanged files are not read. The result is the index a fresh build\n"
+               "of FOLDER gives. Pass the options the index was built with.\n\n"
                "check reads every byte of an index: checksums and every structural invariant.\n"
                "It prints the first problem (file and offset) and exits 1, or exits 0 when the\n"
                "index is sound.\n\n"
@@ -153,6 +158,40 @@ int Check(const std::string& index) {
   std::cout.precision(2);
   std::cout << std::fixed << seconds << " s)\n";
   return 0;
+}
+
+// What sync did, in one line, then the files it added, read again and
+// removed (the first few of each).
+void PrintSync(const std::string& folder, const std::string& index, const SyncSummary& synced) {
+  if (synced.built) {
+    std::cout << index << ": no index yet; built one from " << folder << "\n";
+    return;
+  }
+  std::cout << "Synced " << index << " with " << folder << " in " << std::fixed
+            << std::setprecision(2) << synced.seconds << " s: ";
+  if (!synced.wrote) {
+    std::cout << "up to date (" << FormatCount(synced.unchanged) << " files unchanged, "
+              << FormatCount(synced.live_documents) << " documents)\n";
+    return;
+  }
+  std::cout << FormatCount(synced.added.size()) << " added, " << FormatCount(synced.changed.size())
+            << " changed, " << FormatCount(synced.removed.size()) << " removed, "
+            << FormatCount(synced.unchanged + synced.touched) << " unchanged ("
+            << FormatCount(synced.touched) << " with a new time only); "
+            << FormatCount(synced.documents_added) << " documents added, "
+            << FormatCount(synced.documents_removed) << " removed; "
+            << FormatCount(synced.live_documents) << " documents\n";
+  const auto list = [](const std::vector<std::string>& paths, const char* mark) {
+    for (std::size_t i = 0; i < paths.size() && i < kMaxWarningsShown; ++i) {
+      std::cout << "  " << mark << " " << paths[i] << "\n";
+    }
+    if (paths.size() > kMaxWarningsShown) {
+      std::cout << "  " << mark << " ... and " << paths.size() - kMaxWarningsShown << " more\n";
+    }
+  };
+  list(synced.added, "+");
+  list(synced.changed, "~");
+  list(synced.removed, "-");
 }
 
 int Run(int argc, char** argv) {
@@ -199,7 +238,7 @@ int Run(int argc, char** argv) {
   }
   std::vector<std::string> args = command_line.arguments;
   std::string command = "build";
-  for (const char* name : {"build", "check", "add", "delete", "merge"}) {
+  for (const char* name : {"build", "check", "add", "delete", "merge", "sync"}) {
     if (!args.empty() && args[0] == name) {
       command = name;
       args.erase(args.begin());
@@ -257,8 +296,9 @@ int Run(int argc, char** argv) {
     return 0;
   }
   if (args.size() != 2) {
-    std::cerr << (command == "add" ? "fathom-index: add expects INDEX and CORPUS"
-                                   : "fathom-index: expected CORPUS and INDEX")
+    std::cerr << (command == "add"    ? "fathom-index: add expects INDEX and CORPUS"
+                  : command == "sync" ? "fathom-index: sync expects FOLDER and INDEX"
+                                      : "fathom-index: expected CORPUS and INDEX")
               << " (see fathom-index --help)\n";
     return 2;
   }
@@ -327,7 +367,13 @@ int Run(int argc, char** argv) {
   std::string added_note;
   try {
     const ProgressSink sink = show_progress ? ProgressSink(progress) : ProgressSink();
-    if (command == "add") {
+    if (command == "sync") {
+      const SyncSummary synced = SyncFolder(args[0], args[1], build, warn, sink);
+      clear_progress();
+      PrintSync(args[0], args[1], synced);
+      if (!synced.built) return 0;
+      summary = synced.build;
+    } else if (command == "add") {
       const AddSummary added = AddDocuments(args[1], args[0], build, warn, sink);
       summary = added.build;
       added_note = "  index now       " + std::to_string(added.segments) + " segments, " +

@@ -30,7 +30,10 @@ static_assert(std::endian::native == std::endian::little,
 //   4  adds `checksums`: a checksum per 4 KiB page of the large files
 //      (postings, positions, store), which readers verify before they use a
 //      page, so that no answer comes from bytes no checksum has vouched for.
-inline constexpr std::uint32_t kFormatVersion = 4;
+//   5  adds `sources`: the files on disk a segment's documents came from
+//      (path, size, modification time, content hash, documents), for
+//      `fathom-index sync` and for showing a result's file.
+inline constexpr std::uint32_t kFormatVersion = 5;
 
 inline constexpr char kMagic[4] = {'F', 'T', 'H', 'M'};
 inline constexpr char kFooterMagic[4] = {'F', 'T', 'H', 'E'};
@@ -55,15 +58,16 @@ inline constexpr FileKind kDocIdsFile{"docids", {'D', 'I', 'D', 'S'}};
 inline constexpr FileKind kStoreFile{"store", {'S', 'T', 'O', 'R'}};
 inline constexpr FileKind kMinHashFile{"minhash", {'M', 'I', 'N', 'H'}};
 inline constexpr FileKind kChecksumsFile{"checksums", {'S', 'U', 'M', 'S'}};
+inline constexpr FileKind kSourcesFile{"sources", {'S', 'R', 'C', 'S'}};
 // In the index folder itself, beside the segment folders. A deletion file is
 // named after its segment and generation (common/format/manifest.hpp).
 inline constexpr FileKind kManifestFile{"manifest", {'M', 'A', 'N', 'I'}};
 inline constexpr FileKind kDeletesFile{"deletes", {'D', 'E', 'L', 'S'}};
 
 // The data files listed in the meta file.
-inline constexpr FileKind kDataFiles[] = {kDictionaryFile, kPostingsFile, kPositionsFile,
-                                          kLengthsFile,    kDocIdsFile,   kStoreFile,
-                                          kMinHashFile,    kChecksumsFile};
+inline constexpr FileKind kDataFiles[] = {kDictionaryFile, kPostingsFile,  kPositionsFile,
+                                          kLengthsFile,    kDocIdsFile,    kStoreFile,
+                                          kMinHashFile,    kChecksumsFile, kSourcesFile};
 
 // checksums: the files whose pages carry checksums of their own. They are
 // too large to verify whole when a reader opens them; a reader verifies

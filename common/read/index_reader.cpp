@@ -100,6 +100,13 @@ void IndexReader::Open(std::uint64_t expected_meta_checksum) {
   lengths_file_ = OpenFile(format::kLengthsFile, true);
   doc_ids_ = OpenFile(format::kDocIdsFile, true);
   minhash_ = OpenFile(format::kMinHashFile, true);
+  {
+    // Parsed now: small (one entry per file indexed), and every result
+    // shown may look its file up.
+    const MmapFile sources = OpenFile(format::kSourcesFile, true);
+    const format::Payload p = format::PayloadOf(sources.data(), sources.size());
+    sources_ = ParseSources(sources.path(), p.data, p.size, meta_.document_count);
+  }
   // Large files: header, footer, size and recorded checksum now; each page
   // against its checksum when it is first read (common/format/page_checksums.hpp).
   {

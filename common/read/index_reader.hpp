@@ -12,6 +12,7 @@
 #include "common/format/format.hpp"
 #include "common/format/index_meta.hpp"
 #include "common/format/page_checksums.hpp"
+#include "common/format/sources.hpp"
 #include "common/read/mmap_file.hpp"
 #include "common/types.hpp"
 
@@ -58,6 +59,10 @@ class IndexReader {
   std::string_view external_id(DocId doc) const;
   // The document's MinHash sketch, for near-duplicate detection.
   MinHashSketch sketch(DocId doc) const;
+  // The files the segment's documents came from (sources.hpp), and the one
+  // doc came from (nullptr for a document of no file: JSON Lines, memory).
+  const std::vector<SourceFile>& sources() const { return sources_; }
+  const SourceFile* source_of(DocId doc) const { return FindSource(sources_, doc); }
   // Linear in the number of documents: for interactive look-ups only.
   std::optional<DocId> FindExternalId(std::string_view id) const;
 
@@ -94,6 +99,7 @@ class IndexReader {
   const std::uint8_t* id_offsets_ = nullptr;
   const std::uint8_t* id_pool_ = nullptr;
   const std::uint8_t* sketches_ = nullptr;
+  std::vector<SourceFile> sources_;
 };
 
 }  // namespace fathom

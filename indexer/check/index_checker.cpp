@@ -18,6 +18,7 @@
 #include "common/format/index_meta.hpp"
 #include "common/format/manifest.hpp"
 #include "common/format/page_checksums.hpp"
+#include "common/format/sources.hpp"
 #include "common/read/doc_store.hpp"
 #include "common/read/index_reader.hpp"
 #include "common/read/mmap_file.hpp"
@@ -124,6 +125,7 @@ class SegmentChecker {
     CheckPageChecksums();
     CheckLengths();
     CheckDocIds();
+    CheckSources();
     CheckDictionaryAndPostings();
     CheckStore();
   }
@@ -269,6 +271,14 @@ class SegmentChecker {
     if (previous != pool_size) {
       Fail(file.path(), kHeaderSize + 8 + 8 * n, "last id offset does not end the id pool");
     }
+  }
+
+  // Every record whole, paths present, document ranges in order, disjoint
+  // and within the segment (ParseSources' rules, which name the offset).
+  void CheckSources() {
+    const MmapFile& file = File(format::kSourcesFile);
+    const format::Payload p = format::PayloadOf(file.data(), file.size());
+    ParseSources(file.path(), p.data, p.size, meta_.document_count);
   }
 
   void CheckDictionaryAndPostings() {

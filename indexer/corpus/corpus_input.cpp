@@ -47,9 +47,18 @@ CorpusInput CorpusInput::InMemory(std::vector<SourceDocument> documents) {
   return input;
 }
 
+CorpusInput CorpusInput::FilesUnder(std::filesystem::path root,
+                                    std::vector<std::filesystem::path> files) {
+  CorpusInput input(std::move(root));
+  input.name_ = std::to_string(files.size()) + " files of " + input.path_.string();
+  input.files_ = std::make_shared<const std::vector<std::filesystem::path>>(std::move(files));
+  return input;
+}
+
 std::unique_ptr<CorpusReader> CorpusInput::Open(const CorpusOptions& options,
                                                 WarningSink warn) const {
   if (documents_) return std::make_unique<MemoryReader>(documents_, std::move(warn));
+  if (files_) return CorpusReader::OpenFiles(path_, *files_, options, std::move(warn));
   return CorpusReader::Open(path_, options, std::move(warn));
 }
 

@@ -24,6 +24,10 @@ class CorpusInput {
   // Documents read in this order. Invalid UTF-8 is repaired (U+FFFD) and
   // counted, as for files.
   static CorpusInput InMemory(std::vector<SourceDocument> documents);
+  // These files under root, read in this order as a folder corpus rooted at
+  // root reads them (ids and file records relative to root).
+  static CorpusInput FilesUnder(std::filesystem::path root,
+                                std::vector<std::filesystem::path> files);
 
   // A reader over the input. Throws as CorpusReader::Open.
   std::unique_ptr<CorpusReader> Open(const CorpusOptions& options, WarningSink warn) const;
@@ -34,7 +38,8 @@ class CorpusInput {
   CorpusInput() = default;
   std::filesystem::path path_;
   std::string name_;
-  std::shared_ptr<const std::vector<SourceDocument>> documents_;  // in memory
+  std::shared_ptr<const std::vector<SourceDocument>> documents_;     // in memory
+  std::shared_ptr<const std::vector<std::filesystem::path>> files_;  // FilesUnder path_
 };
 
 }  // namespace fathom

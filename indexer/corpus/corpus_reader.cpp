@@ -2,6 +2,8 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <sys/stat.h>
+#include <xxhash.h>
 #include <zstd.h>
 
 #include <algorithm>
@@ -251,12 +253,25 @@ class TextFilesReader final : public CorpusReader {
   TextFilesReader(const fs::path& root, const CorpusOptions& options, WarningSink warn)
       : warn_(std::move(warn)), max_document_bytes_(options.max_document_bytes) {
     if (fs::is_directory(root)) {
-      CollectFiles(root, options);
+      root_ = root;
+      files_ = ListFolderFiles(root, options, warn_, stats_);
     } else {
       root_ = root.parent_path();
       files_.push_back(root);
       std::error_code ec;
       stats_.total_bytes = fs::file_size(root, ec);
+    }
+  }
+  TextFilesReader(const fs::path& root, std::vector<fs::path> files, const CorpusOptions& options,
+                  WarningSink warn)
+      : warn_(std::move(warn)),
+        max_document_bytes_(options.max_document_bytes),
+        root_(root),
+        files_(std::move(files)) {
+    for (const fs::path& file : files_) {
+      std::error_code ec;
+      const std::uint64_t size = fs::file_size(file, ec);
+      if (!ec) stats_.total_bytes += size;
     }
   }
 
@@ -268,6 +283,8 @@ class TextFilesReader final : public CorpusReader {
         document = std::move(pending_.front());
         pending_.pop_front();
         ++stats_.documents;
+        // Every document pending came from the file read last.
+        if (!source_files_.empty()) ++source_files_.back().doc_count;
         return true;
       }
       if (archive_) {
@@ -279,7 +296,17 @@ class TextFilesReader final : public CorpusReader {
         continue;
       }
       if (next_file_ >= files_.size()) return false;
-      ReadFile(files_[next_file_++]);
+      const fs::path& file = files_[next_file_++];
+      // Recorded before reading: a file changed meanwhile then looks changed
+      // to the next sync, which reads it again.
+      try {
+        source_files_.push_back(StatSourceFile(file, IdOf(file), true));
+        source_files_.back().first_doc = static_cast<DocId>(stats_.documents);
+      } catch (const Error&) {
+        // Unreadable: ReadFile says so; a file not recorded is read again
+        // by the next sync.
+      }
+      ReadFile(file);
     }
   }
 
@@ -287,11 +314,7 @@ class TextFilesReader final : public CorpusReader {
   // What a document's bytes came in, for the formats line of the summary.
   enum class Origin { kFile, kArchive, kWarc };
 
-  std::string IdOf(const fs::path& path) const {
-    std::string id = fs::relative(path, root_).generic_string();
-    if (id.empty() || id == ".") id = path.filename().string();
-    return id;
-  }
+  std::string IdOf(const fs::path& path) const { return RelativeSourcePath(path, root_); }
 
   // A file: an archive (one document per member), a WARC file (one per
   // response record), or one document (text, HTML, PDF; compressed or
@@ -583,61 +606,6 @@ class TextFilesReader final : public CorpusReader {
   // Enough decompressed bytes to tell a WARC file by its first line.
   static constexpr std::size_t kWarcHead = 16;
 
-  // Walks the folder with an explicit stack of folders, one directory
-  // listing at a time, so that a folder that cannot be read is reported and
-  // skipped while the rest of the walk goes on. Folder symlinks are not
-  // followed, so link loops cannot trap the walk; file symlinks are, and one
-  // that loops or dangles is reported and skipped.
-  void CollectFiles(const fs::path& root, const CorpusOptions& options) {
-    root_ = root;
-    std::vector<fs::path> folders = {root};
-    while (!folders.empty()) {
-      const fs::path folder = std::move(folders.back());
-      folders.pop_back();
-      std::error_code ec;
-      fs::directory_iterator it(folder, ec);
-      if (ec) {
-        if (folder == root)
-          throw InputError(root.string() + ": cannot read folder: " + ec.message());
-        ++stats_.skipped_unreadable;
-        warn_(folder.string() + ": cannot read folder: " + ec.message() + " (skipped)");
-        continue;
-      }
-      for (; it != fs::directory_iterator(); it.increment(ec)) {
-        const fs::path path = it->path();
-        if (!options.include_hidden && path.filename().string().starts_with('.')) continue;
-        const fs::file_status link = it->symlink_status(ec);
-        if (ec) continue;  // vanished since it was listed
-        if (fs::is_directory(link)) {
-          // An index kept inside the folder it indexes is not part of the corpus.
-          if (!IsIndexFolder(path)) folders.push_back(path);
-          continue;
-        }
-        fs::file_status target = link;
-        if (fs::is_symlink(link)) {
-          target = it->status(ec);
-          if (ec) {
-            ++stats_.skipped_links;
-            warn_(path.string() + ": symbolic link " +
-                  (ec == std::errc::too_many_symbolic_link_levels ? "loop" : "to nothing") + " (" +
-                  ec.message() + "), skipped");
-            ec.clear();
-            continue;
-          }
-        }
-        if (!fs::is_regular_file(target)) continue;  // folder links, sockets, FIFOs, devices
-        files_.push_back(path);
-        stats_.total_bytes += it->file_size(ec);
-      }
-      if (ec) {
-        ++stats_.skipped_unreadable;
-        warn_(folder.string() + ": error while listing the folder: " + ec.message() +
-              " (rest of the folder skipped)");
-      }
-    }
-    std::sort(files_.begin(), files_.end());
-  }
-
   WarningSink warn_;
   std::uint64_t max_document_bytes_;
   fs::path root_;
@@ -784,6 +752,111 @@ std::string ReadWholeFile(const fs::path& path) {
   while (source.Read(text, kReadChunk, raw)) {
   }
   return text;
+}
+
+// Walks the folder with an explicit stack of folders, one directory listing
+// at a time, so that a folder that cannot be read is reported and skipped
+// while the rest of the walk goes on. Folder symlinks are not followed, so
+// link loops cannot trap the walk; file symlinks are, and one that loops or
+// dangles is reported and skipped.
+std::vector<fs::path> ListFolderFiles(const fs::path& root, const CorpusOptions& options,
+                                      const WarningSink& warn, CorpusStats& stats) {
+  std::vector<fs::path> files;
+  std::vector<fs::path> folders = {root};
+  while (!folders.empty()) {
+    const fs::path folder = std::move(folders.back());
+    folders.pop_back();
+    std::error_code ec;
+    fs::directory_iterator it(folder, ec);
+    if (ec) {
+      if (folder == root) throw InputError(root.string() + ": cannot read folder: " + ec.message());
+      ++stats.skipped_unreadable;
+      warn(folder.string() + ": cannot read folder: " + ec.message() + " (skipped)");
+      continue;
+    }
+    for (; it != fs::directory_iterator(); it.increment(ec)) {
+      const fs::path path = it->path();
+      if (!options.include_hidden && path.filename().string().starts_with('.')) continue;
+      const fs::file_status link = it->symlink_status(ec);
+      if (ec) continue;  // vanished since it was listed
+      if (fs::is_directory(link)) {
+        // An index kept inside the folder it indexes is not part of the corpus.
+        if (!IsIndexFolder(path)) folders.push_back(path);
+        continue;
+      }
+      fs::file_status target = link;
+      if (fs::is_symlink(link)) {
+        target = it->status(ec);
+        if (ec) {
+          ++stats.skipped_links;
+          warn(path.string() + ": symbolic link " +
+               (ec == std::errc::too_many_symbolic_link_levels ? "loop" : "to nothing") + " (" +
+               ec.message() + "), skipped");
+          ec.clear();
+          continue;
+        }
+      }
+      if (!fs::is_regular_file(target)) continue;  // folder links, sockets, FIFOs, devices
+      files.push_back(path);
+      stats.total_bytes += it->file_size(ec);
+    }
+    if (ec) {
+      ++stats.skipped_unreadable;
+      warn(folder.string() + ": error while listing the folder: " + ec.message() +
+           " (rest of the folder skipped)");
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string RelativeSourcePath(const fs::path& file, const fs::path& root) {
+  // Lexical, not through symbolic links: a link keeps its own name, so
+  // that no two files of a folder share a path (fs::relative would give a
+  // link its target's).
+  std::string relative = file.lexically_relative(root).generic_string();
+  if (relative.empty() || relative == ".") relative = file.filename().string();
+  return relative;
+}
+
+std::uint64_t HashFileContents(const fs::path& file) {
+  std::FILE* in = std::fopen(file.c_str(), "rb");
+  if (in == nullptr) throw IoError(file.string() + ": cannot open: " + std::strerror(errno));
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  std::vector<char> buffer(1 << 20);
+  std::size_t got = 0;
+  while ((got = std::fread(buffer.data(), 1, buffer.size(), in)) > 0) {
+    XXH3_64bits_update(state, buffer.data(), got);
+  }
+  const bool failed = std::ferror(in) != 0;
+  std::fclose(in);
+  const std::uint64_t hash = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
+  if (failed) throw IoError(file.string() + ": read error");
+  return hash;
+}
+
+SourceFile StatSourceFile(const fs::path& file, std::string relative_path, bool with_hash) {
+  struct stat info {};
+  if (::stat(file.c_str(), &info) != 0) {
+    throw IoError(file.string() + ": cannot read its size and time: " + std::strerror(errno));
+  }
+  SourceFile source;
+  source.path = std::move(relative_path);
+  source.size = static_cast<std::uint64_t>(info.st_size);
+  source.modified_ns = static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 +
+                       static_cast<std::int64_t>(info.st_mtim.tv_nsec);
+  if (with_hash) source.content_hash = HashFileContents(file);
+  return source;
+}
+
+std::unique_ptr<CorpusReader> CorpusReader::OpenFiles(const fs::path& root,
+                                                      std::vector<fs::path> files,
+                                                      const CorpusOptions& options,
+                                                      WarningSink warn) {
+  if (!warn) warn = [](const std::string&) {};
+  return std::make_unique<TextFilesReader>(root, std::move(files), options, std::move(warn));
 }
 
 std::unique_ptr<CorpusReader> CorpusReader::Open(const fs::path& path, const CorpusOptions& options,

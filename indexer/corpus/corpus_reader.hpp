@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/format/sources.hpp"
 #include "indexer/corpus/json_line.hpp"
 
 namespace fathom {
@@ -87,6 +88,11 @@ class CorpusReader {
   // Opens a corpus. Throws InputError for a missing path or unknown format.
   static std::unique_ptr<CorpusReader> Open(const std::filesystem::path& path,
                                             const CorpusOptions& options, WarningSink warn);
+  // Reads only these files (paths under root, in this order) as a folder
+  // corpus rooted at root reads them: what `sync` re-reads.
+  static std::unique_ptr<CorpusReader> OpenFiles(const std::filesystem::path& root,
+                                                 std::vector<std::filesystem::path> files,
+                                                 const CorpusOptions& options, WarningSink warn);
   virtual ~CorpusReader() = default;
 
   // Reads the next document; false at the end. Throws InputError on an
@@ -94,6 +100,10 @@ class CorpusReader {
   virtual bool Next(SourceDocument& document) = 0;
 
   const CorpusStats& stats() const { return stats_; }
+  // Every file read so far, with the documents Next gave from it (in the
+  // order given, first_doc counted from the first document): a folder's
+  // files, or nothing for JSON Lines and documents in memory.
+  const std::vector<SourceFile>& source_files() const { return source_files_; }
 
  protected:
   // Counts a document whose invalid UTF-8 was replaced (`sequences` of it)
@@ -109,7 +119,29 @@ class CorpusReader {
   }
 
   CorpusStats stats_;
+  std::vector<SourceFile> source_files_;
 };
+
+// The files of a folder corpus, in the order a build reads them (sorted by
+// path, component by component): the walk's rules (hidden names, symbolic
+// links, index folders inside) in one place for build and sync. Counts and
+// warns of what it skips in stats. Throws InputError when root cannot be
+// read.
+std::vector<std::filesystem::path> ListFolderFiles(const std::filesystem::path& root,
+                                                   const CorpusOptions& options,
+                                                   const WarningSink& warn, CorpusStats& stats);
+
+// A file's path as ids and source records name it: relative to the folder
+// indexed, '/'-separated (the file name for a corpus of one file).
+std::string RelativeSourcePath(const std::filesystem::path& file,
+                               const std::filesystem::path& root);
+
+// The file's size and modification time (following symbolic links), and its
+// content hash (HashFileContents) when with_hash. Throws IoError naming it.
+SourceFile StatSourceFile(const std::filesystem::path& file, std::string relative_path,
+                          bool with_hash);
+// 64-bit XXH3 of the file's bytes. Throws IoError naming the file.
+std::uint64_t HashFileContents(const std::filesystem::path& file);
 
 // Splits a text file's contents into title and body by the documented rule:
 // the title is the first non-empty line, trimmed, when it is at most

@@ -321,15 +321,30 @@ std::vector<SegmentRecord> SplitSegment(const fs::path& index_dir, const Segment
     parts = static_cast<unsigned>(std::min<std::uint64_t>(parts, n));
     for (unsigned part = 0; part < parts; ++part) {
       const std::uint64_t first = n * part / parts, end = n * (part + 1) / parts;
-      DeletedDocs others(n);
-      for (std::uint64_t doc = 0; doc < n; ++doc) {
-        if (doc < first || doc >= end) others.Insert(static_cast<DocId>(doc));
+      const bool last = part + 1 == parts;
+      RewritePlan plan;
+      for (std::uint64_t doc = first; doc < end; ++doc) {
+        plan.order.push_back({0, static_cast<DocId>(doc)});
+      }
+      // Each file's record goes with its documents; a file whose documents
+      // straddle two parts has a record in each, for its share.
+      for (const SourceFile& source : reader.sources()) {
+        const std::uint64_t from = std::max<std::uint64_t>(source.first_doc, first);
+        const std::uint64_t to =
+            std::min<std::uint64_t>(source.first_doc + std::uint64_t{source.doc_count}, end);
+        const bool empty_here = source.doc_count == 0 && source.first_doc >= first &&
+                                (source.first_doc < end || (last && source.first_doc == end));
+        if (from >= to && !empty_here) continue;
+        SourceFile share = source;
+        share.first_doc = static_cast<DocId>(std::max<std::uint64_t>(from, first) - first);
+        share.doc_count = static_cast<std::uint32_t>(from < to ? to - from : 0);
+        plan.sources.push_back(std::move(share));
       }
       const std::string name = SegmentName(2 + part);
       if (std::error_code ec; !fs::create_directory(index_dir / name, ec)) {
         throw IoError((index_dir / name).string() + ": cannot create: " + ec.message());
       }
-      records.push_back(RewriteSegments({&reader}, {others}, index_dir / name, name, progress));
+      records.push_back(RewriteSegments({&reader}, plan, index_dir / name, name, progress));
     }
   }
   fs::remove_all(index_dir / whole.name);
@@ -445,6 +460,9 @@ BuildSummary BuildSegment(const CorpusInput& corpus, const fs::path& segment_dir
   }
   pipeline.Finish();
   summary.corpus = reader->stats();
+  summary.sources = reader->source_files();
+  segment.SetSourceFiles(reader->source_files());
+  if (next_doc == 0 && options.allow_no_documents) return summary;
   if (next_doc == 0) {
     const CorpusStats& stats = summary.corpus;
     throw InputError(corpus.name() + ": no documents found" +

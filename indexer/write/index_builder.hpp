@@ -34,6 +34,10 @@ struct BuildOptions {
   // Set from another thread (a signal handler) to abandon the build; the
   // previous index, if any, stays as it was.
   const std::atomic<bool>* cancel = nullptr;
+  // BuildSegment: a corpus of no document is no error; nothing is written
+  // then, and the summary's segment has no name (sync re-reading files that
+  // now give none).
+  bool allow_no_documents = false;
 };
 
 // A quarter of the machine's physical memory, at least 256 MiB.
@@ -61,6 +65,7 @@ struct BuildSummary {
   IndexMeta meta;
   CorpusStats corpus;
   SegmentRecord segment;
+  std::vector<SourceFile> sources;  // the files read (none for JSON Lines)
   std::uint64_t truncated_words = 0;
   std::uint64_t runs = 0;       // sorted runs flushed (0: everything fit in memory)
   std::uint64_t run_bytes = 0;  // their total size

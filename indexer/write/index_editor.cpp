@@ -1,9 +1,11 @@
 #include "indexer/write/index_editor.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -210,8 +212,9 @@ MergeSummary MergeSegments(const fs::path& index_dir, const ProgressSink& progre
     if (!fs::create_directory(temp_dir, ec)) {
       throw IoError(temp_dir.string() + ": cannot create: " + ec.message());
     }
-    const SegmentRecord record =
-        RewriteSegments(Readers(snapshot), DeletionSets(snapshot), temp_dir, name, progress);
+    const std::vector<const IndexReader*> segments = Readers(snapshot);
+    const SegmentRecord record = RewriteSegments(
+        segments, ConcatenationPlan(segments, DeletionSets(snapshot)), temp_dir, name, progress);
     summary.documents = record.document_count;
     summary.dropped = manifest.document_count() - record.document_count;
     RenameInto(temp_dir, index_dir / name);
@@ -225,6 +228,278 @@ MergeSummary MergeSegments(const fs::path& index_dir, const ProgressSink& progre
     throw;
   }
   RemoveUnreferenced(index_dir, manifest);
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return summary;
+}
+
+namespace {
+
+// One file's documents in the synced segment, or (no path) documents of no
+// file in the folder, which keep their place after the files.
+struct SyncUnit {
+  std::filesystem::path order_key;  // the path, compared as the folder walk sorts
+  SourceFile source;
+  std::vector<KeptDocument> docs;
+};
+
+// What the index knows of one file: its records (one, or one per segment a
+// split left it in), and whether they agree and all their documents live.
+struct KnownFile {
+  std::vector<std::pair<std::uint32_t, const SourceFile*>> records;
+  bool whole = true;
+};
+
+}  // namespace
+
+SyncSummary SyncFolder(const fs::path& folder, const fs::path& index_dir, BuildOptions options,
+                       const WarningSink& warn, const ProgressSink& progress) {
+  const auto start = std::chrono::steady_clock::now();
+  const WarningSink say = warn ? warn : WarningSink([](const std::string&) {});
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec)) {
+    throw InputError(folder.string() + ": not a folder (sync makes an index follow a folder)");
+  }
+  SyncSummary summary;
+  if (!fs::exists(index_dir / format::kManifestFile.file_name, ec)) {
+    summary.build = BuildIndex(folder, index_dir, options, warn, progress);
+    summary.built = summary.wrote = true;
+    for (const SourceFile& source : summary.build.sources) {
+      if (source.doc_count > 0) summary.added.push_back(source.path);
+    }
+    summary.documents_added = summary.build.meta.document_count;
+    summary.live_documents = summary.build.meta.document_count;
+    summary.seconds = summary.build.seconds;
+    return summary;
+  }
+  ReadManifest(index_dir);  // a clear error for a folder that is no index
+  const IndexWriteLock lock(index_dir);
+  RemoveStaleBuilds(index_dir);
+  const IndexSnapshot snapshot(index_dir);
+  Manifest manifest = snapshot.manifest();
+  RemoveUnreferenced(index_dir, manifest);
+  const std::vector<const IndexReader*> segments = Readers(snapshot);
+  std::vector<DeletedDocs> drop = DeletionSets(snapshot);
+  options.analysis = snapshot.analysis();
+  options.segments = 1;
+
+  std::unordered_map<std::string, KnownFile> known;
+  for (std::uint32_t s = 0; s < segments.size(); ++s) {
+    for (const SourceFile& source : segments[s]->sources()) {
+      KnownFile& file = known[source.path];
+      if (!file.records.empty() && !file.records.front().second->SameFileAs(source)) {
+        file.whole = false;
+      }
+      for (DocId doc = source.first_doc; doc < source.first_doc + source.doc_count; ++doc) {
+        if (drop[s].contains(doc)) file.whole = false;
+      }
+      file.records.emplace_back(s, &source);
+    }
+  }
+  if (known.empty() && manifest.live_count() > 0) {
+    throw InputError(index_dir.string() +
+                     ": holds no documents read from files (built from JSON Lines or in "
+                     "memory); sync follows a folder: build the index from the folder first");
+  }
+
+  // The folder now, against what the index knows.
+  const std::vector<fs::path> files = ListFolderFiles(folder, options.corpus, say, summary.walk);
+  std::vector<fs::path> to_read;
+  std::unordered_map<std::string, SourceFile> touched;  // path -> its new size and time
+  std::unordered_set<std::string> seen;
+  for (const fs::path& file : files) {
+    std::string relative = RelativeSourcePath(file, folder);
+    const auto it = known.find(relative);
+    seen.insert(relative);
+    if (it == known.end()) {
+      summary.added.push_back(std::move(relative));
+      to_read.push_back(file);
+      continue;
+    }
+    bool changed = !it->second.whole;
+    if (!changed) {
+      const SourceFile& was = *it->second.records.front().second;
+      try {
+        SourceFile now = StatSourceFile(file, relative, false);
+        if (now.size != was.size || now.modified_ns != was.modified_ns) {
+          now.content_hash = HashFileContents(file);
+          if (now.content_hash == was.content_hash) {
+            touched.emplace(relative, std::move(now));
+          } else {
+            changed = true;
+          }
+        }
+      } catch (const IoError&) {
+        changed = true;  // read again, which reports what is wrong with it
+      }
+    }
+    if (changed) {
+      summary.changed.push_back(std::move(relative));
+      to_read.push_back(file);
+    } else if (touched.count(relative) == 0) {
+      ++summary.unchanged;
+    }
+  }
+  summary.touched = touched.size();
+  for (const auto& [path, file] : known) {
+    if (seen.count(path) == 0) summary.removed.push_back(path);
+  }
+  std::sort(summary.removed.begin(), summary.removed.end());
+  if (summary.added.empty() && summary.changed.empty() && summary.removed.empty() &&
+      touched.empty()) {
+    summary.live_documents = manifest.live_count();
+    summary.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return summary;
+  }
+
+  const std::string name = SegmentName(manifest.next_segment);
+  // The files read again, as a segment that is never committed: the input,
+  // with the index's segments, of the one segment written.
+  const fs::path read_dir = index_dir / ("." + name + ".read.tmp");
+  const fs::path temp_dir = index_dir / TempSegmentName(name);
+  std::optional<IndexReader> read;
+  const auto remove_temporaries = [&] {
+    read.reset();
+    std::error_code ignored;
+    fs::remove_all(read_dir, ignored);
+    fs::remove_all(temp_dir, ignored);
+  };
+  try {
+    fs::remove_all(read_dir, ec);
+    if (!to_read.empty()) {
+      BuildOptions read_options = options;
+      read_options.allow_no_documents = true;
+      summary.build = BuildSegment(CorpusInput::FilesUnder(folder, to_read), read_dir, name,
+                                   read_options, warn, progress);
+      if (!summary.build.segment.name.empty()) read.emplace(read_dir);
+    }
+    summary.documents_added = read ? read->document_count() : 0;
+    if (manifest.live_count() + summary.documents_added > kMaxDocuments) {
+      throw InputError("too many documents: an index holds at most " +
+                       std::to_string(kMaxDocuments));
+    }
+
+    // Dropped: the documents of changed and removed files, and older
+    // documents whose ids the files read again now give.
+    const std::uint64_t deleted_before = [&] {
+      std::uint64_t n = 0;
+      for (const DeletedDocs& d : drop) n += d.count();
+      return n;
+    }();
+    for (const auto* paths : {&summary.changed, &summary.removed}) {
+      for (const std::string& path : *paths) {
+        for (const auto& [s, source] : known.at(path).records) {
+          for (DocId doc = source->first_doc; doc < source->first_doc + source->doc_count; ++doc) {
+            drop[s].Insert(doc);
+          }
+        }
+      }
+    }
+    if (read) {
+      std::unordered_set<std::string_view> new_ids;
+      for (DocId doc = 0; doc < read->document_count(); ++doc) {
+        new_ids.insert(read->external_id(doc));
+      }
+      for (std::uint32_t s = 0; s < segments.size(); ++s) {
+        for (DocId doc = 0; doc < segments[s]->document_count(); ++doc) {
+          if (new_ids.count(segments[s]->external_id(doc)) != 0) drop[s].Insert(doc);
+        }
+      }
+    }
+    std::uint64_t deleted_after = 0;
+    for (const DeletedDocs& d : drop) deleted_after += d.count();
+    summary.documents_removed = deleted_after - deleted_before;
+
+    // The new segment in the folder's order: the kept files' documents and
+    // the files read, sorted by path, then documents of no file.
+    std::vector<SyncUnit> units;
+    std::vector<DeletedDocs> covered;
+    for (const IndexReader* segment : segments) covered.emplace_back(segment->document_count());
+    const std::unordered_set<std::string> changed(summary.changed.begin(), summary.changed.end());
+    for (const auto& [path, file] : known) {
+      if (seen.count(path) == 0 || changed.count(path) != 0) continue;
+      SyncUnit unit;
+      unit.order_key = fs::path(path);
+      unit.source = *file.records.front().second;
+      if (const auto it = touched.find(path); it != touched.end()) unit.source = it->second;
+      bool complete = true;
+      for (const auto& [s, source] : file.records) {
+        for (DocId doc = source->first_doc; doc < source->first_doc + source->doc_count; ++doc) {
+          if (drop[s].contains(doc)) {
+            complete = false;
+          } else {
+            unit.docs.push_back({s, doc});
+            covered[s].Insert(doc);
+          }
+        }
+      }
+      // A file some of whose documents another file's replaced: what is
+      // left of it belongs to no file, and the next sync reads it again.
+      if (!complete) {
+        for (const KeptDocument& doc : unit.docs) covered[doc.input].Insert(doc.doc);
+        SyncUnit orphans;
+        orphans.docs = std::move(unit.docs);
+        units.push_back(std::move(orphans));
+        continue;
+      }
+      units.push_back(std::move(unit));
+    }
+    const auto read_input = static_cast<std::uint32_t>(segments.size());
+    for (const SourceFile& source : read ? read->sources() : summary.build.sources) {
+      SyncUnit unit;
+      unit.order_key = fs::path(source.path);
+      unit.source = source;
+      for (DocId doc = source.first_doc; doc < source.first_doc + source.doc_count; ++doc) {
+        unit.docs.push_back({read_input, doc});
+      }
+      units.push_back(std::move(unit));
+    }
+    std::stable_sort(units.begin(), units.end(), [](const SyncUnit& a, const SyncUnit& b) {
+      const bool a_file = !a.source.path.empty(), b_file = !b.source.path.empty();
+      if (a_file != b_file) return a_file;
+      return a_file && a.order_key < b.order_key;
+    });
+    RewritePlan plan;
+    for (SyncUnit& unit : units) {
+      if (!unit.source.path.empty()) {
+        unit.source.first_doc = static_cast<DocId>(plan.order.size());
+        unit.source.doc_count = static_cast<std::uint32_t>(unit.docs.size());
+        plan.sources.push_back(unit.source);
+      }
+      plan.order.insert(plan.order.end(), unit.docs.begin(), unit.docs.end());
+    }
+    for (std::uint32_t s = 0; s < segments.size(); ++s) {
+      for (DocId doc = 0; doc < segments[s]->document_count(); ++doc) {
+        if (!drop[s].contains(doc) && !covered[s].contains(doc)) plan.order.push_back({s, doc});
+      }
+    }
+    if (plan.order.empty()) {
+      throw InputError(folder.string() +
+                       ": no documents left to index; the index is unchanged (delete it "
+                       "instead, or build it again)");
+    }
+
+    std::vector<const IndexReader*> inputs = segments;
+    if (read) inputs.push_back(&*read);
+    fs::remove_all(temp_dir, ec);
+    if (!fs::create_directory(temp_dir, ec)) {
+      throw IoError(temp_dir.string() + ": cannot create: " + ec.message());
+    }
+    const SegmentRecord record = RewriteSegments(inputs, plan, temp_dir, name, progress);
+    RenameInto(temp_dir, index_dir / name);
+    ++manifest.generation;
+    ++manifest.next_segment;
+    manifest.segments.assign(1, record);
+    CommitManifest(index_dir, manifest);
+  } catch (...) {
+    remove_temporaries();
+    RemoveUnreferenced(index_dir, ReadManifest(index_dir));
+    throw;
+  }
+  remove_temporaries();
+  RemoveUnreferenced(index_dir, manifest);
+  summary.wrote = true;
+  summary.live_documents = manifest.live_count();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return summary;
 }

@@ -52,4 +52,31 @@ struct MergeSummary {
 // (and nothing written) for a single segment without deletions.
 MergeSummary MergeSegments(const std::filesystem::path& index_dir, const ProgressSink& progress);
 
+struct SyncSummary {
+  bool built = false;  // there was no index yet: a fresh build made one
+  std::vector<std::string> added, changed, removed;  // files, relative to the folder
+  std::uint64_t unchanged = 0;                       // files left as they were
+  // Files whose size or time changed but whose content did not: not read
+  // again, their new size and time recorded.
+  std::uint64_t touched = 0;
+  std::uint64_t documents_added = 0;    // from added and changed files
+  std::uint64_t documents_removed = 0;  // of changed and removed files
+  std::uint64_t live_documents = 0;
+  bool wrote = false;  // false: nothing changed, nothing written
+  BuildSummary build;  // of the files read (added and changed)
+  CorpusStats walk;    // of the folder walk: files skipped by its rules
+  double seconds = 0;
+};
+// Makes index_dir follow folder: files new since the index was built or
+// last synced are added, changed ones (size or modification time differ,
+// then confirmed by the content hash) are read again, removed ones are
+// deleted; the others are not read. The documents are then written as one
+// segment in the folder's order, so the index is the one a fresh build of
+// the folder gives (same documents, ids, statistics and tie order). One
+// commit: a crash leaves the index as before or after. With no index at
+// index_dir yet, a fresh build. Throws InputError (no folder; an index
+// built from no folder), IoError.
+SyncSummary SyncFolder(const std::filesystem::path& folder, const std::filesystem::path& index_dir,
+                       BuildOptions options, const WarningSink& warn, const ProgressSink& progress);
+
 }  // namespace fathom

@@ -1,9 +1,13 @@
 #include "indexer/write/segment_merger.hpp"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 
+#include "common/contract.hpp"
 #include "common/error.hpp"
 #include "common/format/codec.hpp"
 #include "common/read/doc_store.hpp"
@@ -25,12 +29,15 @@ void DropBehind(const CheckedFile& file, std::uint64_t offset, std::uint64_t& dr
   }
 }
 
-// Postings of one existing segment, with doc ids renumbered for the merged
-// segment and deleted documents left out.
+// Postings of one existing segment, with doc ids renumbered for the new
+// segment and dropped documents left out. When the renumbering keeps the
+// segment's order (a merge), postings stream through; when it does not
+// (sync puts documents in the folder's order), each term's postings are
+// gathered and sorted by their new ids first.
 class SegmentPostingSource final : public PostingSource {
  public:
   SegmentPostingSource(const IndexReader& reader, const std::vector<DocId>& new_ids)
-      : reader_(reader), new_ids_(new_ids) {}
+      : reader_(reader), new_ids_(new_ids), in_order_(KeepsOrder(new_ids)) {}
 
   bool NextTerm() override {
     if (next_term_ == reader_.term_count()) return false;
@@ -41,26 +48,30 @@ class SegmentPostingSource final : public PostingSource {
     // Terms are read in file order: give back what is behind.
     DropBehind(reader_.postings_file(), info.entry.postings_offset, postings_dropped_);
     DropBehind(reader_.positions_file(), info.entry.positions_offset, positions_dropped_);
+    if (!in_order_) Gather();
     return true;
   }
   std::string_view term() const override { return term_; }
   bool NextPosting(SourcePosting& posting) override {
-    for (; cursor_->doc() != kEndDoc; cursor_->Next()) {
+    if (!in_order_) {
+      if (next_gathered_ == gathered_.size()) return false;
+      const Gathered& g = gathered_[next_gathered_++];
+      posting.doc = g.doc;
+      posting.frequency = g.frequency;
+      posting.positions =
+          std::string_view(gathered_positions_).substr(g.positions_at, g.positions_size);
+      return true;
+    }
+    while (cursor_->doc() != kEndDoc) {
       const DocId doc = new_ids_[cursor_->doc()];
-      if (doc == kEndDoc) continue;
+      if (doc == kEndDoc) {
+        cursor_->Next();
+        continue;
+      }
       posting.doc = doc;
       posting.frequency = cursor_->frequency();
-      cursor_->Positions(positions_);
       encoded_.clear();
-      std::uint32_t previous = 0;
-      for (const std::uint32_t position : positions_) {
-        codec::PutVarint(position - previous, encoded_);
-        previous = position;
-      }
-      if (positions_.size() != posting.frequency) {
-        throw CorruptIndexError(reader_.dir().string() + ": positions of '" + term_ +
-                                "' do not match its frequencies (run fathom-index check)");
-      }
+      EncodeCurrentPositions(encoded_);
       posting.positions = encoded_;
       cursor_->Next();
       return true;
@@ -69,86 +80,213 @@ class SegmentPostingSource final : public PostingSource {
   }
 
  private:
+  struct Gathered {
+    DocId doc;
+    std::uint32_t frequency;
+    std::size_t positions_at, positions_size;
+  };
+
+  static bool KeepsOrder(const std::vector<DocId>& new_ids) {
+    DocId previous = 0;
+    bool any = false;
+    for (const DocId doc : new_ids) {
+      if (doc == kEndDoc) continue;
+      if (any && doc <= previous) return false;
+      previous = doc;
+      any = true;
+    }
+    return true;
+  }
+
+  // Appends the current posting's positions as varint gaps.
+  void EncodeCurrentPositions(std::string& out) {
+    cursor_->Positions(positions_);
+    if (positions_.size() != cursor_->frequency()) {
+      throw CorruptIndexError(reader_.dir().string() + ": positions of '" + term_ +
+                              "' do not match its frequencies (run fathom-index check)");
+    }
+    std::uint32_t previous = 0;
+    for (const std::uint32_t position : positions_) {
+      codec::PutVarint(position - previous, out);
+      previous = position;
+    }
+  }
+
+  void Gather() {
+    gathered_.clear();
+    gathered_positions_.clear();
+    next_gathered_ = 0;
+    for (; cursor_->doc() != kEndDoc; cursor_->Next()) {
+      const DocId doc = new_ids_[cursor_->doc()];
+      if (doc == kEndDoc) continue;
+      const std::size_t at = gathered_positions_.size();
+      EncodeCurrentPositions(gathered_positions_);
+      gathered_.push_back({doc, cursor_->frequency(), at, gathered_positions_.size() - at});
+    }
+    std::sort(gathered_.begin(), gathered_.end(),
+              [](const Gathered& a, const Gathered& b) { return a.doc < b.doc; });
+  }
+
   const IndexReader& reader_;
   const std::vector<DocId>& new_ids_;
+  const bool in_order_;
   std::uint64_t next_term_ = 0;
   std::uint64_t postings_dropped_ = 0, positions_dropped_ = 0;
   std::string term_;
   std::optional<PostingCursor> cursor_;
   std::vector<std::uint32_t> positions_;
   std::string encoded_;
+  std::vector<Gathered> gathered_;
+  std::string gathered_positions_;
+  std::size_t next_gathered_ = 0;
 };
 
-// Copies a segment's live documents' stored text: whole compressed blocks
-// when none of their documents is deleted, document by document otherwise.
-void CopyStore(const IndexReader& reader, const DeletedDocs& deletes, DocStoreWriter& out) {
-  const DocStore store(reader.store_file(), reader.document_count());
-  const auto& blocks = store.blocks();
-  std::uint64_t dropped = 0;
-  for (std::size_t b = 0; b < blocks.size(); ++b) {
-    DropBehind(reader.store_file(), blocks[b].offset, dropped);
-    const std::uint64_t first = blocks[b].first_doc;
+// Copies stored text of one input to the new segment, a run of
+// consecutive documents at a time: whole compressed blocks where a run
+// covers them, document by document from the decompressed block otherwise.
+class StoreCopier {
+ public:
+  explicit StoreCopier(const IndexReader& reader)
+      : reader_(reader), store_(reader.store_file(), reader.document_count()) {}
+
+  // Copies documents [first, end) in order. REQUIRES: runs of one input
+  // come in increasing order (pages behind are given back).
+  void CopyRun(DocId first, DocId end, DocStoreWriter& out) {
+    const auto& blocks = store_.blocks();
+    for (DocId doc = first; doc < end;) {
+      const std::size_t b = BlockOf(doc);
+      const std::uint64_t block_end =
+          b + 1 < blocks.size() ? blocks[b + 1].first_doc : reader_.document_count();
+      DropBehind(reader_.store_file(), blocks[b].offset, dropped_);
+      if (doc == blocks[b].first_doc && block_end <= end) {
+        CompressedStoreBlock block;
+        block.documents = static_cast<std::uint32_t>(block_end - doc);
+        block.raw_size = blocks[b].raw_size;
+        // Copied without decompressing: verified here, or damage would pass
+        // into the merged segment under fresh checksums.
+        reader_.store_file().Verify(blocks[b].offset, blocks[b].offset + blocks[b].compressed_size);
+        block.bytes.assign(
+            reinterpret_cast<const char*>(reader_.store_file().data()) + blocks[b].offset,
+            blocks[b].compressed_size);
+        out.FlushPending();
+        out.AppendBlock(block);
+        doc = static_cast<DocId>(block_end);
+        continue;
+      }
+      Load(b);
+      for (; doc < end && doc < block_end; ++doc) {
+        const auto& fields = fields_[doc - blocks[b].first_doc];
+        out.Add(fields[0], fields[1]);
+      }
+    }
+  }
+
+ private:
+  std::size_t BlockOf(DocId doc) const {
+    const auto& blocks = store_.blocks();
+    const auto it =
+        std::upper_bound(blocks.begin(), blocks.end(), doc,
+                         [](DocId d, const DocStore::Block& b) { return d < b.first_doc; });
+    return static_cast<std::size_t>(it - blocks.begin()) - 1;
+  }
+
+  // Decompresses block b and splits it into its documents' fields.
+  void Load(std::size_t b) {
+    if (loaded_ == b) return;
+    const auto& blocks = store_.blocks();
+    raw_ = store_.RawBlock(b);
+    fields_.clear();
+    const auto* at = reinterpret_cast<const std::uint8_t*>(raw_.data());
+    const auto* raw_end = at + raw_.size();
     const std::uint64_t end =
-        b + 1 < blocks.size() ? blocks[b + 1].first_doc : reader.document_count();
-    bool any_deleted = false;
-    for (std::uint64_t doc = first; doc < end && !any_deleted; ++doc) {
-      any_deleted = deletes.contains(static_cast<DocId>(doc));
-    }
-    if (!any_deleted) {
-      CompressedStoreBlock block;
-      block.documents = static_cast<std::uint32_t>(end - first);
-      block.raw_size = blocks[b].raw_size;
-      // Copied without decompressing: verified here, or damage would pass
-      // into the merged segment under fresh checksums.
-      reader.store_file().Verify(blocks[b].offset, blocks[b].offset + blocks[b].compressed_size);
-      block.bytes.assign(
-          reinterpret_cast<const char*>(reader.store_file().data()) + blocks[b].offset,
-          blocks[b].compressed_size);
-      out.FlushPending();
-      out.AppendBlock(block);
-      continue;
-    }
-    const std::string raw = store.RawBlock(b);
-    const auto* at = reinterpret_cast<const std::uint8_t*>(raw.data());
-    const auto* raw_end = at + raw.size();
-    for (std::uint64_t doc = first; doc < end; ++doc) {
-      std::string_view fields[2];
+        b + 1 < blocks.size() ? blocks[b + 1].first_doc : reader_.document_count();
+    for (std::uint64_t doc = blocks[b].first_doc; doc < end; ++doc) {
+      std::array<std::string_view, 2> fields;
       for (auto& field : fields) {
         std::uint32_t size = 0;
         at = codec::GetVarint(at, raw_end, &size);
         if (at == nullptr || size > static_cast<std::size_t>(raw_end - at)) {
-          throw CorruptIndexError(reader.dir().string() + "/store: damaged block " +
+          throw CorruptIndexError(reader_.dir().string() + "/store: damaged block " +
                                   std::to_string(b) + " (run fathom-index check)");
         }
         field = std::string_view(reinterpret_cast<const char*>(at), size);
         at += size;
       }
-      if (!deletes.contains(static_cast<DocId>(doc))) out.Add(fields[0], fields[1]);
+      fields_.push_back(fields);
     }
+    loaded_ = b;
   }
-}
+
+  const IndexReader& reader_;
+  const DocStore store_;
+  std::uint64_t dropped_ = 0;
+  std::size_t loaded_ = SIZE_MAX;
+  std::string raw_;
+  std::vector<std::array<std::string_view, 2>> fields_;
+};
 
 }  // namespace
 
+RewritePlan ConcatenationPlan(const std::vector<const IndexReader*>& inputs,
+                              const std::vector<DeletedDocs>& drop) {
+  RewritePlan plan;
+  for (std::uint32_t s = 0; s < inputs.size(); ++s) {
+    const IndexReader& segment = *inputs[s];
+    // kept_before[d]: documents of this input kept before d, in new ids.
+    std::vector<DocId> kept_before(segment.document_count() + 1);
+    kept_before[0] = static_cast<DocId>(plan.order.size());
+    for (DocId doc = 0; doc < segment.document_count(); ++doc) {
+      const bool kept = !drop[s].contains(doc);
+      if (kept) plan.order.push_back({s, doc});
+      kept_before[doc + 1] = kept_before[doc] + (kept ? 1 : 0);
+    }
+    for (const SourceFile& source : segment.sources()) {
+      const DocId first = kept_before[source.first_doc];
+      const DocId kept = kept_before[source.first_doc + source.doc_count] - first;
+      if (kept != source.doc_count) continue;  // some or all of its documents dropped
+      SourceFile carried = source;
+      carried.first_doc = first;
+      plan.sources.push_back(std::move(carried));
+    }
+  }
+  return plan;
+}
+
 SegmentRecord RewriteSegments(const std::vector<const IndexReader*>& inputs,
-                              const std::vector<DeletedDocs>& drop,
-                              const std::filesystem::path& dir, const std::string& name,
-                              const ProgressSink& progress) {
+                              const RewritePlan& plan, const std::filesystem::path& dir,
+                              const std::string& name, const ProgressSink& progress) {
   const auto start = std::chrono::steady_clock::now();
   SegmentWriter writer(dir, inputs.at(0)->meta().analysis);
-  // Old ids to new: kept documents keep their order, dropped ones vanish.
+  // Old ids to new.
   std::vector<std::vector<DocId>> new_ids(inputs.size());
   for (std::size_t s = 0; s < inputs.size(); ++s) {
-    const IndexReader& segment = *inputs[s];
-    new_ids[s].resize(segment.document_count(), kEndDoc);
-    for (DocId doc = 0; doc < segment.document_count(); ++doc) {
-      if (drop[s].contains(doc)) continue;
-      new_ids[s][doc] = static_cast<DocId>(writer.document_count());
+    new_ids[s].assign(inputs[s]->document_count(), kEndDoc);
+  }
+  std::vector<std::unique_ptr<StoreCopier>> stores;
+  for (const IndexReader* input : inputs) stores.push_back(std::make_unique<StoreCopier>(*input));
+  for (std::size_t i = 0; i < plan.order.size();) {
+    // A run of consecutive documents of one input.
+    const KeptDocument first = plan.order[i];
+    std::size_t run_end = i + 1;
+    while (run_end < plan.order.size() && plan.order[run_end].input == first.input &&
+           plan.order[run_end].doc == first.doc + (run_end - i)) {
+      ++run_end;
+    }
+    const IndexReader& segment = *inputs.at(first.input);
+    for (std::size_t k = i; k < run_end; ++k) {
+      const DocId doc = plan.order[k].doc;
+      FATHOM_REQUIRE(doc < segment.document_count() && new_ids[first.input][doc] == kEndDoc,
+                     "each document of the plan is an input's, and comes once");
+      new_ids[first.input][doc] = static_cast<DocId>(writer.document_count());
       writer.AddDocument(segment.external_id(doc), {segment.length(doc), segment.sketch(doc)});
     }
-    segment.DropDocumentPages();
-    CopyStore(segment, drop[s], writer.store());
+    stores[first.input]->CopyRun(first.doc, static_cast<DocId>(first.doc + (run_end - i)),
+                                 writer.store());
+    i = run_end;
   }
+  for (const IndexReader* segment : inputs) segment->DropDocumentPages();
+  stores.clear();
+  writer.SetSourceFiles(plan.sources);
   std::vector<std::unique_ptr<SegmentPostingSource>> owned;
   std::vector<PostingSource*> sources;
   for (std::size_t s = 0; s < inputs.size(); ++s) {

@@ -10,18 +10,39 @@
 #include <vector>
 
 #include "common/format/manifest.hpp"
+#include "common/format/sources.hpp"
 #include "common/read/index_reader.hpp"
 #include "indexer/write/index_builder.hpp"
 
 namespace fathom {
 
-// Writes, into the existing empty folder dir, the documents of inputs (in
-// order) that `drop` does not hold, renumbered from 0 in that order.
-// REQUIRES: drop[i] covers inputs[i]'s documents; the inputs share their
-// analysis settings.
+// One document of a rewritten segment: the input it comes from and its id
+// there.
+struct KeptDocument {
+  std::uint32_t input;
+  DocId doc;
+};
+
+// What a rewrite writes: the documents, in their new order (ids 0, 1, 2...),
+// and the file records of the new segment (sources.hpp), in its ids.
+struct RewritePlan {
+  std::vector<KeptDocument> order;
+  std::vector<SourceFile> sources;
+};
+
+// The documents of inputs (in order) that `drop` does not hold, in the same
+// order; each input's file records come along renumbered. A record that
+// loses some but not all of its documents is left out: what is left of the
+// file then belongs to no file, and sync reads the file again.
+// REQUIRES: drop[i] covers inputs[i]'s documents.
+RewritePlan ConcatenationPlan(const std::vector<const IndexReader*>& inputs,
+                              const std::vector<DeletedDocs>& drop);
+
+// Writes the plan into the existing empty folder dir. REQUIRES: every
+// document in the plan at most once; the inputs share their analysis
+// settings.
 SegmentRecord RewriteSegments(const std::vector<const IndexReader*>& inputs,
-                              const std::vector<DeletedDocs>& drop,
-                              const std::filesystem::path& dir, const std::string& name,
-                              const ProgressSink& progress);
+                              const RewritePlan& plan, const std::filesystem::path& dir,
+                              const std::string& name, const ProgressSink& progress);
 
 }  // namespace fathom

@@ -361,6 +361,11 @@ SegmentRecord SegmentWriter::Finish(const std::string& name) {
     sketches_->CopyInto(file);
     meta_.files.push_back(file.Finish());
   }
+  {
+    FileWriter file(dir_, format::kSourcesFile);
+    file.Append(SerializeSources(source_files_, lengths_.size()));
+    meta_.files.push_back(file.Finish());
+  }
   id_offsets_.reset();
   id_pool_.reset();
   sketches_.reset();

@@ -18,6 +18,7 @@
 #include "common/format/index_meta.hpp"
 #include "common/format/manifest.hpp"
 #include "common/format/page_checksums.hpp"
+#include "common/format/sources.hpp"
 #include "indexer/write/doc_store_writer.hpp"
 #include "indexer/write/inverted_index.hpp"
 #include "indexer/write/posting_source.hpp"
@@ -39,6 +40,10 @@ class SegmentWriter {
   void AddDocument(std::string_view external_id, const DocumentSummary& summary);
   DocStoreWriter& store() { return store_; }
   std::uint64_t document_count() const { return lengths_.size(); }
+
+  // The files the documents came from, written by Finish (sources.hpp);
+  // none by default. REQUIRES: ranges within the documents added by then.
+  void SetSourceFiles(std::vector<SourceFile> files) { source_files_ = std::move(files); }
 
   // Merges the sources, whose document sets are disjoint, into the
   // dictionary and the posting files. REQUIRES: every document added, and
@@ -62,6 +67,7 @@ class SegmentWriter {
   std::uint64_t id_bytes_ = 0;
   std::unique_ptr<SpillFile> id_offsets_, id_pool_, sketches_;
   bool postings_written_ = false;
+  std::vector<SourceFile> source_files_;
 };
 
 // Encodes one posting list (skip table, impact records, blocks) into out.

@@ -14,7 +14,9 @@
 #
 # The corpus is synthetic (fathom-bench generate-corpus, seeded), so no
 # third-party text enters the repository. The index has two segments and a
-# deletion file, so every kind of file is there.
+# deletion file, so every kind of file is there; since version 5 a third
+# segment comes from a folder (a text file and a TREC SGML file written
+# here), so that its `sources` file lists files.
 set -euo pipefail
 build="${1:-build}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -33,6 +35,12 @@ tail -n 20 "$scratch/all.jsonl" >"$scratch/second.jsonl"
 "$build/indexer/fathom-index" "$scratch/first.jsonl" "$out" --threads 1 >/dev/null
 "$build/indexer/fathom-index" add "$out" "$scratch/second.jsonl" --threads 1 >/dev/null
 "$build/indexer/fathom-index" delete "$out" d3 d61 >/dev/null
+mkdir -p "$scratch/folder/sub"
+printf 'Frozen folder note\n\nA plain text file kept in a folder, read by a folder build.\n' \
+  >"$scratch/folder/note.txt"
+printf '<DOC>\n<DOCNO> frozen-1 </DOCNO>\n<TEXT>\nfirst frozen record\n</TEXT>\n</DOC>\n<DOC>\n<DOCNO> frozen-2 </DOCNO>\n<TEXT>\nsecond frozen record\n</TEXT>\n</DOC>\n' \
+  >"$scratch/folder/sub/records.trec"
+"$build/indexer/fathom-index" add "$out" "$scratch/folder" --threads 1 >/dev/null
 rm -f "$out/lock"
 "$build/indexer/fathom-index" check "$out"
 "$build/searcher/fathom-search" "$out" --queries tests/data/frozen_queries.tsv --syntax -k 10 \
