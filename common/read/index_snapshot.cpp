@@ -113,6 +113,11 @@ std::string_view IndexSnapshot::external_id(DocId doc) const {
   return segment.reader->external_id(doc - segment.base);
 }
 
+const SourceFile* IndexSnapshot::source_of(DocId doc) const {
+  const SnapshotSegment& segment = SegmentOf(doc);
+  return segment.reader->source_of(doc - segment.base);
+}
+
 MinHashSketch IndexSnapshot::sketch(DocId doc) const {
   const SnapshotSegment& segment = SegmentOf(doc);
   return segment.reader->sketch(doc - segment.base);

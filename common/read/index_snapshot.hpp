@@ -117,6 +117,8 @@ class IndexSnapshot {
   std::string_view external_id(DocId doc) const;
   MinHashSketch sketch(DocId doc) const;
   StoredDocument Document(DocId doc) const;
+  // The file the document came from, or nullptr (common/format/sources.hpp).
+  const SourceFile* source_of(DocId doc) const;
   // The live document with this external id. Linear in the number of
   // documents: for interactive look-ups only.
   std::optional<DocId> FindExternalId(std::string_view id) const;

@@ -1,5 +1,7 @@
 #include "searcher/present/output.hpp"
 
+#include <ctime>
+
 #include <cstdio>
 #include <optional>
 #include <sstream>
@@ -157,7 +159,18 @@ void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& di
         << (rank < 10 ? " " : "") << rank << ". " << paint(kBold)
         << (document.title.empty() ? OneLine(id, 200) : OneLine(document.title, 200))
         << paint(kReset) << "  " << paint(kDim) << FormatScore(hit.score) << paint(kReset) << "\n";
-    if (!document.title.empty()) out << "    " << paint(kCyan) << id << paint(kReset) << "\n";
+    const SourceFile* file = searcher.snapshot().source_of(hit.doc);
+    if (!document.title.empty() || file != nullptr) {
+      out << "    " << paint(kCyan) << id << paint(kReset);
+      if (file != nullptr) {
+        // The file's path only where the id is not already the path (an
+        // archive member, a TREC or WARC document).
+        out << "  " << paint(kDim) << (file->path == id ? "" : "in " + file->path + ", ")
+            << FormatBytes(static_cast<double>(file->size)) << ", modified "
+            << FormatModified(file->modified_ns) << paint(kReset);
+      }
+      out << "\n";
+    }
     if (style.snippets) {
       out << "    " << SnippetOf(document, snippet_query, analyzer, style.highlight) << "\n";
     }
@@ -188,6 +201,18 @@ void PrintDocument(std::ostream& out, Searcher& searcher, DocId doc, const TextS
   if (!document.title.empty()) out << paint(kBold) << document.title << paint(kReset) << "\n";
   out << "\n" << document.body;
   if (!document.body.empty() && document.body.back() != '\n') out << "\n";
+}
+
+std::string FormatModified(std::int64_t modified_ns) {
+  const std::int64_t ns_per_second = 1'000'000'000;
+  const auto seconds = static_cast<std::time_t>(
+      modified_ns >= 0 ? modified_ns / ns_per_second
+                       : -((-modified_ns + ns_per_second - 1) / ns_per_second));
+  std::tm utc{};
+  if (::gmtime_r(&seconds, &utc) == nullptr) return "?";
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
 }
 
 void WriteTrecRun(std::ostream& out, const IndexSnapshot& snapshot, std::string_view qid,
@@ -225,6 +250,10 @@ void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid
     out << "{\"rank\":" << rank++ << ",\"id\":\""
         << JsonEscape(searcher.snapshot().external_id(hit.doc))
         << "\",\"score\":" << FormatScore(hit.score);
+    if (const SourceFile* file = searcher.snapshot().source_of(hit.doc)) {
+      out << ",\"file\":{\"path\":\"" << JsonEscape(file->path) << "\",\"size\":" << file->size
+          << ",\"modified\":\"" << FormatModified(file->modified_ns) << "\"}";
+    }
     if (style.snippets) {
       const StoredDocument document = searcher.Document(hit.doc);
       out << ",\"title\":\"" << JsonEscape(document.title) << "\",\"snippet\":\""

@@ -58,6 +58,10 @@ void SuggestCorrectedQuery(Searcher& searcher, std::string_view query_text, Disp
 // QuerySyntaxError for a malformed query.
 DisplayResult SuggestOnly(Searcher& searcher, std::string_view query_text);
 
+// A file's modification time as results show it: ISO 8601 in UTC,
+// "2026-12-05T21:40:07Z".
+std::string FormatModified(std::int64_t modified_ns);
+
 // A score as results print it (four decimals), in text, TREC runs and JSON.
 std::string FormatScore(Score score);
 
