@@ -131,6 +131,7 @@ Analyzer::Analyzer(Analyzer&& other) noexcept
       stop_words_(std::move(other.stop_words_)),
       text_(other.text_),
       cursor_(other.cursor_),
+      last_word_end_(other.last_word_end_),
       next_position_(other.next_position_),
       truncated_words_(other.truncated_words_) {}
 
@@ -145,6 +146,7 @@ Analyzer& Analyzer::operator=(Analyzer&& other) noexcept {
     stop_words_ = std::move(other.stop_words_);
     text_ = other.text_;
     cursor_ = other.cursor_;
+    last_word_end_ = other.last_word_end_;
     next_position_ = other.next_position_;
     truncated_words_ = other.truncated_words_;
     stem_cache_.clear();  // stems of the old settings
@@ -155,7 +157,21 @@ Analyzer& Analyzer::operator=(Analyzer&& other) noexcept {
 void Analyzer::Reset(std::string_view text, std::uint32_t first_position) {
   text_ = text;
   cursor_ = 0;
+  last_word_end_ = kNoWordYet;
   next_position_ = first_position;
+}
+
+bool HoldsParagraphBreak(std::string_view text) {
+  for (std::size_t at = text.find('\n'); at != std::string_view::npos;
+       at = text.find('\n', at + 1)) {
+    std::size_t next = at + 1;
+    while (next < text.size() &&
+           (text[next] == ' ' || text[next] == '\t' || text[next] == '\r' || text[next] == '\f')) {
+      ++next;
+    }
+    if (next < text.size() && text[next] == '\n') return true;
+  }
+  return false;
 }
 
 // A word is a run of letters, marks and digits. Inside a run, a few
@@ -316,6 +332,11 @@ void Analyzer::Stem(const std::string& word, std::string& out) {
 bool Analyzer::Next(Token& token) {
   RawWord raw;
   while (NextRawWord(raw)) {
+    if (last_word_end_ != kNoWordYet && next_position_ < kMaxParagraphGapPosition &&
+        HoldsParagraphBreak(text_.substr(last_word_end_, raw.begin - last_word_end_))) {
+      next_position_ += kParagraphPositionGap;
+    }
+    last_word_end_ = raw.end;
     const std::uint32_t position = next_position_++;
     Normalize(text_.substr(raw.begin, raw.end - raw.begin), scratch_);
     if (!stop_words_.empty() && stop_words_.contains(scratch_)) continue;

@@ -96,6 +96,8 @@ class Analyzer {
   std::unordered_set<std::string> stop_words_;
   std::string_view text_;
   std::size_t cursor_ = 0;
+  static constexpr std::size_t kNoWordYet = SIZE_MAX;
+  std::size_t last_word_end_ = kNoWordYet;  // where the previous word ended
   std::uint32_t next_position_ = 0;
   std::uint64_t truncated_words_ = 0;
   std::string scratch_;
@@ -104,6 +106,16 @@ class Analyzer {
 // Positions of consecutive fields of one document are this far apart, so a
 // phrase never matches across the end of the title and the start of the body.
 inline constexpr std::uint32_t kFieldPositionGap = 100;
+// And so are the paragraphs of a text: words parted by a blank line (a line
+// break, optional spaces or tabs, another line break). HTML blocks, JSON
+// body fields and PDF pages come as paragraphs, so a phrase never runs from
+// one into the next. Only below kMaxParagraphGapPosition: the gaps of a
+// pathological text (a gigabyte of one-word paragraphs) stop there, so that
+// positions never overflow.
+inline constexpr std::uint32_t kParagraphPositionGap = kFieldPositionGap;
+inline constexpr std::uint32_t kMaxParagraphGapPosition = 1u << 30;
+// True when text (the bytes between two words) holds a blank line.
+bool HoldsParagraphBreak(std::string_view text);
 
 // A document's tokens numbered as the index numbers them (docs/FORMAT.md,
 // "Positions"): the title's from 0, then the body's from the title's next

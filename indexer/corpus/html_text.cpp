@@ -110,6 +110,20 @@ class TextSink {
     pending_space_ = false;
     if (!out_.empty() && out_.back() != '\n') out_ += '\n';
   }
+  // Ends the current block with a blank line: the analyzer's paragraph
+  // break, so that no phrase runs from one block into the next.
+  void EndBlock() {
+    Break();
+    if (!out_.empty() && !out_.ends_with("\n\n")) out_ += '\n';
+  }
+  // A block boundary for tag, or a line break for <br>.
+  void BreakFor(GumboTag tag) {
+    if (tag == GUMBO_TAG_BR) {
+      Break();
+    } else if (IsBlock(tag)) {
+      EndBlock();
+    }
+  }
   std::string Take() {
     while (!out_.empty() && out_.back() == '\n') out_.pop_back();
     return std::move(out_);
@@ -324,7 +338,7 @@ HtmlText ExtractHtmlText(std::string_view html) {
       return;
     }
     if (IsHidden(tag)) return;
-    if (IsBlock(tag)) body.Break();
+    body.BreakFor(tag);
     if (tag == GUMBO_TAG_H1 && !have_h1) {
       have_h1 = true;
       in_h1 = &h1;
@@ -342,7 +356,7 @@ HtmlText ExtractHtmlText(std::string_view html) {
       enter(child, frame.h1);
       continue;
     }
-    if (node->type != GUMBO_NODE_DOCUMENT && IsBlock(node->v.element.tag)) body.Break();
+    if (node->type != GUMBO_NODE_DOCUMENT) body.BreakFor(node->v.element.tag);
     stack.pop_back();
   }
   gumbo_destroy_output(&options, output);

@@ -1,8 +1,9 @@
 // The text of an HTML or XHTML document, as a person reads it: parsed by
 // gumbo (Google's HTML5 parser, Debian libgumbo-dev), which decodes entities
 // and repairs markup as browsers do. Script, style, template, noscript,
-// comments and the head (except the title) are dropped; block elements and
-// <br> end a line, so that the stored text shows paragraphs.
+// comments and the head (except the title) are dropped; a block element
+// ends a paragraph (a blank line, which the analyzer's positions honour, so
+// no phrase runs from one block into the next) and <br> ends a line.
 #pragma once
 
 #include <cstddef>
@@ -29,7 +30,7 @@ bool NestsDeeperThan(std::string_view html, std::size_t depth);
 
 struct HtmlText {
   std::string title;  // <title>, or else the first <h1>; one line
-  std::string body;   // the visible text, lines joined by '\n'
+  std::string body;   // the visible text: lines joined by '\n', blocks by a blank line
 };
 
 // Whether a file is HTML: by name (.html, .htm, .xhtml, .shtml) or by

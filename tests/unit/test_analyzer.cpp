@@ -339,6 +339,37 @@ TEST(AnalyzerOffsets, ResetWithFirstPosition) {
   EXPECT_THAT(Positions(analyzer.AnalyzeAll(text)), ElementsAre(0, 1));
 }
 
+TEST(AnalyzerOffsets, BlankLinesPartParagraphsByTheParagraphGap) {
+  Analyzer analyzer(AnalysisSettings{});
+  const std::uint32_t gap = kParagraphPositionGap;
+  // A line break alone keeps the words adjacent; a blank line (spaces,
+  // tabs and \r allowed on it, punctuation around it) parts them.
+  EXPECT_THAT(Positions(analyzer.AnalyzeAll("one\ntwo\r\nthree")), ElementsAre(0, 1, 2));
+  EXPECT_THAT(Positions(analyzer.AnalyzeAll("one.\n\ntwo three\n \t\r\n- four")),
+              ElementsAre(0, 1 + gap, 2 + gap, 3 + 2 * gap));
+  // Blank lines before the first word or after the last add nothing.
+  EXPECT_THAT(Positions(analyzer.AnalyzeAll("\n\n\none two\n\n")), ElementsAre(0, 1));
+  // A stop word still takes its position, and the gap follows the text.
+  Analyzer stopping(AnalysisSettings{"english", {"the"}});
+  EXPECT_THAT(Positions(stopping.AnalyzeAll("the\n\nend")), ElementsAre(1 + gap));
+  EXPECT_TRUE(HoldsParagraphBreak(" \n\t\n "));
+  EXPECT_FALSE(HoldsParagraphBreak(" \n x \n "));
+  EXPECT_FALSE(HoldsParagraphBreak("\n"));
+}
+
+TEST(AnalyzerOffsets, ParagraphGapsStopBeforePositionsCouldOverflow) {
+  Analyzer analyzer(AnalysisSettings{});
+  const std::string text = "a\n\nb\n\nc";
+  analyzer.Reset(text, kMaxParagraphGapPosition - 2);
+  Token token;
+  std::vector<std::uint32_t> positions;
+  while (analyzer.Next(token)) positions.push_back(token.position);
+  // Below the limit, the gap; once a position reaches it, none.
+  EXPECT_THAT(positions, ElementsAre(kMaxParagraphGapPosition - 2,
+                                     kMaxParagraphGapPosition - 1 + kParagraphPositionGap,
+                                     kMaxParagraphGapPosition + kParagraphPositionGap));
+}
+
 // --------------------------------------------------- Acronyms and numbers
 
 TEST(AnalyzerSpecial, AcronymsLoseTheirDots) {

@@ -21,6 +21,10 @@
 namespace fathom {
 namespace {
 
+using testing::CommandResult;
+using testing::Quote;
+using testing::ReadFile;
+using testing::RunCommand;
 using testing::TempDir;
 using testing::WriteFile;
 
@@ -301,6 +305,32 @@ TEST(Pdf, FilesAreDocumentsAndBrokenOnesAreSkippedAndCounted) {
   EXPECT_EQ(read.stats.pdf.documents, 2u);
   EXPECT_EQ(read.stats.skipped_pdf, 1u);
   EXPECT_TRUE(AnyContains(read.warnings, "broken.pdf: PDF not read: "));
+}
+
+// Encrypted PDFs, made from the hand-written one by qpdf (Debian `qpdf`, a
+// test package in .ci/deps): one that needs a password to open is skipped
+// with a warning and counted; one encrypted only against changes (an empty
+// user password, as many published PDFs are) opens and is read.
+TEST(Pdf, EncryptedPdfsAreSkippedUnlessTheyOpenWithoutAPassword) {
+  TempDir dir;
+  WriteFile(dir / "plain.pdf", MakePdf("Lighthouse keepers log the weather", "Keeper Log"));
+  const auto encrypt = [&](const std::string& user_password, const std::string& name) {
+    const CommandResult made =
+        RunCommand("qpdf --encrypt '" + user_password + "' owner-secret 256 -- " +
+                   Quote(dir / "plain.pdf") + " " + Quote(dir / "c" / name));
+    ASSERT_EQ(made.exit_code, 0) << "qpdf (Debian package qpdf) is needed: " << made.err;
+  };
+  std::filesystem::create_directories(dir / "c");
+  encrypt("user-secret", "locked.pdf");
+  encrypt("", "restricted.pdf");
+  ASSERT_NE(ReadFile(dir / "c" / "locked.pdf").find("/Encrypt"), std::string::npos);
+  const Read read = ReadFolder(dir / "c");
+  EXPECT_EQ(read.docs.count("locked.pdf"), 0u);
+  EXPECT_EQ(read.stats.skipped_pdf, 1u);
+  EXPECT_TRUE(AnyContains(read.warnings, "locked.pdf: PDF not read: encrypted"));
+  ASSERT_EQ(read.docs.count("restricted.pdf"), 1u);
+  EXPECT_EQ(read.docs.at("restricted.pdf").title, "Keeper Log");
+  EXPECT_NE(read.docs.at("restricted.pdf").body.find("Lighthouse keepers"), std::string::npos);
 }
 
 }  // namespace

@@ -34,10 +34,13 @@ TEST(HtmlText, KeepsVisibleTextAndDropsTheRest) {
   }
   EXPECT_NE(page.body.find("The moon\u2019s pull raises two bulges."), std::string::npos)
       << page.body;
-  // Blocks end lines; inline elements do not.
-  EXPECT_NE(page.body.find("Ocean tides\nThe moon"), std::string::npos) << page.body;
-  EXPECT_NE(page.body.find("bulges.\nSecond paragraph\nfirst item\nsecond item"), std::string::npos)
+  // Blocks end paragraphs (a blank line); inline elements do not.
+  EXPECT_NE(page.body.find("Ocean tides\n\nThe moon"), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("bulges.\n\nSecond paragraph\n\nfirst item\n\nsecond item"),
+            std::string::npos)
       << page.body;
+  // <br> ends a line only.
+  EXPECT_EQ(ExtractHtmlText("<p>one<br>two</p><p>three</p>").body, "one\ntwo\n\nthree");
 }
 
 TEST(HtmlText, TitleFallsBackToTheFirstH1) {
@@ -141,6 +144,11 @@ TEST(HtmlText, FoldersOfPagesAreIndexedAsTheirText) {
   EXPECT_NE(found.out.find("Tides & Moons"), std::string::npos) << found.out;
   EXPECT_EQ(found.out.find("<p>"), std::string::npos) << found.out;
   EXPECT_NE(search("crème").out.find("latin.htm"), std::string::npos);
+  // A phrase stays inside a block: "bulges. Second paragraph" spans two.
+  EXPECT_NE(search("\"raises two bulges\"").out.find("1 matching document"), std::string::npos);
+  EXPECT_NE(search("\"bulges second\"").out.find("0 matching documents"), std::string::npos);
+  EXPECT_NE(search("\"first item second\"").out.find("0 matching documents"), std::string::npos);
+  EXPECT_NE(search("\"bulges second\"~5").out.find("0 matching documents"), std::string::npos);
 }
 
 }  // namespace
