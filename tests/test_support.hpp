@@ -81,6 +81,22 @@ inline std::filesystem::path WriteJsonl(const TempDir& dir, const std::vector<So
 }
 
 // Builds an index of the documents with the library; returns its folder.
+// Everything a corpus reader gives: the documents in order, the warnings,
+// and the counts.
+struct CorpusRead {
+  std::vector<SourceDocument> docs;
+  std::vector<std::string> warnings;
+  CorpusStats stats;
+};
+inline CorpusRead ReadCorpus(const std::filesystem::path& path, const CorpusOptions& options = {}) {
+  CorpusRead read;
+  auto reader =
+      CorpusReader::Open(path, options, [&](const std::string& w) { read.warnings.push_back(w); });
+  for (SourceDocument doc; reader->Next(doc);) read.docs.push_back(doc);
+  read.stats = reader->stats();
+  return read;
+}
+
 inline std::filesystem::path BuildFromDocs(const TempDir& dir,
                                            const std::vector<SourceDocument>& docs,
                                            const AnalysisSettings& analysis = {}) {

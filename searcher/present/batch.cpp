@@ -33,11 +33,43 @@ std::vector<BatchQuery> ReadBatchQueries(const std::string& path) {
   return queries;
 }
 
+BatchAnswerer::BatchAnswerer(Searcher& searcher, const BatchOptions& options)
+    : searcher_(searcher),
+      options_(options),
+      search_(options.search),
+      topics_(searcher, options.natural, options.rm3) {
+  // A TREC run prints no count, so it counts only what ranking visits.
+  if (options.format == BatchFormat::kTrec) search_.count_exactly_up_to = 0;
+}
+
+BatchAnswer BatchAnswerer::Answer(const BatchQuery& query, std::size_t k) {
+  BatchAnswer answer;
+  SearchOptions search = search_;
+  search.k = k;
+  SearchResult result;
+  try {
+    result =
+        options_.topics ? topics_.Search(query.text, search) : searcher_.Search(query.text, search);
+  } catch (const QuerySyntaxError& e) {
+    answer.error = "column " + std::to_string(e.column()) + ": " + e.problem();
+    return answer;
+  }
+  answer.warnings = result.query.warnings;
+  std::ostringstream text;
+  if (options_.format == BatchFormat::kTrec) {
+    WriteTrecRun(text, searcher_.snapshot(), query.qid, result, options_.tag);
+  } else {
+    JsonResultStyle json;
+    json.snippets = options_.snippets;
+    WriteJsonResult(text, searcher_, query.qid, query.text, result, Unfolded(result.hits), json);
+  }
+  answer.results = std::move(text).str();
+  return answer;
+}
+
 BatchSummary AnswerBatch(Searcher& searcher, const std::vector<BatchQuery>& queries,
                          const BatchOptions& options, std::ostream& results,
                          std::ostream& messages) {
-  SearchOptions search = options.search;
-  if (options.format == BatchFormat::kTrec) search.count_exactly_up_to = 0;
   // What one query produced: its results, and its messages, which are
   // written with the results so that they stay in query-file order.
   struct Answer {
@@ -45,30 +77,19 @@ BatchSummary AnswerBatch(Searcher& searcher, const std::vector<BatchQuery>& quer
     std::string messages;
     bool failed = false;
   };
-  const auto answer_one = [&](Searcher& one, TopicSearcher& topics, const BatchQuery& query) {
+  const auto answer_one = [&](BatchAnswerer& answerer, const BatchQuery& query) {
+    BatchAnswer answered = answerer.Answer(query, options.search.k);
     Answer answer;
-    SearchResult result;
-    try {
-      result = options.topics ? topics.Search(query.text, search) : one.Search(query.text, search);
-    } catch (const QuerySyntaxError& e) {
-      answer.messages = "error: " + options.source + ": query " + query.qid + ": column " +
-                        std::to_string(e.column()) + ": " + e.problem() + "\n";
+    const std::string where = options.source + ": query " + query.qid + ": ";
+    if (answered.failed()) {
+      answer.messages = "error: " + where + answered.error + "\n";
       answer.failed = true;
       return answer;
     }
-    for (const auto& warning : result.query.warnings) {
-      answer.messages +=
-          "warning: " + options.source + ": query " + query.qid + ": " + warning + "\n";
+    for (const auto& warning : answered.warnings) {
+      answer.messages += "warning: " + where + warning + "\n";
     }
-    std::ostringstream text;
-    if (options.format == BatchFormat::kTrec) {
-      WriteTrecRun(text, one.snapshot(), query.qid, result, options.tag);
-    } else {
-      JsonResultStyle json;
-      json.snippets = options.snippets;
-      WriteJsonResult(text, one, query.qid, query.text, result, Unfolded(result.hits), json);
-    }
-    answer.results = std::move(text).str();
+    answer.results = std::move(answered.results);
     return answer;
   };
   BatchSummary summary;
@@ -80,8 +101,8 @@ BatchSummary AnswerBatch(Searcher& searcher, const std::vector<BatchQuery>& quer
   };
   const std::size_t threads = std::max<std::size_t>(1, options.threads);
   if (threads == 1) {
-    TopicSearcher topics(searcher, options.natural, options.rm3);
-    for (const BatchQuery& query : queries) write(answer_one(searcher, topics, query));
+    BatchAnswerer answerer(searcher, options);
+    for (const BatchQuery& query : queries) write(answer_one(answerer, query));
     return summary;
   }
   // A Searcher is not thread-safe: one per thread, all over the same
@@ -102,7 +123,7 @@ BatchSummary AnswerBatch(Searcher& searcher, const std::vector<BatchQuery>& quer
   std::exception_ptr failure;
   const auto work = [&](Searcher& one) {
     try {
-      TopicSearcher topics(one, options.natural, options.rm3);
+      BatchAnswerer answerer(one, options);
       while (true) {
         std::size_t i;
         {
@@ -112,7 +133,7 @@ BatchSummary AnswerBatch(Searcher& searcher, const std::vector<BatchQuery>& quer
           if (failure || next >= queries.size()) return;
           i = next++;
         }
-        Answer done = answer_one(one, topics, queries[i]);
+        Answer done = answer_one(answerer, queries[i]);
         {
           std::lock_guard lock(mutex);
           answers[i] = std::move(done);

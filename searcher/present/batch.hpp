@@ -51,6 +51,34 @@ struct BatchSummary {
   std::size_t failed = 0;  // malformed queries, reported and skipped
 };
 
+// One query of a batch answered: what the format writes for it, and the
+// query's warnings; or, for a malformed query, `error` ("column N:
+// problem") and no results.
+struct BatchAnswer {
+  std::string results;
+  std::vector<std::string> warnings;
+  std::string error;
+  bool failed() const { return !error.empty(); }
+};
+
+// Answers batch queries one at a time, as AnswerBatch does on each of its
+// threads; for callers that take queries one by one (fathom-serve's
+// /search/batch, where each line has its own k and a time budget). Not
+// thread-safe: one per thread, like the Searcher it uses.
+class BatchAnswerer {
+ public:
+  BatchAnswerer(Searcher& searcher, const BatchOptions& options);
+  // The query answered with its top k. Throws what the search throws,
+  // except QuerySyntaxError, which is the answer's error.
+  BatchAnswer Answer(const BatchQuery& query, std::size_t k);
+
+ private:
+  Searcher& searcher_;
+  const BatchOptions& options_;
+  SearchOptions search_;
+  TopicSearcher topics_;
+};
+
 // Answers every query, writing the results to `results` and each query's
 // warnings and errors to `messages`, both in query order. A malformed query
 // (QuerySyntaxError) is reported as `error: SOURCE: query QID: column N:

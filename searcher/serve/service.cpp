@@ -363,6 +363,7 @@ Response SearchService::SearchBatch(const Request& request) {
   std::string out;
   std::vector<JsonMember> members;
   std::size_t queries = 0;
+  BatchAnswerer answerer(*searcher, batch);
   ForEachJsonLine(request.body, [&](std::size_t line_number, std::string_view line) {
     const auto error_line = [&](std::string_view qid, const std::string& error) {
       out += "{";
@@ -412,19 +413,11 @@ Response SearchService::SearchBatch(const Request& request) {
       error_line(qid, problem);
       return;
     }
-    batch.search.k = k;
-    std::ostringstream results, messages;
-    const BatchSummary summary =
-        AnswerBatch(*searcher, {BatchQuery{qid, text}}, batch, results, messages);
-    if (summary.failed > 0) {
-      std::string message = std::move(messages).str();
-      // "error: request: query QID: column N: problem" -> "column N: problem"
-      const std::string prefix = "error: request: query " + qid + ": ";
-      if (message.starts_with(prefix)) message.erase(0, prefix.size());
-      while (!message.empty() && message.back() == '\n') message.pop_back();
-      error_line(qid, "query: " + message);
+    BatchAnswer answer = answerer.Answer(BatchQuery{qid, text}, k);
+    if (answer.failed()) {
+      error_line(qid, "query: " + answer.error);
     } else {
-      out += std::move(results).str();
+      out += answer.results;
     }
   });
   Require(queries > 0, "no queries in the body (JSON Lines: one {\"qid\", \"q\"} per line)");

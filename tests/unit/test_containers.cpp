@@ -86,15 +86,16 @@ struct Read {
   CorpusStats stats;
 };
 
+// The documents by id (each id once).
 Read ReadFolder(const std::filesystem::path& folder, CorpusOptions options = {}) {
+  testing::CorpusRead corpus = testing::ReadCorpus(folder, options);
   Read read;
-  auto reader = CorpusReader::Open(folder, options,
-                                   [&](const std::string& w) { read.warnings.push_back(w); });
-  for (SourceDocument doc; reader->Next(doc);) {
+  for (SourceDocument& doc : corpus.docs) {
     EXPECT_EQ(read.docs.count(doc.id), 0u) << "two documents with id " << doc.id;
-    read.docs[doc.id] = doc;
+    read.docs[doc.id] = std::move(doc);
   }
-  read.stats = reader->stats();
+  read.warnings = std::move(corpus.warnings);
+  read.stats = corpus.stats;
   return read;
 }
 

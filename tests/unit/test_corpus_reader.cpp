@@ -11,17 +11,14 @@
 namespace fathom::testing {
 namespace {
 
+// The documents of a corpus, and optionally its warnings and counts.
 std::vector<SourceDocument> ReadAll(const std::filesystem::path& path, CorpusOptions options = {},
                                     std::vector<std::string>* warnings = nullptr,
                                     CorpusStats* stats = nullptr) {
-  auto reader = CorpusReader::Open(path, options, [&](const std::string& w) {
-    if (warnings) warnings->push_back(w);
-  });
-  std::vector<SourceDocument> docs;
-  SourceDocument doc;
-  while (reader->Next(doc)) docs.push_back(doc);
-  if (stats) *stats = reader->stats();
-  return docs;
+  CorpusRead read = ReadCorpus(path, options);
+  if (warnings) *warnings = std::move(read.warnings);
+  if (stats) *stats = read.stats;
+  return std::move(read.docs);
 }
 
 std::string Compress(const std::string& text) {

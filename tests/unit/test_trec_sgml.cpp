@@ -69,22 +69,18 @@ TEST(TrecSgml, FolderReaderGivesOneDocumentPerDoc) {
   WriteFile(dir / "c" / "b", "<DOC><DOCNO>Z-1</DOCNO><TEXT>zipped words</TEXT></DOC>\n");
   ASSERT_EQ(RunCommand("cd " + Quote(dir / "c") + " && gzip b").exit_code, 0);
   WriteFile(dir / "c" / "plain.txt", "just text\n");
-  std::vector<std::string> warnings;
-  auto reader =
-      CorpusReader::Open(dir / "c", {}, [&](const std::string& w) { warnings.push_back(w); });
-  std::vector<SourceDocument> docs;
-  SourceDocument doc;
-  while (reader->Next(doc)) docs.push_back(doc);
-  EXPECT_TRUE(warnings.empty());
+  const CorpusRead read = ReadCorpus(dir / "c");
+  const std::vector<SourceDocument>& docs = read.docs;
+  EXPECT_TRUE(read.warnings.empty());
   ASSERT_EQ(docs.size(), 5u);
   EXPECT_EQ(docs[0].id, "FT-001");
   EXPECT_EQ(docs[2].id, "FT-003");
   EXPECT_EQ(docs[3].id, "Z-1");
   EXPECT_EQ(docs[3].body, "zipped words");
   EXPECT_EQ(docs[4].id, "plain.txt");
-  EXPECT_EQ(reader->stats().documents, 5u);
-  EXPECT_EQ(reader->stats().trec_files, 2u);
-  EXPECT_EQ(reader->stats().trec.documents, 4u);
+  EXPECT_EQ(read.stats.documents, 5u);
+  EXPECT_EQ(read.stats.trec_files, 2u);
+  EXPECT_EQ(read.stats.trec.documents, 4u);
 }
 
 }  // namespace
