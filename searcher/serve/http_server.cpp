@@ -95,10 +95,20 @@ class Session : public std::enable_shared_from_this<Session> {
         return Fail(413, "the request body is larger than " +
                              std::to_string(server_.options.max_body_bytes) + " bytes");
       }
-      http::response<http::empty_body> go_on{http::status::continue_, header.version()};
-      http::write(stream_, go_on, ec);
-      if (ec) return Close();
+      // Written like every other reply, without blocking the I/O thread on
+      // a client that does not read (the request's deadline still runs).
+      go_on_.emplace(http::status::continue_, header.version());
+      http::async_write(stream_, *go_on_,
+                        [self = shared_from_this()](beast::error_code write_error, std::size_t) {
+                          if (write_error) return self->Close();
+                          self->ReadBody();
+                        });
+      return;
     }
+    ReadBody();
+  }
+
+  void ReadBody() {
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code read_error, std::size_t) {
                        self->OnRequest(read_error);
@@ -185,6 +195,7 @@ class Session : public std::enable_shared_from_this<Session> {
   HttpServer::State& server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::response<http::empty_body>> go_on_;  // "100 Continue", while it is written
   bool keep_alive_ = false;
   unsigned version_ = 11;
   bool waiting_ = false;  // for the first byte of the next request
