@@ -48,6 +48,11 @@ struct SearchHit {
   std::string title;                         // empty without QueryOptions::snippets
   std::string snippet;                       // empty without QueryOptions::snippets
   std::vector<std::string> near_duplicates;  // ids folded under this hit
+  // The file the document came from, when it was read from a folder or a
+  // file (empty path for JSON Lines and documents added in memory).
+  std::string file_path;  // relative to the folder indexed
+  std::uint64_t file_size = 0;
+  std::string file_modified;  // ISO 8601 in UTC, "2026-12-05T21:40:07Z"
 };
 
 struct Results {

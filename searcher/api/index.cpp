@@ -70,6 +70,11 @@ Results ToResults(Searcher& searcher, const DisplayResult& display, const QueryO
     for (const Hit& duplicate : group.near_duplicates) {
       hit.near_duplicates.emplace_back(searcher.snapshot().external_id(duplicate.doc));
     }
+    if (const SourceFile* file = searcher.snapshot().source_of(group.hit.doc)) {
+      hit.file_path = file->path;
+      hit.file_size = file->size;
+      hit.file_modified = FormatModified(file->modified_ns);
+    }
     results.hits.push_back(std::move(hit));
   }
   return results;

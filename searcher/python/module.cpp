@@ -225,6 +225,12 @@ PYBIND11_MODULE(_fathom, m) {
                     "Fragments with the query words highlighted ('' without snippets).")
       .def_readonly("near_duplicates", &SearchHit::near_duplicates,
                     "Ids of near-duplicate documents folded under this one.")
+      .def_readonly("file_path", &SearchHit::file_path,
+                    "The file it came from, relative to the folder indexed ('' for JSON Lines "
+                    "and documents added in memory).")
+      .def_readonly("file_size", &SearchHit::file_size, "That file's size in bytes.")
+      .def_readonly("file_modified", &SearchHit::file_modified,
+                    "That file's modification time, ISO 8601 in UTC.")
       .def("__repr__", [](const SearchHit& hit) {
         char score[32];
         std::snprintf(score, sizeof score, "%.4f", hit.score);

@@ -260,3 +260,28 @@ def test_scifact_from_memory_gives_fathom_search_run(tmp_path):
     theirs = ["%s %s %s" % (f[0], f[2], f[4]) for f in (line.split() for line in program)]
     assert len(ours) == len(theirs) > 100000
     assert ours == theirs
+
+
+def test_hits_from_a_folder_name_their_file(tmp_path):
+    folder = tmp_path / "notes"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "harbor.txt").write_text("Harbor notes\n\nthe harbor pilots\n")
+    (folder / "sub" / "river.html").write_text(
+        "<html><title>River</title><body><p>harbor and river</p></body></html>"
+    )
+    os.utime(folder / "harbor.txt", (0, 1_700_000_000))  # 2023-11-14T22:13:20Z
+    fathom.build_from_corpus(folder, tmp_path / "index", threads=1)
+    hits = fathom.Index(tmp_path / "index").search("harbor").hits
+    files = {hit.id: (hit.file_path, hit.file_size, hit.file_modified) for hit in hits}
+    assert files["harbor.txt"] == (
+        "harbor.txt",
+        (folder / "harbor.txt").stat().st_size,
+        "2023-11-14T22:13:20Z",
+    )
+    assert files["sub/river.html"][0] == "sub/river.html"
+    assert files["sub/river.html"][2].endswith("Z")
+
+
+def test_hits_of_documents_in_memory_have_no_file(small):
+    hit = fathom.Index(small).search("rare").hits[0]
+    assert (hit.file_path, hit.file_size, hit.file_modified) == ("", 0, "")
