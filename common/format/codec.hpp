@@ -60,6 +60,23 @@ inline const std::uint8_t* GetVarint(const std::uint8_t* in, const std::uint8_t*
   return nullptr;
 }
 
+// Decodes a varint of at most 64 bits from [in, end). Returns the byte after
+// it, or nullptr when the bytes run out or the value does not fit.
+inline const std::uint8_t* GetVarint64(const std::uint8_t* in, const std::uint8_t* end,
+                                       std::uint64_t* value) noexcept {
+  std::uint64_t result = 0;
+  for (unsigned shift = 0; shift < 70 && in < end; shift += 7) {
+    const std::uint8_t byte = *in++;
+    if (shift == 63 && byte > 0x01) return nullptr;
+    result |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
+    if (byte < 0x80) {
+      *value = result;
+      return in;
+    }
+  }
+  return nullptr;
+}
+
 // Unchecked decode for data already validated. REQUIRES: a well-formed varint.
 inline const std::uint8_t* GetVarintUnchecked(const std::uint8_t* in,
                                               std::uint32_t* value) noexcept {

@@ -7,24 +7,44 @@
 
 namespace fathom::format {
 
-void PutTermEntry(std::string& out, const TermEntry& e) {
-  Put<std::uint64_t>(out, e.postings_offset);
-  Put<std::uint64_t>(out, e.positions_offset);
-  Put<std::uint64_t>(out, e.collection_frequency);
-  Put<std::uint32_t>(out, e.document_frequency);
-  Put<std::uint32_t>(out, e.pool_offset);
-  Put<std::uint16_t>(out, e.term_length);
-  Put<std::uint16_t>(out, 0);
-  Put<std::uint32_t>(out, 0);
+void PutTermBlock(std::string& out, const TermBlock& block) {
+  Put<std::uint64_t>(out, block.postings_offset);
+  Put<std::uint64_t>(out, block.positions_offset);
+  Put<std::uint32_t>(out, block.pool_offset);
+  Put<std::uint32_t>(out, block.entries_offset);
 }
 
-TermEntry GetTermEntry(const std::uint8_t* in) noexcept {
-  return {Get<std::uint64_t>(in),
-          Get<std::uint64_t>(in + 8),
-          Get<std::uint64_t>(in + 16),
-          Get<std::uint32_t>(in + 24),
-          Get<std::uint32_t>(in + kTermEntryPoolOffsetAt),
-          Get<std::uint16_t>(in + kTermEntryLengthAt)};
+TermBlock GetTermBlock(const std::uint8_t* in) noexcept {
+  return {Get<std::uint64_t>(in), Get<std::uint64_t>(in + 8), Get<std::uint32_t>(in + 16),
+          Get<std::uint32_t>(in + 20)};
+}
+
+void PutTermEntry(std::string& out, const TermEntry& e) {
+  codec::PutVarint(e.term_length, out);
+  codec::PutVarint(e.postings_bytes, out);
+  codec::PutVarint(e.positions_bytes, out);
+  codec::PutVarint(e.document_frequency, out);
+  codec::PutVarint(e.collection_frequency - e.document_frequency, out);
+}
+
+const std::uint8_t* GetTermEntry(const std::uint8_t* in, const std::uint8_t* end,
+                                 TermEntry* e) noexcept {
+  std::uint32_t length = 0, df = 0;
+  std::uint64_t extra = 0;
+  in = codec::GetVarint(in, end, &length);
+  if (in == nullptr || length == 0 || length > UINT16_MAX) return nullptr;
+  in = codec::GetVarint64(in, end, &e->postings_bytes);
+  if (in == nullptr) return nullptr;
+  in = codec::GetVarint64(in, end, &e->positions_bytes);
+  if (in == nullptr) return nullptr;
+  in = codec::GetVarint(in, end, &df);
+  if (in == nullptr || df == 0) return nullptr;
+  in = codec::GetVarint64(in, end, &extra);
+  if (in == nullptr || extra > UINT64_MAX - df) return nullptr;
+  e->term_length = static_cast<std::uint16_t>(length);
+  e->document_frequency = df;
+  e->collection_frequency = df + extra;
+  return in;
 }
 
 void PutSkipEntry(std::string& out, const SkipEntry& e) {

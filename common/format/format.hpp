@@ -80,10 +80,22 @@ inline constexpr std::uint64_t PageCount(std::uint64_t file_size) {
   return (file_size + kPageSize - 1) >> kPageSizeLog2;
 }
 
-// terms.dict: fixed-size entries, sorted by term bytes, then a string pool.
-inline constexpr std::size_t kTermEntrySize = 40;
-inline constexpr std::size_t kTermEntryPoolOffsetAt = 28;  // u32 pool_offset
-inline constexpr std::size_t kTermEntryLengthAt = 32;      // u16 term_length
+// terms.dict: the terms in byte order, in blocks of kTermBlockTerms. A
+// fixed-size block table gives each block's first term's place (postings,
+// positions, term text, entry bytes); each term's entry is five varints
+// (term length, postings and positions byte counts, document frequency,
+// collection frequency minus document frequency); the term texts follow in
+// one pool. docs/FORMAT.md, "terms.dict".
+inline constexpr std::size_t kTermBlockTerms = 16;
+inline constexpr std::size_t kTermBlockSize = 24;
+inline constexpr std::size_t kDictionaryHeaderSize = 32;
+struct TermBlock {
+  std::uint64_t postings_offset;   // absolute offset of the first term's postings
+  std::uint64_t positions_offset;  // absolute offset of the first term's positions
+  std::uint32_t pool_offset;       // of the first term's text, in the pool
+  std::uint32_t entries_offset;    // of the first term's entry, in the entries
+};
+// A term's entry, decoded, with its absolute offsets.
 struct TermEntry {
   std::uint64_t postings_offset;   // absolute offset of the skip table in postings.doc
   std::uint64_t positions_offset;  // absolute offset of the first position in postings.pos
@@ -91,6 +103,8 @@ struct TermEntry {
   std::uint32_t document_frequency;
   std::uint32_t pool_offset;
   std::uint16_t term_length;
+  std::uint64_t postings_bytes;   // its postings: [postings_offset, + postings_bytes)
+  std::uint64_t positions_bytes;  // its positions: [positions_offset, + positions_bytes)
 };
 
 // postings.doc: a skip table of one entry per block, then one impact record
@@ -136,8 +150,16 @@ inline T Get(const std::uint8_t* in) noexcept {
   return value;
 }
 
+void PutTermBlock(std::string& out, const TermBlock& block);
+TermBlock GetTermBlock(const std::uint8_t* in) noexcept;
+// A term's entry in its block: the five varints.
 void PutTermEntry(std::string& out, const TermEntry& entry);
-TermEntry GetTermEntry(const std::uint8_t* in) noexcept;
+// Decodes the entry at in (before end) into entry's lengths and frequencies
+// (the offsets are the caller's). Returns the byte after it, or nullptr
+// when it runs past end, a value does not fit its field, or the term length
+// is 0 or the document frequency 0.
+const std::uint8_t* GetTermEntry(const std::uint8_t* in, const std::uint8_t* end,
+                                 TermEntry* entry) noexcept;
 void PutSkipEntry(std::string& out, const SkipEntry& entry);
 SkipEntry GetSkipEntry(const std::uint8_t* in) noexcept;
 // An impact record: the pairs in increasing frequency (and length), each as

@@ -119,17 +119,26 @@ void IndexReader::Open(std::uint64_t expected_meta_checksum) {
     store_ = OpenCheckedFile(format::kStoreFile, page_checksums);
   }
 
-  {  // Dictionary layout: counts, entries, pool, exactly filling the payload.
+  {  // Dictionary layout: counts, block table, entries, pool, exactly filling
+     // the payload. Each block and entry is checked as it is decoded.
     const format::Payload p = format::PayloadOf(dictionary_.data(), dictionary_.size());
-    if (p.size < 16) Corrupt(dictionary_, "too short for its counts");
+    if (p.size < format::kDictionaryHeaderSize) Corrupt(dictionary_, "too short for its counts");
     term_count_ = format::Get<std::uint64_t>(p.data);
-    term_pool_size_ = format::Get<std::uint64_t>(p.data + 8);
-    if (term_count_ != meta_.term_count || term_count_ > (p.size - 16) / format::kTermEntrySize ||
-        term_pool_size_ != p.size - 16 - term_count_ * format::kTermEntrySize) {
-      Corrupt(dictionary_, "term count and sizes do not match the file size");
+    term_block_count_ = format::Get<std::uint64_t>(p.data + 8);
+    term_entries_size_ = format::Get<std::uint64_t>(p.data + 16);
+    term_pool_size_ = format::Get<std::uint64_t>(p.data + 24);
+    const std::uint64_t room = p.size - format::kDictionaryHeaderSize;
+    if (term_count_ != meta_.term_count ||
+        term_block_count_ !=
+            (term_count_ + format::kTermBlockTerms - 1) / format::kTermBlockTerms ||
+        term_block_count_ > room / format::kTermBlockSize ||
+        term_entries_size_ > room - term_block_count_ * format::kTermBlockSize ||
+        term_pool_size_ != room - term_block_count_ * format::kTermBlockSize - term_entries_size_) {
+      Corrupt(dictionary_, "term and block counts and sizes do not match the file size");
     }
-    term_entries_ = p.data + 16;
-    term_pool_ = term_entries_ + term_count_ * format::kTermEntrySize;
+    term_blocks_ = p.data + format::kDictionaryHeaderSize;
+    term_entries_ = term_blocks_ + term_block_count_ * format::kTermBlockSize;
+    term_pool_ = term_entries_ + term_entries_size_;
   }
   {
     const format::Payload p = format::PayloadOf(lengths_file_.data(), lengths_file_.size());
@@ -174,55 +183,136 @@ void IndexReader::DropDocumentPages() const {
   }
 }
 
-std::string_view IndexReader::TermAt(std::uint64_t index) const {
-  // Only the term's place in the pool: dictionary walks (binary search,
-  // prefix and fuzzy expansion) call this millions of times.
-  const std::uint8_t* entry = term_entries_ + index * format::kTermEntrySize;
-  const auto pool_offset = format::Get<std::uint32_t>(entry + format::kTermEntryPoolOffsetAt);
-  const auto length = format::Get<std::uint16_t>(entry + format::kTermEntryLengthAt);
-  if (static_cast<std::uint64_t>(pool_offset) + length > term_pool_size_) {
+format::TermBlock IndexReader::BlockAt(std::uint64_t block) const {
+  const format::TermBlock b = format::GetTermBlock(term_blocks_ + block * format::kTermBlockSize);
+  if (b.pool_offset > term_pool_size_ || b.entries_offset > term_entries_size_) {
+    Corrupt(dictionary_, "block " + std::to_string(block) + " of the term table is out of bounds");
+  }
+  return b;
+}
+
+format::TermEntry IndexReader::DecodeEntry(std::uint64_t index, const std::uint8_t*& at) const {
+  format::TermEntry entry{};
+  at = format::GetTermEntry(at, term_entries_ + term_entries_size_, &entry);
+  // Bounded by the file sizes, so that sums of them cannot wrap.
+  if (at == nullptr || entry.postings_bytes > postings_.size() ||
+      entry.positions_bytes > positions_.size()) {
+    Corrupt(dictionary_, "entry of term " + std::to_string(index) + " is malformed");
+  }
+  return entry;
+}
+
+format::TermEntry IndexReader::EntryAt(std::uint64_t index) const {
+  const std::uint64_t first = index - index % format::kTermBlockTerms;
+  const format::TermBlock block = BlockAt(first / format::kTermBlockTerms);
+  const std::uint8_t* at = term_entries_ + block.entries_offset;
+  std::uint64_t postings = block.postings_offset, positions = block.positions_offset;
+  std::uint64_t pool = block.pool_offset;
+  format::TermEntry entry = DecodeEntry(first, at);
+  for (std::uint64_t i = first; i < index; ++i) {
+    postings += entry.postings_bytes;
+    positions += entry.positions_bytes;
+    pool += entry.term_length;
+    entry = DecodeEntry(i + 1, at);
+  }
+  if (pool + entry.term_length > term_pool_size_) {
     Corrupt(dictionary_, "term " + std::to_string(index) + " points outside the term pool");
   }
-  return {reinterpret_cast<const char*>(term_pool_ + pool_offset), length};
+  entry.postings_offset = postings;
+  entry.positions_offset = positions;
+  entry.pool_offset = static_cast<std::uint32_t>(pool);
+  return entry;
+}
+
+std::string_view IndexReader::TermAt(std::uint64_t index) const {
+  const format::TermEntry entry = EntryAt(index);
+  return {reinterpret_cast<const char*>(term_pool_ + entry.pool_offset), entry.term_length};
 }
 
 TermInfo IndexReader::TermInfoAt(std::uint64_t index) const {
+  return InfoOf(index, EntryAt(index));
+}
+
+TermInfo IndexReader::InfoOf(std::uint64_t index, const format::TermEntry& entry) const {
   TermInfo info{};
-  info.entry = format::GetTermEntry(term_entries_ + index * format::kTermEntrySize);
+  info.entry = entry;
+  const format::TermEntry& e = info.entry;
   const std::uint64_t postings_limit = postings_.size() - format::kFooterSize;
   const std::uint64_t positions_limit = positions_.size() - format::kFooterSize;
-  if (index + 1 < term_count_) {
-    const format::TermEntry next =
-        format::GetTermEntry(term_entries_ + (index + 1) * format::kTermEntrySize);
-    info.postings_end = next.postings_offset;
-    info.positions_end = next.positions_offset;
-  } else {
-    info.postings_end = postings_limit - format::kPostingPadding;
-    info.positions_end = positions_limit - format::kPostingPadding;
-  }
-  const format::TermEntry& e = info.entry;
-  if (e.document_frequency == 0 || e.document_frequency > meta_.document_count ||
-      e.postings_offset < format::kHeaderSize || e.postings_offset > info.postings_end ||
+  info.postings_end = e.postings_offset + e.postings_bytes;
+  info.positions_end = e.positions_offset + e.positions_bytes;
+  if (e.document_frequency > meta_.document_count || e.postings_offset < format::kHeaderSize ||
       info.postings_end > postings_limit || e.positions_offset < format::kHeaderSize ||
-      e.positions_offset > info.positions_end || info.positions_end > positions_limit ||
-      e.collection_frequency < e.document_frequency) {
+      info.positions_end > positions_limit) {
     Corrupt(dictionary_, "entry of term " + std::to_string(index) + " is out of bounds");
   }
   return info;
 }
 
+TermWalker::TermWalker(const IndexReader& reader, std::uint64_t index)
+    : reader_(reader), index_(index) {
+  if (!done()) entry_ = reader_.EntryAt(index_);
+  if (!done()) {
+    // Where the next entry starts: after this one's bytes in its block.
+    const std::uint64_t first = index_ - index_ % format::kTermBlockTerms;
+    at_ = reader_.term_entries_ + reader_.BlockAt(first / format::kTermBlockTerms).entries_offset;
+    for (std::uint64_t i = first; i <= index_; ++i) reader_.DecodeEntry(i, at_);
+  }
+}
+
+void TermWalker::Next() {
+  ++index_;
+  if (done()) return;
+  if (index_ % format::kTermBlockTerms == 0) {
+    // A block starts afresh from the table, so damage stays in its block.
+    entry_ = reader_.EntryAt(index_);
+    at_ = reader_.term_entries_ + reader_.BlockAt(index_ / format::kTermBlockTerms).entries_offset;
+    reader_.DecodeEntry(index_, at_);
+    return;
+  }
+  const format::TermEntry previous = entry_;
+  entry_ = reader_.DecodeEntry(index_, at_);
+  entry_.postings_offset = previous.postings_offset + previous.postings_bytes;
+  entry_.positions_offset = previous.positions_offset + previous.positions_bytes;
+  const std::uint64_t pool = std::uint64_t{previous.pool_offset} + previous.term_length;
+  if (pool + entry_.term_length > reader_.term_pool_size_) {
+    Corrupt(reader_.dictionary_,
+            "term " + std::to_string(index_) + " points outside the term pool");
+  }
+  entry_.pool_offset = static_cast<std::uint32_t>(pool);
+}
+
 std::uint64_t IndexReader::LowerBound(std::string_view term) const {
+  // The last block whose first term is below term, then its terms in order.
   std::uint64_t low = 0;
-  std::uint64_t high = term_count_;
+  std::uint64_t high = term_block_count_;
   while (low < high) {
     const std::uint64_t mid = low + (high - low) / 2;
-    if (TermAt(mid) < term) {
+    if (TermAt(mid * format::kTermBlockTerms) < term) {
       low = mid + 1;
     } else {
       high = mid;
     }
   }
-  return low;
+  if (low == 0) return 0;
+  const std::uint64_t first = (low - 1) * format::kTermBlockTerms;
+  const std::uint64_t last = std::min<std::uint64_t>(first + format::kTermBlockTerms, term_count_);
+  const format::TermBlock block = BlockAt(low - 1);
+  const std::uint8_t* at = term_entries_ + block.entries_offset;
+  const std::uint8_t* const end = term_entries_ + term_entries_size_;
+  std::uint64_t pool = block.pool_offset;
+  for (std::uint64_t i = first; i < last; ++i) {
+    format::TermEntry entry{};
+    at = format::GetTermEntry(at, end, &entry);
+    if (at == nullptr || pool + entry.term_length > term_pool_size_) {
+      Corrupt(dictionary_, "entry of term " + std::to_string(i) + " is malformed");
+    }
+    const std::string_view text(reinterpret_cast<const char*>(term_pool_ + pool),
+                                entry.term_length);
+    if (!(text < term)) return i;
+    pool += entry.term_length;
+  }
+  return last;
 }
 
 std::optional<TermInfo> IndexReader::FindTerm(std::string_view term) const {

@@ -26,6 +26,8 @@ struct TermInfo {
   std::uint64_t positions_end;  // exclusive, absolute offset in postings.pos
 };
 
+class TermWalker;
+
 class IndexReader {
  public:
   // Opens one segment: a segment folder, or an index folder whose manifest
@@ -52,6 +54,8 @@ class IndexReader {
   // offsets are out of bounds.
   std::optional<TermInfo> FindTerm(std::string_view term) const;
   TermInfo TermInfoAt(std::uint64_t index) const;
+  // TermAt and TermInfoAt decode the term's block up to it (at most 16
+  // entries); a walk over many consecutive terms uses a TermWalker.
 
   // REQUIRES: doc < document_count() (cursors only yield such ids).
   std::uint32_t length(DocId doc) const { return format::Get<std::uint32_t>(lengths_ + 4 * doc); }
@@ -91,8 +95,21 @@ class IndexReader {
   IndexMeta meta_;
   MmapFile meta_file_, dictionary_, lengths_file_, doc_ids_, minhash_;
   CheckedFile postings_, positions_, store_;
+  friend class TermWalker;
+  // The term dictionary (docs/FORMAT.md, "terms.dict"): index's entry with
+  // its absolute offsets, decoded from its block's first entry on.
+  format::TermEntry EntryAt(std::uint64_t index) const;
+  // Decodes the entry at `at` (the entry of term index) with the offsets
+  // given, checking it against the file bounds; advances at.
+  format::TermEntry DecodeEntry(std::uint64_t index, const std::uint8_t*& at) const;
+  // The entry's posting bounds, checked.
+  TermInfo InfoOf(std::uint64_t index, const format::TermEntry& entry) const;
+  format::TermBlock BlockAt(std::uint64_t block) const;
   std::uint64_t term_count_ = 0;
+  std::uint64_t term_block_count_ = 0;
+  const std::uint8_t* term_blocks_ = nullptr;
   const std::uint8_t* term_entries_ = nullptr;
+  std::uint64_t term_entries_size_ = 0;
   const std::uint8_t* term_pool_ = nullptr;
   std::uint64_t term_pool_size_ = 0;
   const std::uint8_t* lengths_ = nullptr;
@@ -100,6 +117,30 @@ class IndexReader {
   const std::uint8_t* id_pool_ = nullptr;
   const std::uint8_t* sketches_ = nullptr;
   std::vector<SourceFile> sources_;
+};
+
+// The dictionary's terms in order from a starting index, each entry
+// decoded once: prefix and fuzzy expansion, merges. Lives no longer than
+// its reader.
+class TermWalker {
+ public:
+  TermWalker(const IndexReader& reader, std::uint64_t index);
+  bool done() const { return index_ >= reader_.term_count(); }
+  std::uint64_t index() const { return index_; }
+  // REQUIRES: !done().
+  std::string_view term() const {
+    return {reinterpret_cast<const char*>(reader_.term_pool_ + entry_.pool_offset),
+            entry_.term_length};
+  }
+  TermInfo info() const { return reader_.InfoOf(index_, entry_); }
+  void Next();
+
+ private:
+  void Load();  // the entry of index_, starting its block afresh at a block boundary
+  const IndexReader& reader_;
+  std::uint64_t index_;
+  const std::uint8_t* at_ = nullptr;  // the next entry's bytes
+  format::TermEntry entry_{};
 };
 
 }  // namespace fathom

@@ -148,10 +148,10 @@ std::vector<CollectionTerm> IndexSnapshot::TermsWithPrefix(std::string_view pref
   std::vector<CollectionTerm> terms;
   for (const SnapshotSegment& segment : segments_) {
     const IndexReader& reader = *segment.reader;
-    for (std::uint64_t i = reader.LowerBound(prefix); i < reader.term_count(); ++i) {
-      const std::string_view term = reader.TermAt(i);
+    for (TermWalker walk(reader, reader.LowerBound(prefix)); !walk.done(); walk.Next()) {
+      const std::string_view term = walk.term();
       if (!term.starts_with(prefix)) break;
-      terms.push_back({term, reader.TermInfoAt(i).entry.document_frequency});
+      terms.push_back({term, walk.info().entry.document_frequency});
     }
   }
   if (segments_.size() > 1) SumByTerm(terms);

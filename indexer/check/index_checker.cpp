@@ -285,20 +285,31 @@ class SegmentChecker {
     const MmapFile& file = File(format::kDictionaryFile);
     const fs::path& path = file.path();
     const format::Payload p = format::PayloadOf(file.data(), file.size());
-    if (p.size < 16) Fail(path, kHeaderSize, "too short for its counts");
+    if (p.size < format::kDictionaryHeaderSize) Fail(path, kHeaderSize, "too short for its counts");
     const auto term_count = format::Get<std::uint64_t>(p.data);
-    const auto pool_size = format::Get<std::uint64_t>(p.data + 8);
+    const auto block_count = format::Get<std::uint64_t>(p.data + 8);
+    const auto entries_size = format::Get<std::uint64_t>(p.data + 16);
+    const auto pool_size = format::Get<std::uint64_t>(p.data + 24);
     if (term_count != meta_.term_count) {
       Fail(path, kHeaderSize,
            "term count " + std::to_string(term_count) + " differs from meta's " +
                std::to_string(meta_.term_count));
     }
-    if (term_count > (p.size - 16) / format::kTermEntrySize ||
-        pool_size != p.size - 16 - term_count * format::kTermEntrySize) {
-      Fail(path, kHeaderSize + 8, "term count and pool size do not match the file size");
+    if (block_count != (term_count + format::kTermBlockTerms - 1) / format::kTermBlockTerms) {
+      Fail(path, kHeaderSize + 8,
+           "block count " + std::to_string(block_count) + " is not one per " +
+               std::to_string(format::kTermBlockTerms) + " of the " + std::to_string(term_count) +
+               " terms");
     }
-    const std::uint64_t entries_at = kHeaderSize + 16;
-    const std::uint64_t pool_at = entries_at + term_count * format::kTermEntrySize;
+    const std::uint64_t room = p.size - format::kDictionaryHeaderSize;
+    if (block_count > room / format::kTermBlockSize ||
+        entries_size > room - block_count * format::kTermBlockSize ||
+        pool_size != room - block_count * format::kTermBlockSize - entries_size) {
+      Fail(path, kHeaderSize + 16, "entry and pool sizes do not match the file size");
+    }
+    const std::uint64_t blocks_at = kHeaderSize + format::kDictionaryHeaderSize;
+    const std::uint64_t entries_at = blocks_at + block_count * format::kTermBlockSize;
+    const std::uint64_t pool_at = entries_at + entries_size;
     const MmapFile& postings = File(format::kPostingsFile);
     const MmapFile& positions = File(format::kPositionsFile);
     CheckPadding(postings);
@@ -306,70 +317,100 @@ class SegmentChecker {
     const std::uint64_t postings_limit = postings.size() - kFooterSize - format::kPostingPadding;
     const std::uint64_t positions_limit = positions.size() - kFooterSize - format::kPostingPadding;
 
-    // Every structural fact of the entries first, so that the reader and
-    // the cursors opened below meet no surprise the checker did not name.
-    std::uint64_t pool_expected = 0;
+    // Every structural fact of the blocks and entries first, so that the
+    // reader and the cursors opened below meet no surprise the checker did
+    // not name. Each term's postings and positions start where the previous
+    // term's end, and the last term's end where the padding begins.
+    const std::uint8_t* entries = file.data() + entries_at;
+    std::vector<std::uint64_t> entry_offsets(term_count);
+    std::uint64_t entries_expected = 0, pool_expected = 0;
+    std::uint64_t postings_expected = kHeaderSize, positions_expected = kHeaderSize;
     std::string_view previous_term;
-    std::uint64_t previous_postings = kHeaderSize;
-    std::uint64_t previous_positions = kHeaderSize;
     for (std::uint64_t i = 0; i < term_count; ++i) {
-      const std::uint64_t at = entries_at + i * format::kTermEntrySize;
-      const format::TermEntry e = format::GetTermEntry(file.data() + at);
+      if (i % format::kTermBlockTerms == 0) {
+        const std::uint64_t b = i / format::kTermBlockTerms;
+        const std::uint64_t at = blocks_at + b * format::kTermBlockSize;
+        const format::TermBlock block = format::GetTermBlock(file.data() + at);
+        const std::string which = "block " + std::to_string(b) + " of the term table: ";
+        if (block.postings_offset != postings_expected) {
+          Fail(path, at, which + "postings offset is not where the previous term's postings end");
+        }
+        if (block.positions_offset != positions_expected) {
+          Fail(path, at + 8,
+               which + "positions offset is not where the previous term's positions end");
+        }
+        if (block.pool_offset != pool_expected) {
+          Fail(path, at + 16, which + "term text is not where the previous term's ends");
+        }
+        if (block.entries_offset != entries_expected) {
+          Fail(path, at + 20, which + "entry is not where the previous term's entry ends");
+        }
+      }
+      const std::uint64_t entry_at = entries_at + entries_expected;
       const std::string which = "entry of term " + std::to_string(i) + ": ";
-      if (format::Get<std::uint16_t>(file.data() + at + 34) != 0 ||
-          format::Get<std::uint32_t>(file.data() + at + 36) != 0) {
-        Fail(path, at + 34, which + "reserved fields are not 0");
+      format::TermEntry e{};
+      const std::uint8_t* next =
+          format::GetTermEntry(entries + entries_expected, entries + entries_size, &e);
+      if (next == nullptr) {
+        Fail(path, entry_at,
+             which +
+                 "malformed (runs past the entries, a value out of range, or a zero "
+                 "length or frequency)");
       }
-      if (e.pool_offset != pool_expected) {
-        Fail(path, at + 28, which + "term text is not where the previous one ends");
-      }
-      if (e.term_length == 0 || e.term_length > kMaxIndexedTermBytes ||
-          e.term_length > pool_size - pool_expected) {
-        Fail(path, at + 32, which + "term length " + std::to_string(e.term_length) + " is invalid");
+      entry_offsets[i] = entry_at;
+      entries_expected = static_cast<std::uint64_t>(next - entries);
+      if (e.term_length > kMaxIndexedTermBytes || e.term_length > pool_size - pool_expected) {
+        Fail(path, entry_at,
+             which + "term length " + std::to_string(e.term_length) + " is invalid");
       }
       const std::string_view term(
-          reinterpret_cast<const char*>(file.data() + pool_at) + e.pool_offset, e.term_length);
+          reinterpret_cast<const char*>(file.data() + pool_at) + pool_expected, e.term_length);
       if (term.size() > MaxTermBytes(term)) {
-        Fail(path, at + 32,
+        Fail(path, entry_at,
              which + "term length " + std::to_string(e.term_length) + " is over the limit of " +
                  std::to_string(MaxTermBytes(term)) + " bytes for a " +
                  (IsFieldTerm(term) ? "field term" : "word"));
       }
-      if (!utf8::IsValid(term)) Fail(path, pool_at + e.pool_offset, which + "term is not UTF-8");
+      if (!utf8::IsValid(term)) Fail(path, pool_at + pool_expected, which + "term is not UTF-8");
       if (i > 0 && !(previous_term < term)) {
-        Fail(path, pool_at + e.pool_offset,
+        Fail(path, pool_at + pool_expected,
              which + "term " + Quoted(term) + " does not sort after " + Quoted(previous_term) +
                  " (dictionary not sorted)");
       }
-      if (e.document_frequency == 0 || e.document_frequency > meta_.document_count) {
-        Fail(path, at + 24, which + "document frequency out of range");
+      if (e.document_frequency > meta_.document_count) {
+        Fail(path, entry_at, which + "document frequency out of range");
       }
-      if (e.collection_frequency < e.document_frequency) {
-        Fail(path, at + 16, which + "collection frequency below document frequency");
+      if (e.postings_bytes > postings_limit - postings_expected) {
+        Fail(path, entry_at, which + "postings run past the end of postings.doc");
       }
-      if ((i == 0 && e.postings_offset != kHeaderSize) || e.postings_offset < previous_postings ||
-          e.postings_offset > postings_limit) {
-        Fail(path, at, which + "postings offset out of order or out of bounds");
-      }
-      if ((i == 0 && e.positions_offset != kHeaderSize) ||
-          e.positions_offset < previous_positions || e.positions_offset > positions_limit) {
-        Fail(path, at + 8, which + "positions offset out of order or out of bounds");
+      if (e.positions_bytes > positions_limit - positions_expected) {
+        Fail(path, entry_at, which + "positions run past the end of postings.pos");
       }
       pool_expected += e.term_length;
+      postings_expected += e.postings_bytes;
+      positions_expected += e.positions_bytes;
       previous_term = term;
-      previous_postings = e.postings_offset;
-      previous_positions = e.positions_offset;
+    }
+    if (entries_expected != entries_size) {
+      Fail(path, entries_at + entries_expected, "entry bytes after the last term's entry");
     }
     if (pool_expected != pool_size) Fail(path, pool_at, "term pool holds unreferenced bytes");
-    if (term_count == 0 && (postings_limit != kHeaderSize || positions_limit != kHeaderSize)) {
-      Fail(postings.path(), kHeaderSize, "posting data present but the dictionary is empty");
+    if (postings_expected != postings_limit) {
+      Fail(postings.path(), postings_expected,
+           term_count == 0 ? "posting data present but the dictionary is empty"
+                           : "bytes after the last term's postings");
+    }
+    if (positions_expected != positions_limit) {
+      Fail(positions.path(), positions_expected,
+           term_count == 0 ? "position data present but the dictionary is empty"
+                           : "bytes after the last term's positions");
     }
 
     // The reader's own opening checks are a subset of the above.
     reader_.emplace(dir_);
     std::uint64_t posting_total = 0;
     for (std::uint64_t i = 0; i < term_count; ++i) {
-      CheckPostings(i, reader_->TermInfoAt(i), entries_at + i * format::kTermEntrySize);
+      CheckPostings(i, reader_->TermInfoAt(i), entry_offsets[i]);
       posting_total += reader_->TermInfoAt(i).entry.document_frequency;
     }
     report_.terms += term_count;
@@ -638,7 +679,7 @@ class SegmentChecker {
                term);
     }
     if (collection_frequency != e.collection_frequency) {
-      Fail(File(format::kDictionaryFile).path(), entry_at + 16,
+      Fail(File(format::kDictionaryFile).path(), entry_at,
            "collection frequency of term " + term + " is " +
                std::to_string(e.collection_frequency) + " but its postings add up to " +
                std::to_string(collection_frequency));

@@ -40,10 +40,14 @@ class SegmentPostingSource final : public PostingSource {
       : reader_(reader), new_ids_(new_ids), in_order_(KeepsOrder(new_ids)) {}
 
   bool NextTerm() override {
-    if (next_term_ == reader_.term_count()) return false;
-    const std::uint64_t index = next_term_++;
-    term_ = reader_.TermAt(index);
-    const TermInfo info = reader_.TermInfoAt(index);
+    if (!walk_) {
+      walk_.emplace(reader_, 0);
+    } else {
+      walk_->Next();
+    }
+    if (walk_->done()) return false;
+    term_ = walk_->term();
+    const TermInfo info = walk_->info();
     cursor_.emplace(reader_, info);
     // Terms are read in file order: give back what is behind.
     DropBehind(reader_.postings_file(), info.entry.postings_offset, postings_dropped_);
@@ -130,7 +134,7 @@ class SegmentPostingSource final : public PostingSource {
   const IndexReader& reader_;
   const std::vector<DocId>& new_ids_;
   const bool in_order_;
-  std::uint64_t next_term_ = 0;
+  std::optional<TermWalker> walk_;  // the dictionary, term by term
   std::uint64_t postings_dropped_ = 0, positions_dropped_ = 0;
   std::string term_;
   std::optional<PostingCursor> cursor_;

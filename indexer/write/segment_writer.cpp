@@ -203,6 +203,8 @@ void SegmentWriter::WritePostings(const std::vector<PostingSource*>& sources,
   SpillFile entries(dir_ / ".terms.entries");
   SpillFile pool_file(dir_ / ".terms.pool");
   std::uint64_t pool_size = 0;
+  std::uint64_t entries_size = 0;
+  std::vector<format::TermBlock> blocks;  // small: 24 bytes per 16 terms
 
   // A min-heap of sources by current term.
   std::vector<PostingSource*> heap;
@@ -268,27 +270,35 @@ void SegmentWriter::WritePostings(const std::vector<PostingSource*>& sources,
       next_term();
       continue;
     }
-    format::TermEntry entry{};
-    entry.postings_offset = postings_file.offset();
-    entry.positions_offset = positions_file.offset();
-    entry.collection_frequency = collection_frequency;
-    entry.document_frequency = static_cast<std::uint32_t>(docs.size());
     if (pool_size > UINT32_MAX - term.size()) {
       throw InputError("term dictionary too large for the format (over 4 GiB of term text)");
     }
-    entry.pool_offset = static_cast<std::uint32_t>(pool_size);
+    if (terms % format::kTermBlockTerms == 0) {
+      if (entries_size > UINT32_MAX) {
+        throw InputError("term dictionary too large for the format (over 4 GiB of entries)");
+      }
+      blocks.push_back({postings_file.offset(), positions_file.offset(),
+                        static_cast<std::uint32_t>(pool_size),
+                        static_cast<std::uint32_t>(entries_size)});
+    }
+    format::TermEntry entry{};
+    entry.collection_frequency = collection_frequency;
+    entry.document_frequency = static_cast<std::uint32_t>(docs.size());
     static_assert(kMaxIndexedTermBytes <= UINT16_MAX, "term_length is a u16");
     entry.term_length = static_cast<std::uint16_t>(term.size());
     pool_size += term.size();
     pool_file.Append(term);
-    entry_bytes.clear();
-    format::PutTermEntry(entry_bytes, entry);
-    entries.Append(entry_bytes);
 
     encoded.clear();
     EncodePostings(docs, frequencies, positions, lengths_, encoded);
     postings_file.Append(encoded);
     positions_file.Append(positions);
+    entry.postings_bytes = encoded.size();
+    entry.positions_bytes = positions.size();
+    entry_bytes.clear();
+    format::PutTermEntry(entry_bytes, entry);
+    entries.Append(entry_bytes);
+    entries_size += entry_bytes.size();
     meta_.posting_count += docs.size();
     ++terms;
     if (progress && terms % 4096 == 0) progress(meta_.posting_count);
@@ -310,10 +320,13 @@ void SegmentWriter::WritePostings(const std::vector<PostingSource*>& sources,
   }
 
   FileWriter dictionary(dir_, format::kDictionaryFile);
-  std::string counts;
-  format::Put<std::uint64_t>(counts, terms);
-  format::Put<std::uint64_t>(counts, pool_size);
-  dictionary.Append(counts);
+  std::string head;
+  format::Put<std::uint64_t>(head, terms);
+  format::Put<std::uint64_t>(head, blocks.size());
+  format::Put<std::uint64_t>(head, entries_size);
+  format::Put<std::uint64_t>(head, pool_size);
+  for (const format::TermBlock& block : blocks) format::PutTermBlock(head, block);
+  dictionary.Append(head);
   entries.CopyInto(dictionary);
   pool_file.CopyInto(dictionary);
   meta_.files.push_back(dictionary.Finish());

@@ -1,5 +1,7 @@
 #include "searcher/present/spelling.hpp"
 
+#include <optional>
+
 #include <algorithm>
 #include <cmath>
 
@@ -88,8 +90,12 @@ std::vector<SpellingCandidate> FuzzyTerms(const IndexReader& reader, std::string
   std::string_view previous;
 
   std::vector<SpellingCandidate> found;
-  for (std::uint64_t i = begin; i < count;) {
-    const std::string_view candidate = reader.TermAt(i);
+  // Consecutive terms are walked (each entry decoded once); a pruned
+  // prefix is jumped over by SkipPrefix's search.
+  std::optional<TermWalker> walk;
+  walk.emplace(reader, begin);
+  while (walk->index() < count) {
+    const std::string_view candidate = walk->term();
     // Keep the rows of the prefix shared with the previous term.
     std::size_t common = 0;
     const std::size_t shorter = std::min(candidate.size(), previous.size());
@@ -119,14 +125,14 @@ std::vector<SpellingCandidate> FuzzyTerms(const IndexReader& reader, std::string
     previous = candidate;
     if (pruned) {
       // No term starting with this prefix can be within reach.
-      i = SkipPrefix(reader, i + 1, candidate.substr(0, pos));
+      walk.emplace(reader, SkipPrefix(reader, walk->index() + 1, candidate.substr(0, pos)));
       continue;
     }
     if (rows[depth * width + width - 1] <= max_distance && !IsFieldTerm(candidate)) {
       found.push_back({std::string(candidate), rows[depth * width + width - 1],
-                       reader.TermInfoAt(i).entry.document_frequency});
+                       walk->info().entry.document_frequency});
     }
-    ++i;
+    walk->Next();
   }
   SortCandidates(found);
   if (found.size() > limit) found.resize(limit);
