@@ -202,7 +202,7 @@ format::TermEntry IndexReader::DecodeEntry(std::uint64_t index, const std::uint8
   return entry;
 }
 
-format::TermEntry IndexReader::EntryAt(std::uint64_t index) const {
+format::TermEntry IndexReader::EntryAt(std::uint64_t index, const std::uint8_t** after) const {
   const std::uint64_t first = index - index % format::kTermBlockTerms;
   const format::TermBlock block = BlockAt(first / format::kTermBlockTerms);
   const std::uint8_t* at = term_entries_ + block.entries_offset;
@@ -221,6 +221,7 @@ format::TermEntry IndexReader::EntryAt(std::uint64_t index) const {
   entry.postings_offset = postings;
   entry.positions_offset = positions;
   entry.pool_offset = static_cast<std::uint32_t>(pool);
+  if (after != nullptr) *after = at;
   return entry;
 }
 
@@ -251,13 +252,7 @@ TermInfo IndexReader::InfoOf(std::uint64_t index, const format::TermEntry& entry
 
 TermWalker::TermWalker(const IndexReader& reader, std::uint64_t index)
     : reader_(reader), index_(index) {
-  if (!done()) entry_ = reader_.EntryAt(index_);
-  if (!done()) {
-    // Where the next entry starts: after this one's bytes in its block.
-    const std::uint64_t first = index_ - index_ % format::kTermBlockTerms;
-    at_ = reader_.term_entries_ + reader_.BlockAt(first / format::kTermBlockTerms).entries_offset;
-    for (std::uint64_t i = first; i <= index_; ++i) reader_.DecodeEntry(i, at_);
-  }
+  if (!done()) entry_ = reader_.EntryAt(index_, &at_);
 }
 
 void TermWalker::Next() {
@@ -265,9 +260,7 @@ void TermWalker::Next() {
   if (done()) return;
   if (index_ % format::kTermBlockTerms == 0) {
     // A block starts afresh from the table, so damage stays in its block.
-    entry_ = reader_.EntryAt(index_);
-    at_ = reader_.term_entries_ + reader_.BlockAt(index_ / format::kTermBlockTerms).entries_offset;
-    reader_.DecodeEntry(index_, at_);
+    entry_ = reader_.EntryAt(index_, &at_);
     return;
   }
   const format::TermEntry previous = entry_;

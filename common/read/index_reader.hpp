@@ -97,8 +97,9 @@ class IndexReader {
   CheckedFile postings_, positions_, store_;
   friend class TermWalker;
   // The term dictionary (docs/FORMAT.md, "terms.dict"): index's entry with
-  // its absolute offsets, decoded from its block's first entry on.
-  format::TermEntry EntryAt(std::uint64_t index) const;
+  // its absolute offsets, decoded from its block's first entry on; after,
+  // when set, receives where the next entry's bytes start.
+  format::TermEntry EntryAt(std::uint64_t index, const std::uint8_t** after = nullptr) const;
   // Decodes the entry at `at` (the entry of term index) with the offsets
   // given, checking it against the file bounds; advances at.
   format::TermEntry DecodeEntry(std::uint64_t index, const std::uint8_t*& at) const;

@@ -21,33 +21,19 @@ std::vector<char32_t> CodePoints(std::string_view text) {
   return out;
 }
 
-// First dictionary index >= from whose term does not start with prefix.
-// Galloping: most prefix groups are small, so probe 1, 2, 4... ahead before
-// the binary search, which then costs the log of the group, not of the
-// dictionary.
+// First dictionary index >= from whose term does not start with prefix:
+// where the first term at or above the prefix's successor (the prefix with
+// its last byte below 0xFF raised by one, and what follows dropped) is.
+// REQUIRES: the terms from `from` on that start with prefix are consecutive
+// (they are: the dictionary is sorted).
 std::uint64_t SkipPrefix(const IndexReader& reader, std::uint64_t from, std::string_view prefix) {
-  const std::uint64_t count = reader.term_count();
-  std::uint64_t low = from;
-  std::uint64_t step = 1;
-  while (low < count && reader.TermAt(low).starts_with(prefix)) {
-    const std::uint64_t probe = std::min(count, low + step);
-    if (probe == count || !reader.TermAt(probe).starts_with(prefix)) {
-      std::uint64_t high = probe;
-      ++low;
-      while (low < high) {
-        const std::uint64_t mid = low + (high - low) / 2;
-        if (reader.TermAt(mid).starts_with(prefix)) {
-          low = mid + 1;
-        } else {
-          high = mid;
-        }
-      }
-      return low;
-    }
-    low = probe;
-    step *= 2;
+  std::string successor(prefix);
+  while (!successor.empty() && static_cast<unsigned char>(successor.back()) == 0xFF) {
+    successor.pop_back();
   }
-  return low;
+  if (successor.empty()) return reader.term_count();
+  successor.back() = static_cast<char>(static_cast<unsigned char>(successor.back()) + 1);
+  return std::max(from, reader.LowerBound(successor));
 }
 
 // Closest first, then most frequent, then in byte order: a total order, so
@@ -125,7 +111,17 @@ std::vector<SpellingCandidate> FuzzyTerms(const IndexReader& reader, std::string
     previous = candidate;
     if (pruned) {
       // No term starting with this prefix can be within reach.
-      walk.emplace(reader, SkipPrefix(reader, walk->index() + 1, candidate.substr(0, pos)));
+      // Most such groups are a few terms: walk past them, and search only
+      // past a long one.
+      const std::string_view dead_end = candidate.substr(0, pos);
+      walk->Next();
+      for (int steps = 0; walk->index() < count && steps < 16 && walk->term().starts_with(dead_end);
+           ++steps) {
+        walk->Next();
+      }
+      if (walk->index() < count && walk->term().starts_with(dead_end)) {
+        walk.emplace(reader, SkipPrefix(reader, walk->index(), dead_end));
+      }
       continue;
     }
     if (rows[depth * width + width - 1] <= max_distance && !IsFieldTerm(candidate)) {
