@@ -16,9 +16,10 @@ struct EncodedList {
   std::vector<DocId> docs;
   std::vector<std::uint32_t> frequencies;
   std::vector<std::vector<std::uint32_t>> positions;
-  std::string position_bytes;
+  std::string position_bytes;  // the writer's input: varints
   std::string bytes;
-  std::vector<std::uint32_t> lengths;  // indexed by doc id
+  format::EncodedPositions encoded_positions;  // postings.pos's bytes
+  std::vector<std::uint32_t> lengths;          // indexed by doc id
   std::string length_bytes;
 
   explicit EncodedList(std::uint64_t collection) : lengths(collection, 0) {}
@@ -38,15 +39,23 @@ struct EncodedList {
   // Encodes the list after its last Add.
   void Encode() {
     length_bytes.assign(reinterpret_cast<const char*>(lengths.data()), lengths.size() * 4);
-    EncodePostings(docs, frequencies, position_bytes, lengths, bytes);
+    EncodePostings(docs, frequencies, position_bytes, lengths, bytes, encoded_positions);
+  }
+
+  std::uint64_t CollectionFrequency() const {
+    std::uint64_t sum = 0;
+    for (const std::uint32_t frequency : frequencies) sum += frequency;
+    return sum;
   }
 
   PostingListData Data() const {
     return {reinterpret_cast<const std::uint8_t*>(bytes.data()),
             reinterpret_cast<const std::uint8_t*>(bytes.data() + bytes.size()),
-            reinterpret_cast<const std::uint8_t*>(position_bytes.data()),
-            reinterpret_cast<const std::uint8_t*>(position_bytes.data() + position_bytes.size()),
+            reinterpret_cast<const std::uint8_t*>(encoded_positions.bytes.data()),
+            reinterpret_cast<const std::uint8_t*>(encoded_positions.bytes.data() +
+                                                  encoded_positions.bytes.size()),
             static_cast<std::uint32_t>(docs.size()),
+            CollectionFrequency(),
             lengths.size(),
             reinterpret_cast<const std::uint8_t*>(length_bytes.data()),
             0};

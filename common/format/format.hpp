@@ -33,7 +33,10 @@ static_assert(std::endian::native == std::endian::little,
 //   5  adds `sources`: the files on disk a segment's documents came from
 //      (path, size, modification time, content hash, documents), for
 //      `fathom-index sync` and for showing a result's file.
-inline constexpr std::uint32_t kFormatVersion = 5;
+//   6  positions in blocks of 128 values with patched bit-packing (PFor),
+//      a varint tail; skip entries' positions_offset becomes a mark (block
+//      offset x 128 + index in the block). `docids` front-coded in blocks.
+inline constexpr std::uint32_t kFormatVersion = 6;
 
 inline constexpr char kMagic[4] = {'F', 'T', 'H', 'M'};
 inline constexpr char kFooterMagic[4] = {'F', 'T', 'H', 'E'};
@@ -116,7 +119,7 @@ struct SkipEntry {
   std::uint32_t block_offset;      // from the end of the skip table
   std::uint32_t max_frequency;     // largest term frequency in the block
   std::uint32_t min_length;        // shortest document length in the block
-  std::uint64_t positions_offset;  // from the term's positions_offset
+  std::uint64_t positions_offset;  // mark of the block's first position (position_blocks.hpp)
   std::uint32_t impacts_offset;    // from the end of the skip table
 };
 

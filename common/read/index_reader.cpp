@@ -151,20 +151,11 @@ void IndexReader::Open(std::uint64_t expected_meta_checksum) {
   }
   {
     const format::Payload p = format::PayloadOf(doc_ids_.data(), doc_ids_.size());
-    const std::uint64_t n = meta_.document_count;
-    if (p.size < 8 || format::Get<std::uint64_t>(p.data) != n || (p.size - 8) / 8 < n + 1) {
-      Corrupt(doc_ids_, "document count or size does not match the index");
+    std::uint64_t offset = 0;
+    std::string error;
+    if (!ids_.Open(p.data, p.size, meta_.document_count, &offset, &error)) {
+      Corrupt(doc_ids_, error);
     }
-    id_offsets_ = p.data + 8;
-    id_pool_ = id_offsets_ + 8 * (n + 1);
-    const std::uint64_t pool_size = p.size - 8 - 8 * (n + 1);
-    std::uint64_t previous = 0;
-    for (std::uint64_t i = 0; i <= n; ++i) {
-      const auto offset = format::Get<std::uint64_t>(id_offsets_ + 8 * i);
-      if (offset < previous || offset > pool_size) Corrupt(doc_ids_, "id offsets out of order");
-      previous = offset;
-    }
-    if (previous != pool_size) Corrupt(doc_ids_, "id pool size does not match its offsets");
   }
   {
     const format::Payload p = format::PayloadOf(minhash_.data(), minhash_.size());
@@ -314,11 +305,18 @@ std::optional<TermInfo> IndexReader::FindTerm(std::string_view term) const {
   return std::nullopt;
 }
 
-std::string_view IndexReader::external_id(DocId doc) const {
-  const auto begin = format::Get<std::uint64_t>(id_offsets_ + 8 * static_cast<std::uint64_t>(doc));
-  const auto end =
-      format::Get<std::uint64_t>(id_offsets_ + 8 * (static_cast<std::uint64_t>(doc) + 1));
-  return {reinterpret_cast<const char*>(id_pool_ + begin), end - begin};
+void IndexReader::ThrowCorruptIds(std::uint64_t payload_offset, const std::string& what) const {
+  throw CorruptIndexError(doc_ids_.path().string() + ": at offset " +
+                          std::to_string(format::kHeaderSize + payload_offset) + ": " + what);
+}
+
+std::string IndexReader::external_id(DocId doc) const {
+  std::string id;
+  if (!ids_.Find(doc, id)) {
+    throw CorruptIndexError(doc_ids_.path().string() + ": id entry of document " +
+                            std::to_string(doc) + " is malformed");
+  }
+  return id;
 }
 
 MinHashSketch IndexReader::sketch(DocId doc) const {
@@ -332,10 +330,11 @@ MinHashSketch IndexReader::sketch(DocId doc) const {
 }
 
 std::optional<DocId> IndexReader::FindExternalId(std::string_view id) const {
-  for (std::uint64_t doc = 0; doc < meta_.document_count; ++doc) {
-    if (external_id(static_cast<DocId>(doc)) == id) return static_cast<DocId>(doc);
-  }
-  return std::nullopt;
+  std::optional<DocId> found;
+  ForEachExternalId([&](DocId doc, std::string_view each) {
+    if (!found && each == id) found = doc;
+  });
+  return found;
 }
 
 }  // namespace fathom

@@ -6,9 +6,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "common/analysis/minhash.hpp"
+#include "common/format/doc_ids.hpp"
 #include "common/format/format.hpp"
 #include "common/format/index_meta.hpp"
 #include "common/format/page_checksums.hpp"
@@ -60,7 +62,21 @@ class IndexReader {
   // REQUIRES: doc < document_count() (cursors only yield such ids).
   std::uint32_t length(DocId doc) const { return format::Get<std::uint32_t>(lengths_ + 4 * doc); }
   const std::uint8_t* lengths_data() const { return lengths_; }
-  std::string_view external_id(DocId doc) const;
+  // Decodes the id (front-coded: at most format::kIdBlockIds entries).
+  // Throws CorruptIndexError on a damaged entry.
+  std::string external_id(DocId doc) const;
+  // Calls visit(doc, id) for every document in order, decoding each entry
+  // once. Throws CorruptIndexError on a damaged entry.
+  template <typename Visit>
+  void ForEachExternalId(Visit&& visit) const {
+    std::uint64_t offset = 0;
+    std::string error;
+    if (!ids_.ForEach(
+            [&](std::uint64_t doc, std::string_view id) { visit(static_cast<DocId>(doc), id); },
+            &offset, &error)) {
+      ThrowCorruptIds(offset, error);
+    }
+  }
   // The document's MinHash sketch, for near-duplicate detection.
   MinHashSketch sketch(DocId doc) const;
   // The files the segment's documents came from (sources.hpp), and the one
@@ -114,8 +130,8 @@ class IndexReader {
   const std::uint8_t* term_pool_ = nullptr;
   std::uint64_t term_pool_size_ = 0;
   const std::uint8_t* lengths_ = nullptr;
-  const std::uint8_t* id_offsets_ = nullptr;
-  const std::uint8_t* id_pool_ = nullptr;
+  format::DocIdTable ids_;
+  [[noreturn]] void ThrowCorruptIds(std::uint64_t payload_offset, const std::string& what) const;
   const std::uint8_t* sketches_ = nullptr;
   std::vector<SourceFile> sources_;
 };

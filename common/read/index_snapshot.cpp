@@ -111,7 +111,7 @@ std::uint32_t IndexSnapshot::length(DocId doc) const {
   return segment.reader->length(doc - segment.base);
 }
 
-std::string_view IndexSnapshot::external_id(DocId doc) const {
+std::string IndexSnapshot::external_id(DocId doc) const {
   const SnapshotSegment& segment = SegmentOf(doc);
   return segment.reader->external_id(doc - segment.base);
 }
@@ -133,13 +133,11 @@ StoredDocument IndexSnapshot::Document(DocId doc) const {
 
 std::optional<DocId> IndexSnapshot::FindExternalId(std::string_view id) const {
   for (const SnapshotSegment& segment : segments_) {
-    const IndexReader& reader = *segment.reader;
-    for (std::uint64_t doc = 0; doc < reader.document_count(); ++doc) {
-      const auto local = static_cast<DocId>(doc);
-      if (reader.external_id(local) == id && !segment.deleted.contains(local)) {
-        return segment.base + local;
-      }
-    }
+    std::optional<DocId> found;
+    segment.reader->ForEachExternalId([&](DocId local, std::string_view each) {
+      if (!found && each == id && !segment.deleted.contains(local)) found = segment.base + local;
+    });
+    if (found) return found;
   }
   return std::nullopt;
 }

@@ -114,7 +114,7 @@ class IndexSnapshot {
   const SnapshotSegment& SegmentOf(DocId doc) const;
   bool IsDeleted(DocId doc) const;
   std::uint32_t length(DocId doc) const;
-  std::string_view external_id(DocId doc) const;
+  std::string external_id(DocId doc) const;
   MinHashSketch sketch(DocId doc) const;
   StoredDocument Document(DocId doc) const;
   // The file the document came from, or nullptr (common/format/sources.hpp).

@@ -15,6 +15,7 @@ PostingListData DataOf(const IndexReader& reader, const TermInfo& term) {
           positions + term.entry.positions_offset,
           positions + term.positions_end,
           term.entry.document_frequency,
+          term.entry.collection_frequency,
           reader.document_count(),
           reader.lengths_data(),
           term.entry.postings_offset};
@@ -36,7 +37,8 @@ PostingCursor::PostingCursor(const IndexReader& reader, const TermInfo& term)
 PostingCursor::PostingCursor(const PostingListData& data, std::string_view source)
     : document_frequency_(data.document_frequency),
       document_count_(data.document_count),
-      block_count_((data.document_frequency + codec::kBlockSize - 1) / codec::kBlockSize) {
+      block_count_((data.document_frequency + codec::kBlockSize - 1) / codec::kBlockSize),
+      collection_frequency_(data.collection_frequency) {
   const auto corrupt = [&](const std::string& what) {
     throw CorruptIndexError(std::string(source) + ": posting list at offset " +
                             std::to_string(data.source_offset) + ": " + what);
@@ -71,8 +73,9 @@ PostingCursor::PostingCursor(const PostingListData& data, std::string_view sourc
     const format::SkipEntry skip = SkipAt(b);
     const bool full = b + 1 < block_count_ || document_frequency_ % codec::kBlockSize == 0;
     if (skip.block_offset < previous_offset || skip.block_offset >= block_bytes ||
-        (b > 0 && skip.last_doc <= previous_last) || skip.positions_offset > position_bytes ||
-        skip.max_frequency == 0 || (block_count_ > 1 && skip.last_doc >= document_count_) ||
+        (b > 0 && skip.last_doc <= previous_last) ||
+        skip.positions_offset / codec::kBlockSize > position_bytes || skip.max_frequency == 0 ||
+        (block_count_ > 1 && skip.last_doc >= document_count_) ||
         skip.impacts_offset < previous_impacts || skip.impacts_offset > first_block_offset_) {
       corrupt("skip entry " + std::to_string(b) + " is inconsistent");
     }
@@ -194,8 +197,6 @@ void PostingCursor::LoadBlock(std::size_t block) noexcept {
     return;
   }
   current_doc_ = docs_[0];
-  positions_at_ = positions_begin_ + skip.positions_offset;
-  positions_index_ = 0;
 }
 
 void PostingCursor::DecodeFrequencies() const noexcept {
@@ -252,44 +253,37 @@ void PostingCursor::Positions(std::vector<std::uint32_t>& out) {
   out.clear();
   if (current_doc_ == kEndDoc) return;
   if (positions_file_ != nullptr) VerifyPositions();
+  if (!positions_open_) {
+    positions_ = format::PositionReader(positions_begin_, positions_end_, collection_frequency_);
+    positions_open_ = true;
+  }
   if (!frequencies_ready_) DecodeFrequencies();
-  // Skip the positions of earlier postings of this block, counting varint
-  // ends rather than decoding values.
-  if (positions_index_ < index_ && positions_at_ != nullptr) {
-    std::uint64_t skip = 0;
-    for (; positions_index_ < index_; ++positions_index_) skip += frequencies_[positions_index_];
-    positions_at_ = codec::SkipVarints(positions_at_, positions_end_, skip);
+  if (last_read_block_ == block_ && last_read_index_ == index_) {
+    positions_.Seek(last_read_mark_);  // the same posting again
+    positions_index_ = index_;
+  } else if (positions_block_ != block_ || positions_index_ > index_) {
+    positions_.Seek(SkipAt(block_).positions_offset);
+    positions_block_ = block_;
+    positions_index_ = 0;
   }
-  if (positions_at_ == nullptr) return;
-  const std::uint8_t* p = positions_at_;
-  // Each position takes at least one byte: damaged frequencies cannot make
-  // this allocate more than the bytes left.
-  const auto count = static_cast<std::uint32_t>(
-      std::min<std::size_t>(frequencies_[index_], static_cast<std::size_t>(positions_end_ - p)));
-  out.resize(count);
-  std::uint32_t position = 0;
-  if (static_cast<std::size_t>(positions_end_ - p) >= std::size_t{count} * codec::kMaxVarintBytes) {
-    // Far enough from the end for count varints of at most five bytes:
-    // decode without checks (damage gives wrong positions, never a read
-    // out of bounds).
-    for (std::uint32_t i = 0; i < count; ++i) {
-      std::uint32_t gap;
-      p = codec::GetVarintUnchecked5(p, &gap);
-      position += gap;
-      out[i] = position;
-    }
-    return;
-  }
-  for (std::uint32_t i = 0; i < count; ++i) {
-    std::uint32_t gap;
-    p = codec::GetVarint(p, positions_end_, &gap);
-    if (p == nullptr) {
-      out.resize(i);
-      return;
-    }
-    position += gap;
-    out[i] = position;
-  }
+  // Pass the positions of the block's earlier postings without decoding
+  // the position blocks they fill.
+  std::uint64_t skip = 0;
+  for (; positions_index_ < index_; ++positions_index_) skip += frequencies_[positions_index_];
+  positions_.Skip(skip);
+  last_read_mark_ = positions_.mark();
+  last_read_block_ = block_;
+  last_read_index_ = index_;
+  // A full block of 128 values takes at least 2 bytes: damaged frequencies
+  // cannot make this allocate much more than the bytes could hold.
+  const std::uint64_t most = std::min<std::uint64_t>(
+      collection_frequency_,
+      64 * static_cast<std::uint64_t>(positions_end_ - positions_begin_) + codec::kBlockSize);
+  out.resize(static_cast<std::size_t>(std::min<std::uint64_t>(frequencies_[index_], most)));
+  out.resize(positions_.Read(out.data(), out.size()));
+  positions_index_ = index_ + 1;
+  // The first value is the first position; the others are gaps.
+  for (std::size_t i = 1; i < out.size(); ++i) out[i] += out[i - 1];
 }
 
 }  // namespace fathom

@@ -20,6 +20,7 @@
 
 #include "common/format/codec.hpp"
 #include "common/format/format.hpp"
+#include "common/format/position_blocks.hpp"
 #include "common/read/index_reader.hpp"
 #include "common/types.hpp"
 
@@ -32,9 +33,10 @@ struct PostingListData {
   const std::uint8_t* positions;      // the term's first position
   const std::uint8_t* positions_end;  // exclusive bound of its position bytes
   std::uint32_t document_frequency;
-  std::uint64_t document_count;  // doc ids must be below this
-  const std::uint8_t* lengths;   // u32 per document, for derived block maxima
-  std::uint64_t source_offset;   // where the list starts in its file, for messages
+  std::uint64_t collection_frequency;  // the number of positions
+  std::uint64_t document_count;        // doc ids must be below this
+  const std::uint8_t* lengths;         // u32 per document, for derived block maxima
+  std::uint64_t source_offset;         // where the list starts in its file, for messages
 };
 
 class PostingCursor {
@@ -152,9 +154,17 @@ class PostingCursor {
   // The positions' file until their pages are verified (null for a cursor
   // over raw bytes, which its caller vouches for).
   const CheckedFile* positions_file_ = nullptr;
-  // Lazily advanced position pointer: at posting positions_index_ of block_.
-  const std::uint8_t* positions_at_ = nullptr;
+  std::uint64_t collection_frequency_;
+  // The term's position stream, opened by the first call to Positions and
+  // then advanced lazily: it is at the first position of posting
+  // positions_index_ of block positions_block_ (none yet: SIZE_MAX).
+  format::PositionReader positions_;
+  bool positions_open_ = false;
+  std::size_t positions_block_ = SIZE_MAX;
   std::size_t positions_index_ = 0;
+  // Where the last posting read began, so that asking again rereads it.
+  std::uint64_t last_read_mark_ = 0;
+  std::size_t last_read_block_ = SIZE_MAX, last_read_index_ = 0;
 };
 
 }  // namespace fathom

@@ -13,11 +13,13 @@
 #include "common/analysis/utf8.hpp"
 #include "common/error.hpp"
 #include "common/format/codec.hpp"
+#include "common/format/doc_ids.hpp"
 #include "common/format/format.hpp"
 #include "common/format/impacts.hpp"
 #include "common/format/index_meta.hpp"
 #include "common/format/manifest.hpp"
 #include "common/format/page_checksums.hpp"
+#include "common/format/position_blocks.hpp"
 #include "common/format/sources.hpp"
 #include "common/read/doc_store.hpp"
 #include "common/read/index_reader.hpp"
@@ -250,26 +252,12 @@ class SegmentChecker {
   void CheckDocIds() {
     const MmapFile& file = File(format::kDocIdsFile);
     const format::Payload p = format::PayloadOf(file.data(), file.size());
-    const std::uint64_t n = meta_.document_count;
-    if (p.size < 8 || format::Get<std::uint64_t>(p.data) != n) {
-      Fail(file.path(), kHeaderSize, "document count differs from meta's");
-    }
-    if ((p.size - 8) / 8 < n + 1) {
-      Fail(file.path(), file.size() - kFooterSize, "too short for its id offsets");
-    }
-    const std::uint8_t* offsets = p.data + 8;
-    const std::uint64_t pool_size = p.size - 8 - 8 * (n + 1);
-    std::uint64_t previous = 0;
-    for (std::uint64_t i = 0; i <= n; ++i) {
-      const auto offset = format::Get<std::uint64_t>(offsets + 8 * i);
-      if ((i == 0 && offset != 0) || offset < previous || offset > pool_size) {
-        Fail(file.path(), kHeaderSize + 8 + 8 * i,
-             "id offset " + std::to_string(i) + " is out of order or out of bounds");
-      }
-      previous = offset;
-    }
-    if (previous != pool_size) {
-      Fail(file.path(), kHeaderSize + 8 + 8 * n, "last id offset does not end the id pool");
+    format::DocIdTable ids;
+    std::uint64_t offset = 0;
+    std::string error;
+    if (!ids.Open(p.data, p.size, meta_.document_count, &offset, &error) ||
+        !ids.ForEach([](std::uint64_t, std::string_view) {}, &offset, &error)) {
+      Fail(file.path(), kHeaderSize + offset, error);
     }
   }
 
@@ -477,8 +465,12 @@ class SegmentChecker {
       }
     }
     const std::uint64_t impacts_end = at;
-    std::uint64_t pos_at = e.positions_offset;
-    const std::uint64_t pos_end = info.positions_end;
+    const std::uint8_t* pos_begin = positions.data() + e.positions_offset;
+    const std::uint8_t* pos_end = positions.data() + info.positions_end;
+    format::PositionReader position_reader(pos_begin, pos_end, e.collection_frequency);
+    // The stream's values, re-encoded at the end: the bytes must be exactly
+    // the writer's.
+    std::vector<std::uint32_t> position_values;
     std::uint64_t previous_doc = 0;
     std::uint64_t collection_frequency = 0;
 
@@ -514,11 +506,12 @@ class SegmentChecker {
                    std::to_string(skip.block_offset) + ", the block is at " +
                    std::to_string(at - blocks_at));
         }
-        if (skip.positions_offset != pos_at - e.positions_offset) {
+        const std::uint64_t mark = position_reader.mark();
+        if (skip.positions_offset != mark) {
           Fail(doc_path, skip_at + 16,
-               "skip entry of " + block_name + " gives positions offset " +
+               "skip entry of " + block_name + " gives positions mark " +
                    std::to_string(skip.positions_offset) + ", the positions are at " +
-                   std::to_string(pos_at - e.positions_offset));
+                   std::to_string(mark));
         }
         if (skip.impacts_offset != impacts_at - blocks_at) {
           Fail(doc_path, skip_at + format::kSkipImpactsOffsetAt,
@@ -587,26 +580,33 @@ class SegmentChecker {
         collection_frequency += tf;
         sums[doc] += tf;
         // Positions: tf values, increasing, in this posting's order.
-        mine.clear();
+        // A full block of 128 values takes at least 2 bytes.
+        if (collection_frequency > e.collection_frequency ||
+            collection_frequency >
+                64 * static_cast<std::uint64_t>(pos_end - pos_begin) + codec::kBlockSize) {
+          Fail(pos_path, e.positions_offset,
+               "term " + term + " has more positions than its collection frequency " +
+                   std::to_string(e.collection_frequency) + " or its bytes can hold");
+        }
+        mine.resize(tf);
+        if (position_reader.Read(mine.data(), tf) != tf) {
+          Fail(pos_path, static_cast<std::uint64_t>(position_reader.damage_at() - positions.data()),
+               "positions of term " + term + " in document " + std::to_string(doc) +
+                   " truncated or malformed");
+        }
+        position_values.insert(position_values.end(), mine.begin(), mine.end());
         std::uint64_t position = 0;
         for (std::uint64_t k = 0; k < tf; ++k) {
-          std::uint32_t value;
-          const std::uint8_t* p =
-              codec::GetVarint(positions.data() + pos_at, positions.data() + pos_end, &value);
-          if (p == nullptr) {
-            Fail(pos_path, pos_at,
-                 "positions of term " + term + " in document " + std::to_string(doc) +
-                     " truncated or malformed");
-          }
-          if (k > 0 && value == 0) {
-            Fail(pos_path, pos_at,
+          if (k > 0 && mine[k] == 0) {
+            Fail(pos_path, e.positions_offset,
                  "positions of term " + term + " in document " + std::to_string(doc) +
                      " not increasing");
           }
-          position += value;
-          if (position > UINT32_MAX) Fail(pos_path, pos_at, "position overflows 32 bits");
-          mine.push_back(static_cast<std::uint32_t>(position));
-          pos_at = static_cast<std::uint64_t>(p - positions.data());
+          position += mine[k];
+          if (position > UINT32_MAX) {
+            Fail(pos_path, e.positions_offset, "position overflows 32 bits");
+          }
+          mine[k] = static_cast<std::uint32_t>(position);
         }
         if (cursor) {
           if (cursor->doc() != doc || cursor->frequency() != tf) {
@@ -673,10 +673,14 @@ class SegmentChecker {
         cursor->Next();
       }
     }
-    if (pos_at != pos_end) {
-      Fail(pos_path, pos_at,
-           std::to_string(pos_end - pos_at) + " unexplained bytes after the positions of term " +
-               term);
+    format::EncodedPositions expected;
+    format::EncodePositions(position_values.data(), position_values.size(), expected);
+    if (expected.bytes.size() != static_cast<std::size_t>(pos_end - pos_begin) ||
+        std::memcmp(expected.bytes.data(), pos_begin, expected.bytes.size()) != 0) {
+      Fail(pos_path, e.positions_offset,
+           "positions of term " + term + " are not the encoding of their values (" +
+               std::to_string(pos_end - pos_begin) + " bytes, " +
+               std::to_string(expected.bytes.size()) + " expected)");
     }
     if (collection_frequency != e.collection_frequency) {
       Fail(File(format::kDictionaryFile).path(), entry_at,

@@ -106,25 +106,24 @@ AddSummary AddDocuments(const CorpusInput& corpus, const fs::path& index_dir, Bu
     }
     // Re-added ids: the older copies are deleted in the same commit.
     const IndexReader added(temp_dir);
-    std::unordered_set<std::string_view> new_ids;
-    for (DocId doc = 0; doc < added.document_count(); ++doc) new_ids.insert(added.external_id(doc));
+    std::unordered_set<std::string> new_ids;
+    added.ForEachExternalId([&](DocId, std::string_view id) { new_ids.emplace(id); });
     std::unordered_map<std::string_view, bool> to_delete;  // id -> found
     for (const std::string& id : delete_ids) to_delete.emplace(id, false);
     std::vector<DeletedDocs> deletes = DeletionSets(snapshot);
     std::vector<bool> changed(manifest.segments.size(), false);
     for (std::size_t s = 0; s < segments.size(); ++s) {
       const IndexReader& segment = *segments[s];
-      for (DocId doc = 0; doc < segment.document_count(); ++doc) {
-        const std::string_view id = segment.external_id(doc);
+      segment.ForEachExternalId([&](DocId doc, std::string_view id) {
         const auto wanted = to_delete.find(id);
-        const bool re_added = new_ids.count(id) != 0;
-        if (!re_added && wanted == to_delete.end()) continue;
+        const bool re_added = new_ids.count(std::string(id)) != 0;
+        if (!re_added && wanted == to_delete.end()) return;
         if (wanted != to_delete.end() && !deletes[s].contains(doc)) wanted->second = true;
         if (deletes[s].Insert(doc)) {
           changed[s] = true;
           ++(re_added ? summary.replaced : summary.deleted);
         }
-      }
+      });
     }
     for (const std::string& id : delete_ids) {
       if (!to_delete.at(id)) {
@@ -165,14 +164,14 @@ DeleteSummary DeleteDocuments(const fs::path& index_dir, const std::vector<std::
   std::vector<bool> changed(manifest.segments.size(), false);
   for (std::size_t s = 0; s < segments.size(); ++s) {
     const IndexReader& segment = *segments[s];
-    for (DocId doc = 0; doc < segment.document_count(); ++doc) {
-      const auto it = wanted.find(segment.external_id(doc));
-      if (it == wanted.end() || deletes[s].contains(doc)) continue;
+    segment.ForEachExternalId([&](DocId doc, std::string_view id) {
+      const auto it = wanted.find(id);
+      if (it == wanted.end() || deletes[s].contains(doc)) return;
       it->second = true;
       deletes[s].Insert(doc);
       changed[s] = true;
       ++summary.deleted;
-    }
+    });
   }
   for (const auto& id : ids) {
     if (!wanted.at(id)) {
@@ -396,14 +395,12 @@ SyncSummary SyncFolder(const fs::path& folder, const fs::path& index_dir, BuildO
       }
     }
     if (read) {
-      std::unordered_set<std::string_view> new_ids;
-      for (DocId doc = 0; doc < read->document_count(); ++doc) {
-        new_ids.insert(read->external_id(doc));
-      }
+      std::unordered_set<std::string> new_ids;
+      read->ForEachExternalId([&](DocId, std::string_view id) { new_ids.emplace(id); });
       for (std::uint32_t s = 0; s < segments.size(); ++s) {
-        for (DocId doc = 0; doc < segments[s]->document_count(); ++doc) {
-          if (new_ids.count(segments[s]->external_id(doc)) != 0) drop[s].Insert(doc);
-        }
+        segments[s]->ForEachExternalId([&](DocId doc, std::string_view id) {
+          if (new_ids.count(std::string(id)) != 0) drop[s].Insert(doc);
+        });
       }
     }
     std::uint64_t deleted_after = 0;

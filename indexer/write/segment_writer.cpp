@@ -79,18 +79,6 @@ class SpillFile {
 
 namespace {
 
-// Byte length of the position varints of `count` postings starting at `at`.
-std::size_t SkipPositions(std::string_view positions, std::size_t at,
-                          const std::uint32_t* frequencies, std::size_t count) {
-  std::size_t varints = 0;
-  for (std::size_t i = 0; i < count; ++i) varints += frequencies[i];
-  std::size_t pos = at;
-  while (varints > 0) {
-    if (static_cast<unsigned char>(positions[pos++]) < 0x80) --varints;
-  }
-  return pos - at;
-}
-
 // One source of the merge, positioned on a term and, within it, on its
 // current posting.
 struct MergeInput {
@@ -103,8 +91,20 @@ struct MergeInput {
 
 void EncodePostings(const std::vector<DocId>& docs, const std::vector<std::uint32_t>& frequencies,
                     std::string_view positions, const std::vector<std::uint32_t>& lengths,
-                    std::string& out) {
+                    std::string& out, format::EncodedPositions& positions_out) {
   const std::size_t n = docs.size();
+  // The position varints are the stream's values (docs/FORMAT.md).
+  std::vector<std::uint32_t> values;
+  values.reserve(positions.size());
+  const auto* in = reinterpret_cast<const std::uint8_t*>(positions.data());
+  const auto* in_end = in + positions.size();
+  while (in != in_end) {
+    std::uint32_t value;
+    in = codec::GetVarint(in, in_end, &value);
+    if (in == nullptr) throw InputError("internal error: malformed position varints");
+    values.push_back(value);
+  }
+  format::EncodePositions(values.data(), values.size(), positions_out);
   const std::size_t block_count = (n + codec::kBlockSize - 1) / codec::kBlockSize;
   std::string blocks;
   std::string impacts;
@@ -113,14 +113,14 @@ void EncodePostings(const std::vector<DocId>& docs, const std::vector<std::uint3
   std::array<std::uint32_t, codec::kBlockSize> freqs;
   std::array<std::uint32_t, codec::kBlockSize> block_lengths;
   DocId previous = 0;
-  std::size_t positions_at = 0;
+  std::uint64_t positions_at = 0;  // the index of the block's first value
   for (std::size_t b = 0; b < block_count; ++b) {
     const std::size_t start = b * codec::kBlockSize;
     const std::size_t count = std::min(codec::kBlockSize, n - start);
     format::SkipEntry& skip = skips[b];
     skip.last_doc = docs[start + count - 1];
     skip.min_length = UINT32_MAX;
-    skip.positions_offset = positions_at;
+    skip.positions_offset = positions_out.MarkOf(positions_at);
     for (std::size_t i = 0; i < count; ++i) {
       gaps[i] = docs[start + i] - previous;
       previous = docs[start + i];
@@ -148,7 +148,7 @@ void EncodePostings(const std::vector<DocId>& docs, const std::vector<std::uint3
       for (std::size_t i = 0; i < count; ++i) codec::PutVarint(gaps[i], blocks);
       for (std::size_t i = 0; i < count; ++i) codec::PutVarint(freqs[i], blocks);
     }
-    positions_at += SkipPositions(positions, positions_at, &frequencies[start], count);
+    for (std::size_t i = 0; i < count; ++i) positions_at += frequencies[start + i];
   }
   // A single block needs no skip table or impact record: its entry is
   // derived when decoded. Most terms are rare (Zipf), so this saves 28 bytes
@@ -170,8 +170,7 @@ void EncodePostings(const std::vector<DocId>& docs, const std::vector<std::uint3
 SegmentWriter::SegmentWriter(const std::filesystem::path& dir, const AnalysisSettings& analysis)
     : dir_(dir),
       store_(dir),
-      id_offsets_(std::make_unique<SpillFile>(dir / ".docids.offsets")),
-      id_pool_(std::make_unique<SpillFile>(dir / ".docids.pool")),
+      id_entries_(std::make_unique<SpillFile>(dir / ".docids.entries")),
       sketches_(std::make_unique<SpillFile>(dir / ".minhash.sketches")) {
   meta_.analysis = analysis;
 }
@@ -185,10 +184,8 @@ void SegmentWriter::AddDocument(std::string_view external_id, const DocumentSumm
   lengths_.push_back(summary.length);
   meta_.total_length += summary.length;
   std::string bytes;
-  format::Put<std::uint64_t>(bytes, id_bytes_);
-  id_offsets_->Append(bytes);
-  id_pool_->Append(external_id);
-  id_bytes_ += external_id.size();
+  id_encoder_.Add(external_id, bytes);
+  id_entries_->Append(bytes);
   bytes.clear();
   format::Put<std::uint32_t>(bytes, summary.sketch.shingles);
   for (const std::uint16_t value : summary.sketch.values) format::Put<std::uint16_t>(bytes, value);
@@ -220,6 +217,7 @@ void SegmentWriter::WritePostings(const std::vector<PostingSource*>& sources,
   std::vector<DocId> docs;
   std::vector<std::uint32_t> frequencies;
   std::string positions, encoded, entry_bytes;
+  format::EncodedPositions encoded_positions;
   std::string term;
   std::uint64_t terms = 0;
   // Moves the sources of the term just merged on to their next terms.
@@ -290,11 +288,11 @@ void SegmentWriter::WritePostings(const std::vector<PostingSource*>& sources,
     pool_file.Append(term);
 
     encoded.clear();
-    EncodePostings(docs, frequencies, positions, lengths_, encoded);
+    EncodePostings(docs, frequencies, positions, lengths_, encoded, encoded_positions);
     postings_file.Append(encoded);
-    positions_file.Append(positions);
+    positions_file.Append(encoded_positions.bytes);
     entry.postings_bytes = encoded.size();
-    entry.positions_bytes = positions.size();
+    entry.positions_bytes = encoded_positions.bytes.size();
     entry_bytes.clear();
     format::PutTermEntry(entry_bytes, entry);
     entries.Append(entry_bytes);
@@ -309,6 +307,7 @@ void SegmentWriter::WritePostings(const std::vector<PostingSource*>& sources,
   std::vector<std::uint32_t>().swap(frequencies);
   std::string().swap(positions);
   std::string().swap(encoded);
+  encoded_positions = {};
 
   const std::string padding(format::kPostingPadding, '\0');
   postings_file.Append(padding);
@@ -356,14 +355,8 @@ SegmentRecord SegmentWriter::Finish(const std::string& name) {
   }
   {
     FileWriter file(dir_, format::kDocIdsFile);
-    std::string bytes;
-    format::Put<std::uint64_t>(bytes, lengths_.size());
-    file.Append(bytes);
-    id_offsets_->CopyInto(file);
-    bytes.clear();
-    format::Put<std::uint64_t>(bytes, id_bytes_);
-    file.Append(bytes);
-    id_pool_->CopyInto(file);
+    file.Append(id_encoder_.Head());
+    id_entries_->CopyInto(file);
     meta_.files.push_back(file.Finish());
   }
   {
@@ -379,8 +372,7 @@ SegmentRecord SegmentWriter::Finish(const std::string& name) {
     file.Append(SerializeSources(source_files_, lengths_.size()));
     meta_.files.push_back(file.Finish());
   }
-  id_offsets_.reset();
-  id_pool_.reset();
+  id_entries_.reset();
   sketches_.reset();
   meta_.created_unix_seconds =
       static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(

@@ -15,9 +15,11 @@
 #include <vector>
 
 #include "common/analysis/analyzer.hpp"
+#include "common/format/doc_ids.hpp"
 #include "common/format/index_meta.hpp"
 #include "common/format/manifest.hpp"
 #include "common/format/page_checksums.hpp"
+#include "common/format/position_blocks.hpp"
 #include "common/format/sources.hpp"
 #include "indexer/write/doc_store_writer.hpp"
 #include "indexer/write/inverted_index.hpp"
@@ -64,17 +66,19 @@ class SegmentWriter {
   std::vector<PageChecksums> page_checksums_;
   DocStoreWriter store_;
   std::vector<std::uint32_t> lengths_;
-  std::uint64_t id_bytes_ = 0;
-  std::unique_ptr<SpillFile> id_offsets_, id_pool_, sketches_;
+  format::DocIdEncoder id_encoder_;
+  std::unique_ptr<SpillFile> id_entries_, sketches_;
   bool postings_written_ = false;
   std::vector<SourceFile> source_files_;
 };
 
-// Encodes one posting list (skip table, impact records, blocks) into out.
-// positions is the term's concatenated per-posting position varints; the
-// skip entries' positions_offset point into it.
+// Encodes one posting list (skip table, impact records, blocks) into out,
+// and its positions into positions_out (docs/FORMAT.md, "postings.pos").
+// positions is the term's concatenated per-posting position varints (the
+// first position, then gaps); the skip entries' positions_offset are marks
+// into positions_out.
 void EncodePostings(const std::vector<DocId>& docs, const std::vector<std::uint32_t>& frequencies,
                     std::string_view positions, const std::vector<std::uint32_t>& lengths,
-                    std::string& out);
+                    std::string& out, format::EncodedPositions& positions_out);
 
 }  // namespace fathom

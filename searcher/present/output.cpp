@@ -154,7 +154,7 @@ void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& di
   for (const ResultGroup& group : display.groups) {
     const Hit& hit = group.hit;
     const StoredDocument document = searcher.Document(hit.doc);
-    const std::string_view id = searcher.snapshot().external_id(hit.doc);
+    const std::string id = searcher.snapshot().external_id(hit.doc);
     out << "\n"
         << (rank < 10 ? " " : "") << rank << ". " << paint(kBold)
         << (document.title.empty() ? OneLine(id, 200) : OneLine(document.title, 200))

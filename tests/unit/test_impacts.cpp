@@ -226,15 +226,20 @@ TEST(Impacts, CursorReturnsEachBlocksRecord) {
         codec::PutVarint(i == 0 ? 0 : 1, positions);
     }
     std::string bytes;
-    EncodePostings(docs, frequencies, positions, lengths, bytes);
+    format::EncodedPositions encoded_positions;
+    EncodePostings(docs, frequencies, positions, lengths, bytes, encoded_positions);
+    std::uint64_t collection_frequency = 0;
+    for (const std::uint32_t frequency : frequencies) collection_frequency += frequency;
     const std::string length_bytes(reinterpret_cast<const char*>(lengths.data()),
                                    lengths.size() * 4);
     const PostingListData data{
         reinterpret_cast<const std::uint8_t*>(bytes.data()),
         reinterpret_cast<const std::uint8_t*>(bytes.data() + bytes.size()),
-        reinterpret_cast<const std::uint8_t*>(positions.data()),
-        reinterpret_cast<const std::uint8_t*>(positions.data() + positions.size()),
+        reinterpret_cast<const std::uint8_t*>(encoded_positions.bytes.data()),
+        reinterpret_cast<const std::uint8_t*>(encoded_positions.bytes.data() +
+                                              encoded_positions.bytes.size()),
         static_cast<std::uint32_t>(df),
+        collection_frequency,
         collection,
         reinterpret_cast<const std::uint8_t*>(length_bytes.data()),
         0};
