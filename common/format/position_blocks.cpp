@@ -4,7 +4,13 @@
 #include <bit>
 #include <cstring>
 
+#include "common/format/format.hpp"
+
 namespace fathom::format {
+
+namespace {
+constexpr std::size_t kMostExtracted = 4;
+}
 
 void PackPatchedBlock(const std::uint32_t* values, std::string& out) {
   constexpr std::size_t kN = codec::kBlockSize;
@@ -12,84 +18,99 @@ void PackPatchedBlock(const std::uint32_t* values, std::string& out) {
   for (std::size_t i = 0; i < kN; ++i) ++count_of_width[std::bit_width(values[i])];
   std::uint32_t max_width = 32;
   while (max_width > 0 && count_of_width[max_width] == 0) --max_width;
-  // Bytes of each candidate width: the packed low bits, then per exception
-  // one index byte and the varint of its high bits.
+  // Bytes of each candidate width: the packed low bits, then two bytes per
+  // exception (its index and its high bits, at most 8 of them).
   std::uint32_t width = max_width;
   std::uint64_t best = codec::PackedBytes(max_width);
-  for (std::uint32_t w = 0; w < max_width; ++w) {
-    std::uint64_t bytes = codec::PackedBytes(w);
-    for (std::uint32_t k = w + 1; k <= max_width; ++k) {
-      bytes += std::uint64_t{count_of_width[k]} * (1 + (k - w + 6) / 7);
-    }
-    if (bytes < best) {
+  std::uint64_t exceptions_above = 0;  // values wider than w
+  for (std::uint32_t w = max_width; w-- > 0 && max_width - w <= kMaxExceptionBits;) {
+    exceptions_above += count_of_width[w + 1];
+    const std::uint64_t bytes = codec::PackedBytes(w) + 2 * exceptions_above;
+    if (bytes <= best) {
       best = bytes;
       width = w;
     }
   }
   std::uint32_t low[kN];
-  std::uint8_t indexes[kN];
-  std::uint32_t highs[kN];
-  std::size_t exceptions = 0;
+  char exceptions[2 * kN];
+  std::size_t count = 0;
   const std::uint32_t mask = width == 32 ? ~0u : (1u << width) - 1;
   for (std::size_t i = 0; i < kN; ++i) {
     low[i] = values[i] & mask;
     if (width < 32 && (values[i] >> width) != 0) {
-      indexes[exceptions] = static_cast<std::uint8_t>(i);
-      highs[exceptions++] = values[i] >> width;
+      exceptions[count] = static_cast<char>(i);
+      exceptions[kN + count++] = static_cast<char>(values[i] >> width);
     }
   }
   out.push_back(static_cast<char>(width));
-  out.push_back(static_cast<char>(exceptions));
+  out.push_back(static_cast<char>(count));
   codec::PackBlock(low, width, out);
-  out.append(reinterpret_cast<const char*>(indexes), exceptions);
-  for (std::size_t e = 0; e < exceptions; ++e) codec::PutVarint(highs[e], out);
+  out.append(exceptions, count);
+  out.append(exceptions + kN, count);
 }
-
-namespace {
-// The header's width and exception count, checked; null when malformed.
-const std::uint8_t* BlockHeader(const std::uint8_t* in, const std::uint8_t* end,
-                                std::uint32_t* width, std::uint32_t* exceptions) noexcept {
-  if (end - in < 2) return nullptr;
-  *width = in[0];
-  *exceptions = in[1];
-  if (*width > 32 || *exceptions > codec::kBlockSize || (*width == 32 && *exceptions > 0)) {
-    return nullptr;
-  }
-  if (static_cast<std::size_t>(end - in - 2) < codec::PackedBytes(*width) + *exceptions) {
-    return nullptr;
-  }
-  return in + 2;
-}
-}  // namespace
 
 const std::uint8_t* UnpackPatchedBlock(const std::uint8_t* in, const std::uint8_t* end,
                                        std::uint32_t* values) noexcept {
-  std::uint32_t width, exceptions;
-  const std::uint8_t* packed = BlockHeader(in, end, &width, &exceptions);
-  if (packed == nullptr) return nullptr;
-  codec::UnpackBlock(packed, width, values);
-  const std::uint8_t* indexes = packed + codec::PackedBytes(width);
-  const std::uint8_t* p = indexes + exceptions;
+  const std::uint8_t* after = SkipPatchedBlock(in, end);
+  if (after == nullptr) return nullptr;
+  const std::uint32_t width = in[0];
+  const std::uint32_t exceptions = in[1];
+  codec::UnpackBlock(in + 2, width, values);
+  const std::uint8_t* indexes = in + 2 + codec::PackedBytes(width);
+  const std::uint8_t* highs = indexes + exceptions;
   int previous = -1;
   for (std::uint32_t e = 0; e < exceptions; ++e) {
     const int index = indexes[e];
-    if (index >= static_cast<int>(codec::kBlockSize) || index <= previous) return nullptr;
+    if (index >= static_cast<int>(codec::kBlockSize) || index <= previous || highs[e] == 0 ||
+        (width > 24 && (highs[e] >> (32 - width)) != 0)) {  // over 32 bits
+      return nullptr;
+    }
     previous = index;
-    std::uint32_t high;
-    p = codec::GetVarint(p, end, &high);
-    if (p == nullptr || high == 0) return nullptr;
-    const std::uint64_t value = (std::uint64_t{high} << width) | values[index];
-    if (value > UINT32_MAX) return nullptr;
-    values[index] = static_cast<std::uint32_t>(value);
+    values[index] |= static_cast<std::uint32_t>(highs[e]) << width;
   }
-  return p;
+  return after;
 }
 
 const std::uint8_t* SkipPatchedBlock(const std::uint8_t* in, const std::uint8_t* end) noexcept {
-  std::uint32_t width, exceptions;
-  const std::uint8_t* packed = BlockHeader(in, end, &width, &exceptions);
-  if (packed == nullptr) return nullptr;
-  return codec::SkipVarints(packed + codec::PackedBytes(width) + exceptions, end, exceptions);
+  if (end - in < 2) return nullptr;
+  const std::uint32_t width = in[0];
+  const std::uint32_t exceptions = in[1];
+  if (width > 32 || exceptions > codec::kBlockSize || (exceptions > 0 && width == 32)) {
+    return nullptr;
+  }
+  const std::size_t bytes = 2 + codec::PackedBytes(width) + 2 * std::size_t{exceptions};
+  if (static_cast<std::size_t>(end - in) < bytes) return nullptr;
+  return in + bytes;
+}
+
+void ExtractPatched(const std::uint8_t* block, std::uint64_t first, std::size_t n,
+                    std::uint32_t* out) noexcept {
+  const std::uint32_t width = block[0];
+  const std::uint32_t exceptions = block[1];
+  const std::uint8_t* packed = block + 2;
+  if (width == 0) {
+    std::fill(out, out + n, 0u);
+  } else {
+    const std::uint64_t mask = width == 32 ? ~0u : (1u << width) - 1;
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::uint64_t i = first + k;
+      const std::uint64_t lane = i % 4, bit = (i / 4) * width;
+      const std::uint64_t word = bit / 32, shift = bit % 32;
+      std::uint64_t value = Get<std::uint32_t>(packed + 4 * (word * 4 + lane)) >> shift;
+      if (shift + width > 32) {
+        value |= std::uint64_t{Get<std::uint32_t>(packed + 4 * ((word + 1) * 4 + lane))}
+                 << (32 - shift);
+      }
+      out[k] = static_cast<std::uint32_t>(value & mask);
+    }
+  }
+  const std::uint8_t* indexes = packed + codec::PackedBytes(width);
+  for (std::uint32_t e = 0; e < exceptions; ++e) {
+    const std::uint64_t index = indexes[e];
+    if (index >= first && index < first + n) {
+      out[index - first] |= static_cast<std::uint32_t>(indexes[exceptions + e]) << width;
+    }
+  }
 }
 
 void EncodePositions(const std::uint32_t* values, std::size_t count, EncodedPositions& out) {
@@ -187,8 +208,24 @@ std::size_t PositionReader::Read(std::uint32_t* out, std::size_t n) noexcept {
       Damage(block_);
       break;
     }
-    if (decoded_ != block_ && !Decode()) break;
     const std::size_t take = std::min<std::size_t>(n - done, length - in_block_);
+    if (decoded_ != block_) {
+      // A posting or two of a block not decoded (the usual case of a phrase
+      // whose other terms are rarer): take the values out where they are
+      // packed. A second read of the same block decodes it whole.
+      if (block_ != tail_ && take <= kMostExtracted && extracted_ != block_) {
+        if (SkipPatchedBlock(block_, tail_) == nullptr) {
+          Damage(block_);
+          break;
+        }
+        ExtractPatched(block_, in_block_, take, out + done);
+        extracted_ = block_;
+        in_block_ += take;
+        done += take;
+        continue;
+      }
+      if (!Decode()) break;
+    }
     std::memcpy(out + done, values_ + in_block_, take * sizeof(std::uint32_t));
     in_block_ += take;
     done += take;

@@ -25,18 +25,29 @@ inline constexpr std::uint64_t PositionMark(std::uint64_t block_offset, std::uin
   return block_offset * codec::kBlockSize + index;
 }
 
+// Most high bits an exception carries: one byte, so that a block's size
+// follows from its two header bytes (skipping a block reads nothing else).
+inline constexpr std::uint32_t kMaxExceptionBits = 8;
+
 // Appends one full block of 128 values: u8 width, u8 exception count e,
 // Packed(low `width` bits of each value, width), e exception indexes (u8,
-// increasing), e varints (each exception's value >> width). The width is
-// the one that makes the block smallest.
+// increasing), e u8 high bits (each exception's value >> width, not 0).
+// The width is the smallest of those that make the block smallest, at
+// least the widest value's less kMaxExceptionBits.
 void PackPatchedBlock(const std::uint32_t* values, std::string& out);
 
 // Decodes the block at in (before end) into values. Returns the byte after
-// it, or nullptr when it runs past end or is malformed (a width over 32,
-// an index out of order, a value over 32 bits). Never reads outside
-// [in, end).
+// it, or nullptr when it runs past end or is malformed (a width over 32, an
+// index out of order, high bits of 0, a value over 32 bits). Never reads
+// outside [in, end).
 const std::uint8_t* UnpackPatchedBlock(const std::uint8_t* in, const std::uint8_t* end,
                                        std::uint32_t* values) noexcept;
+
+// Values [first, first + n) of the block at block, without decoding the
+// others. REQUIRES: SkipPatchedBlock accepted the block; first + n <= 128.
+// Damaged exceptions give wrong values, never reads outside the block.
+void ExtractPatched(const std::uint8_t* block, std::uint64_t first, std::size_t n,
+                    std::uint32_t* out) noexcept;
 
 // The byte after the block at in, without decoding it, or nullptr when it
 // runs past end or its header is malformed.
@@ -77,6 +88,17 @@ class PositionReader {
   std::size_t Read(std::uint32_t* out, std::size_t n) noexcept;
   // The mark of the next value.
   std::uint64_t mark() noexcept;
+  // Where the reader is, to come back to without a seek's checks.
+  struct Place {
+    const std::uint8_t* block;
+    std::uint64_t in_block;
+  };
+  Place place() const noexcept { return {block_, in_block_}; }
+  // REQUIRES: a place this reader was at.
+  void Restore(Place place) noexcept {
+    block_ = place.block;
+    in_block_ = place.in_block;
+  }
 
   bool damaged() const noexcept { return damaged_; }
   // Where the stream ended early (for messages), or null.
@@ -99,6 +121,7 @@ class PositionReader {
   std::uint64_t in_block_ = 0;                 // the next value's index in it
   const std::uint8_t* decoded_ = nullptr;      // the block values_ holds
   const std::uint8_t* decoded_end_ = nullptr;  // and the byte after it
+  const std::uint8_t* extracted_ = nullptr;    // the last block read in place
   const std::uint8_t* damage_at_ = nullptr;
   bool damaged_ = false;
   alignas(64) std::uint32_t values_[codec::kBlockSize] = {};

@@ -259,7 +259,7 @@ void PostingCursor::Positions(std::vector<std::uint32_t>& out) {
   }
   if (!frequencies_ready_) DecodeFrequencies();
   if (last_read_block_ == block_ && last_read_index_ == index_) {
-    positions_.Seek(last_read_mark_);  // the same posting again
+    positions_.Restore(last_read_place_);  // the same posting again
     positions_index_ = index_;
   } else if (positions_block_ != block_ || positions_index_ > index_) {
     positions_.Seek(SkipAt(block_).positions_offset);
@@ -271,7 +271,7 @@ void PostingCursor::Positions(std::vector<std::uint32_t>& out) {
   std::uint64_t skip = 0;
   for (; positions_index_ < index_; ++positions_index_) skip += frequencies_[positions_index_];
   positions_.Skip(skip);
-  last_read_mark_ = positions_.mark();
+  last_read_place_ = positions_.place();
   last_read_block_ = block_;
   last_read_index_ = index_;
   // A full block of 128 values takes at least 2 bytes: damaged frequencies

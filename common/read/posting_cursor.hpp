@@ -163,7 +163,7 @@ class PostingCursor {
   std::size_t positions_block_ = SIZE_MAX;
   std::size_t positions_index_ = 0;
   // Where the last posting read began, so that asking again rereads it.
-  std::uint64_t last_read_mark_ = 0;
+  format::PositionReader::Place last_read_place_{};
   std::size_t last_read_block_ = SIZE_MAX, last_read_index_ = 0;
 };
 

@@ -59,6 +59,13 @@ TEST(PatchedBlock, RoundTripsEveryWidthAndIsNoLargerThanPlainPacking) {
     ASSERT_TRUE(std::equal(values, values + 128, decoded)) << "round " << round;
     EXPECT_EQ(SkipPatchedBlock(exact.get(), exact.get() + bytes.size()),
               exact.get() + bytes.size());
+    // Values taken out in place equal the decoded ones.
+    for (std::size_t first = 0; first < codec::kBlockSize; first += 1 + round % 5) {
+      const std::size_t n = std::min<std::size_t>(1 + first % 4, codec::kBlockSize - first);
+      std::uint32_t some[4];
+      ExtractPatched(exact.get(), first, n, some);
+      ASSERT_TRUE(std::equal(some, some + n, values + first)) << "round " << round;
+    }
     // Any truncation is refused, never read past.
     for (std::size_t cut = 0; cut < bytes.size(); cut += 1 + bytes.size() / 16) {
       const auto truncated = Exact(bytes.substr(0, cut));
@@ -71,12 +78,23 @@ TEST(PatchedBlock, ExceptionsKeepTheOtherValuesNarrow) {
   std::uint32_t values[codec::kBlockSize];
   for (std::size_t i = 0; i < codec::kBlockSize; ++i) values[i] = 1 + i % 3;  // 2 bits
   values[5] = 150;
-  values[77] = 1u << 30;
+  values[77] = 600;  // 10 bits: 8 above the others' width
   std::string bytes;
   PackPatchedBlock(values, bytes);
   EXPECT_EQ(static_cast<unsigned>(bytes[0]), 2u);  // the width of the 126 small values
   EXPECT_EQ(static_cast<unsigned>(bytes[1]), 2u);  // two exceptions
-  EXPECT_LT(bytes.size(), 2 + codec::PackedBytes(31));
+  EXPECT_EQ(bytes.size(), 2 + codec::PackedBytes(2) + 2 * 2);
+  // A value more than 8 bits wider than the rest widens the block instead.
+  values[77] = 1u << 30;
+  bytes.clear();
+  PackPatchedBlock(values, bytes);
+  EXPECT_EQ(static_cast<unsigned>(bytes[0]), 23u);
+  std::uint32_t decoded[codec::kBlockSize];
+  ASSERT_NE(UnpackPatchedBlock(reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                               reinterpret_cast<const std::uint8_t*>(bytes.data() + bytes.size()),
+                               decoded),
+            nullptr);
+  EXPECT_TRUE(std::equal(values, values + codec::kBlockSize, decoded));
 }
 
 TEST(PatchedBlock, MalformedHeadersAndExceptionsAreRefused) {
