@@ -74,6 +74,28 @@ void UnpackBlock(const std::uint8_t* in, std::uint32_t width, std::uint32_t* val
   kUnpackers[width](words, values);
 }
 
+void UnpackValues(const std::uint8_t* in, std::uint32_t width, std::size_t first, std::size_t n,
+                  std::uint32_t* values) noexcept {
+  if (width == 0) {
+    std::memset(values, 0, n * sizeof(std::uint32_t));
+    return;
+  }
+  const std::uint64_t mask = width == 32 ? ~0u : (1u << width) - 1;
+  const auto word_at = [in](std::size_t word, std::size_t lane) {
+    std::uint32_t value;
+    std::memcpy(&value, in + 4 * (word * kLanes + lane), 4);
+    return std::uint64_t{value};
+  };
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t lane = (first + k) % kLanes;
+    const std::size_t bit = (first + k) / kLanes * width;
+    const std::size_t word = bit / 32, shift = bit % 32;
+    std::uint64_t value = word_at(word, lane) >> shift;
+    if (shift + width > 32) value |= word_at(word + 1, lane) << (32 - shift);
+    values[k] = static_cast<std::uint32_t>(value & mask);
+  }
+}
+
 void PrefixSum(std::uint32_t* values, std::size_t n, std::uint32_t base) noexcept {
   std::size_t i = 0;
 #ifdef __SSE2__

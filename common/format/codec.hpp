@@ -32,6 +32,13 @@ void PackBlock(const std::uint32_t* values, std::uint32_t width, std::string& ou
 // REQUIRES: width <= 32.
 void UnpackBlock(const std::uint8_t* in, std::uint32_t width, std::uint32_t* values) noexcept;
 
+// Values [first, first + n) of a block packed at width, without unpacking
+// the others: value i is lane i % 4's value i / 4 (the layout above).
+// REQUIRES: width <= 32, first + n <= kBlockSize, PackedBytes(width)
+// bytes at in.
+void UnpackValues(const std::uint8_t* in, std::uint32_t width, std::size_t first, std::size_t n,
+                  std::uint32_t* values) noexcept;
+
 // Longest varint encoding of a 32-bit value.
 inline constexpr std::size_t kMaxVarintBytes = 5;
 
@@ -93,27 +100,6 @@ inline const std::uint8_t* GetVarintUnchecked(const std::uint8_t* in,
 // values[i] = base + values[0] + ... + values[i] (doc gaps to doc ids), four
 // lanes at a time where SSE2 is available (every x86-64 CPU).
 void PrefixSum(std::uint32_t* values, std::size_t n, std::uint32_t base) noexcept;
-
-// Decode of at most five bytes without an end check, for data whose
-// remaining size was checked by the caller; never reads past the fifth byte,
-// so damaged data yields a wrong value, not an out-of-bounds read.
-inline const std::uint8_t* GetVarintUnchecked5(const std::uint8_t* in,
-                                               std::uint32_t* value) noexcept {
-  std::uint32_t result = in[0] & 0x7Fu;
-  if (in[0] < 0x80) {
-    *value = result;
-    return in + 1;
-  }
-  for (unsigned i = 1; i < kMaxVarintBytes; ++i) {
-    result |= static_cast<std::uint32_t>(in[i] & 0x7F) << (7 * i);
-    if (in[i] < 0x80 || i + 1 == kMaxVarintBytes) {
-      *value = result;
-      return in + i + 1;
-    }
-  }
-  *value = result;
-  return in + kMaxVarintBytes;
-}
 
 // Skips n varints in [in, end) by counting their last bytes (high bit
 // clear), eight bytes at a time. Returns the byte after the n-th, or nullptr

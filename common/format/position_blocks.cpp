@@ -88,22 +88,7 @@ void ExtractPatched(const std::uint8_t* block, std::uint64_t first, std::size_t 
   const std::uint32_t width = block[0];
   const std::uint32_t exceptions = block[1];
   const std::uint8_t* packed = block + 2;
-  if (width == 0) {
-    std::fill(out, out + n, 0u);
-  } else {
-    const std::uint64_t mask = width == 32 ? ~0u : (1u << width) - 1;
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::uint64_t i = first + k;
-      const std::uint64_t lane = i % 4, bit = (i / 4) * width;
-      const std::uint64_t word = bit / 32, shift = bit % 32;
-      std::uint64_t value = Get<std::uint32_t>(packed + 4 * (word * 4 + lane)) >> shift;
-      if (shift + width > 32) {
-        value |= std::uint64_t{Get<std::uint32_t>(packed + 4 * ((word + 1) * 4 + lane))}
-                 << (32 - shift);
-      }
-      out[k] = static_cast<std::uint32_t>(value & mask);
-    }
-  }
+  codec::UnpackValues(packed, width, first, n, out);
   const std::uint8_t* indexes = packed + codec::PackedBytes(width);
   for (std::uint32_t e = 0; e < exceptions; ++e) {
     const std::uint64_t index = indexes[e];

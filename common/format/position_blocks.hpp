@@ -53,6 +53,12 @@ void ExtractPatched(const std::uint8_t* block, std::uint64_t first, std::size_t 
 // runs past end or its header is malformed.
 const std::uint8_t* SkipPatchedBlock(const std::uint8_t* in, const std::uint8_t* end) noexcept;
 
+// Most values a term's position bytes can hold (a full block of 128 takes at
+// least 2 bytes): bounds what damaged frequencies can make a reader allocate.
+constexpr std::uint64_t MostPositionValues(std::uint64_t bytes) {
+  return bytes * (codec::kBlockSize / 2) + codec::kBlockSize;
+}
+
 // A term's positions, encoded.
 struct EncodedPositions {
   std::string bytes;

@@ -274,11 +274,9 @@ void PostingCursor::Positions(std::vector<std::uint32_t>& out) {
   last_read_place_ = positions_.place();
   last_read_block_ = block_;
   last_read_index_ = index_;
-  // A full block of 128 values takes at least 2 bytes: damaged frequencies
-  // cannot make this allocate much more than the bytes could hold.
   const std::uint64_t most = std::min<std::uint64_t>(
       collection_frequency_,
-      64 * static_cast<std::uint64_t>(positions_end_ - positions_begin_) + codec::kBlockSize);
+      format::MostPositionValues(static_cast<std::uint64_t>(positions_end_ - positions_begin_)));
   out.resize(static_cast<std::size_t>(std::min<std::uint64_t>(frequencies_[index_], most)));
   out.resize(positions_.Read(out.data(), out.size()));
   positions_index_ = index_ + 1;

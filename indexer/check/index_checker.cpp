@@ -580,10 +580,9 @@ class SegmentChecker {
         collection_frequency += tf;
         sums[doc] += tf;
         // Positions: tf values, increasing, in this posting's order.
-        // A full block of 128 values takes at least 2 bytes.
         if (collection_frequency > e.collection_frequency ||
             collection_frequency >
-                64 * static_cast<std::uint64_t>(pos_end - pos_begin) + codec::kBlockSize) {
+                format::MostPositionValues(static_cast<std::uint64_t>(pos_end - pos_begin))) {
           Fail(pos_path, e.positions_offset,
                "term " + term + " has more positions than its collection frequency " +
                    std::to_string(e.collection_frequency) + " or its bytes can hold");
