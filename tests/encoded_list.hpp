@@ -57,7 +57,7 @@ struct EncodedList {
             static_cast<std::uint32_t>(docs.size()),
             CollectionFrequency(),
             lengths.size(),
-            reinterpret_cast<const std::uint8_t*>(length_bytes.data()),
+            format::DocLengths(reinterpret_cast<const std::uint8_t*>(length_bytes.data()), 4),
             0};
   }
 };

@@ -56,6 +56,32 @@ void PutSkipEntry(std::string& out, const SkipEntry& e) {
   Put<std::uint32_t>(out, e.impacts_offset);
 }
 
+void PutTailPosting(std::uint32_t gap, std::uint32_t frequency, std::string& out) {
+  if (frequency == 1) {
+    codec::PutVarint((std::uint64_t{gap} << 1) | 1, out);
+  } else {
+    codec::PutVarint(std::uint64_t{gap} << 1, out);
+    codec::PutVarint(frequency - 2, out);
+  }
+}
+
+const std::uint8_t* GetTailPosting(const std::uint8_t* in, const std::uint8_t* end,
+                                   std::uint32_t* gap, std::uint32_t* frequency) noexcept {
+  std::uint64_t folded = 0;
+  in = codec::GetVarint64(in, end, &folded);
+  if (in == nullptr || (folded >> 1) > UINT32_MAX) return nullptr;
+  *gap = static_cast<std::uint32_t>(folded >> 1);
+  if ((folded & 1) != 0) {
+    *frequency = 1;
+    return in;
+  }
+  std::uint32_t excess = 0;
+  in = codec::GetVarint(in, end, &excess);
+  if (in == nullptr || excess > UINT32_MAX - 2) return nullptr;
+  *frequency = excess + 2;
+  return in;
+}
+
 SkipEntry GetSkipEntry(const std::uint8_t* in) noexcept {
   return {Get<std::uint32_t>(in),      Get<std::uint32_t>(in + 4),  Get<std::uint32_t>(in + 8),
           Get<std::uint32_t>(in + 12), Get<std::uint64_t>(in + 16), Get<std::uint32_t>(in + 24)};

@@ -36,7 +36,7 @@ static_assert(std::endian::native == std::endian::little,
 //   6  positions in blocks of 128 values with patched bit-packing (PFor),
 //      a varint tail; skip entries' positions_offset becomes a mark (block
 //      offset x 128 + index in the block). `docids` front-coded in blocks.
-inline constexpr std::uint32_t kFormatVersion = 6;
+inline constexpr std::uint32_t kFormatVersion = 7;
 
 inline constexpr char kMagic[4] = {'F', 'T', 'H', 'M'};
 inline constexpr char kFooterMagic[4] = {'F', 'T', 'H', 'E'};
@@ -121,6 +121,57 @@ struct SkipEntry {
   std::uint32_t min_length;        // shortest document length in the block
   std::uint64_t positions_offset;  // mark of the block's first position (position_blocks.hpp)
   std::uint32_t impacts_offset;    // from the end of the skip table
+};
+
+// A posting of a tail block (the last block of a list, under 128
+// postings): varint(gap << 1 | 1) when its frequency is 1, otherwise
+// varint(gap << 1) then varint(frequency - 2), as Lucene folds them. Most
+// postings of rare terms have frequency 1, so they take one varint.
+void PutTailPosting(std::uint32_t gap, std::uint32_t frequency, std::string& out);
+// Decodes one tail posting at in (before end); returns the byte after it, or
+// nullptr when it runs past end, the gap does not fit 32 bits, or the
+// frequency overflows. Never reads outside [in, end).
+const std::uint8_t* GetTailPosting(const std::uint8_t* in, const std::uint8_t* end,
+                                   std::uint32_t* gap, std::uint32_t* frequency) noexcept;
+
+// doclens: each document's length in the fewest whole bytes (1, 2 or 4)
+// that hold the longest (docs/FORMAT.md, "doclens").
+inline constexpr std::size_t kDocLengthsHeaderSize = 24;
+inline std::uint32_t DocLengthBytes(std::uint32_t longest) {
+  return longest <= 0xff ? 1 : longest <= 0xffff ? 2 : 4;
+}
+class DocLengths {
+ public:
+  DocLengths() = default;
+  // REQUIRES: bytes_each is 1, 2 or 4; data holds the lengths.
+  DocLengths(const std::uint8_t* data, std::uint32_t bytes_each) noexcept
+      : data_(data), bytes_each_(bytes_each) {}
+  std::uint32_t operator[](std::uint64_t doc) const noexcept {
+    // One width per segment: the branch always goes the same way.
+    switch (bytes_each_) {
+      case 1:
+        return data_[doc];
+      case 2:
+        return Get16(data_ + 2 * doc);
+      default:
+        return Get32(data_ + 4 * doc);
+    }
+  }
+  std::uint32_t bytes_each() const noexcept { return bytes_each_; }
+
+ private:
+  static std::uint32_t Get16(const std::uint8_t* in) noexcept {
+    std::uint16_t value;
+    std::memcpy(&value, in, sizeof value);
+    return value;
+  }
+  static std::uint32_t Get32(const std::uint8_t* in) noexcept {
+    std::uint32_t value;
+    std::memcpy(&value, in, sizeof value);
+    return value;
+  }
+  const std::uint8_t* data_ = nullptr;
+  std::uint32_t bytes_each_ = 4;
 };
 
 // A (term frequency, document length) pair of a block's impact record.

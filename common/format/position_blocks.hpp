@@ -18,40 +18,13 @@
 #include <vector>
 
 #include "common/format/codec.hpp"
+#include "common/format/patched_blocks.hpp"
 
 namespace fathom::format {
 
 inline constexpr std::uint64_t PositionMark(std::uint64_t block_offset, std::uint64_t index) {
   return block_offset * codec::kBlockSize + index;
 }
-
-// Most high bits an exception carries: one byte, so that a block's size
-// follows from its two header bytes (skipping a block reads nothing else).
-inline constexpr std::uint32_t kMaxExceptionBits = 8;
-
-// Appends one full block of 128 values: u8 width, u8 exception count e,
-// Packed(low `width` bits of each value, width), e exception indexes (u8,
-// increasing), e u8 high bits (each exception's value >> width, not 0).
-// The width is the smallest of those that make the block smallest, at
-// least the widest value's less kMaxExceptionBits.
-void PackPatchedBlock(const std::uint32_t* values, std::string& out);
-
-// Decodes the block at in (before end) into values. Returns the byte after
-// it, or nullptr when it runs past end or is malformed (a width over 32, an
-// index out of order, high bits of 0, a value over 32 bits). Never reads
-// outside [in, end).
-const std::uint8_t* UnpackPatchedBlock(const std::uint8_t* in, const std::uint8_t* end,
-                                       std::uint32_t* values) noexcept;
-
-// Values [first, first + n) of the block at block, without decoding the
-// others. REQUIRES: SkipPatchedBlock accepted the block; first + n <= 128.
-// Damaged exceptions give wrong values, never reads outside the block.
-void ExtractPatched(const std::uint8_t* block, std::uint64_t first, std::size_t n,
-                    std::uint32_t* out) noexcept;
-
-// The byte after the block at in, without decoding it, or nullptr when it
-// runs past end or its header is malformed.
-const std::uint8_t* SkipPatchedBlock(const std::uint8_t* in, const std::uint8_t* end) noexcept;
 
 // Most values a term's position bytes can hold (a full block of 128 takes at
 // least 2 bytes): bounds what damaged frequencies can make a reader allocate.

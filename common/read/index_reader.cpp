@@ -142,12 +142,17 @@ void IndexReader::Open(std::uint64_t expected_meta_checksum) {
   }
   {
     const format::Payload p = format::PayloadOf(lengths_file_.data(), lengths_file_.size());
-    if (p.size < 16 || format::Get<std::uint64_t>(p.data) != meta_.document_count ||
+    const std::uint64_t bytes_each =
+        p.size >= format::kDocLengthsHeaderSize ? format::Get<std::uint64_t>(p.data + 16) : 0;
+    if (p.size < format::kDocLengthsHeaderSize ||
+        format::Get<std::uint64_t>(p.data) != meta_.document_count ||
         format::Get<std::uint64_t>(p.data + 8) != meta_.total_length ||
-        p.size != 16 + 4 * meta_.document_count) {
-      Corrupt(lengths_file_, "document count or size does not match the index");
+        (bytes_each != 1 && bytes_each != 2 && bytes_each != 4) ||
+        p.size != format::kDocLengthsHeaderSize + bytes_each * meta_.document_count) {
+      Corrupt(lengths_file_, "document count, width or size does not match the index");
     }
-    lengths_ = p.data + 16;
+    lengths_ = format::DocLengths(p.data + format::kDocLengthsHeaderSize,
+                                  static_cast<std::uint32_t>(bytes_each));
   }
   {
     const format::Payload p = format::PayloadOf(doc_ids_.data(), doc_ids_.size());

@@ -60,8 +60,8 @@ class IndexReader {
   // entries); a walk over many consecutive terms uses a TermWalker.
 
   // REQUIRES: doc < document_count() (cursors only yield such ids).
-  std::uint32_t length(DocId doc) const { return format::Get<std::uint32_t>(lengths_ + 4 * doc); }
-  const std::uint8_t* lengths_data() const { return lengths_; }
+  std::uint32_t length(DocId doc) const { return lengths_[doc]; }
+  const format::DocLengths& lengths() const { return lengths_; }
   // Decodes the id (front-coded: at most format::kIdBlockIds entries).
   // Throws CorruptIndexError on a damaged entry.
   std::string external_id(DocId doc) const;
@@ -129,7 +129,7 @@ class IndexReader {
   std::uint64_t term_entries_size_ = 0;
   const std::uint8_t* term_pool_ = nullptr;
   std::uint64_t term_pool_size_ = 0;
-  const std::uint8_t* lengths_ = nullptr;
+  format::DocLengths lengths_;
   format::DocIdTable ids_;
   [[noreturn]] void ThrowCorruptIds(std::uint64_t payload_offset, const std::string& what) const;
   const std::uint8_t* sketches_ = nullptr;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/error.hpp"
+#include "common/format/patched_blocks.hpp"
 
 namespace fathom {
 
@@ -17,7 +18,7 @@ PostingListData DataOf(const IndexReader& reader, const TermInfo& term) {
           term.entry.document_frequency,
           term.entry.collection_frequency,
           reader.document_count(),
-          reader.lengths_data(),
+          reader.lengths(),
           term.entry.postings_offset};
 }
 
@@ -81,13 +82,12 @@ PostingCursor::PostingCursor(const PostingListData& data, std::string_view sourc
     }
     previous_impacts = skip.impacts_offset;
     if (full) {
-      if (block_bytes - skip.block_offset < 2) corrupt("block " + std::to_string(b) + " truncated");
-      const std::uint8_t doc_width = blocks_[skip.block_offset];
-      const std::uint8_t freq_width = blocks_[skip.block_offset + 1];
-      if (doc_width > 32 || freq_width > 32 ||
-          block_bytes - skip.block_offset - 2 <
-              codec::PackedBytes(doc_width) + codec::PackedBytes(freq_width)) {
-        corrupt("block " + std::to_string(b) + " has a bad bit width or is truncated");
+      // Two patched blocks: doc gaps, then frequencies. Their headers give
+      // their sizes, so decoding needs no bounds checks.
+      const std::uint8_t* docs = blocks_ + skip.block_offset;
+      const std::uint8_t* frequencies = format::SkipPatchedBlock(docs, blocks_end_);
+      if (frequencies == nullptr || format::SkipPatchedBlock(frequencies, blocks_end_) == nullptr) {
+        corrupt("block " + std::to_string(b) + " has a bad header or is truncated");
       }
     }
     previous_offset = skip.block_offset;
@@ -102,8 +102,7 @@ PostingCursor::PostingCursor(const PostingListData& data, std::string_view sourc
         *std::max_element(frequencies, frequencies + std::max<std::size_t>(block_size_, 1));
     single_block_.min_length = UINT32_MAX;
     for (std::size_t i = 0; i < block_size_; ++i) {
-      single_block_.min_length = std::min(single_block_.min_length,
-                                          format::Get<std::uint32_t>(data.lengths + 4 * docs_[i]));
+      single_block_.min_length = std::min(single_block_.min_length, data.lengths[docs_[i]]);
     }
     max_frequency_ = single_block_.max_frequency;
   }
@@ -147,26 +146,20 @@ void PostingCursor::LoadBlock(std::size_t block) noexcept {
   block_size_ =
       std::min<std::size_t>(codec::kBlockSize, document_frequency_ - block * codec::kBlockSize);
   if (block_size_ == codec::kBlockSize) {
-    const std::uint32_t doc_width = in[0];
-    const std::uint32_t freq_width = in[1];
-    codec::UnpackBlock(in + 2, doc_width, docs_);
-    frequency_bytes_ = in + 2 + codec::PackedBytes(doc_width);
-    frequency_width_ = freq_width;
+    format::UnpackPatchedBlockUnchecked(in, docs_);
+    frequency_bytes_ = in + 2 + codec::PackedBytes(in[0]) + 2 * std::size_t{in[1]};
     frequencies_ready_ = false;
   } else {
     // The tail block is varint-coded; decode with bounds checks (it is at
     // most 127 postings), treating damage as the end of the list.
     const std::uint8_t* p = in;
-    for (std::size_t i = 0; i < block_size_ && p != nullptr; ++i)
-      p = codec::GetVarint(p, blocks_end_, &docs_[i]);
     for (std::size_t i = 0; i < block_size_ && p != nullptr; ++i) {
-      p = codec::GetVarint(p, blocks_end_, &frequencies_[i]);
+      p = format::GetTailPosting(p, blocks_end_, &docs_[i], &frequencies_[i]);
     }
     if (p == nullptr) {
       EndList();
       return;
     }
-    for (std::size_t i = 0; i < block_size_; ++i) frequencies_[i] += 1;
     frequencies_ready_ = true;
   }
   // Every gap but the list's first must be positive, and the sum must not
@@ -200,7 +193,7 @@ void PostingCursor::LoadBlock(std::size_t block) noexcept {
 }
 
 void PostingCursor::DecodeFrequencies() const noexcept {
-  codec::UnpackBlock(frequency_bytes_, frequency_width_, frequencies_);
+  format::UnpackPatchedBlockUnchecked(frequency_bytes_, frequencies_);
   for (std::size_t i = 0; i < codec::kBlockSize; ++i) frequencies_[i] += 1;
   frequencies_ready_ = true;
 }

@@ -35,7 +35,7 @@ struct PostingListData {
   std::uint32_t document_frequency;
   std::uint64_t collection_frequency;  // the number of positions
   std::uint64_t document_count;        // doc ids must be below this
-  const std::uint8_t* lengths;         // u32 per document, for derived block maxima
+  format::DocLengths lengths;          // for derived block maxima
   std::uint64_t source_offset;         // where the list starts in its file, for messages
 };
 
@@ -144,12 +144,11 @@ class PostingCursor {
   std::size_t index_ = 0;       // current posting within the block
   DocId current_doc_ = kEndDoc;
   alignas(64) std::uint32_t docs_[codec::kBlockSize] = {};
-  // Filled by DecodeFrequencies from frequency_bytes_ (packed at
-  // frequency_width_) the first time the block's frequencies are needed.
+  // Filled by DecodeFrequencies from frequency_bytes_ (a patched block)
+  // the first time the block's frequencies are needed.
   alignas(64) mutable std::uint32_t frequencies_[codec::kBlockSize] = {};
   mutable bool frequencies_ready_ = true;
   const std::uint8_t* frequency_bytes_ = nullptr;
-  std::uint32_t frequency_width_ = 0;
 
   // The positions' file until their pages are verified (null for a cursor
   // over raw bytes, which its caller vouches for).

@@ -19,6 +19,7 @@
 #include "common/format/index_meta.hpp"
 #include "common/format/manifest.hpp"
 #include "common/format/page_checksums.hpp"
+#include "common/format/patched_blocks.hpp"
 #include "common/format/position_blocks.hpp"
 #include "common/format/sources.hpp"
 #include "common/read/doc_store.hpp"
@@ -223,7 +224,9 @@ class SegmentChecker {
     const MmapFile& file = File(format::kLengthsFile);
     const format::Payload p = format::PayloadOf(file.data(), file.size());
     const std::uint64_t n = meta_.document_count;
-    if (p.size < 16) Fail(file.path(), kHeaderSize, "too short for its counts");
+    if (p.size < format::kDocLengthsHeaderSize) {
+      Fail(file.path(), kHeaderSize, "too short for its counts and width");
+    }
     if (format::Get<std::uint64_t>(p.data) != n) {
       Fail(file.path(), kHeaderSize,
            "document count " + std::to_string(format::Get<std::uint64_t>(p.data)) +
@@ -232,14 +235,32 @@ class SegmentChecker {
     if (format::Get<std::uint64_t>(p.data + 8) != meta_.total_length) {
       Fail(file.path(), kHeaderSize + 8, "total length differs from meta's");
     }
-    if (p.size != 16 + 4 * n) {
-      Fail(file.path(), kHeaderSize + std::min<std::uint64_t>(p.size, 16 + 4 * n),
-           "holds " + std::to_string((p.size - 16) / 4) + " lengths for " + std::to_string(n) +
-               " documents");
+    const std::uint64_t bytes_each =
+        p.size >= format::kDocLengthsHeaderSize ? format::Get<std::uint64_t>(p.data + 16) : 0;
+    if (bytes_each != 1 && bytes_each != 2 && bytes_each != 4) {
+      Fail(file.path(), kHeaderSize + 16,
+           "length width " + std::to_string(bytes_each) + " is not 1, 2 or 4 bytes");
     }
-    lengths_ = p.data + 16;
+    const std::uint64_t size = format::kDocLengthsHeaderSize + bytes_each * n;
+    if (p.size != size) {
+      Fail(file.path(), kHeaderSize + std::min<std::uint64_t>(p.size, size),
+           "holds " + std::to_string((p.size - format::kDocLengthsHeaderSize) / bytes_each) +
+               " lengths for " + std::to_string(n) + " documents");
+    }
+    lengths_ = format::DocLengths(p.data + format::kDocLengthsHeaderSize,
+                                  static_cast<std::uint32_t>(bytes_each));
     std::uint64_t sum = 0;
-    for (std::uint64_t d = 0; d < n; ++d) sum += format::Get<std::uint32_t>(lengths_ + 4 * d);
+    std::uint32_t longest = 0;
+    for (std::uint64_t d = 0; d < n; ++d) {
+      sum += lengths_[d];
+      longest = std::max(longest, lengths_[d]);
+    }
+    if (bytes_each != format::DocLengthBytes(longest)) {
+      Fail(file.path(), kHeaderSize + 16,
+           "lengths take " + std::to_string(bytes_each) + " bytes each; the longest, " +
+               std::to_string(longest) + ", needs " +
+               std::to_string(format::DocLengthBytes(longest)));
+    }
     if (sum != meta_.total_length) {
       Fail(file.path(), kHeaderSize + 8,
            "document lengths add up to " + std::to_string(sum) + ", not the recorded total " +
@@ -410,7 +431,7 @@ class SegmentChecker {
     }
     const MmapFile& lengths = File(format::kLengthsFile);
     for (std::uint64_t d = 0; d < meta_.document_count; ++d) {
-      const std::uint32_t length = format::Get<std::uint32_t>(lengths_ + 4 * d);
+      const std::uint32_t length = lengths_[d];
       if (length != term_sums_[d]) {
         Fail(lengths.path(), kHeaderSize + 16 + 4 * d,
              "document " + std::to_string(d) + " has length " + std::to_string(length) +
@@ -490,6 +511,7 @@ class SegmentChecker {
     std::array<std::uint32_t, codec::kBlockSize> freqs{};
     std::array<std::uint32_t, codec::kBlockSize> block_frequencies{};
     std::array<std::uint32_t, codec::kBlockSize> block_lengths{};
+    std::string canonical;
     std::string record;
     std::vector<std::uint32_t> mine;
     std::vector<std::uint32_t> theirs;
@@ -521,33 +543,43 @@ class SegmentChecker {
         }
       }
       const std::uint64_t block_at = at;
+      // The block's bytes must be exactly what the writer makes of the
+      // values they decode to: re-encoded and compared.
+      canonical.clear();
       if (count == codec::kBlockSize) {
-        if (end - at < 2) Fail(doc_path, at, block_name + " is truncated");
-        const std::uint32_t doc_width = data[at];
-        const std::uint32_t freq_width = data[at + 1];
-        if (doc_width > 32 || freq_width > 32) {
-          Fail(doc_path, at, block_name + " has a bit width over 32");
+        const std::uint8_t* frequencies =
+            format::UnpackPatchedBlock(data + at, data + end, gaps.data());
+        const std::uint8_t* after =
+            frequencies == nullptr
+                ? nullptr
+                : format::UnpackPatchedBlock(frequencies, data + end, freqs.data());
+        if (after == nullptr) {
+          Fail(doc_path,
+               frequencies == nullptr ? at : static_cast<std::uint64_t>(frequencies - data),
+               block_name + ": patched block malformed or running past its posting data");
         }
-        const std::uint64_t bytes =
-            2 + codec::PackedBytes(doc_width) + codec::PackedBytes(freq_width);
-        if (end - at < bytes) Fail(doc_path, at, block_name + " runs past its posting data");
-        codec::UnpackBlock(data + at + 2, doc_width, gaps.data());
-        codec::UnpackBlock(data + at + 2 + codec::PackedBytes(doc_width), freq_width, freqs.data());
-        at += bytes;
+        format::PackPatchedBlock(gaps.data(), canonical);
+        format::PackPatchedBlock(freqs.data(), canonical);
       } else {
         const std::uint8_t* p = data + at;
-        for (auto* values : {&gaps, &freqs}) {
-          for (std::uint64_t i = 0; i < count; ++i) {
-            const std::uint8_t* next = codec::GetVarint(p, data + end, &(*values)[i]);
-            if (next == nullptr) {
-              Fail(doc_path, static_cast<std::uint64_t>(p - data),
-                   block_name + ": varint truncated or too large");
-            }
-            p = next;
+        for (std::uint64_t i = 0; i < count; ++i) {
+          std::uint32_t frequency = 0;
+          const std::uint8_t* next = format::GetTailPosting(p, data + end, &gaps[i], &frequency);
+          if (next == nullptr) {
+            Fail(doc_path, static_cast<std::uint64_t>(p - data),
+                 block_name + ": posting " + std::to_string(i) +
+                     " truncated, or its gap or frequency too large");
           }
+          freqs[i] = frequency - 1;
+          format::PutTailPosting(gaps[i], frequency, canonical);
+          p = next;
         }
-        at = static_cast<std::uint64_t>(p - data);
       }
+      if (end - at < canonical.size() ||
+          std::memcmp(data + at, canonical.data(), canonical.size()) != 0) {
+        Fail(doc_path, at, block_name + " is not encoded as the writer encodes its postings");
+      }
+      at += canonical.size();
       if (b + 1 == blocks && at != end) {
         Fail(doc_path, at,
              std::to_string(end - at) + " unexplained bytes after the last block of term " + term);
@@ -575,7 +607,7 @@ class SegmentChecker {
         if (tf > UINT32_MAX) Fail(doc_path, block_at, block_name + ": frequency overflows");
         max_frequency = std::max(max_frequency, static_cast<std::uint32_t>(tf));
         block_frequencies[i] = static_cast<std::uint32_t>(tf);
-        block_lengths[i] = format::Get<std::uint32_t>(lengths_ + 4 * doc);
+        block_lengths[i] = lengths_[doc];
         min_length = std::min(min_length, block_lengths[i]);
         collection_frequency += tf;
         sums[doc] += tf;
@@ -771,7 +803,7 @@ class SegmentChecker {
                           title_terms += in_title ? 1 : 0;
                           hasher.Add(analyzed.term);
                         });
-        const std::uint32_t length = format::Get<std::uint32_t>(lengths_ + 4 * d);
+        const std::uint32_t length = lengths_[d];
         if (terms != length) {
           Fail(lengths.path(), kHeaderSize + 16 + 4 * d,
                "document " + std::to_string(d) + " has length " + std::to_string(length) +
@@ -806,7 +838,7 @@ class SegmentChecker {
   std::map<std::string, MmapFile> files_;
   std::optional<Analyzer> analyzer_;
   std::optional<IndexReader> reader_;
-  const std::uint8_t* lengths_ = nullptr;
+  format::DocLengths lengths_;
   std::vector<std::uint64_t> term_sums_;   // per document, the sum of its word terms' frequencies
   std::vector<std::uint64_t> title_sums_;  // per document, the same for its title field terms
 };

@@ -13,6 +13,7 @@
 #include "common/error.hpp"
 #include "common/format/codec.hpp"
 #include "common/format/format.hpp"
+#include "common/format/patched_blocks.hpp"
 #include "indexer/write/file_writer.hpp"
 
 #ifndef FATHOM_VERSION
@@ -138,15 +139,12 @@ void EncodePostings(const std::vector<DocId>& docs, const std::vector<std::uint3
     }
     skip.block_offset = static_cast<std::uint32_t>(blocks.size());  // made absolute below
     if (count == codec::kBlockSize) {
-      const std::uint32_t doc_width = codec::MaxBitWidth(gaps.data(), count);
-      const std::uint32_t freq_width = codec::MaxBitWidth(freqs.data(), count);
-      blocks.push_back(static_cast<char>(doc_width));
-      blocks.push_back(static_cast<char>(freq_width));
-      codec::PackBlock(gaps.data(), doc_width, blocks);
-      codec::PackBlock(freqs.data(), freq_width, blocks);
+      format::PackPatchedBlock(gaps.data(), blocks);
+      format::PackPatchedBlock(freqs.data(), blocks);
     } else {
-      for (std::size_t i = 0; i < count; ++i) codec::PutVarint(gaps[i], blocks);
-      for (std::size_t i = 0; i < count; ++i) codec::PutVarint(freqs[i], blocks);
+      for (std::size_t i = 0; i < count; ++i) {
+        format::PutTailPosting(gaps[i], frequencies[start + i], blocks);
+      }
     }
     for (std::size_t i = 0; i < count; ++i) positions_at += frequencies[start + i];
   }
@@ -348,9 +346,23 @@ SegmentRecord SegmentWriter::Finish(const std::string& name) {
     std::string header;
     format::Put<std::uint64_t>(header, lengths_.size());
     format::Put<std::uint64_t>(header, meta_.total_length);
+    const std::uint32_t longest =
+        lengths_.empty() ? 0 : *std::max_element(lengths_.begin(), lengths_.end());
+    const std::uint32_t bytes_each = format::DocLengthBytes(longest);
+    format::Put<std::uint64_t>(header, bytes_each);
     file.Append(header);
-    file.Append(std::string_view(reinterpret_cast<const char*>(lengths_.data()),
-                                 lengths_.size() * sizeof(std::uint32_t)));
+    std::string packed;
+    packed.reserve(lengths_.size() * bytes_each);
+    for (const std::uint32_t length : lengths_) {
+      if (bytes_each == 1) {
+        format::Put<std::uint8_t>(packed, static_cast<std::uint8_t>(length));
+      } else if (bytes_each == 2) {
+        format::Put<std::uint16_t>(packed, static_cast<std::uint16_t>(length));
+      } else {
+        format::Put<std::uint32_t>(packed, length);
+      }
+    }
+    file.Append(packed);
     meta_.files.push_back(file.Finish());
   }
   {

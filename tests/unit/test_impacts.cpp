@@ -241,7 +241,7 @@ TEST(Impacts, CursorReturnsEachBlocksRecord) {
         static_cast<std::uint32_t>(df),
         collection_frequency,
         collection,
-        reinterpret_cast<const std::uint8_t*>(length_bytes.data()),
+        format::DocLengths(reinterpret_cast<const std::uint8_t*>(length_bytes.data()), 4),
         0};
     const PostingCursor cursor(data, "test");
     for (std::size_t b = 0; b < cursor.block_count(); ++b) {
