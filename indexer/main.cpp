@@ -222,6 +222,11 @@ int Run(int argc, char** argv) {
      "analysis threads (default 0: one per core)")
     ("segments", po::value<unsigned>()->default_value(1),
      "segments a fresh build leaves (documents split evenly; 1 searches fastest)")
+    ("reorder", po::value<std::string>()->default_value(kReorderByDefault ? "on" : "off"),
+     "on: number documents so that similar ones sit together (recursive graph bisection): "
+     "smaller postings, faster queries, a longer build; build, merge and sync take it")
+    ("reorder-min-df", po::value<std::uint32_t>()->default_value(ReorderOptions{}.min_doc_frequency),
+     "reordering uses the terms in at least this many documents")
     ("ids", po::value<std::string>(), "delete: read the ids to delete from this file, one a line")
     ("quiet,q", po::bool_switch(), "no progress line and no warnings")
     ("list-languages", po::bool_switch(), "list the stemming languages and exit");
@@ -279,12 +284,20 @@ int Run(int argc, char** argv) {
     }
     return 0;
   }
+  const std::string reorder_setting = vm["reorder"].as<std::string>();
+  if (reorder_setting != "on" && reorder_setting != "off") {
+    throw InputError("--reorder: 'on' or 'off', not '" + reorder_setting + "'");
+  }
+  const bool reorder = reorder_setting == "on";
   if (command == "merge") {
     if (args.size() != 1) {
       std::cerr << "fathom-index: merge expects one INDEX folder (see fathom-index --help)\n";
       return 2;
     }
-    const MergeSummary summary = MergeSegments(args[0], nullptr);
+    ReorderOptions reorder_options;
+    reorder_options.min_doc_frequency = vm["reorder-min-df"].as<std::uint32_t>();
+    const MergeSummary summary =
+        MergeSegments(args[0], nullptr, reorder ? &reorder_options : nullptr);
     if (summary.segments_before <= 1 && summary.dropped == 0) {
       std::cout << args[0] << ": already one segment with nothing deleted; nothing to do\n";
     } else {
@@ -330,6 +343,8 @@ int Run(int argc, char** argv) {
   }
   build.threads = vm["threads"].as<unsigned>();
   build.segments = vm["segments"].as<unsigned>();
+  build.reorder = reorder;
+  build.reorder_options.min_doc_frequency = vm["reorder-min-df"].as<std::uint32_t>();
   if (build.segments == 0 || build.segments > 1000) {
     throw InputError("--segments: from 1 to 1000");
   }
@@ -411,7 +426,16 @@ int Run(int argc, char** argv) {
             << "; " << summary.runs << " sorted runs ("
             << FormatBytes(static_cast<double>(summary.run_bytes)) << ") merged in "
             << summary.merge_seconds << " s\n"
-            << added_note << "  distinct terms  " << FormatCount(meta.term_count) << "\n"
+            << added_note;
+  if (summary.reordered) {
+    const ReorderSummary& r = summary.reorder;
+    std::cout << "  reordered       by graph bisection: " << FormatCount(r.units)
+              << " units (a file's documents move as one), " << FormatCount(r.terms)
+              << " terms in at least " << FormatCount(r.min_doc_frequency) << " documents ("
+              << FormatCount(r.edges) << " pairs), " << r.seconds << " s; rewritten in "
+              << summary.reorder_rewrite_seconds << " s\n";
+  }
+  std::cout << "  distinct terms  " << FormatCount(meta.term_count) << "\n"
             << "  postings        " << FormatCount(meta.posting_count) << "\n"
             << "  tokens          " << FormatCount(meta.total_length) << "\n"
             << "  analysis        language " << meta.analysis.language << ", stop words "

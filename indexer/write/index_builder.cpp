@@ -311,9 +311,10 @@ std::string Unchanged(const fs::path& index_dir) {
 }
 
 // Cuts the built segment into `parts` segments of consecutive documents
-// (equal counts), named seg-000002 on, and removes it.
+// (equal counts), numbered from first_number on, and removes it.
 std::vector<SegmentRecord> SplitSegment(const fs::path& index_dir, const SegmentRecord& whole,
-                                        unsigned parts, const ProgressSink& progress) {
+                                        unsigned parts, std::uint64_t first_number,
+                                        const ProgressSink& progress) {
   std::vector<SegmentRecord> records;
   {
     const IndexReader reader(index_dir / whole.name);
@@ -340,7 +341,7 @@ std::vector<SegmentRecord> SplitSegment(const fs::path& index_dir, const Segment
         share.doc_count = static_cast<std::uint32_t>(from < to ? to - from : 0);
         plan.sources.push_back(std::move(share));
       }
-      const std::string name = SegmentName(2 + part);
+      const std::string name = SegmentName(first_number + part);
       if (std::error_code ec; !fs::create_directory(index_dir / name, ec)) {
         throw IoError((index_dir / name).string() + ": cannot create: " + ec.message());
       }
@@ -351,6 +352,28 @@ std::vector<SegmentRecord> SplitSegment(const fs::path& index_dir, const Segment
   return records;
 }
 
+// Rewrites the built segment in the order recursive graph bisection gives
+// (doc_reorder.hpp) as segment `name`, and removes it.
+void ReorderSegment(const fs::path& index_dir, const std::string& name, const BuildOptions& options,
+                    const ProgressSink& progress, BuildSummary& summary) {
+  const std::string whole = summary.segment.name;
+  {
+    const IndexReader reader(index_dir / whole);
+    RewritePlan plan = ConcatenationPlan({&reader}, {DeletedDocs(reader.document_count())});
+    summary.reorder = ReorderPlan({&reader}, plan, EffectiveReorderOptions(options));
+    if (std::error_code ec; !fs::create_directory(index_dir / name, ec)) {
+      throw IoError((index_dir / name).string() + ": cannot create: " + ec.message());
+    }
+    const auto start = std::chrono::steady_clock::now();
+    summary.segment = RewriteSegments({&reader}, plan, index_dir / name, name, progress);
+    summary.reorder_rewrite_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  fs::remove_all(index_dir / whole);
+  summary.meta = IndexReader(index_dir / name).meta();
+  summary.reordered = true;
+}
+
 }  // namespace
 
 std::uint64_t DefaultMemoryBudget() {
@@ -359,6 +382,16 @@ std::uint64_t DefaultMemoryBudget() {
   const std::uint64_t physical =
       pages > 0 && page_size > 0 ? static_cast<std::uint64_t>(pages) * page_size : 4ull << 30;
   return std::max<std::uint64_t>(physical / 4, 256ull << 20);
+}
+
+ReorderOptions EffectiveReorderOptions(const BuildOptions& options) {
+  ReorderOptions reorder = options.reorder_options;
+  if (reorder.threads == 0) reorder.threads = options.threads;
+  if (reorder.memory_bytes == 0) {
+    reorder.memory_bytes =
+        (options.memory_bytes != 0 ? options.memory_bytes : DefaultMemoryBudget()) / 2;
+  }
+  return reorder;
 }
 
 const char* PhaseName(BuildPhase phase) {
@@ -529,11 +562,16 @@ BuildSummary BuildIndex(const CorpusInput& corpus, const fs::path& index_dir,
     Manifest manifest;
     manifest.generation = 1;
     manifest.next_segment = 2;
-    if (options.segments <= 1 || summary.segment.document_count < 2) {
-      manifest.segments.push_back(summary.segment);
+    if (options.reorder && summary.segment.document_count > 1) {
+      ReorderSegment(temp_dir, SegmentName(manifest.next_segment++), options, progress, summary);
+    }
+    const SegmentRecord whole = summary.segment;
+    if (options.segments <= 1 || whole.document_count < 2) {
+      manifest.segments.push_back(whole);
     } else {
-      manifest.segments = SplitSegment(temp_dir, summary.segment, options.segments, progress);
-      manifest.next_segment = 2 + manifest.segments.size();
+      manifest.segments =
+          SplitSegment(temp_dir, whole, options.segments, manifest.next_segment, progress);
+      manifest.next_segment += manifest.segments.size();
     }
     CommitManifest(temp_dir, manifest);
     Publish(temp_dir, index_dir, index_lock.has_value());

@@ -18,6 +18,7 @@
 #include "common/format/manifest.hpp"
 #include "indexer/corpus/corpus_input.hpp"
 #include "indexer/corpus/corpus_reader.hpp"
+#include "indexer/write/doc_reorder.hpp"
 
 namespace fathom {
 
@@ -31,6 +32,11 @@ struct BuildOptions {
   // Segments a fresh build leaves (documents split into this many ranges of
   // equal counts); 1, the default, is what searches fastest.
   unsigned segments = 1;
+  // Renumber the documents by recursive graph bisection (doc_reorder.hpp)
+  // once they are read: smaller postings, faster conjunctions, more build
+  // time. Sync and merge take the same setting.
+  bool reorder = kReorderByDefault;
+  ReorderOptions reorder_options;
   // Set from another thread (a signal handler) to abandon the build; the
   // previous index, if any, stays as it was.
   const std::atomic<bool>* cancel = nullptr;
@@ -45,6 +51,10 @@ std::uint64_t DefaultMemoryBudget();
 // The smallest budget the command line accepts (the library takes any, so
 // that tests can force many small runs).
 inline constexpr std::uint64_t kMinMemoryBudget = 64ull << 20;
+
+// The reordering a build with these options does: its threads, and half its
+// memory budget for the forward index, unless reorder_options say otherwise.
+ReorderOptions EffectiveReorderOptions(const BuildOptions& options);
 
 enum class BuildPhase { kInverting, kMerging, kFinishing };
 const char* PhaseName(BuildPhase phase);
@@ -73,6 +83,9 @@ struct BuildSummary {
   std::uint64_t memory_budget = 0;
   double seconds = 0;
   double merge_seconds = 0;
+  bool reordered = false;
+  ReorderSummary reorder;  // when reordered
+  double reorder_rewrite_seconds = 0;
 };
 
 using ProgressSink = std::function<void(const BuildProgress&)>;

@@ -189,7 +189,8 @@ DeleteSummary DeleteDocuments(const fs::path& index_dir, const std::vector<std::
   return summary;
 }
 
-MergeSummary MergeSegments(const fs::path& index_dir, const ProgressSink& progress) {
+MergeSummary MergeSegments(const fs::path& index_dir, const ProgressSink& progress,
+                           const ReorderOptions* reorder) {
   const auto start = std::chrono::steady_clock::now();
   ReadManifest(index_dir);
   const IndexWriteLock lock(index_dir);
@@ -212,8 +213,9 @@ MergeSummary MergeSegments(const fs::path& index_dir, const ProgressSink& progre
       throw IoError(temp_dir.string() + ": cannot create: " + ec.message());
     }
     const std::vector<const IndexReader*> segments = Readers(snapshot);
-    const SegmentRecord record = RewriteSegments(
-        segments, ConcatenationPlan(segments, DeletionSets(snapshot)), temp_dir, name, progress);
+    RewritePlan plan = ConcatenationPlan(segments, DeletionSets(snapshot));
+    if (reorder != nullptr) ReorderPlan(segments, plan, *reorder);
+    const SegmentRecord record = RewriteSegments(segments, plan, temp_dir, name, progress);
     summary.documents = record.document_count;
     summary.dropped = manifest.document_count() - record.document_count;
     RenameInto(temp_dir, index_dir / name);
@@ -478,6 +480,7 @@ SyncSummary SyncFolder(const fs::path& folder, const fs::path& index_dir, BuildO
 
     std::vector<const IndexReader*> inputs = segments;
     if (read) inputs.push_back(&*read);
+    if (options.reorder) ReorderPlan(inputs, plan, EffectiveReorderOptions(options));
     fs::remove_all(temp_dir, ec);
     if (!fs::create_directory(temp_dir, ec)) {
       throw IoError(temp_dir.string() + ": cannot create: " + ec.message());

@@ -48,9 +48,12 @@ struct MergeSummary {
   std::uint64_t dropped = 0;    // deleted documents removed for good
   double seconds = 0;
 };
-// Merges every segment into one, dropping deleted documents. Nothing to do
-// (and nothing written) for a single segment without deletions.
-MergeSummary MergeSegments(const std::filesystem::path& index_dir, const ProgressSink& progress);
+// Merges every segment into one, dropping deleted documents; with reorder,
+// renumbers the documents by recursive graph bisection (doc_reorder.hpp).
+// Nothing to do (and nothing written) for a single segment without
+// deletions.
+MergeSummary MergeSegments(const std::filesystem::path& index_dir, const ProgressSink& progress,
+                           const ReorderOptions* reorder = nullptr);
 
 struct SyncSummary {
   bool built = false;  // there was no index yet: a fresh build made one
@@ -72,7 +75,8 @@ struct SyncSummary {
 // then confirmed by the content hash) are read again, removed ones are
 // deleted; the others are not read. The documents are then written as one
 // segment in the folder's order, so the index is the one a fresh build of
-// the folder gives (same documents, ids, statistics and tie order). One
+// the folder gives (same documents, ids, statistics and tie order: with
+// options.reorder, the plan is reordered as a fresh build's is). One
 // commit: a crash leaves the index as before or after. With no index at
 // index_dir yet, a fresh build. Throws InputError (no folder; an index
 // built from no folder), IoError.

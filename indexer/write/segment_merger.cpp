@@ -1,9 +1,14 @@
 #include "indexer/write/segment_merger.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 
@@ -21,6 +26,10 @@ namespace {
 // pages it is done with are given back every so often, so its resident
 // memory stays bounded whatever the inputs' size.
 constexpr std::uint64_t kDropEvery = 64ull << 20;
+// A rewrite whose runs of consecutive documents are shorter than this on
+// average unpacks the stored text first (StoreCopier::Spill): a store block
+// holds about this many short documents.
+constexpr std::size_t kSpillBelowRunLength = 64;
 
 void DropBehind(const CheckedFile& file, std::uint64_t offset, std::uint64_t& dropped) {
   if (offset >= dropped + kDropEvery) {
@@ -145,6 +154,20 @@ class SegmentPostingSource final : public PostingSource {
   std::size_t next_gathered_ = 0;
 };
 
+// One stored document's two fields, each a varint length and its bytes
+// (docs/FORMAT.md, "store"); advances at. False when they run past end.
+bool ParseStoredFields(const std::uint8_t*& at, const std::uint8_t* end,
+                       std::array<std::string_view, 2>& fields) {
+  for (auto& field : fields) {
+    std::uint32_t size = 0;
+    at = codec::GetVarint(at, end, &size);
+    if (at == nullptr || size > static_cast<std::size_t>(end - at)) return false;
+    field = std::string_view(reinterpret_cast<const char*>(at), size);
+    at += size;
+  }
+  return true;
+}
+
 // Copies stored text of one input to the new segment, a run of
 // consecutive documents at a time: whole compressed blocks where a run
 // covers them, document by document from the decompressed block otherwise.
@@ -153,9 +176,53 @@ class StoreCopier {
   explicit StoreCopier(const IndexReader& reader)
       : reader_(reader), store_(reader.store_file(), reader.document_count()) {}
 
-  // Copies documents [first, end) in order. REQUIRES: runs of one input
-  // come in increasing order (pages behind are given back).
+  ~StoreCopier() {
+    if (spill_fd_ >= 0) ::close(spill_fd_);
+  }
+  StoreCopier(const StoreCopier&) = delete;
+  StoreCopier& operator=(const StoreCopier&) = delete;
+
+  // For a rewrite that takes this input's documents far from their order
+  // (reordered, or interleaved with other inputs'): reading each from its
+  // compressed block would decompress a block per document. Instead every
+  // block is decompressed once, into an unnamed temporary file in dir
+  // (gone when the copier is, whatever happens), and CopyRun reads each
+  // document from there, in any order.
+  void Spill(const std::filesystem::path& dir) {
+    const std::string path = (dir / ".store-spill").string();
+    spill_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (spill_fd_ < 0) throw IoError(path + ": cannot create: " + std::strerror(errno));
+    ::unlink(path.c_str());
+    spill_offsets_.clear();
+    spill_offsets_.reserve(reader_.document_count() + 1);
+    std::uint64_t written = 0;
+    for (std::size_t b = 0; b < store_.blocks().size(); ++b) {
+      DropBehind(reader_.store_file(), store_.blocks()[b].offset, dropped_);
+      Load(b);
+      for (const std::size_t start : starts_) spill_offsets_.push_back(written + start);
+      for (std::size_t done = 0; done < raw_.size();) {
+        const ssize_t n = ::pwrite(spill_fd_, raw_.data() + done, raw_.size() - done,
+                                   static_cast<off_t>(written + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) throw IoError(path + ": cannot write: " + std::strerror(errno));
+        done += static_cast<std::size_t>(n);
+      }
+      written += raw_.size();
+    }
+    spill_offsets_.push_back(written);
+    loaded_ = SIZE_MAX;
+    raw_.clear();
+    raw_.shrink_to_fit();
+    fields_.clear();
+  }
+
+  // Copies documents [first, end) in order. REQUIRES: without Spill, runs
+  // of one input come in increasing order (pages behind are given back).
   void CopyRun(DocId first, DocId end, DocStoreWriter& out) {
+    if (spill_fd_ >= 0) {
+      for (DocId doc = first; doc < end; ++doc) CopySpilled(doc, out);
+      return;
+    }
     const auto& blocks = store_.blocks();
     for (DocId doc = first; doc < end;) {
       const std::size_t b = BlockOf(doc);
@@ -186,6 +253,28 @@ class StoreCopier {
   }
 
  private:
+  void CopySpilled(DocId doc, DocStoreWriter& out) {
+    const std::uint64_t from = spill_offsets_.at(doc), to = spill_offsets_.at(doc + 1);
+    spilled_.resize(to - from);
+    for (std::size_t done = 0; done < spilled_.size();) {
+      const ssize_t n = ::pread(spill_fd_, spilled_.data() + done, spilled_.size() - done,
+                                static_cast<off_t>(from + done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        throw IoError(reader_.dir().string() + ": cannot read back its unpacked store: " +
+                      (n == 0 ? std::string("file too short") : std::strerror(errno)));
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    const auto* at = reinterpret_cast<const std::uint8_t*>(spilled_.data());
+    std::array<std::string_view, 2> fields;
+    // Its bytes were parsed once already, on the way out.
+    if (!ParseStoredFields(at, at + spilled_.size(), fields)) {
+      throw IoError(reader_.dir().string() + ": its unpacked store read back differently");
+    }
+    out.Add(fields[0], fields[1]);
+  }
+
   std::size_t BlockOf(DocId doc) const {
     const auto& blocks = store_.blocks();
     const auto it =
@@ -200,21 +289,18 @@ class StoreCopier {
     const auto& blocks = store_.blocks();
     raw_ = store_.RawBlock(b);
     fields_.clear();
-    const auto* at = reinterpret_cast<const std::uint8_t*>(raw_.data());
+    starts_.clear();
+    const auto* first = reinterpret_cast<const std::uint8_t*>(raw_.data());
+    const auto* at = first;
     const auto* raw_end = at + raw_.size();
     const std::uint64_t end =
         b + 1 < blocks.size() ? blocks[b + 1].first_doc : reader_.document_count();
     for (std::uint64_t doc = blocks[b].first_doc; doc < end; ++doc) {
+      starts_.push_back(static_cast<std::size_t>(at - first));
       std::array<std::string_view, 2> fields;
-      for (auto& field : fields) {
-        std::uint32_t size = 0;
-        at = codec::GetVarint(at, raw_end, &size);
-        if (at == nullptr || size > static_cast<std::size_t>(raw_end - at)) {
-          throw CorruptIndexError(reader_.dir().string() + "/store: damaged block " +
-                                  std::to_string(b) + " (run fathom-index check)");
-        }
-        field = std::string_view(reinterpret_cast<const char*>(at), size);
-        at += size;
+      if (!ParseStoredFields(at, raw_end, fields)) {
+        throw CorruptIndexError(reader_.dir().string() + "/store: damaged block " +
+                                std::to_string(b) + " (run fathom-index check)");
       }
       fields_.push_back(fields);
     }
@@ -227,6 +313,10 @@ class StoreCopier {
   std::size_t loaded_ = SIZE_MAX;
   std::string raw_;
   std::vector<std::array<std::string_view, 2>> fields_;
+  std::vector<std::size_t> starts_;  // where each document of the loaded block starts in raw_
+  int spill_fd_ = -1;
+  std::vector<std::uint64_t> spill_offsets_;  // document d: [offsets[d], offsets[d + 1])
+  std::string spilled_;
 };
 
 }  // namespace
@@ -268,6 +358,18 @@ SegmentRecord RewriteSegments(const std::vector<const IndexReader*>& inputs,
   }
   std::vector<std::unique_ptr<StoreCopier>> stores;
   for (const IndexReader* input : inputs) stores.push_back(std::make_unique<StoreCopier>(*input));
+  // Runs of consecutive documents: a plan of few, long runs copies whole
+  // blocks; one of many short runs (a reordering) reads unpacked documents.
+  std::size_t runs = 0;
+  for (std::size_t i = 0; i < plan.order.size(); ++i) {
+    runs += i == 0 || plan.order[i].input != plan.order[i - 1].input ||
+                    plan.order[i].doc != plan.order[i - 1].doc + 1
+                ? 1
+                : 0;
+  }
+  if (runs > inputs.size() + plan.order.size() / kSpillBelowRunLength) {
+    for (const auto& store : stores) store->Spill(dir);
+  }
   for (std::size_t i = 0; i < plan.order.size();) {
     // A run of consecutive documents of one input.
     const KeptDocument first = plan.order[i];

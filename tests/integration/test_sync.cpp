@@ -147,7 +147,12 @@ std::set<std::string> AsSet(const std::vector<std::string>& paths) {
   return {paths.begin(), paths.end()};
 }
 
-TEST(Sync, FollowsItsFolderRoundAfterRoundExactlyAsAFreshBuild) {
+// Reordered or not: a reordering sync must give the fresh reordered build
+// (doc_reorder.hpp: the same documents in the same order reorder alike).
+// The thresholds are lowered so that this small folder is really reordered.
+class SyncRounds : public ::testing::TestWithParam<bool> {};
+
+TEST_P(SyncRounds, FollowsItsFolderRoundAfterRoundExactlyAsAFreshBuild) {
   TempDir dir;
   ChangingFolder folder(dir / "folder", 20261205);
   for (int i = 0; i < 60; ++i) {
@@ -168,8 +173,19 @@ TEST(Sync, FollowsItsFolderRoundAfterRoundExactlyAsAFreshBuild) {
 
   BuildOptions options;
   options.threads = 2;
+  options.reorder = GetParam();
+  options.reorder_options.min_doc_frequency = 3;
+  options.reorder_options.min_partition = 2;
   const SyncSummary first = SyncFolder(folder.root(), dir / "index", options, nullptr, nullptr);
   EXPECT_TRUE(first.built);
+  EXPECT_EQ(first.build.reordered, GetParam());
+  {
+    // Reordered for real: the files are no longer in the folder's order.
+    const IndexReader reader(OnlySegment(dir / "index"));
+    std::vector<fs::path> paths;  // compared as the folder walk sorts them
+    for (const SourceFile& source : reader.sources()) paths.emplace_back(source.path);
+    EXPECT_NE(std::is_sorted(paths.begin(), paths.end()), GetParam());
+  }
 
   for (int round = 0; round < 8; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
@@ -227,6 +243,10 @@ TEST(Sync, FollowsItsFolderRoundAfterRoundExactlyAsAFreshBuild) {
   EXPECT_EQ(idle.unchanged, folder.Files().size());
   EXPECT_EQ(ReadManifest(dir / "index").generation, generation);
 }
+
+INSTANTIATE_TEST_SUITE_P(Sync, SyncRounds, ::testing::Values(false, true), [](const auto& param) {
+  return param.param ? "Reordered" : "InFolderOrder";
+});
 
 // The Done-when check as users run it: the programs, a fixed query set,
 // the runs compared byte for byte.
