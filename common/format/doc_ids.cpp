@@ -9,7 +9,10 @@ namespace fathom::format {
 
 namespace {
 constexpr std::uint64_t kHeadSize = 16;  // u64 document count, u64 entries size
-}
+// An entry's first varint: shared × 16 + the rest's length, or 15 when the
+// rest is 15 bytes or longer (its length less 15 follows as a varint).
+constexpr std::uint64_t kRestInHead = 15;
+}  // namespace
 
 void DocIdEncoder::Add(std::string_view id, std::string& entries) {
   const bool first = count_ % kIdBlockIds == 0;
@@ -20,8 +23,9 @@ void DocIdEncoder::Add(std::string_view id, std::string& entries) {
     while (shared < most && previous_[shared] == id[shared]) ++shared;
   }
   const std::size_t before = entries.size();
-  codec::PutVarint(shared, entries);
-  codec::PutVarint(id.size() - shared, entries);
+  const std::uint64_t rest = id.size() - shared;
+  codec::PutVarint(std::uint64_t{shared} * 16 + std::min(rest, kRestInHead), entries);
+  if (rest >= kRestInHead) codec::PutVarint(rest - kRestInHead, entries);
   entries.append(id.substr(shared));
   entries_size_ += entries.size() - before;
   previous_.assign(id);
@@ -54,7 +58,7 @@ bool DocIdTable::Open(const std::uint8_t* payload, std::uint64_t size, std::uint
   blocks_ = payload + kHeadSize;
   entries_offset_ = kHeadSize + 8 * blocks;
   entries_ = payload + entries_offset_;
-  // Each entry takes at least two bytes, so block offsets strictly increase.
+  // Each entry takes at least a byte, so block offsets strictly increase.
   for (std::uint64_t b = 0; b < blocks; ++b) {
     const std::uint64_t offset = BlockOffset(b);
     if ((b == 0 && offset != 0) || (b > 0 && offset <= BlockOffset(b - 1)) ||
@@ -74,11 +78,18 @@ std::uint64_t DocIdTable::BlockOffset(std::uint64_t block) const {
 const std::uint8_t* DocIdTable::Entry(const std::uint8_t* at, bool first_of_block,
                                       std::string& id) const {
   const std::uint8_t* end = entries_ + entries_size_;
-  std::uint64_t shared, rest;
-  at = codec::GetVarint64(at, end, &shared);
+  std::uint64_t head, rest;
+  at = codec::GetVarint64(at, end, &head);
   if (at == nullptr) return nullptr;
-  at = codec::GetVarint64(at, end, &rest);
-  if (at == nullptr || shared > id.size() || (first_of_block && shared != 0) ||
+  const std::uint64_t shared = head / 16;
+  rest = head % 16;
+  if (rest == kRestInHead) {
+    std::uint64_t more = 0;
+    at = codec::GetVarint64(at, end, &more);
+    if (at == nullptr || more > UINT32_MAX) return nullptr;
+    rest += more;
+  }
+  if (shared > id.size() || (first_of_block && shared != 0) ||
       rest > static_cast<std::uint64_t>(end - at)) {
     return nullptr;
   }

@@ -2,6 +2,10 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
+#include <array>
+#include <bit>
+
 #include "common/error.hpp"
 #include "common/format/codec.hpp"
 
@@ -47,13 +51,49 @@ const std::uint8_t* GetTermEntry(const std::uint8_t* in, const std::uint8_t* end
   return in;
 }
 
-void PutSkipEntry(std::string& out, const SkipEntry& e) {
-  Put<std::uint32_t>(out, e.last_doc);
-  Put<std::uint32_t>(out, e.block_offset);
-  Put<std::uint32_t>(out, e.max_frequency);
-  Put<std::uint32_t>(out, e.min_length);
-  Put<std::uint64_t>(out, e.positions_offset);
-  Put<std::uint32_t>(out, e.impacts_offset);
+namespace {
+std::array<std::uint64_t, kSkipFields> FieldsOf(const SkipEntry& e) {
+  return {e.last_doc,   e.block_offset,     e.max_frequency,
+          e.min_length, e.positions_offset, e.impacts_offset};
+}
+}  // namespace
+
+void PutSkipTable(std::string& out, const SkipEntry* entries, std::size_t count) {
+  std::array<std::uint64_t, kSkipFields> largest{};
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto fields = FieldsOf(entries[i]);
+    for (std::size_t f = 0; f < kSkipFields; ++f) largest[f] = std::max(largest[f], fields[f]);
+  }
+  std::array<std::uint8_t, kSkipFields> widths{};
+  for (std::size_t f = 0; f < kSkipFields; ++f) {
+    const auto bytes = (static_cast<unsigned>(std::bit_width(largest[f])) + 7) / 8;
+    widths[f] = static_cast<std::uint8_t>(std::max(1u, bytes));
+    out.push_back(static_cast<char>(widths[f]));
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto fields = FieldsOf(entries[i]);
+    for (std::size_t f = 0; f < kSkipFields; ++f) {
+      for (std::uint8_t b = 0; b < widths[f]; ++b) {
+        out.push_back(static_cast<char>(fields[f] >> (8 * b)));
+      }
+    }
+  }
+}
+
+bool SkipTable::Open(const std::uint8_t* in, const std::uint8_t* end, std::size_t count) noexcept {
+  if (end - in < static_cast<std::ptrdiff_t>(kSkipHeaderSize)) return false;
+  entry_size_ = 0;
+  for (std::size_t f = 0; f < kSkipFields; ++f) {
+    widths_[f] = in[f];
+    if (widths_[f] < 1 || widths_[f] > 8) return false;
+    offsets_[f] = static_cast<std::uint8_t>(entry_size_);
+    masks_[f] = widths_[f] == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * widths_[f])) - 1;
+    entry_size_ += widths_[f];
+  }
+  count_ = count;
+  entries_ = in + kSkipHeaderSize;
+  const auto available = static_cast<std::uint64_t>(end - entries_);
+  return count <= available / entry_size_ && available - count * entry_size_ >= kSkipReadPast;
 }
 
 void PutTailPosting(std::uint32_t gap, std::uint32_t frequency, std::string& out) {
@@ -80,11 +120,6 @@ const std::uint8_t* GetTailPosting(const std::uint8_t* in, const std::uint8_t* e
   if (in == nullptr || excess > UINT32_MAX - 2) return nullptr;
   *frequency = excess + 2;
   return in;
-}
-
-SkipEntry GetSkipEntry(const std::uint8_t* in) noexcept {
-  return {Get<std::uint32_t>(in),      Get<std::uint32_t>(in + 4),  Get<std::uint32_t>(in + 8),
-          Get<std::uint32_t>(in + 12), Get<std::uint64_t>(in + 16), Get<std::uint32_t>(in + 24)};
 }
 
 void PutImpacts(std::string& out, const Impact* impacts, std::size_t count,

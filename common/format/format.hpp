@@ -36,7 +36,7 @@ static_assert(std::endian::native == std::endian::little,
 //   6  positions in blocks of 128 values with patched bit-packing (PFor),
 //      a varint tail; skip entries' positions_offset becomes a mark (block
 //      offset x 128 + index in the block). `docids` front-coded in blocks.
-inline constexpr std::uint32_t kFormatVersion = 7;
+inline constexpr std::uint32_t kFormatVersion = 8;
 
 inline constexpr char kMagic[4] = {'F', 'T', 'H', 'M'};
 inline constexpr char kFooterMagic[4] = {'F', 'T', 'H', 'E'};
@@ -112,8 +112,6 @@ struct TermEntry {
 
 // postings.doc: a skip table of one entry per block, then one impact record
 // per block, then the blocks.
-inline constexpr std::size_t kSkipEntrySize = 28;
-inline constexpr std::size_t kSkipImpactsOffsetAt = 24;  // u32 impacts_offset
 struct SkipEntry {
   std::uint32_t last_doc;          // largest doc id in the block
   std::uint32_t block_offset;      // from the end of the skip table
@@ -174,6 +172,61 @@ class DocLengths {
   std::uint32_t bytes_each_ = 4;
 };
 
+// A list's skip table (docs/FORMAT.md, "SkipTable"; since version 8): six
+// width bytes, then one entry per block, each field a little-endian integer
+// of its width, the fewest bytes (1 to 8) that hold the field's largest value
+// in the list. Entries keep a fixed size, so block b's is found directly.
+inline constexpr std::size_t kSkipFields = 6;
+inline constexpr std::size_t kSkipHeaderSize = kSkipFields;
+// Bytes a reader may load past a field (an 8-byte load masked to its
+// width): the list's impact records and blocks always follow its table.
+inline constexpr std::size_t kSkipReadPast = 7;
+
+// Appends the table of entries (at least 2).
+void PutSkipTable(std::string& out, const SkipEntry* entries, std::size_t count);
+
+class SkipTable {
+ public:
+  SkipTable() = default;
+  // The table of `count` entries at in. False when its widths are not 1 to 8
+  // or it (with kSkipReadPast bytes after it) runs past end.
+  bool Open(const std::uint8_t* in, const std::uint8_t* end, std::size_t count) noexcept;
+  // Bytes of the table, header included.
+  std::size_t size() const noexcept { return kSkipHeaderSize + entry_size_ * count_; }
+  std::size_t entry_size() const noexcept { return entry_size_; }
+  // The widths of the table's fields, in the order of SkipEntry.
+  const std::uint8_t* widths() const noexcept { return widths_; }
+  // REQUIRES: block < the count given to Open.
+  SkipEntry At(std::size_t block) const noexcept {
+    const std::uint8_t* entry = entries_ + block * entry_size_;
+    return {static_cast<std::uint32_t>(Field(entry, 0)),
+            static_cast<std::uint32_t>(Field(entry, 1)),
+            static_cast<std::uint32_t>(Field(entry, 2)),
+            static_cast<std::uint32_t>(Field(entry, 3)),
+            Field(entry, 4),
+            static_cast<std::uint32_t>(Field(entry, 5))};
+  }
+  std::uint32_t LastDocAt(std::size_t block) const noexcept {
+    return static_cast<std::uint32_t>(Field(entries_ + block * entry_size_, 0));
+  }
+  std::uint32_t ImpactsOffsetAt(std::size_t block) const noexcept {
+    return static_cast<std::uint32_t>(Field(entries_ + block * entry_size_, 5));
+  }
+
+ private:
+  std::uint64_t Field(const std::uint8_t* entry, std::size_t field) const noexcept {
+    std::uint64_t value;
+    std::memcpy(&value, entry + offsets_[field], sizeof value);
+    return value & masks_[field];
+  }
+  const std::uint8_t* entries_ = nullptr;
+  std::size_t count_ = 0;
+  std::size_t entry_size_ = 0;
+  std::uint8_t widths_[kSkipFields] = {};
+  std::uint8_t offsets_[kSkipFields] = {};
+  std::uint64_t masks_[kSkipFields] = {};
+};
+
 // A (term frequency, document length) pair of a block's impact record.
 struct Impact {
   std::uint32_t frequency;
@@ -214,8 +267,6 @@ void PutTermEntry(std::string& out, const TermEntry& entry);
 // is 0 or the document frequency 0.
 const std::uint8_t* GetTermEntry(const std::uint8_t* in, const std::uint8_t* end,
                                  TermEntry* entry) noexcept;
-void PutSkipEntry(std::string& out, const SkipEntry& entry);
-SkipEntry GetSkipEntry(const std::uint8_t* in) noexcept;
 // An impact record: the pairs in increasing frequency (and length), each as
 // the varint differences from the previous pair, the first from (0,
 // min_length). REQUIRES: 1 <= count <= kMaxImpacts, pairs increasing in

@@ -45,13 +45,13 @@ PostingCursor::PostingCursor(const PostingListData& data, std::string_view sourc
                             std::to_string(data.source_offset) + ": " + what);
   };
   if (document_frequency_ == 0) corrupt("empty posting list");
-  const std::size_t skip_entries = block_count_ > 1 ? block_count_ : 0;
-  if (static_cast<std::size_t>(data.postings_end - data.postings) / format::kSkipEntrySize <
-      skip_entries) {
-    corrupt("skip table out of bounds");
+  blocks_ = data.postings;
+  if (block_count_ > 1) {
+    if (!skip_table_.Open(data.postings, data.postings_end, block_count_)) {
+      corrupt("skip table malformed or out of bounds");
+    }
+    blocks_ += skip_table_.size();
   }
-  skip_table_ = data.postings;
-  blocks_ = skip_table_ + skip_entries * format::kSkipEntrySize;
   blocks_end_ = data.postings_end;
   positions_begin_ = data.positions;
   positions_end_ = data.positions_end;
@@ -113,10 +113,7 @@ std::size_t PostingCursor::ImpactsOf(std::size_t block, format::Impact* out) con
   if (block_count_ > 1) {
     // A record ends where the next one starts; the last, at the first block.
     const std::uint32_t end =
-        block + 1 < block_count_
-            ? format::Get<std::uint32_t>(skip_table_ + (block + 1) * format::kSkipEntrySize +
-                                         format::kSkipImpactsOffsetAt)
-            : first_block_offset_;
+        block + 1 < block_count_ ? skip_table_.ImpactsOffsetAt(block + 1) : first_block_offset_;
     const std::size_t count =
         format::GetImpacts(blocks_ + skip.impacts_offset, blocks_ + end, skip.min_length, out);
     if (count > 0) return count;

@@ -89,9 +89,7 @@ class PostingCursor {
   // REQUIRES: block < block_count().
   std::size_t ImpactsOf(std::size_t block, format::Impact* out) const noexcept;
   DocId LastDocOf(std::size_t block) const noexcept {
-    return block_count_ == 1
-               ? single_block_.last_doc
-               : format::Get<std::uint32_t>(skip_table_ + block * format::kSkipEntrySize);
+    return block_count_ == 1 ? single_block_.last_doc : skip_table_.LastDocAt(block);
   }
   // The first block at or after `from` whose last doc is >= target, or
   // block_count(). Reads skip entries only; gallops over long distances.
@@ -112,8 +110,7 @@ class PostingCursor {
 
  private:
   format::SkipEntry SkipAt(std::size_t block) const noexcept {
-    return block_count_ == 1 ? single_block_
-                             : format::GetSkipEntry(skip_table_ + block * format::kSkipEntrySize);
+    return block_count_ == 1 ? single_block_ : skip_table_.At(block);
   }
   void LoadBlock(std::size_t block) noexcept;
   // Past the last posting: at the end of the list, or on damaged data.
@@ -123,7 +120,7 @@ class PostingCursor {
   void DecodeFrequencies() const noexcept;
   void VerifyPositions();
 
-  const std::uint8_t* skip_table_;
+  format::SkipTable skip_table_;  // of a list of more than one block
   // The end of the skip table: impact records and blocks are at offsets
   // from here, the records up to first_block_offset_.
   const std::uint8_t* blocks_;

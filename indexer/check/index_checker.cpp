@@ -470,19 +470,22 @@ class SegmentChecker {
     const std::uint64_t blocks = (df + codec::kBlockSize - 1) / codec::kBlockSize;
     const std::uint64_t begin = e.postings_offset;
     const std::uint64_t end = info.postings_end;
-    const std::uint64_t skip_bytes = blocks > 1 ? blocks * format::kSkipEntrySize : 0;
-    if (end - begin < skip_bytes) {
-      Fail(doc_path, begin, "skip table of term " + term + " runs past its posting data");
+    format::SkipTable skip_table;
+    if (blocks > 1 && !skip_table.Open(data + begin, data + end, blocks)) {
+      Fail(doc_path, begin,
+           "skip table of term " + term + " has a width not 1 to 8 or runs past its posting data");
     }
+    const std::uint64_t skip_bytes = blocks > 1 ? skip_table.size() : 0;
+    std::vector<format::SkipEntry> skips_read;
     // Impact records and blocks are at offsets from the end of the skip
     // table; the records fill the bytes up to the first block exactly.
     const std::uint64_t blocks_at = begin + skip_bytes;
     std::uint64_t at = blocks_at;
     std::uint64_t impacts_at = blocks_at;
     if (blocks > 1) {
-      at += format::GetSkipEntry(data + begin).block_offset;
+      at += skip_table.At(0).block_offset;
       if (at > end) {
-        Fail(doc_path, begin + 4, "first block of term " + term + " is past its posting data");
+        Fail(doc_path, begin, "first block of term " + term + " is past its posting data");
       }
     }
     const std::uint64_t impacts_end = at;
@@ -517,26 +520,27 @@ class SegmentChecker {
     std::vector<std::uint32_t> theirs;
     for (std::uint64_t b = 0; b < blocks; ++b) {
       const std::uint64_t count = std::min<std::uint64_t>(codec::kBlockSize, df - b * 128);
-      const std::uint64_t skip_at = begin + b * format::kSkipEntrySize;
+      const std::uint64_t skip_at = begin + format::kSkipHeaderSize + b * skip_table.entry_size();
       format::SkipEntry skip{};
       const std::string block_name = "block " + std::to_string(b) + " of term " + term;
       if (blocks > 1) {
-        skip = format::GetSkipEntry(data + skip_at);
+        skip = skip_table.At(b);
+        skips_read.push_back(skip);
         if (skip.block_offset != at - blocks_at) {
-          Fail(doc_path, skip_at + 4,
+          Fail(doc_path, skip_at,
                "skip entry of " + block_name + " gives block offset " +
                    std::to_string(skip.block_offset) + ", the block is at " +
                    std::to_string(at - blocks_at));
         }
         const std::uint64_t mark = position_reader.mark();
         if (skip.positions_offset != mark) {
-          Fail(doc_path, skip_at + 16,
+          Fail(doc_path, skip_at,
                "skip entry of " + block_name + " gives positions mark " +
                    std::to_string(skip.positions_offset) + ", the positions are at " +
                    std::to_string(mark));
         }
         if (skip.impacts_offset != impacts_at - blocks_at) {
-          Fail(doc_path, skip_at + format::kSkipImpactsOffsetAt,
+          Fail(doc_path, skip_at,
                "skip entry of " + block_name + " gives impacts offset " +
                    std::to_string(skip.impacts_offset) + ", the record is at " +
                    std::to_string(impacts_at - blocks_at));
@@ -656,13 +660,13 @@ class SegmentChecker {
                "skip entry of " + block_name + ": last doc differs from block's");
         }
         if (skip.max_frequency != max_frequency) {
-          Fail(doc_path, skip_at + 8,
+          Fail(doc_path, skip_at,
                "skip entry of " + block_name + ": max frequency " +
                    std::to_string(skip.max_frequency) + ", the block's is " +
                    std::to_string(max_frequency));
         }
         if (skip.min_length != min_length) {
-          Fail(doc_path, skip_at + 12,
+          Fail(doc_path, skip_at,
                "skip entry of " + block_name + ": min length " + std::to_string(skip.min_length) +
                    ", the block's is " + std::to_string(min_length));
         }
@@ -702,6 +706,17 @@ class SegmentChecker {
           disagree("cursor's block-max data for " + block_name + " differ from the postings");
         }
         cursor->Next();
+      }
+    }
+    if (blocks > 1) {
+      // Every entry holds its block's values (checked above): the table's
+      // bytes, widths included, must then be the writer's.
+      record.clear();
+      format::PutSkipTable(record, skips_read.data(), skips_read.size());
+      if (record.size() != skip_bytes ||
+          std::memcmp(data + begin, record.data(), skip_bytes) != 0) {
+        Fail(doc_path, begin,
+             "skip table of term " + term + " does not take the fewest bytes for its values");
       }
     }
     format::EncodedPositions expected;

@@ -149,8 +149,8 @@ void EncodePostings(const std::vector<DocId>& docs, const std::vector<std::uint3
     for (std::size_t i = 0; i < count; ++i) positions_at += frequencies[start + i];
   }
   // A single block needs no skip table or impact record: its entry is
-  // derived when decoded. Most terms are rare (Zipf), so this saves 28 bytes
-  // and more on most terms.
+  // derived when decoded. Most terms are rare (Zipf), so this saves a table
+  // and a record on most terms.
   if (block_count > 1) {
     // Block offsets count from the end of the skip table, past the impacts.
     if (impacts.size() + blocks.size() > UINT32_MAX) {
@@ -158,8 +158,8 @@ void EncodePostings(const std::vector<DocId>& docs, const std::vector<std::uint3
     }
     for (format::SkipEntry& skip : skips) {
       skip.block_offset += static_cast<std::uint32_t>(impacts.size());
-      format::PutSkipEntry(out, skip);
     }
+    format::PutSkipTable(out, skips.data(), skips.size());
     out.append(impacts);
   }
   out.append(blocks);

@@ -245,8 +245,14 @@ TEST(DocIds, DamagedHeadsAndEntriesAreRefusedWithTheirOffset) {
   bad[16 + 8] ^= 1;  // the second block's offset
   EXPECT_TRUE(refused(bad, 100));
   bad = payload;
-  const std::size_t second_entry = 16 + 8 * IdBlockCount(100) + 2 + 5;  // after "doc-0"
-  bad[second_entry] = 50;  // shares more than the previous id holds
+  // The first entry: one head byte (0 shared, 5 more), then "doc-0".
+  const std::size_t second_entry = 16 + 8 * IdBlockCount(100) + 1 + 5;
+  ASSERT_EQ(payload[second_entry], static_cast<char>(4 * 16 + 1));  // "doc-" shared, "1" more
+  bad[second_entry] = 7 * 16 + 1;  // shares 7 bytes: more than the previous id holds
+  EXPECT_TRUE(refused(bad, 100));
+  bad = payload;
+  bad[second_entry] = 4 * 16 + 15;  // a long rest, whose length varint runs into the id
+  bad[second_entry + 1] = static_cast<char>(0x80);
   EXPECT_TRUE(refused(bad, 100));
 }
 
