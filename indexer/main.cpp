@@ -249,6 +249,15 @@ int Run(int argc, char** argv) {
       args.erase(args.begin());
     }
   }
+  const std::string reorder_setting = vm["reorder"].as<std::string>();
+  if (reorder_setting != "on" && reorder_setting != "off") {
+    throw InputError("--reorder: 'on' or 'off', not '" + reorder_setting + "'");
+  }
+  const bool reorder = reorder_setting == "on";
+  if (reorder && command != "build" && command != "merge" && command != "sync") {
+    throw InputError("--reorder on: only a build, merge or sync reorders documents; " + command +
+                     " keeps their order (merge --reorder on afterwards reorders the whole index)");
+  }
   if (command == "check") {
     if (args.size() != 1) {
       std::cerr << "fathom-index: check expects one INDEX folder (see fathom-index --help)\n";
@@ -284,11 +293,6 @@ int Run(int argc, char** argv) {
     }
     return 0;
   }
-  const std::string reorder_setting = vm["reorder"].as<std::string>();
-  if (reorder_setting != "on" && reorder_setting != "off") {
-    throw InputError("--reorder: 'on' or 'off', not '" + reorder_setting + "'");
-  }
-  const bool reorder = reorder_setting == "on";
   if (command == "merge") {
     if (args.size() != 1) {
       std::cerr << "fathom-index: merge expects one INDEX folder (see fathom-index --help)\n";

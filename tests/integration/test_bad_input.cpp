@@ -33,6 +33,20 @@ TEST(BadInput, MissingCorpus) {
   EXPECT_FALSE(std::filesystem::exists(dir / "idx"));
 }
 
+TEST(BadInput, ReorderIsRefusedWhereItWouldDoNothing) {
+  TempDir dir;
+  WriteFile(dir / "a.jsonl", "{\"id\": \"a\", \"body\": \"one two\"}\n");
+  ASSERT_EQ(Index(dir / "a.jsonl", dir / "idx", "-q").exit_code, 0);
+  const std::string before = ReadFile(dir / "idx" / "manifest");
+  ExpectOneLineError(
+      RunCommand(kIndexBin + " add " + Quote(dir / "idx") + " " + Quote(dir / "a.jsonl") +
+                 " --reorder on"),
+      "--reorder on: only a build, merge or sync reorders documents; add keeps their order");
+  ExpectOneLineError(Index(dir / "a.jsonl", dir / "idx", "--reorder yes"),
+                     "--reorder: 'on' or 'off', not 'yes'");
+  EXPECT_EQ(ReadFile(dir / "idx" / "manifest"), before);  // nothing changed
+}
+
 TEST(BadInput, EmptyFolder) {
   TempDir dir;
   std::filesystem::create_directories(dir / "empty");
