@@ -89,6 +89,11 @@ std::uint64_t ParseSize(const std::string& option, const std::string& text, std:
 // inverting; the number of postings while merging).
 std::string FormatProgress(const BuildProgress& p) {
   std::ostringstream line;
+  if (p.phase == BuildPhase::kReordering) {
+    line << PhaseName(p.phase) << ": " << FormatCount(p.documents)
+         << " docs by graph bisection, then rewriting them in the new order";
+    return line.str();
+  }
   line << PhaseName(p.phase) << ": " << FormatCount(p.documents) << " docs, "
        << FormatBytes(static_cast<double>(p.bytes_read));
   double fraction = 0;
@@ -115,7 +120,7 @@ void PrintUsage(const po::options_description& options) {
   std::cout << "Usage: fathom-index [build] CORPUS INDEX [options]\n"
                "       fathom-index add INDEX CORPUS [options]\n"
                "       fathom-index delete INDEX [ID...] [--ids FILE]\n"
-               "       fathom-index merge INDEX\n"
+               "       fathom-index merge INDEX [--reorder on]\n"
                "       fathom-index sync FOLDER INDEX [options]\n"
                "       fathom-index check INDEX\n\n"
                "Builds a search index at INDEX (a folder) from CORPUS: a folder of text files\n"

@@ -360,6 +360,14 @@ void ReorderSegment(const fs::path& index_dir, const std::string& name, const Bu
   {
     const IndexReader reader(index_dir / whole);
     RewritePlan plan = ConcatenationPlan({&reader}, {DeletedDocs(reader.document_count())});
+    if (progress) {
+      // The bisection reports nothing until it is done; the rewrite then
+      // reports as a merge.
+      BuildProgress report{};
+      report.phase = BuildPhase::kReordering;
+      report.documents = reader.document_count();
+      progress(report);
+    }
     summary.reorder = ReorderPlan({&reader}, plan, EffectiveReorderOptions(options));
     if (std::error_code ec; !fs::create_directory(index_dir / name, ec)) {
       throw IoError((index_dir / name).string() + ": cannot create: " + ec.message());
@@ -400,6 +408,8 @@ const char* PhaseName(BuildPhase phase) {
       return "inverting";
     case BuildPhase::kMerging:
       return "merging";
+    case BuildPhase::kReordering:
+      return "reordering";
     case BuildPhase::kFinishing:
       return "finishing";
   }

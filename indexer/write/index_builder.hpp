@@ -56,7 +56,7 @@ inline constexpr std::uint64_t kMinMemoryBudget = 64ull << 20;
 // memory budget for the forward index, unless reorder_options say otherwise.
 ReorderOptions EffectiveReorderOptions(const BuildOptions& options);
 
-enum class BuildPhase { kInverting, kMerging, kFinishing };
+enum class BuildPhase { kInverting, kMerging, kReordering, kFinishing };
 const char* PhaseName(BuildPhase phase);
 
 struct BuildProgress {
