@@ -367,9 +367,16 @@ TEST(IndexChanges, KilledAtAnyMomentLeavesTheIndexBeforeOrAfter) {
   Build(dir, {docs.begin(), docs.begin() + 2000}, "index", kLarge, 2);
   const fs::path index = dir / "index", copy = dir / "copy";
   std::size_t next_doc = 2000;
-  constexpr int kRounds = 40;
+  // At least kRounds; then more, up to kMostRounds, until the kills have
+  // landed on both sides of a commit. The window between a commit and the
+  // end of the process is short, and on a loaded machine the measured
+  // durations mislead, so 40 rounds alone sometimes never hit it.
+  constexpr int kRounds = 40, kMostRounds = 160;
   int killed = 0, ended = 0, before_state = 0, after_state = 0, left_temp = 0;
-  for (int round = 0; round < kRounds; ++round) {
+  int round = 0;
+  for (;
+       round < kRounds || (round < kMostRounds && (before_state == 0 || after_state - ended == 0));
+       ++round) {
     const IndexState before = ReadState(index);
     const Manifest manifest = ReadManifest(index);
     int kind = round % 4;
@@ -381,6 +388,7 @@ TEST(IndexChanges, KilledAtAnyMomentLeavesTheIndexBeforeOrAfter) {
     std::string command;
     switch (kind) {
       case 0: {  // add 500 documents (ids re-added after a build replace older ones)
+        if (next_doc + 500 > docs.size()) next_doc = 2000;  // extra rounds add them again
         const std::vector<SourceDocument> part(docs.begin() + static_cast<long>(next_doc),
                                                docs.begin() + static_cast<long>(next_doc + 500));
         next_doc += 500;
@@ -460,7 +468,7 @@ TEST(IndexChanges, KilledAtAnyMomentLeavesTheIndexBeforeOrAfter) {
         testing::RunCommand(testing::kIndexBin + " check " + testing::Quote(index));
     EXPECT_EQ(check.exit_code, 0) << what << ": " << check.err;
   }
-  std::cout << "kill test: " << kRounds << " rounds, " << killed << " killed mid-change, " << ended
+  std::cout << "kill test: " << round << " rounds, " << killed << " killed mid-change, " << ended
             << " ended before the kill; before-state " << before_state << ", after-state "
             << after_state << "; " << left_temp
             << " left a temporary build folder for the next writer\n";
