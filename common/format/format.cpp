@@ -84,11 +84,11 @@ bool SkipTable::Open(const std::uint8_t* in, const std::uint8_t* end, std::size_
   if (end - in < static_cast<std::ptrdiff_t>(kSkipHeaderSize)) return false;
   entry_size_ = 0;
   for (std::size_t f = 0; f < kSkipFields; ++f) {
-    widths_[f] = in[f];
-    if (widths_[f] < 1 || widths_[f] > 8) return false;
+    const std::uint32_t width = in[f];
+    if (width < 1 || width > 8) return false;
     offsets_[f] = static_cast<std::uint8_t>(entry_size_);
-    masks_[f] = widths_[f] == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * widths_[f])) - 1;
-    entry_size_ += widths_[f];
+    masks_[f] = width == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * width)) - 1;
+    entry_size_ += width;
   }
   count_ = count;
   entries_ = in + kSkipHeaderSize;

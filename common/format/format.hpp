@@ -132,46 +132,6 @@ void PutTailPosting(std::uint32_t gap, std::uint32_t frequency, std::string& out
 const std::uint8_t* GetTailPosting(const std::uint8_t* in, const std::uint8_t* end,
                                    std::uint32_t* gap, std::uint32_t* frequency) noexcept;
 
-// doclens: each document's length in the fewest whole bytes (1, 2 or 4)
-// that hold the longest (docs/FORMAT.md, "doclens").
-inline constexpr std::size_t kDocLengthsHeaderSize = 24;
-inline std::uint32_t DocLengthBytes(std::uint32_t longest) {
-  return longest <= 0xff ? 1 : longest <= 0xffff ? 2 : 4;
-}
-class DocLengths {
- public:
-  DocLengths() = default;
-  // REQUIRES: bytes_each is 1, 2 or 4; data holds the lengths.
-  DocLengths(const std::uint8_t* data, std::uint32_t bytes_each) noexcept
-      : data_(data), bytes_each_(bytes_each) {}
-  std::uint32_t operator[](std::uint64_t doc) const noexcept {
-    // One width per segment: the branch always goes the same way.
-    switch (bytes_each_) {
-      case 1:
-        return data_[doc];
-      case 2:
-        return Get16(data_ + 2 * doc);
-      default:
-        return Get32(data_ + 4 * doc);
-    }
-  }
-  std::uint32_t bytes_each() const noexcept { return bytes_each_; }
-
- private:
-  static std::uint32_t Get16(const std::uint8_t* in) noexcept {
-    std::uint16_t value;
-    std::memcpy(&value, in, sizeof value);
-    return value;
-  }
-  static std::uint32_t Get32(const std::uint8_t* in) noexcept {
-    std::uint32_t value;
-    std::memcpy(&value, in, sizeof value);
-    return value;
-  }
-  const std::uint8_t* data_ = nullptr;
-  std::uint32_t bytes_each_ = 4;
-};
-
 // A list's skip table (docs/FORMAT.md, "SkipTable"; since version 8): six
 // width bytes, then one entry per block, each field a little-endian integer
 // of its width, the fewest bytes (1 to 8) that hold the field's largest value
@@ -194,8 +154,6 @@ class SkipTable {
   // Bytes of the table, header included.
   std::size_t size() const noexcept { return kSkipHeaderSize + entry_size_ * count_; }
   std::size_t entry_size() const noexcept { return entry_size_; }
-  // The widths of the table's fields, in the order of SkipEntry.
-  const std::uint8_t* widths() const noexcept { return widths_; }
   // REQUIRES: block < the count given to Open.
   SkipEntry At(std::size_t block) const noexcept {
     const std::uint8_t* entry = entries_ + block * entry_size_;
@@ -222,7 +180,6 @@ class SkipTable {
   const std::uint8_t* entries_ = nullptr;
   std::size_t count_ = 0;
   std::size_t entry_size_ = 0;
-  std::uint8_t widths_[kSkipFields] = {};
   std::uint8_t offsets_[kSkipFields] = {};
   std::uint64_t masks_[kSkipFields] = {};
 };
@@ -256,6 +213,36 @@ inline T Get(const std::uint8_t* in) noexcept {
   std::memcpy(&value, in, sizeof(T));
   return value;
 }
+
+// doclens: each document's length in the fewest whole bytes (1, 2 or 4)
+// that hold the longest (docs/FORMAT.md, "doclens").
+inline constexpr std::size_t kDocLengthsHeaderSize = 24;
+inline std::uint32_t DocLengthBytes(std::uint32_t longest) {
+  return longest <= 0xff ? 1 : longest <= 0xffff ? 2 : 4;
+}
+class DocLengths {
+ public:
+  DocLengths() = default;
+  // REQUIRES: bytes_each is 1, 2 or 4; data holds the lengths.
+  DocLengths(const std::uint8_t* data, std::uint32_t bytes_each) noexcept
+      : data_(data), bytes_each_(bytes_each) {}
+  std::uint32_t operator[](std::uint64_t doc) const noexcept {
+    // One width per segment: the branch always goes the same way.
+    switch (bytes_each_) {
+      case 1:
+        return data_[doc];
+      case 2:
+        return Get<std::uint16_t>(data_ + 2 * doc);
+      default:
+        return Get<std::uint32_t>(data_ + 4 * doc);
+    }
+  }
+  std::uint32_t bytes_each() const noexcept { return bytes_each_; }
+
+ private:
+  const std::uint8_t* data_ = nullptr;
+  std::uint32_t bytes_each_ = 4;
+};
 
 void PutTermBlock(std::string& out, const TermBlock& block);
 TermBlock GetTermBlock(const std::uint8_t* in) noexcept;

@@ -70,7 +70,7 @@ const std::uint8_t* SkipPatchedBlock(const std::uint8_t* in, const std::uint8_t*
   if (width > 32 || exceptions > codec::kBlockSize || (exceptions > 0 && width == 32)) {
     return nullptr;
   }
-  const std::size_t bytes = 2 + codec::PackedBytes(width) + 2 * std::size_t{exceptions};
+  const std::size_t bytes = PatchedBlockBytes(width, exceptions);
   if (static_cast<std::size_t>(end - in) < bytes) return nullptr;
   return in + bytes;
 }

@@ -42,6 +42,11 @@ void ExtractPatched(const std::uint8_t* block, std::uint64_t first, std::size_t 
 // runs past end or its header is malformed.
 const std::uint8_t* SkipPatchedBlock(const std::uint8_t* in, const std::uint8_t* end) noexcept;
 
+// Bytes of a block from its two header bytes (width, exception count).
+constexpr std::size_t PatchedBlockBytes(std::uint32_t width, std::uint32_t exceptions) {
+  return 2 + codec::PackedBytes(width) + 2 * std::size_t{exceptions};
+}
+
 // UnpackPatchedBlock for a block SkipPatchedBlock accepted (the hot path of
 // a posting cursor, whose pages are checksummed when opened): damaged
 // exceptions give wrong values, never a write outside values.

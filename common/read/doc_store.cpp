@@ -94,6 +94,18 @@ std::string DocStore::RawBlock(std::size_t index) const {
   return raw;
 }
 
+bool ParseStoredFields(const std::uint8_t*& at, const std::uint8_t* end,
+                       std::array<std::string_view, 2>& fields) noexcept {
+  for (auto& field : fields) {
+    std::uint32_t size = 0;
+    at = codec::GetVarint(at, end, &size);
+    if (at == nullptr || size > static_cast<std::size_t>(end - at)) return false;
+    field = std::string_view(reinterpret_cast<const char*>(at), size);
+    at += size;
+  }
+  return true;
+}
+
 StoredDocument DocStore::Get(DocId doc) const {
   if (doc >= document_count_) Corrupt("document " + std::to_string(doc) + " is not stored");
   auto it = std::upper_bound(blocks_.begin(), blocks_.end(), doc,
@@ -103,22 +115,10 @@ StoredDocument DocStore::Get(DocId doc) const {
   const std::string raw = RawBlock(static_cast<std::size_t>(it - 1 - blocks_.begin()));
   const auto* p = reinterpret_cast<const std::uint8_t*>(raw.data());
   const auto* end = p + raw.size();
-  StoredDocument document;
+  std::array<std::string_view, 2> fields;
   for (DocId d = block.first_doc; d <= doc; ++d) {
-    std::uint32_t title_length = 0;
-    std::uint32_t body_length = 0;
-    p = codec::GetVarint(p, end, &title_length);
-    if (p == nullptr || static_cast<std::uint64_t>(end - p) < title_length) break;
-    const auto* title = p;
-    p += title_length;
-    p = codec::GetVarint(p, end, &body_length);
-    if (p == nullptr || static_cast<std::uint64_t>(end - p) < body_length) break;
-    if (d == doc) {
-      document.title.assign(reinterpret_cast<const char*>(title), title_length);
-      document.body.assign(reinterpret_cast<const char*>(p), body_length);
-      return document;
-    }
-    p += body_length;
+    if (!ParseStoredFields(p, end, fields)) break;
+    if (d == doc) return {std::string(fields[0]), std::string(fields[1])};
   }
   Corrupt("record of document " + std::to_string(doc) + " is damaged");
 }

@@ -1,8 +1,10 @@
 // Reads stored documents (title and text) from the zstd-compressed store.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/format/page_checksums.hpp"
@@ -14,6 +16,12 @@ struct StoredDocument {
   std::string title;
   std::string body;
 };
+
+// One document's record in a decompressed store block: its title, then its
+// body, each a varint length and its bytes (docs/FORMAT.md, "store").
+// Advances at; false when the record runs past end (never reads past it).
+bool ParseStoredFields(const std::uint8_t*& at, const std::uint8_t* end,
+                       std::array<std::string_view, 2>& fields) noexcept;
 
 class DocStore {
  public:

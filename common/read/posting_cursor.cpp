@@ -144,7 +144,7 @@ void PostingCursor::LoadBlock(std::size_t block) noexcept {
       std::min<std::size_t>(codec::kBlockSize, document_frequency_ - block * codec::kBlockSize);
   if (block_size_ == codec::kBlockSize) {
     format::UnpackPatchedBlockUnchecked(in, docs_);
-    frequency_bytes_ = in + 2 + codec::PackedBytes(in[0]) + 2 * std::size_t{in[1]};
+    frequency_bytes_ = in + format::PatchedBlockBytes(in[0], in[1]);
     frequencies_ready_ = false;
   } else {
     // The tail block is varint-coded; decode with bounds checks (it is at

@@ -794,17 +794,11 @@ class SegmentChecker {
       const auto* p = reinterpret_cast<const std::uint8_t*>(raw.data());
       const auto* end = p + raw.size();
       for (std::uint64_t d = block.first_doc; d < last; ++d) {
-        std::string_view fields[2];
-        for (auto& field : fields) {
-          std::uint32_t length = 0;
-          p = codec::GetVarint(p, end, &length);
-          if (p == nullptr || static_cast<std::uint64_t>(end - p) < length) {
-            Fail(path, block.offset,
-                 "block " + std::to_string(i) + ": record of document " + std::to_string(d) +
-                     " runs past the block");
-          }
-          field = std::string_view(reinterpret_cast<const char*>(p), length);
-          p += length;
+        std::array<std::string_view, 2> fields;
+        if (!ParseStoredFields(p, end, fields)) {
+          Fail(path, block.offset,
+               "block " + std::to_string(i) + ": record of document " + std::to_string(d) +
+                   " runs past the block");
         }
         // The stored text must analyze to what the postings hold: as many
         // words as the length (and the word terms' frequencies) say, as many

@@ -154,20 +154,6 @@ class SegmentPostingSource final : public PostingSource {
   std::size_t next_gathered_ = 0;
 };
 
-// One stored document's two fields, each a varint length and its bytes
-// (docs/FORMAT.md, "store"); advances at. False when they run past end.
-bool ParseStoredFields(const std::uint8_t*& at, const std::uint8_t* end,
-                       std::array<std::string_view, 2>& fields) {
-  for (auto& field : fields) {
-    std::uint32_t size = 0;
-    at = codec::GetVarint(at, end, &size);
-    if (at == nullptr || size > static_cast<std::size_t>(end - at)) return false;
-    field = std::string_view(reinterpret_cast<const char*>(at), size);
-    at += size;
-  }
-  return true;
-}
-
 // Copies stored text of one input to the new segment, a run of
 // consecutive documents at a time: whole compressed blocks where a run
 // covers them, document by document from the decompressed block otherwise.
