@@ -119,18 +119,19 @@ std::string ToJson(const std::string& index, const std::string& queries_path,
 }  // namespace
 
 int RunBatchBench(const std::vector<std::string>& arg_list) {
-  const Args args(arg_list,
-                  {"format", "syntax", "k", "threads", "warmup", "runs", "json", "kinds"});
+  const Args args(arg_list, {"format", "syntax", "k", "threads", "warmup", "runs", "json", "kinds",
+                             "sort", "facet"});
   if (args.help()) {
     std::cout
         << "Usage: fathom-bench batch INDEX QUERIES [--format trec|json] [--syntax 0|1]\n"
            "         [--k 1000] [--threads 1[,N]] [--warmup 1] [--runs 3] [--kinds 1|0]\n"
-           "         [--json FILE]\n\n"
+           "         [--sort FIELD[:asc|desc],...] [--facet FIELD[:BUCKETS][:N]] [--json FILE]\n\n"
            "Times fathom::AnswerBatch, what `fathom-search INDEX --queries QUERIES` runs once\n"
            "the index is open, with its defaults: topics (--syntax 1: the query language),\n"
            "k 1000, a TREC run (--format json: JSON lines with snippets, counting matches up\n"
            "to 1,000). --warmup untimed batches, then --runs timed ones, of the whole file\n"
            "and (--kinds 1) of each query kind's queries (the qid before its last '-').\n"
+           "--sort and --facet as fathom-search's (one facet here).\n"
            "Reports the mean, min and max time of a batch and queries per second.\n";
     return 0;
   }
@@ -163,6 +164,14 @@ int RunBatchBench(const std::vector<std::string>& arg_list) {
     by[kind].push_back(query);
   }
   Searcher searcher(index);
+  if (args.Has("sort")) {
+    options.search.sort =
+        ParseSortKeys(args.GetString("sort", ""), searcher.snapshot().field_types());
+  }
+  if (args.Has("facet")) {
+    options.search.facets = {
+        ParseFacet(args.GetString("facet", ""), searcher.snapshot().field_types())};
+  }
   std::cout << "index " << index << " (" << searcher.snapshot().live_count() << " documents), "
             << queries.size() << " queries from " << queries_path << " as "
             << (options.topics ? "topics" : "query language") << ", k " << options.search.k << ", "

@@ -13,5 +13,6 @@ int RunGenerateQueries(const std::vector<std::string>& args);
 int RunQueries(const std::vector<std::string>& args);
 int RunBatchBench(const std::vector<std::string>& args);
 int RunAnalyze(const std::vector<std::string>& args);
+int RunAddFields(const std::vector<std::string>& args);
 
 }  // namespace fathom::bench

@@ -26,6 +26,8 @@ void PrintUsage(std::ostream& out) {
          "      end-to-end Searcher::Search latency and QPS per query kind\n"
          "  batch INDEX QUERIES [--format trec|json] [--syntax 0|1] [--threads 1,2] [--runs 3]\n"
          "      fathom-search --queries as users run it (AnswerBatch): time per batch, QPS\n"
+         "  add-fields CORPUS --seed S [--output FILE]\n"
+         "      the corpus with typed fields of known selectivity (bucket, day, group, flag)\n"
          "  analyze INDEX (--corpus FILE | --queries FILE) [--output FILE]\n"
          "      the analyzer's terms of documents or queries, for bench/lucene/\n"
          "  micro [Google Benchmark flags, e.g. --benchmark_filter=Unpack]\n"
@@ -62,6 +64,7 @@ int main(int argc, char** argv) {
     if (command == "queries") return RunQueries(args);
     if (command == "batch") return RunBatchBench(args);
     if (command == "analyze") return RunAnalyze(args);
+    if (command == "add-fields") return RunAddFields(args);
     if (command == "micro") return RunMicro(argc, argv);
     if (command == "help" || command == "--help" || command == "-h") {
       PrintUsage(std::cout);

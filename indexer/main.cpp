@@ -216,6 +216,9 @@ int Run(int argc, char** argv) {
     ("body-field", po::value<std::string>()->default_value("body,contents,text"),
      "JSON Lines: body field(s), comma-separated; all present are indexed")
     ("skip-bad-lines", po::bool_switch(), "JSON Lines: skip unparsable lines instead of failing")
+    ("schema", po::value<std::string>(),
+     "JSON file declaring typed fields: {\"year\": \"integer\", \"published\": \"date\"}\n"
+     "(keyword, integer, float, date, boolean); undeclared fields are inferred")
     ("include-hidden", po::bool_switch(), "folders: also index files and folders named .*")
     ("max-document-size", po::value<std::string>()->default_value("1G"),
      "skip text files larger than this (JSON Lines: lines longer are bad lines); "
@@ -340,6 +343,7 @@ int Run(int argc, char** argv) {
   build.corpus.title_fields = SplitList(vm["title-field"].as<std::string>());
   build.corpus.body_fields = SplitList(vm["body-field"].as<std::string>());
   build.corpus.skip_bad_lines = vm["skip-bad-lines"].as<bool>();
+  if (vm.count("schema")) build.corpus.schema = ReadSchemaFile(vm["schema"].as<std::string>());
   build.corpus.include_hidden = vm["include-hidden"].as<bool>();
   build.corpus.max_document_bytes = ParseSize(
       "max-document-size", vm["max-document-size"].as<std::string>(), kMaxDocumentBytesLimit);

@@ -102,6 +102,12 @@ int Run(int argc, char** argv) {
     ("count-up-to", po::value<std::uint64_t>()->default_value(SearchOptions::kDefaultCountUpTo),
      "ranked queries count matches exactly up to N, then show N+ (a lower bound); 0: only\n"
      "those ranking visits. --count counts them all; a TREC batch counts none")
+    ("sort", po::value<std::string>(),
+     "order results by typed fields: FIELD[:asc|desc], several with commas, 'score' for\n"
+     "relevance (e.g. date:desc,score)")
+    ("facet", po::value<std::vector<std::string>>()->composing(),
+     "count the matches' values of a typed field: FIELD[:BUCKETS][:N], BUCKETS value,\n"
+     "year, month, day (dates) or range (numbers), N buckets shown (10); repeatable")
     ("no-snippets", po::bool_switch(), "leave snippets out of the results")
     ("explain", po::bool_switch(), "show why each result scores what it does, clause by clause")
     ("show-duplicates", po::bool_switch(),
@@ -149,6 +155,14 @@ int Run(int argc, char** argv) {
   style.explain = vm["explain"].as<bool>();
 
   Searcher searcher(args[0]);
+  if (vm.count("sort")) {
+    search.sort = ParseSortKeys(vm["sort"].as<std::string>(), searcher.snapshot().field_types());
+  }
+  if (vm.count("facet")) {
+    for (const std::string& facet : vm["facet"].as<std::vector<std::string>>()) {
+      search.facets.push_back(ParseFacet(facet, searcher.snapshot().field_types()));
+    }
+  }
   if (vm.count("doc")) {
     const auto doc = searcher.snapshot().FindExternalId(vm["doc"].as<std::string>());
     if (!doc) throw InputError("no document with id '" + vm["doc"].as<std::string>() + "'");

@@ -20,6 +20,8 @@ constexpr const char* kHelp =
     "  words            ranked by BM25 (any word may match)\n"
     "  \"a phrase\"       the words in this order, next to each other\n"
     "  +word +\"phrase\"  required        -word -\"phrase\"  excluded\n"
+    "  field:value      a typed field: year:2001, date:[2025-02-01 TO 2025-02-28],\n"
+    "                   size:>1000, folder:docs/* (never changes a score)\n"
     "Commands:\n"
     "  :help            this text\n"
     "  :k N             show N results per page (now %K%)\n"
@@ -29,6 +31,9 @@ constexpr const char* kHelp =
     "  :count [QUERY]   the exact number of documents QUERY (or the last query)\n"
     "                   matches; results count exactly only up to %UPTO% (then: %UPTO%+)\n"
     "  :duplicates on|off  fold near-duplicate documents under the first (now %DUP%)\n"
+    "  :sort [FIELD[:asc|desc],...]  order results by fields (no argument: by score)\n"
+    "  :facet [FIELD[:BUCKETS][:N] ...]  count the matches' values (no argument: none)\n"
+    "  :fields          the index's typed fields\n"
     "  :stats           index statistics\n"
     "  :quit            leave (or Ctrl-D)\n";
 
@@ -185,12 +190,40 @@ int RunPrompt(Searcher& searcher, PromptSettings settings) {
             }
             PrintMatchCount(std::cout, result, settings.style);
           }
+        } else if (name == "sort") {
+          settings.search.sort.clear();
+          if (!argument.empty()) {
+            settings.search.sort = ParseSortKeys(argument, searcher.snapshot().field_types());
+          }
+          std::cout << "sorting by " << (argument.empty() ? "score" : argument) << "\n";
+          if (!last_query.empty()) {
+            page = 0;
+            show();
+          }
+        } else if (name == "facet" || name == "facets") {
+          std::vector<FacetRequest> facets;
+          std::istringstream requests(argument);
+          for (std::string request; requests >> request;) {
+            facets.push_back(ParseFacet(request, searcher.snapshot().field_types()));
+          }
+          settings.search.facets = std::move(facets);
+          std::cout << (argument.empty() ? "no facets" : "counting " + argument) << "\n";
+          if (!last_query.empty()) {
+            page = 0;
+            show();
+          }
+        } else if (name == "fields") {
+          const FieldTypes& fields = searcher.snapshot().field_types();
+          if (fields.empty()) std::cout << "no typed fields\n";
+          for (const auto& [field, type] : fields) {
+            std::cout << "  " << field << "  " << FieldTypeName(type) << "\n";
+          }
         } else if (name == "stats") {
           PrintStats(searcher.snapshot());
         } else {
           std::cout << "unknown command ':" << name
                     << "' (known: :help, :k N, :next, :prev, :doc N, :explain N, :count [QUERY], "
-                       ":duplicates on|off, :stats, :quit)\n";
+                       ":duplicates on|off, :sort, :facet, :fields, :stats, :quit)\n";
         }
         continue;
       }

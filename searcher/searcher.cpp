@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "searcher/eval/field_collector.hpp"
 #include "searcher/eval/tree_evaluator.hpp"
 
 namespace fathom {
@@ -20,11 +21,49 @@ EvalOptions EvalOptionsOf(const SearchOptions& options) {
   return eval;
 }
 
+// A query whose filters stand at its top level, each required or
+// excluded, beside words and phrases that decide the matches on their own:
+// one of them required, or, when no filter is required, any. The filters
+// then become documents the flat evaluators leave out (as they leave out
+// deleted ones), so they keep all their pruning. False for any other shape,
+// which the tree evaluator answers with the filters as matchers: `w
+// +year:2001` matches every document of 2001, w only adds to the score, as
+// a required clause makes the optional ones optional everywhere.
+bool SplitTopLevelFilters(const QueryNode& root, QueryNode& rest,
+                          std::vector<const FieldFilter*>& required,
+                          std::vector<const FieldFilter*>& excluded) {
+  const QueryNode& group = Unwrapped(root);
+  rest = QueryNode();
+  bool any_required = false, any_optional = false;
+  for (const QueryNode& child : group.children) {
+    if (child.kind == QueryNode::Kind::kFilter) {
+      if (child.occur == Occur::kShould) return false;
+      (child.occur == Occur::kMust ? required : excluded).push_back(&*child.filter);
+      continue;
+    }
+    any_required = any_required || child.occur == Occur::kMust;
+    any_optional = any_optional || child.occur == Occur::kShould;
+    rest.children.push_back(child);
+  }
+  // `+(a b) +filter`: the union of a and b among what the filter admits,
+  // which is the union's own flat form.
+  if (rest.children.size() == 1 && rest.children[0].occur == Occur::kMust &&
+      rest.children[0].kind == QueryNode::Kind::kGroup) {
+    QueryNode inner = std::move(rest.children[0]);
+    inner.occur = Occur::kShould;
+    rest = std::move(inner);
+    return !required.empty() || !excluded.empty();
+  }
+  const bool decides = any_required || (required.empty() && any_optional);
+  return decides && (!required.empty() || !excluded.empty());
+}
+
 }  // namespace
 
-SearchResult EvaluateFlat(const IndexSnapshot& snapshot, Query query,
-                          const SearchOptions& options) {
-  const EvalOptions eval = EvalOptionsOf(options);
+SearchResult EvaluateFlat(const IndexSnapshot& snapshot, Query query, const SearchOptions& options,
+                          const std::vector<SegmentFilter>* filters) {
+  EvalOptions eval = EvalOptionsOf(options);
+  eval.filters = filters;
   EvalResult evaluated = Evaluate(snapshot, query, eval);
   if (!options.count_only) {
     CountExactlyUpTo(snapshot, query, eval, options.count_exactly_up_to, evaluated);
@@ -47,7 +86,32 @@ SearchResult Searcher::Search(std::string_view query_text, const SearchOptions& 
   const auto start = std::chrono::steady_clock::now();
   SearchResult result;
   ParsedQuery parsed = parser_.Parse(query_text);
-  if (!Flatten(parsed.root, result.query)) {
+  QueryNode rest;
+  std::vector<const FieldFilter*> required, excluded;
+  if (!options.sort.empty() || !options.facets.empty()) {
+    // Every match, in any order the fields give, and its values counted.
+    // Filters stay matchers of the tree here: visiting every match, a
+    // selective filter's set of documents leads the iteration.
+    const std::size_t k = options.count_only ? 0 : options.k;
+    FieldCollector collector(*snapshot_, options.sort, options.facets, k);
+    TopK top(options.sort.empty() ? k : 0);
+    ForEachMatch(*snapshot_, parsed.root, EvalOptionsOf(options), [&](DocId doc, Score score) {
+      collector.Add(doc, score);
+      if (options.sort.empty() && k > 0) top.Push(doc, score);
+    });
+    result.query = Leaves(parsed.root);
+    result.tree = std::move(parsed.root);
+    result.hits = options.sort.empty() ? top.TakeSorted() : collector.TopHits();
+    result.total_matches = collector.matches();
+    result.total_exact = true;
+    result.facets = collector.Facets();
+  } else if (SplitTopLevelFilters(parsed.root, rest, required, excluded) &&
+             Flatten(rest, result.query)) {
+    const std::vector<SegmentFilter> filters = SegmentFilters(*snapshot_, required, excluded);
+    QueryNode tree = std::move(parsed.root);
+    result = EvaluateFlat(*snapshot_, std::move(result.query), options, &filters);
+    result.tree = std::move(tree);
+  } else if (!Flatten(parsed.root, result.query)) {
     // Nesting, expansions inside boolean structure, or proximity: evaluated
     // exhaustively, so its count is exact at no extra cost.
     result.query = Leaves(parsed.root);

@@ -15,6 +15,7 @@
 #include "common/read/doc_store.hpp"
 #include "common/read/index_snapshot.hpp"
 #include "searcher/eval/evaluator.hpp"
+#include "searcher/eval/field_collector.hpp"
 #include "searcher/query/query_tree.hpp"
 
 namespace fathom {
@@ -37,6 +38,11 @@ struct SearchOptions {
   // query evaluated exhaustively (nested ones, --algorithm exhaustive) has
   // counted every match anyway, and says so.
   std::uint64_t count_exactly_up_to = kDefaultCountUpTo;
+  // Hits in this order (searcher/eval/field_collector.hpp) instead of by
+  // score; every match is then visited, and counted exactly.
+  std::vector<SortKey> sort;
+  // Values counted over every match (which are then counted exactly).
+  std::vector<FacetRequest> facets;
 };
 
 struct SearchResult {
@@ -52,14 +58,18 @@ struct SearchResult {
   // false: total_matches is a lower bound (count_exactly_up_to, unless that
   // is 0).
   bool total_exact = true;
-  double milliseconds = 0;  // parse + evaluation, not snippets
+  std::vector<FacetResult> facets;  // one per SearchOptions::facets
+  double milliseconds = 0;          // parse + evaluation, not snippets
 };
 
 // A flat query's result as every search path gives it (Searcher, topics,
 // RM3): evaluated with options.k/bm25/algorithm/count_only, its matches
 // counted exactly up to options.count_exactly_up_to (CountExactlyUpTo), and
 // its tree for explain. milliseconds and warnings are the caller's.
-SearchResult EvaluateFlat(const IndexSnapshot& snapshot, Query query, const SearchOptions& options);
+// filters: per segment, the query's top-level filters (SegmentFilters), or
+// nullptr for none.
+SearchResult EvaluateFlat(const IndexSnapshot& snapshot, Query query, const SearchOptions& options,
+                          const std::vector<SegmentFilter>* filters = nullptr);
 
 // Not thread-safe: one Searcher per thread. Searchers may share a snapshot
 // (it is only read), so that threads answer from the same index.

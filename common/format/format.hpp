@@ -36,7 +36,12 @@ static_assert(std::endian::native == std::endian::little,
 //   6  positions in blocks of 128 values with patched bit-packing (PFor),
 //      a varint tail; skip entries' positions_offset becomes a mark (block
 //      offset x 128 + index in the block). `docids` front-coded in blocks.
-inline constexpr std::uint32_t kFormatVersion = 8;
+//   7  patched posting blocks, folded tail postings, narrow lengths.
+//   8  skip tables in the fewest bytes a field needs; docids entries fold
+//      short rests into the shared length.
+//   9  adds `fields`: typed field values (keyword, integer, float, date,
+//      boolean) in bit-packed columns, for filters, sorting and facets.
+inline constexpr std::uint32_t kFormatVersion = 9;
 
 inline constexpr char kMagic[4] = {'F', 'T', 'H', 'M'};
 inline constexpr char kFooterMagic[4] = {'F', 'T', 'H', 'E'};
@@ -62,15 +67,16 @@ inline constexpr FileKind kStoreFile{"store", {'S', 'T', 'O', 'R'}};
 inline constexpr FileKind kMinHashFile{"minhash", {'M', 'I', 'N', 'H'}};
 inline constexpr FileKind kChecksumsFile{"checksums", {'S', 'U', 'M', 'S'}};
 inline constexpr FileKind kSourcesFile{"sources", {'S', 'R', 'C', 'S'}};
+inline constexpr FileKind kFieldsFile{"fields", {'F', 'L', 'D', 'S'}};
 // In the index folder itself, beside the segment folders. A deletion file is
 // named after its segment and generation (common/format/manifest.hpp).
 inline constexpr FileKind kManifestFile{"manifest", {'M', 'A', 'N', 'I'}};
 inline constexpr FileKind kDeletesFile{"deletes", {'D', 'E', 'L', 'S'}};
 
 // The data files listed in the meta file.
-inline constexpr FileKind kDataFiles[] = {kDictionaryFile, kPostingsFile,  kPositionsFile,
-                                          kLengthsFile,    kDocIdsFile,    kStoreFile,
-                                          kMinHashFile,    kChecksumsFile, kSourcesFile};
+inline constexpr FileKind kDataFiles[] = {
+    kDictionaryFile, kPostingsFile, kPositionsFile, kLengthsFile, kDocIdsFile,
+    kStoreFile,      kMinHashFile,  kChecksumsFile, kSourcesFile, kFieldsFile};
 
 // checksums: the files whose pages carry checksums of their own. They are
 // too large to verify whole when a reader opens them; a reader verifies

@@ -127,6 +127,17 @@ bool DeletedDocs::Insert(DocId doc) {
   return true;
 }
 
+DeletedDocs DeletedDocs::FromWords(std::uint64_t document_count, std::vector<std::uint64_t> words) {
+  DeletedDocs set;
+  set.document_count_ = document_count;
+  words.resize((document_count + 63) / 64, 0);
+  if (document_count % 64 != 0) words.back() &= (std::uint64_t{1} << (document_count % 64)) - 1;
+  for (const std::uint64_t word : words)
+    set.count_ += static_cast<std::uint64_t>(std::popcount(word));
+  set.words_ = std::move(words);
+  return set;
+}
+
 std::string SerializeDeletes(const DeletedDocs& deletes) {
   std::string out;
   format::Put<std::uint64_t>(out, deletes.document_count());

@@ -63,6 +63,9 @@ class DeletedDocs {
   }
   // Returns false when doc was deleted already.
   bool Insert(DocId doc);
+  // The set of these words' bits (bit d of word d / 64), bits at or past
+  // document_count cleared: a set computed a word at a time (a filter's).
+  static DeletedDocs FromWords(std::uint64_t document_count, std::vector<std::uint64_t> words);
   const std::vector<std::uint64_t>& words() const { return words_; }
 
  private:

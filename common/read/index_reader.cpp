@@ -100,6 +100,12 @@ void IndexReader::Open(std::uint64_t expected_meta_checksum) {
   lengths_file_ = OpenFile(format::kLengthsFile, true);
   doc_ids_ = OpenFile(format::kDocIdsFile, true);
   minhash_ = OpenFile(format::kMinHashFile, true);
+  fields_file_ = OpenFile(format::kFieldsFile, true);
+  {
+    const format::Payload p = format::PayloadOf(fields_file_.data(), fields_file_.size());
+    std::string error;
+    if (!columns_.Open(p.data, p.size, meta_.document_count, &error)) Corrupt(fields_file_, error);
+  }
   {
     // Parsed now: small (one entry per file indexed), and every result
     // shown may look its file up.
@@ -340,6 +346,35 @@ std::optional<DocId> IndexReader::FindExternalId(std::string_view id) const {
     if (!found && each == id) found = doc;
   });
   return found;
+}
+
+}  // namespace fathom
+
+namespace fathom {
+
+std::vector<FieldValue> IndexReader::FieldsOf(DocId doc) const {
+  std::vector<FieldValue> values;
+  for (const format::FieldColumn& column : columns_.columns()) {
+    if (!column.Has(doc)) continue;
+    FieldValue value;
+    value.name = std::string(column.name());
+    value.type = column.type();
+    const std::int64_t key = column.Key(doc);
+    if (column.type() == FieldType::kKeyword) {
+      // Checked here, as every reader of the file would: an ordinal past
+      // the dictionary is damage, not a value.
+      if (key < 0 || static_cast<std::uint64_t>(key) >= column.dictionary_size()) {
+        throw CorruptIndexError((dir_ / format::kFieldsFile.file_name).string() + ": field '" +
+                                value.name + "': document " + std::to_string(doc) +
+                                " holds an ordinal past the dictionary");
+      }
+      value.keyword = std::string(column.KeywordAt(static_cast<std::uint32_t>(key)));
+    } else {
+      value.key = key;
+    }
+    values.push_back(std::move(value));
+  }
+  return values;
 }
 
 }  // namespace fathom

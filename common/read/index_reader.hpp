@@ -11,6 +11,7 @@
 
 #include "common/analysis/minhash.hpp"
 #include "common/format/doc_ids.hpp"
+#include "common/format/field_columns.hpp"
 #include "common/format/format.hpp"
 #include "common/format/index_meta.hpp"
 #include "common/format/page_checksums.hpp"
@@ -85,6 +86,10 @@ class IndexReader {
   const SourceFile* source_of(DocId doc) const { return FindSource(sources_, doc); }
   // Linear in the number of documents: for interactive look-ups only.
   std::optional<DocId> FindExternalId(std::string_view id) const;
+  // The typed field values in columns (field_columns.hpp).
+  const format::FieldColumns& columns() const { return columns_; }
+  // The document's values, by name: what a rewrite carries over.
+  std::vector<FieldValue> FieldsOf(DocId doc) const;
 
   // The large files, whose pages are verified on first use: a reader calls
   // Verify on the bytes it is about to read.
@@ -109,7 +114,8 @@ class IndexReader {
 
   std::filesystem::path dir_;
   IndexMeta meta_;
-  MmapFile meta_file_, dictionary_, lengths_file_, doc_ids_, minhash_;
+  MmapFile meta_file_, dictionary_, lengths_file_, doc_ids_, minhash_, fields_file_;
+  format::FieldColumns columns_;
   CheckedFile postings_, positions_, store_;
   friend class TermWalker;
   // The term dictionary (docs/FORMAT.md, "terms.dict"): index's entry with

@@ -48,6 +48,7 @@ void IndexSnapshot::OpenSegments() {
   document_count_ = 0;
   total_length_ = 0;
   analysis_ = AnalysisSettings{};
+  field_types_.clear();
   const fs::path manifest_path = dir_ / format::kManifestFile.file_name;
   for (const SegmentRecord& record : manifest_.segments) {
     SnapshotSegment segment;
@@ -68,6 +69,16 @@ void IndexSnapshot::OpenSegments() {
       throw CorruptIndexError((reader.dir() / format::kMetaFile.file_name).string() +
                               ": analysis settings differ from those of segment " +
                               segments_[0].record.name);
+    }
+    for (const format::FieldColumn& column : reader.columns().columns()) {
+      const auto [it, added] = field_types_.emplace(column.name(), column.type());
+      if (!added && it->second != column.type()) {
+        // Filters and sorting compare one kind of key across segments.
+        throw CorruptIndexError(
+            (reader.dir() / format::kFieldsFile.file_name).string() + ": field '" + it->first +
+            "' is a " + std::string(FieldTypeName(column.type())) + " field here and a " +
+            std::string(FieldTypeName(it->second)) + " field in an earlier segment");
+      }
     }
     segment.store = std::make_unique<DocStore>(reader.store_file(), reader.document_count());
     segment.deleted = ReadDeletes(dir_, record);
@@ -129,6 +140,11 @@ MinHashSketch IndexSnapshot::sketch(DocId doc) const {
 StoredDocument IndexSnapshot::Document(DocId doc) const {
   const SnapshotSegment& segment = SegmentOf(doc);
   return segment.store->Get(doc - segment.base);
+}
+
+std::vector<FieldValue> IndexSnapshot::FieldsOf(DocId doc) const {
+  const SnapshotSegment& segment = SegmentOf(doc);
+  return segment.reader->FieldsOf(doc - segment.base);
 }
 
 std::optional<DocId> IndexSnapshot::FindExternalId(std::string_view id) const {

@@ -109,6 +109,9 @@ class IndexSnapshot {
   std::uint64_t DocumentFrequency(std::string_view term) const;
   // Documents not deleted.
   std::uint64_t live_count() const { return manifest_.live_count(); }
+  // The typed fields of the segments (common/format/field_columns.hpp),
+  // each with the one type every segment holding it agrees on.
+  const FieldTypes& field_types() const { return field_types_; }
 
   // Look-ups by global id. REQUIRES: doc < document_count().
   const SnapshotSegment& SegmentOf(DocId doc) const;
@@ -117,6 +120,8 @@ class IndexSnapshot {
   std::string external_id(DocId doc) const;
   MinHashSketch sketch(DocId doc) const;
   StoredDocument Document(DocId doc) const;
+  // The document's typed field values, by name.
+  std::vector<FieldValue> FieldsOf(DocId doc) const;
   // The file the document came from, or nullptr (common/format/sources.hpp).
   const SourceFile* source_of(DocId doc) const;
   // The live document with this external id. Linear in the number of
@@ -135,6 +140,7 @@ class IndexSnapshot {
   Manifest manifest_;
   std::vector<SnapshotSegment> segments_;
   AnalysisSettings analysis_;
+  FieldTypes field_types_;
   std::uint64_t document_count_ = 0;
   std::uint64_t total_length_ = 0;
 };

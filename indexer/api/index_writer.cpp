@@ -72,8 +72,8 @@ IndexWriter& IndexWriter::operator=(IndexWriter&&) noexcept = default;
 void IndexWriter::Add(Document document) {
   FATHOM_REQUIRE(state_, "IndexWriter used after a move");
   if (document.id.empty()) throw InputError("a document needs a non-empty id");
-  SourceDocument source{std::move(document.id), std::move(document.title),
-                        std::move(document.body)};
+  SourceDocument source{
+      std::move(document.id), std::move(document.title), std::move(document.body), {}};
   const auto [at, added] = state_->position.emplace(source.id, state_->documents.size());
   if (added) {
     state_->documents.push_back(std::move(source));

@@ -14,6 +14,7 @@
 #include "common/error.hpp"
 #include "common/format/codec.hpp"
 #include "common/format/doc_ids.hpp"
+#include "common/format/field_columns.hpp"
 #include "common/format/format.hpp"
 #include "common/format/impacts.hpp"
 #include "common/format/index_meta.hpp"
@@ -129,6 +130,7 @@ class SegmentChecker {
     CheckLengths();
     CheckDocIds();
     CheckSources();
+    CheckFields();
     CheckDictionaryAndPostings();
     CheckStore();
   }
@@ -288,6 +290,37 @@ class SegmentChecker {
     const MmapFile& file = File(format::kSourcesFile);
     const format::Payload p = format::PayloadOf(file.data(), file.size());
     ParseSources(file.path(), p.data, p.size, meta_.document_count);
+  }
+
+  // The columns' structure, every value valid for its type and its
+  // column, and the bytes exactly what the encoder makes of those values
+  // (so min, max, widths, presence and padding are all as written).
+  void CheckFields() {
+    const MmapFile& file = File(format::kFieldsFile);
+    const format::Payload p = format::PayloadOf(file.data(), file.size());
+    format::FieldColumns columns;
+    std::string error;
+    if (!columns.Open(p.data, p.size, meta_.document_count, &error)) {
+      Fail(file.path(), kHeaderSize, error);
+    }
+    std::vector<format::ColumnInput> decoded(columns.columns().size());
+    for (std::size_t c = 0; c < decoded.size(); ++c) {
+      if (!format::DecodeColumn(columns.columns()[c], meta_.document_count, decoded[c], &error)) {
+        Fail(file.path(), kHeaderSize, error);
+      }
+    }
+    std::string encoded;
+    format::PutFieldColumns(encoded, meta_.document_count, decoded);
+    if (encoded.size() != p.size || std::memcmp(encoded.data(), p.data, p.size) != 0) {
+      std::size_t at = 0;
+      while (at < std::min<std::size_t>(encoded.size(), p.size) &&
+             static_cast<std::uint8_t>(encoded[at]) == p.data[at]) {
+        ++at;
+      }
+      Fail(file.path(), kHeaderSize + at,
+           "columns differ from the encoding of their own values (padding, widths, bounds or "
+           "presence not as written)");
+    }
   }
 
   void CheckDictionaryAndPostings() {

@@ -27,7 +27,7 @@
 namespace fathom {
 namespace fs = std::filesystem;
 std::string DocumentFromJson(const std::vector<JsonMember>& members, const CorpusOptions& options,
-                             SourceDocument& document) {
+                             FieldTyper& typer, SourceDocument& document, std::string* note) {
   const auto find = [&](const std::string& name) -> const JsonMember* {
     for (const auto& member : members) {
       if (member.name == name && member.is_text) return &member;
@@ -51,6 +51,28 @@ std::string DocumentFromJson(const std::vector<JsonMember>& members, const Corpu
     if (const JsonMember* body = find(field)) {
       if (!document.body.empty()) document.body += "\n\n";
       document.body += body->value;
+    }
+  }
+  document.fields.clear();
+  for (const auto& member : members) {
+    if (member.name == options.id_field ||
+        std::find(options.title_fields.begin(), options.title_fields.end(), member.name) !=
+            options.title_fields.end() ||
+        std::find(options.body_fields.begin(), options.body_fields.end(), member.name) !=
+            options.body_fields.end()) {
+      continue;
+    }
+    std::string problem = typer.Add(member, document.fields, note);
+    if (!problem.empty()) return problem;
+  }
+  // A member given twice keeps its last value, as JSON readers do.
+  std::stable_sort(document.fields.begin(), document.fields.end(),
+                   [](const FieldValue& a, const FieldValue& b) { return a.name < b.name; });
+  for (std::size_t i = 0; i + 1 < document.fields.size();) {
+    if (document.fields[i].name == document.fields[i + 1].name) {
+      document.fields.erase(document.fields.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      ++i;
     }
   }
   return {};
@@ -524,6 +546,43 @@ class TextFilesReader final : public CorpusReader {
   // recognize HTML.
   void AddDocuments(const std::string& id, const std::string& where, const fs::path& name,
                     std::string text, Origin origin, const TextHint& hint) {
+    const std::size_t first_pending = pending_.size();
+    const std::uint64_t bytes = text.size();
+    const char* format = MakeDocuments(id, where, name, std::move(text), origin, hint);
+    if (format == nullptr) return;
+    // The file's metadata (field_typing.hpp): of the file on disk for a
+    // file, of the member or record for one inside an archive or WARC file.
+    const SourceFile* file = source_files_.empty() ? nullptr : &source_files_.back();
+    const std::string path = origin == Origin::kFile && file != nullptr ? file->path : id;
+    for (std::size_t i = first_pending; i < pending_.size(); ++i) {
+      std::vector<FieldValue>& fields = pending_[i].fields;
+      const auto keyword = [&](std::string_view field, std::string value) {
+        if (value.empty() || value.size() > kMaxKeywordBytes) return;
+        fields.push_back({std::string(field), FieldType::kKeyword, 0, std::move(value)});
+      };
+      keyword(kPathField, path);
+      keyword(kFolderField, FolderOf(path));
+      keyword(kExtensionField, ExtensionOf(name.filename().string()));
+      keyword(kFormatField, format);
+      fields.push_back({std::string(kSizeField),
+                        FieldType::kInteger,
+                        static_cast<std::int64_t>(
+                            origin == Origin::kFile && file != nullptr ? file->size : bytes),
+                        {}});
+      if (origin == Origin::kFile && file != nullptr) {
+        std::int64_t seconds = file->modified_ns / 1'000'000'000;
+        if (file->modified_ns % 1'000'000'000 < 0) --seconds;
+        fields.push_back({std::string(kModifiedField), FieldType::kDate, seconds, {}});
+      }
+      std::sort(fields.begin(), fields.end(),
+                [](const FieldValue& a, const FieldValue& b) { return a.name < b.name; });
+    }
+  }
+
+  // AddDocuments' work: the documents on pending_, and the format they
+  // were read as (nullptr: none made).
+  const char* MakeDocuments(const std::string& id, const std::string& where, const fs::path& name,
+                            std::string text, Origin origin, const TextHint& hint) {
     const std::uint64_t bytes = text.size();
     const auto count = [&](FormatTally& format) {
       ++format.documents;
@@ -537,7 +596,7 @@ class TextFilesReader final : public CorpusReader {
       if (!pdf.ok) {
         ++stats_.skipped_pdf;
         warn_(where + ": PDF not read: " + pdf.error + " (skipped)");
-        return;
+        return nullptr;
       }
       NoteRepaired(utf8::Repair(pdf.title), where, warn_);
       NoteRepaired(utf8::Repair(pdf.body), where, warn_);
@@ -548,13 +607,13 @@ class TextFilesReader final : public CorpusReader {
       }
       count(stats_.pdf);
       pending_.push_back(std::move(document));
-      return;
+      return "pdf";
     }
     if (text.starts_with(kUtf8Bom)) text.erase(0, kUtf8Bom.size());
     if (std::memchr(text.data(), '\0', text.size()) != nullptr) {
       ++stats_.skipped_binary;
       warn_(where + ": binary file (contains NUL bytes), skipped");
-      return;
+      return nullptr;
     }
     const bool html = hint.html || (!hint.text && IsHtml(name, text));
     if (html) {
@@ -562,13 +621,13 @@ class TextFilesReader final : public CorpusReader {
         ++stats_.skipped_too_large;
         warn_(where + ": HTML larger than " + FormatLimit(kMaxHtmlBytes) +
               " is not parsed, skipped");
-        return;
+        return nullptr;
       }
       if (NestsDeeperThan(text, kMaxHtmlDepth)) {
         ++stats_.skipped_too_large;
         warn_(where + ": HTML nested deeper than " + std::to_string(kMaxHtmlDepth) +
               " elements is not parsed, skipped");
-        return;
+        return nullptr;
       }
       std::string charset = hint.charset.empty() ? DeclaredCharset(text) : hint.charset;
       std::transform(charset.begin(), charset.end(), charset.begin(),
@@ -587,7 +646,7 @@ class TextFilesReader final : public CorpusReader {
       stats_.trec.bytes += bytes;
       if (origin == Origin::kArchive) stats_.archive_members += docs.size();
       for (SourceDocument& d : docs) pending_.push_back(std::move(d));
-      return;
+      return "trec";
     }
     if (html) {
       // Markup out, text in: what the page shows is what is indexed,
@@ -597,10 +656,16 @@ class TextFilesReader final : public CorpusReader {
       document.body = std::move(page.body);
       count(origin == Origin::kWarc ? stats_.warc : stats_.html);
     } else {
+      // A scraped article's leading ` date 2025-02-22` line is its date,
+      // not its title.
+      if (const auto date = TakeLeadingDateLine(text)) {
+        document.fields.push_back({std::string(kDateField), FieldType::kDate, *date, {}});
+      }
       SplitTitle(std::move(text), document);
       count(origin == Origin::kWarc ? stats_.warc : stats_.text);
     }
     pending_.push_back(std::move(document));
+    return origin == Origin::kWarc ? "warc" : html ? "html" : "text";
   }
 
   // Enough decompressed bytes to tell a WARC file by its first line.
@@ -627,7 +692,11 @@ class TextFilesReader final : public CorpusReader {
 class JsonLinesReader final : public CorpusReader {
  public:
   JsonLinesReader(const fs::path& path, const CorpusOptions& options, WarningSink warn)
-      : path_(path), options_(options), warn_(std::move(warn)), source_(path) {
+      : path_(path),
+        options_(options),
+        warn_(std::move(warn)),
+        source_(path),
+        typer_(options.schema) {
     std::error_code ec;
     stats_.total_bytes = fs::file_size(path, ec);
   }
@@ -674,7 +743,9 @@ class JsonLinesReader final : public CorpusReader {
 
  private:
   bool Fill(SourceDocument& document) {
-    const std::string problem = DocumentFromJson(members_, options_, document);
+    std::string note;
+    const std::string problem = DocumentFromJson(members_, options_, typer_, document, &note);
+    if (!note.empty()) warn_(path_.string() + ":" + std::to_string(line_number_) + ": " + note);
     if (problem.empty()) return true;
     const std::string where = path_.string() + ":" + std::to_string(line_number_) + ": ";
     if (!options_.skip_bad_lines) throw InputError(where + problem);
@@ -719,6 +790,7 @@ class JsonLinesReader final : public CorpusReader {
   std::size_t consumed_ = 0;
   std::uint64_t line_number_ = 0;
   std::vector<JsonMember> members_;
+  FieldTyper typer_;
 };
 
 }  // namespace

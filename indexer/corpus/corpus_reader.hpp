@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/format/sources.hpp"
+#include "indexer/corpus/field_typing.hpp"
 #include "indexer/corpus/json_line.hpp"
 
 namespace fathom {
@@ -20,6 +21,9 @@ struct SourceDocument {
   std::string id;     // external id: relative path, or the JSON id field
   std::string title;  // may be empty
   std::string body;
+  // Typed values (field_typing.hpp): a JSON record's other members, a
+  // file's metadata.
+  std::vector<FieldValue> fields = {};
 };
 
 enum class CorpusFormat { kAuto, kTextFiles, kJsonLines };
@@ -39,6 +43,9 @@ struct CorpusOptions {
   std::vector<std::string> title_fields = {"title"};
   // Every one of these present is indexed, in this order, as the body.
   std::vector<std::string> body_fields = {"body", "contents", "text"};
+  // Declared field types (--schema, or the index added to); the others
+  // are inferred (field_typing.hpp).
+  FieldSchema schema;
   bool skip_bad_lines = false;  // JSON Lines: skip (and count) unparsable lines
   bool include_hidden = false;  // folders: also walk names starting with '.'
   // Text files larger than this are skipped with a warning; a longer JSON
@@ -150,11 +157,14 @@ std::uint64_t HashFileContents(const std::filesystem::path& file);
 void SplitTitle(std::string text, SourceDocument& document);
 
 // A JSON Lines record (ParseJsonLine's members) as a document, by the
-// corpus options' id, title and body fields: an empty string, or what is
-// wrong with the record (without file or line: the caller adds them). For
-// corpus files and for documents sent to fathom-serve.
+// corpus options' id, title and body fields; every other member is typed
+// by typer as a field. Returns an empty string, or what is wrong with the
+// record (without file or line: the caller adds them); note receives a
+// once-per-field note (a member not kept). For corpus files and for
+// documents sent to fathom-serve.
 std::string DocumentFromJson(const std::vector<JsonMember>& members, const CorpusOptions& options,
-                             SourceDocument& document);
+                             FieldTyper& typer, SourceDocument& document,
+                             std::string* note = nullptr);
 
 // Reads a whole file, decompressing it when it ends in .zst.
 std::string ReadWholeFile(const std::filesystem::path& path);

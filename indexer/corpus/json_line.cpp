@@ -75,6 +75,7 @@ class Parser {
     member.name.clear();
     member.value.clear();
     member.is_text = false;
+    member.kind = JsonKind::kNull;
     return member;
   }
 
@@ -115,13 +116,21 @@ class Parser {
   bool ParseMemberValue(JsonMember& member) {
     const char c = Peek();
     if (c == '{' || c == '[') {
-      if (c == '[') return ParseMemberArray(member);
+      if (c == '[') {
+        member.kind = JsonKind::kArray;
+        return ParseMemberArray(member);
+      }
+      member.kind = JsonKind::kObject;
       member.is_text = false;
       return SkipContainer(kRecordDepth + 1);
     }
     ScalarKind kind;
     if (!ParseScalar(&member.value, &result_.repaired_utf8, &kind)) return false;
     member.is_text = kind != ScalarKind::kNull;
+    member.kind = kind == ScalarKind::kString   ? JsonKind::kString
+                  : kind == ScalarKind::kNumber ? JsonKind::kNumber
+                  : kind == ScalarKind::kNull   ? JsonKind::kNull
+                                                : JsonKind::kBoolean;
     return true;
   }
 

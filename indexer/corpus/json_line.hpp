@@ -2,14 +2,19 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace fathom {
 
+// What a member's value was in the JSON text.
+enum class JsonKind : std::uint8_t { kNull, kString, kNumber, kBoolean, kArray, kObject };
+
 // One top-level member of a JSON Lines record, with its value as text.
 struct JsonMember {
+  JsonKind kind = JsonKind::kNull;
   std::string name;
   std::string value;  // string: unescaped UTF-8; number/true/false: their literal text; null:
                       // empty; array whose elements are all strings/numbers: elements joined with

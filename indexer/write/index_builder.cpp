@@ -189,6 +189,7 @@ class Pipeline {
     for (const SourceDocument& document : batch.documents) {
       const std::uint64_t truncated_before = worker.analyzer.truncated_words();
       result.summaries.push_back(worker.inverted.AddDocument(doc++, document.title, document.body));
+      result.summaries.back().fields = document.fields;
       const std::uint64_t truncated = worker.analyzer.truncated_words() - truncated_before;
       if (truncated > 0) {
         result.warnings.push_back(document.id + ": " + std::to_string(truncated) +

@@ -23,6 +23,20 @@ namespace fathom {
 namespace fs = std::filesystem;
 namespace {
 
+// The index's typed fields are declared for the documents added to it, so
+// that every segment gives a field one type (a value that does not fit is
+// an error naming it). A --schema type that differs is refused.
+void DeclareIndexFields(const IndexSnapshot& snapshot, FieldSchema& schema) {
+  for (const auto& [name, type] : snapshot.field_types()) {
+    const auto [it, added] = schema.types.emplace(name, type);
+    if (!added && it->second != type) {
+      throw InputError("--schema declares '" + name + "' a " +
+                       std::string(FieldTypeName(it->second)) + " field; the index holds it as a " +
+                       std::string(FieldTypeName(type)) + " field");
+    }
+  }
+}
+
 // A new segment is written under this name and renamed to its final one
 // only when complete, so a segment folder with a final name is always whole.
 std::string TempSegmentName(const std::string& name) { return "." + name + ".tmp"; }
@@ -94,6 +108,7 @@ AddSummary AddDocuments(const CorpusInput& corpus, const fs::path& index_dir, Bu
   if (manifest.segments.empty()) throw CorruptIndexError(index_dir.string() + ": no segments");
   const std::vector<const IndexReader*> segments = Readers(snapshot);
   options.analysis = snapshot.analysis();
+  DeclareIndexFields(snapshot, options.corpus.schema);
 
   AddSummary summary;
   const std::string name = SegmentName(manifest.next_segment);
@@ -281,6 +296,7 @@ SyncSummary SyncFolder(const fs::path& folder, const fs::path& index_dir, BuildO
   const std::vector<const IndexReader*> segments = Readers(snapshot);
   std::vector<DeletedDocs> drop = DeletionSets(snapshot);
   options.analysis = snapshot.analysis();
+  DeclareIndexFields(snapshot, options.corpus.schema);
   options.segments = 1;
 
   std::unordered_map<std::string, KnownFile> known;

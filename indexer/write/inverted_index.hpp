@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/analysis/analyzer.hpp"
+#include "common/analysis/field_values.hpp"
 #include "common/analysis/minhash.hpp"
 #include "common/types.hpp"
 
@@ -20,6 +21,7 @@ namespace fathom {
 struct DocumentSummary {
   std::uint32_t length = 0;  // words indexed (field terms not counted)
   MinHashSketch sketch;
+  std::vector<FieldValue> fields;  // typed values, by name (field_values.hpp)
 };
 
 class InvertedIndex {

@@ -179,6 +179,7 @@ void SegmentWriter::AddDocument(std::string_view external_id, const DocumentSumm
   if (lengths_.size() >= kMaxDocuments) {
     throw InputError("too many documents: an index holds at most " + std::to_string(kMaxDocuments));
   }
+  columns_.Add(summary.fields);
   lengths_.push_back(summary.length);
   meta_.total_length += summary.length;
   std::string bytes;
@@ -382,6 +383,13 @@ SegmentRecord SegmentWriter::Finish(const std::string& name) {
   {
     FileWriter file(dir_, format::kSourcesFile);
     file.Append(SerializeSources(source_files_, lengths_.size()));
+    meta_.files.push_back(file.Finish());
+  }
+  {
+    FileWriter file(dir_, format::kFieldsFile);
+    std::string bytes;
+    format::PutFieldColumns(bytes, lengths_.size(), columns_.Finish());
+    file.Append(bytes);
     meta_.files.push_back(file.Finish());
   }
   id_entries_.reset();

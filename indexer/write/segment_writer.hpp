@@ -21,6 +21,7 @@
 #include "common/format/page_checksums.hpp"
 #include "common/format/position_blocks.hpp"
 #include "common/format/sources.hpp"
+#include "indexer/write/columns_builder.hpp"
 #include "indexer/write/doc_store_writer.hpp"
 #include "indexer/write/inverted_index.hpp"
 #include "indexer/write/posting_source.hpp"
@@ -37,8 +38,9 @@ class SegmentWriter {
   SegmentWriter(const SegmentWriter&) = delete;
   SegmentWriter& operator=(const SegmentWriter&) = delete;
 
-  // The next document's id, length and sketch (ids 0, 1, 2... in the order
-  // of the calls); its text goes to store() in the same order.
+  // The next document's id, length, sketch and field values (ids 0, 1,
+  // 2... in the order of the calls); its text goes to store() in the same
+  // order. Throws InputError when a field's type clashes (ColumnsBuilder).
   void AddDocument(std::string_view external_id, const DocumentSummary& summary);
   DocStoreWriter& store() { return store_; }
   std::uint64_t document_count() const { return lengths_.size(); }
@@ -70,6 +72,7 @@ class SegmentWriter {
   std::unique_ptr<SpillFile> id_entries_, sketches_;
   bool postings_written_ = false;
   std::vector<SourceFile> source_files_;
+  ColumnsBuilder columns_;
 };
 
 // Encodes one posting list (skip table, impact records, blocks) into out,

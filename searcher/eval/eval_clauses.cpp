@@ -36,6 +36,10 @@ void PhraseMatcher::Settle(DocId target) {
       if (candidate == kEndDoc) break;
     }
     if (candidate == kEndDoc) break;
+    if (filter_ != nullptr && !filter_->Admits(candidate)) {
+      target = candidate + 1;
+      continue;
+    }
     if (threshold_ != nullptr && *threshold_ != kNoThreshold) {
       std::uint32_t most = UINT32_MAX;
       for (const auto& cursor : cursors_) most = std::min(most, cursor.frequency());
@@ -148,6 +152,10 @@ PreparedQuery Prepare(const IndexReader& reader, const Query& query, const EvalO
   PreparedQuery prepared;
   prepared.deleted = options.deleted;
   if (options.deleted != nullptr) prepared.excluded.push_back(DeletedMatcher(*options.deleted));
+  prepared.filter = options.filter;
+  if (options.filter != nullptr) {
+    prepared.excluded.push_back(RejectedMatcher(*options.filter, reader.document_count()));
+  }
   prepared.threshold = options.threshold;
   const Bm25Params& bm25 = options.bm25;
   const double average_length = ScoringAverageLength(reader, options.stats);
@@ -192,6 +200,7 @@ PreparedQuery Prepare(const IndexReader& reader, const Query& query, const EvalO
         const Bm25Scorer scorer(bm25, pending.made.idf, average_length);
         std::unique_ptr<PhraseMatcher> phrase(
             static_cast<PhraseMatcher*>(pending.made.matcher.release()));
+        phrase->SetFilter(options.filter);
         out.emplace_back(std::move(phrase), scorer, clause.weight, slot++);
       } else {
         const TermInfo& info = *pending.info;

@@ -62,6 +62,9 @@ class PhraseMatcher final : public Matcher {
     weight_ = weight;
     reader_ = reader;
   }
+  // Skips candidates the filter does not admit before decoding their
+  // positions (they could never count). Null: none.
+  void SetFilter(const SegmentFilter* filter) { filter_ = filter; }
   // Smallest document frequency of the terms: the cost of the conjunction.
   std::uint64_t cost() const { return cursors_[order_[0]].document_frequency(); }
 
@@ -83,6 +86,7 @@ class PhraseMatcher final : public Matcher {
   std::optional<Bm25Scorer> scorer_;
   float weight_ = 1;
   const IndexReader* reader_ = nullptr;
+  const SegmentFilter* filter_ = nullptr;
 };
 
 // One scoring clause. Exactly one of term and phrase is set; the branch on
@@ -189,18 +193,28 @@ struct PreparedQuery {
   // deleted documents are skipped wherever excluded ones are; kept here for
   // what tests documents out of order or counts by bitmap.
   const DeletedDocs* deleted = nullptr;
+  // EvalOptions::filter; also a matcher of `excluded` (RejectedMatcher).
+  const SegmentFilter* filter = nullptr;
   float threshold = kNoThreshold;  // EvalOptions::threshold: where pruning starts
   std::size_t slots() const { return required.size() + optional.size(); }
-  // Whether an excluded clause (not only deletions) may remove documents.
+  // Whether an excluded clause or a filter (not only deletions) may remove
+  // documents.
   bool excludes_clauses() const { return excluded.size() > (deleted != nullptr ? 1 : 0); }
+  // Whether only deletions and the filter remove documents: what IsLeftOut
+  // answers for any document, in any order.
+  bool excludes_only_left_out() const {
+    return excluded.size() == (deleted != nullptr ? 1u : 0u) + (filter != nullptr ? 1u : 0u);
+  }
 };
 // compute_bounds: whether to compute max_score (a pass over the skip table).
 PreparedQuery Prepare(const IndexReader& reader, const Query& query, const EvalOptions& options,
                       bool compute_bounds);
 
-// Whether doc is deleted, in any order of docs.
-inline bool IsDeleted(const PreparedQuery& prepared, DocId doc) {
-  return prepared.deleted != nullptr && prepared.deleted->contains(doc);
+// Whether doc is deleted or not admitted by the filter, in any order of
+// docs.
+inline bool IsLeftOut(const PreparedQuery& prepared, DocId doc) {
+  return (prepared.deleted != nullptr && prepared.deleted->contains(doc)) ||
+         (prepared.filter != nullptr && !prepared.filter->Admits(doc));
 }
 
 // Whether an excluded clause matches doc, or doc is deleted. Docs must not

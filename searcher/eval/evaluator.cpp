@@ -124,6 +124,9 @@ EvalResult EvaluateExhaustive(const IndexReader& reader, const Query& query,
   std::vector<ScoredClause> required, optional;
   std::vector<std::unique_ptr<Matcher>> excluded;
   if (options.deleted != nullptr) excluded.push_back(DeletedMatcher(*options.deleted));
+  if (options.filter != nullptr) {
+    excluded.push_back(RejectedMatcher(*options.filter, reader.document_count()));
+  }
   for (const auto& clause : query.clauses) {
     ClauseMatcher made = MakeMatcher(reader, clause, options.stats);
     if (clause.occur == Occur::kMustNot) {
@@ -208,7 +211,7 @@ EvalResult Evaluate(const IndexReader& reader, const Query& query, const EvalOpt
   eval::PreparedQuery prepared = eval::Prepare(reader, query, options, scoring > 1 || forced);
   if (prepared.matches_nothing || prepared.slots() == 0) return {};
   const bool lone_term =
-      prepared.slots() == 1 && !prepared.excludes_clauses() &&
+      prepared.slots() == 1 && prepared.excludes_only_left_out() &&
       (prepared.required.empty() ? prepared.optional : prepared.required)[0].term() != nullptr;
   const bool required = !prepared.required.empty();
   const auto takes = [&](PrunedEvaluator evaluator) {
@@ -256,6 +259,53 @@ EvalResult Evaluate(const IndexReader& reader, const Query& query, const EvalOpt
   return result;
 }
 
+std::vector<SegmentFilter> SegmentFilters(const IndexSnapshot& snapshot,
+                                          const std::vector<const FieldFilter*>& required,
+                                          const std::vector<const FieldFilter*>& excluded) {
+  std::vector<SegmentFilter> filters;
+  for (const SnapshotSegment& segment : snapshot.segments()) {
+    filters.emplace_back(segment.reader->columns(), required, excluded);
+  }
+  return filters;
+}
+
+namespace {
+
+class RejectedDocsMatcher final : public Matcher {
+ public:
+  RejectedDocsMatcher(const SegmentFilter& filter, std::uint64_t document_count)
+      : filter_(filter), document_count_(document_count) {
+    Seek(0);
+  }
+  DocId doc() const override { return doc_; }
+  void Next() override { Seek(doc_ == kEndDoc ? kEndDoc : doc_ + 1); }
+  void NextGeq(DocId target) override {
+    if (target > doc_ || doc_ == kEndDoc) Seek(target);
+  }
+  std::uint32_t frequency() override { return 1; }
+
+ private:
+  void Seek(DocId target) {
+    for (std::uint64_t d = target; d < document_count_; ++d) {
+      if (!filter_.Admits(static_cast<DocId>(d))) {
+        doc_ = static_cast<DocId>(d);
+        return;
+      }
+    }
+    doc_ = kEndDoc;
+  }
+  const SegmentFilter& filter_;
+  std::uint64_t document_count_;
+  DocId doc_ = kEndDoc;
+};
+
+}  // namespace
+
+std::unique_ptr<Matcher> RejectedMatcher(const SegmentFilter& filter,
+                                         std::uint64_t document_count) {
+  return std::make_unique<RejectedDocsMatcher>(filter, document_count);
+}
+
 EvalResult EvaluateSegments(const IndexSnapshot& snapshot, const EvalOptions& options,
                             const SegmentEvaluator& evaluate) {
   const std::vector<SnapshotSegment>& segments = snapshot.segments();
@@ -264,6 +314,10 @@ EvalResult EvaluateSegments(const IndexSnapshot& snapshot, const EvalOptions& op
     // ids: its answer is the answer, at no cost over a plain reader's.
     EvalOptions segment_options = options;
     segment_options.deleted = segments[0].deletions();
+    if (options.filters != nullptr) {
+      segment_options.filter = &(*options.filters)[0];
+      if (segment_options.filter->admits_nothing()) return {};
+    }
     return evaluate(*segments[0].reader, segment_options);
   }
   std::optional<CollectionStats> own_stats;
@@ -271,10 +325,15 @@ EvalResult EvaluateSegments(const IndexSnapshot& snapshot, const EvalOptions& op
   const std::size_t k = options.count_only ? 0 : options.k;
   TopK top(k);
   EvalResult result;
-  for (const SnapshotSegment& segment : segments) {
+  for (std::size_t s = 0; s < segments.size(); ++s) {
+    const SnapshotSegment& segment = segments[s];
     EvalOptions segment_options = options;
     segment_options.stats = options.stats != nullptr ? options.stats : &*own_stats;
     segment_options.deleted = segment.deletions();
+    if (options.filters != nullptr) {
+      segment_options.filter = &(*options.filters)[s];
+      if (segment_options.filter->admits_nothing()) continue;
+    }
     if (k == 0) {
       // A limited count needs only what the segments before left of it.
       if (result.total_matches >= options.count_limit) {

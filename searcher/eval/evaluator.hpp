@@ -94,6 +94,13 @@ struct EvalOptions {
   // The reader's deleted documents: never hits, never counted. Null when
   // there are none, which costs the evaluators nothing.
   const DeletedDocs* deleted = nullptr;
+  // The query's top-level filters over this reader (field_filter.hpp):
+  // documents it does not admit are left out as deleted ones are, checked
+  // only where a document would otherwise count. Null: no filter.
+  const SegmentFilter* filter = nullptr;
+  // Over a snapshot (EvaluateSegments): when set, segment i's filter
+  // (SegmentFilters), given to its evaluation as `filter`.
+  const std::vector<SegmentFilter>* filters = nullptr;
   // Hits must score above this to matter: the k-th best score of the
   // segments searched before, whose documents win ties (smaller ids). The
   // pruned evaluators start pruning from it and may leave out hits at or
@@ -150,6 +157,14 @@ EvalResult Evaluate(const IndexReader& reader, const Query& query, const EvalOpt
 using SegmentEvaluator = std::function<EvalResult(const IndexReader&, const EvalOptions&)>;
 EvalResult EvaluateSegments(const IndexSnapshot& snapshot, const EvalOptions& options,
                             const SegmentEvaluator& evaluate);
+// For EvalOptions::filters: the filters over each segment of the snapshot.
+std::vector<SegmentFilter> SegmentFilters(const IndexSnapshot& snapshot,
+                                          const std::vector<const FieldFilter*>& required,
+                                          const std::vector<const FieldFilter*>& excluded);
+// The documents a filter does not admit, as a matcher (what evaluators
+// skip, like deleted documents): each NextGeq checks documents from its
+// target on until one is left out.
+std::unique_ptr<Matcher> RejectedMatcher(const SegmentFilter& filter, std::uint64_t document_count);
 // Evaluate and EvaluateExhaustive over a snapshot: the same hits, ids and
 // scores, as over one segment holding the same live documents in the same
 // order (and the same deleted ones, which count in the statistics).

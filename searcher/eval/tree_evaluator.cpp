@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 
 namespace fathom {
 namespace {
@@ -30,6 +31,21 @@ class LeafMatcher final : public ScoredMatcher {
   Bm25Scorer scorer_;
   float weight_;
   const IndexReader& reader_;
+};
+
+// A filter (field_filter.hpp): the documents it admits in the segment,
+// each scoring 0.
+class FilterMatcher final : public ScoredMatcher {
+ public:
+  explicit FilterMatcher(DeletedDocs admitted)
+      : admitted_(std::move(admitted)), matcher_(DeletedMatcher(admitted_)) {}
+  DocId doc() const override { return matcher_->doc(); }
+  void NextGeq(DocId target) override { matcher_->NextGeq(target); }
+  Score score() override { return 0; }
+
+ private:
+  DeletedDocs admitted_;  // before matcher_, which reads it
+  std::unique_ptr<Matcher> matcher_;
 };
 
 // Required children all match, no excluded one does, and without required
@@ -133,6 +149,10 @@ std::unique_ptr<ScoredMatcher> Build(const IndexReader& reader, const QueryNode&
     return std::make_unique<GroupMatcher>(std::move(required), std::move(optional),
                                           std::move(excluded), matches_nothing);
   }
+  if (node.kind == QueryNode::Kind::kFilter) {
+    return std::make_unique<FilterMatcher>(
+        FilterDocs(*node.filter, reader.columns(), reader.document_count()));
+  }
   ClauseMatcher made = MakeMatcher(reader, ClauseOf(node, node.occur), options.stats);
   if (!made.matcher) return nullptr;
   return std::make_unique<LeafMatcher>(
@@ -165,6 +185,24 @@ EvalResult EvaluateTree(const IndexReader& reader, const QueryNode& root,
   }
   result.hits = top.TakeSorted();
   return result;
+}
+
+void ForEachMatch(const IndexSnapshot& snapshot, const QueryNode& root, const EvalOptions& options,
+                  const std::function<void(DocId doc, Score score)>& visit) {
+  std::optional<CollectionStats> own_stats;
+  if (options.stats == nullptr && snapshot.segments().size() > 1) own_stats.emplace(snapshot);
+  for (const SnapshotSegment& segment : snapshot.segments()) {
+    EvalOptions segment_options = options;
+    if (own_stats) segment_options.stats = &*own_stats;
+    const DeletedDocs* deleted = segment.deletions();
+    auto matcher = Build(*segment.reader, root, segment_options);
+    if (!matcher) continue;
+    for (DocId doc = matcher->doc(); doc != kEndDoc; doc = matcher->doc()) {
+      if (deleted == nullptr || !deleted->contains(doc))
+        visit(segment.base + doc, matcher->score());
+      matcher->NextGeq(doc + 1);
+    }
+  }
 }
 
 EvalResult EvaluateTree(const IndexSnapshot& snapshot, const QueryNode& root,

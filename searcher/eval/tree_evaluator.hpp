@@ -16,6 +16,11 @@ namespace fathom {
 // ignored: this evaluator does not prune).
 EvalResult EvaluateTree(const IndexReader& reader, const QueryNode& root,
                         const EvalOptions& options);
+// Calls visit(global doc, score) for every live document the tree matches,
+// in global id order, scored as EvaluateTree scores it: what sorting by a
+// field and counting facets need (options: bm25, stats; k is ignored).
+void ForEachMatch(const IndexSnapshot& snapshot, const QueryNode& root, const EvalOptions& options,
+                  const std::function<void(DocId doc, Score score)>& visit);
 // Over every segment of a snapshot (EvaluateSegments).
 EvalResult EvaluateTree(const IndexSnapshot& snapshot, const QueryNode& root,
                         const EvalOptions& options);

@@ -34,8 +34,9 @@ std::string GroupName(const QueryNode& wrapped) {
     std::string written = part.occur == Occur::kMust      ? "+"
                           : part.occur == Occur::kMustNot ? "-"
                                                           : "";
-    written +=
-        part.kind == QueryNode::Kind::kGroup ? GroupName(part) : LeafName(part.terms, part.slop);
+    written += part.kind == QueryNode::Kind::kGroup    ? GroupName(part)
+               : part.kind == QueryNode::Kind::kFilter ? part.source
+                                                       : LeafName(part.terms, part.slop);
     if (name.size() > 1 && name.size() + written.size() > kLongest) return name + " ...)";
     name += (name.size() > 1 ? " " : "") + written;
   }
@@ -100,6 +101,15 @@ class TreeWalk {
 
  private:
   bool Leaf(const QueryNode& leaf, ClauseExplanation& part, Score& score) {
+    if (leaf.kind == QueryNode::Kind::kFilter) {
+      // Admits or not; never scores.
+      part.is_filter = true;
+      part.clause.source = leaf.source;
+      part.clause.occur = leaf.occur;
+      score = 0;
+      const SegmentFilter filter(reader_.columns(), {&*leaf.filter}, {});
+      return !filter.admits_nothing() && filter.Admits(local_);
+    }
     part.clause = ClauseOf(leaf, leaf.occur);
     ClauseMatcher made = MakeMatcher(reader_, part.clause, &stats_);
     if (made.matcher) {
@@ -172,14 +182,22 @@ void PrintExplanation(std::ostream& out, const Explanation& e) {
   if (!e.matches) out << "  (the query does not match this document)\n";
   for (const auto& part : e.clauses) {
     const std::string indent(2 + 2 * part.depth, ' ');
-    const std::string name =
-        part.is_group ? part.clause.source : LeafName(part.clause.terms, part.clause.slop);
+    const std::string name = part.is_group || part.is_filter
+                                 ? part.clause.source
+                                 : LeafName(part.clause.terms, part.clause.slop);
     const std::string role = std::string(Role(part.clause.occur)) + (part.is_group ? " group" : "");
     // A part that counts shows its contribution and how it is made; the
     // others say why they add nothing.
     char number[32] = "-";
     char detail[320];
-    if (part.counts) {
+    if (part.is_filter) {
+      const bool excluded = part.clause.occur == Occur::kMustNot;
+      std::snprintf(detail, sizeof detail, "%s filter: %s", role.c_str(),
+                    excluded       ? (part.matched ? "holds here, which excludes the document"
+                                                   : "does not hold here: ok")
+                    : part.matched ? "holds here (adds nothing to the score)"
+                                   : "does not hold here");
+    } else if (part.counts) {
       std::snprintf(number, sizeof number, "%.4f", static_cast<double>(part.contribution));
       const char* weighted = part.clause.weight != 1.0f ? " x query weight" : "";
       if (part.is_group) {

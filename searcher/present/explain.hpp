@@ -18,6 +18,9 @@ struct ClauseExplanation {
   // source is the group written in the query language, e.g. (+putin -trump).
   QueryClause clause;
   bool is_group = false;
+  // A filter on a typed field (its source names it): admits or not, never
+  // scores.
+  bool is_filter = false;
   // 0 for a clause of the query; a group's parts follow it, one deeper.
   std::uint32_t depth = 0;
   // A leaf: whether it occurs in the document. A group: whether its rule

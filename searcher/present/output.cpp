@@ -44,6 +44,7 @@ DisplayResult SearchForDisplay(Searcher& searcher, std::string_view query_text,
   options.k = HitsToFetch(wanted, fold);
   DisplayResult display;
   display.bm25 = options.bm25;
+  display.sort = options.sort;
   display.result = searcher.Search(query_text, options);
   std::vector<ResultGroup> groups =
       fold ? FoldNearDuplicates(searcher.snapshot(), display.result.hits, wanted)
@@ -141,7 +142,7 @@ void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& di
   const auto paint = [&](const char* code) { return style.color ? code : ""; };
   for (const auto& warning : result.query.warnings) out << "warning: " << warning << "\n";
   PrintMatchCount(out, result, style);
-  if (result.query.empty()) {
+  if (result.query.empty() && !HasFilter(result.tree)) {
     out << paint(kDim) << "(the query has no searchable words)" << paint(kReset) << "\n";
   }
   if (!display.corrected_query.empty()) {
@@ -171,6 +172,23 @@ void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& di
       }
       out << "\n";
     }
+    if (!display.sort.empty()) {
+      // The values the hits are ordered by.
+      const std::vector<FieldValue> values = searcher.snapshot().FieldsOf(hit.doc);
+      out << "    " << paint(kDim);
+      for (std::size_t k = 0; k < display.sort.size(); ++k) {
+        const SortKey& key = display.sort[k];
+        out << (k == 0 ? "" : ", ") << key.field << " ";
+        if (key.is_score()) {
+          out << FormatScore(hit.score);
+          continue;
+        }
+        const auto value = std::find_if(values.begin(), values.end(),
+                                        [&](const FieldValue& v) { return v.name == key.field; });
+        out << (value == values.end() ? std::string("(none)") : DisplayValue(*value));
+      }
+      out << paint(kReset) << "\n";
+    }
     if (style.snippets) {
       out << "    " << SnippetOf(document, snippet_query, analyzer, style.highlight) << "\n";
     }
@@ -191,6 +209,33 @@ void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& di
       out << paint(kReset) << "\n";
     }
     ++rank;
+  }
+  PrintFacets(out, result, style);
+}
+
+std::string DisplayValue(const FieldValue& value) {
+  return value.type == FieldType::kKeyword ? value.keyword : FormatKey(value.type, value.key);
+}
+
+void PrintFacets(std::ostream& out, const SearchResult& result, const TextStyle& style) {
+  const auto paint = [&](const char* code) { return style.color ? code : ""; };
+  for (const FacetResult& facet : result.facets) {
+    out << "\n" << paint(kBold) << facet.field << paint(kReset) << "\n";
+    std::size_t widest = 0;
+    for (const FacetBucket& bucket : facet.buckets) widest = std::max(widest, bucket.label.size());
+    for (const FacetBucket& bucket : facet.buckets) {
+      out << "  " << bucket.label << std::string(widest - bucket.label.size() + 2, ' ')
+          << FormatCount(bucket.count) << "\n";
+    }
+    if (facet.buckets.empty()) out << "  " << paint(kDim) << "(no values)" << paint(kReset) << "\n";
+    if (facet.other > 0) {
+      out << "  " << paint(kDim) << "other values: " << FormatCount(facet.other) << paint(kReset)
+          << "\n";
+    }
+    if (facet.missing > 0) {
+      out << "  " << paint(kDim) << "no value: " << FormatCount(facet.missing) << paint(kReset)
+          << "\n";
+    }
   }
 }
 
@@ -281,6 +326,16 @@ void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid
       }
       out << "]}";
     }
+    if (!searcher.snapshot().field_types().empty()) {
+      out << ",\"fields\":{";
+      bool first = true;
+      for (const FieldValue& value : searcher.snapshot().FieldsOf(hit.doc)) {
+        out << (first ? "\"" : ",\"") << JsonEscape(value.name)
+            << "\":" << ValueAsJson(value.type, value.key, value.keyword);
+        first = false;
+      }
+      out << "}";
+    }
     if (!group.near_duplicates.empty()) {
       out << ",\"near_duplicates\":[";
       for (std::size_t i = 0; i < group.near_duplicates.size(); ++i) {
@@ -291,7 +346,37 @@ void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid
     }
     out << "}";
   }
-  out << "]}\n";
+  out << "]";
+  if (!result.facets.empty()) {
+    out << ",\"facets\":{";
+    for (std::size_t f = 0; f < result.facets.size(); ++f) {
+      const FacetResult& facet = result.facets[f];
+      out << (f == 0 ? "\"" : ",\"") << JsonEscape(facet.field) << "\":[";
+      for (std::size_t b = 0; b < facet.buckets.size(); ++b) {
+        out << (b == 0 ? "" : ",") << "{\"value\":" << facet.buckets[b].json
+            << ",\"count\":" << facet.buckets[b].count << "}";
+      }
+      out << "]";
+    }
+    out << "},\"facets_other\":{";
+    for (std::size_t f = 0; f < result.facets.size(); ++f) {
+      out << (f == 0 ? "\"" : ",\"") << JsonEscape(result.facets[f].field)
+          << "\":{\"other\":" << result.facets[f].other
+          << ",\"missing\":" << result.facets[f].missing << "}";
+    }
+    out << "}";
+  }
+  out << "}\n";
+}
+
+}  // namespace fathom
+
+namespace fathom {
+
+bool HasFilter(const QueryNode& node) {
+  if (node.kind == QueryNode::Kind::kFilter) return true;
+  return std::any_of(node.children.begin(), node.children.end(),
+                     [](const QueryNode& child) { return HasFilter(child); });
 }
 
 }  // namespace fathom

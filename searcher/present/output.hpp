@@ -33,6 +33,7 @@ struct DisplayResult {
   // looked misspelled), and the replacements made.
   std::string corrected_query;
   std::vector<std::pair<std::string, std::string>> corrections;  // (as typed, suggested)
+  std::vector<SortKey> sort;  // the order asked for: each hit shows these values
 };
 
 // Hits to fetch for `groups` result groups: folding can merge many hits into
@@ -77,6 +78,12 @@ void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& di
 // "1,234 matching documents in 0.12 ms", or "1,000+ matching documents"
 // when the count is a lower bound (SearchResult::total_exact).
 void PrintMatchCount(std::ostream& out, const SearchResult& result, const TextStyle& style);
+// The facets' buckets and counts, one block a field.
+void PrintFacets(std::ostream& out, const SearchResult& result, const TextStyle& style);
+// A field value as people read it: 2025-02-22, pdf, 42.
+std::string DisplayValue(const FieldValue& value);
+// Whether the tree holds a filter on a typed field.
+bool HasFilter(const QueryNode& node);
 void PrintDocument(std::ostream& out, Searcher& searcher, DocId doc, const TextStyle& style);
 
 // One line of a TREC run: `qid Q0 docid rank score tag` (trec_eval's input).

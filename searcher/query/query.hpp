@@ -5,10 +5,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "searcher/query/field_filter.hpp"
 
 namespace fathom {
 
@@ -31,11 +34,11 @@ inline std::size_t QuoteLength(std::string_view text, std::size_t pos) {
 // minutes on a large index without finding anything a thousand would not.
 inline constexpr std::size_t kMaxQueryTerms = 1024;
 
-// One node of a query: a word (kTerm), a phrase (kPhrase), or a group of
-// nodes (kGroup). The parser makes a tree of them (query_tree.hpp); a flat
-// query (Query, what the pruning evaluators take) is a list of leaves.
+// One node of a query: a word (kTerm), a phrase (kPhrase), a filter on a
+// typed field (kFilter), or a group of nodes (kGroup). The parser makes a tree of them
+// (query_tree.hpp); a flat query (Query, what the pruning evaluators take) is a list of leaves.
 struct QueryNode {
-  enum class Kind { kTerm, kPhrase, kGroup };
+  enum class Kind { kTerm, kPhrase, kGroup, kFilter };
   Kind kind = Kind::kGroup;
   Occur occur = Occur::kShould;  // within the parent group
   // kTerm, kPhrase: analyzed terms (field terms when restricted to a field)
@@ -51,6 +54,9 @@ struct QueryNode {
   // does, and (without required children) some optional child does.
   std::vector<QueryNode> children;
   std::string source;  // as the user wrote it
+  // kFilter: a clause on a typed field (field_filter.hpp), which admits
+  // documents and never scores.
+  std::optional<FieldFilter> filter;
 
   // Scored as a phrase: more than one term (a quoted single word is a word).
   bool is_phrase() const { return terms.size() > 1; }

@@ -1,6 +1,7 @@
 #include "searcher/query/query_tree.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 
 #include "common/analysis/fields.hpp"
@@ -25,9 +26,23 @@ std::string Lowercase(std::string_view text) {
 }  // namespace
 
 struct QueryTreeParser::Token {
-  enum class Kind { kEnd, kWord, kPhrase, kOpen, kClose, kAnd, kOr, kNot, kPlus, kMinus, kField };
+  enum class Kind {
+    kEnd,
+    kWord,
+    kPhrase,
+    kOpen,
+    kClose,
+    kAnd,
+    kOr,
+    kNot,
+    kPlus,
+    kMinus,
+    kField,
+    kFilter
+  };
   Kind kind = Kind::kEnd;
-  std::string text;  // word, phrase contents, or field name
+  std::string text;                   // word, phrase contents, or field name
+  std::optional<FieldFilter> filter;  // kFilter
   std::size_t column = 0;
   bool prefix = false;     // word*
   int fuzzy = -1;          // word~N
@@ -36,8 +51,8 @@ struct QueryTreeParser::Token {
 
 class QueryTreeParser::Lexer {
  public:
-  Lexer(std::string_view text, std::vector<std::string>& warnings)
-      : text_(text), warnings_(warnings) {}
+  Lexer(std::string_view text, std::vector<std::string>& warnings, const FieldTypes& typed_fields)
+      : text_(text), warnings_(warnings), typed_fields_(typed_fields) {}
 
   Token Next() {
     while (pos_ < text_.size() && IsQuerySpace(text_[pos_])) ++pos_;
@@ -98,6 +113,7 @@ class QueryTreeParser::Lexer {
       ++end;
     }
     std::string_view word = text_.substr(pos_, end - pos_);
+    if (auto filter = FilterAt(word, token)) return std::move(*filter);
     // field:...: a known field name restricts what follows the colon.
     if (const std::size_t colon = word.find(':');
         colon != std::string_view::npos && IsKnownField(Lowercase(word.substr(0, colon)))) {
@@ -137,15 +153,89 @@ class QueryTreeParser::Lexer {
   }
 
  private:
+  // `name:value` where name is a typed field: the filter token, its value
+  // read to its end (a range's closing bracket, a closing quote, else a
+  // blank or parenthesis). A name that could be a field and is not one
+  // (neither typed nor a text field) is an error listing the fields, so
+  // that `date:2025` on an index without dates is never read as words.
+  std::optional<Token> FilterAt(std::string_view word, Token& token) {
+    const std::size_t colon = word.find(':');
+    if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+    const std::string_view name = word.substr(0, colon);
+    if (!IsValidFieldName(name) || IsKnownField(Lowercase(name))) return std::nullopt;
+    const std::size_t value_at = pos_ + colon + 1;
+    if (value_at >= text_.size()) return std::nullopt;
+    const unsigned char first = static_cast<unsigned char>(text_[value_at]);
+    const bool starts_value =
+        std::isalnum(first) || first >= 0x80 || QuoteLength(text_, value_at) > 0 ||
+        std::string_view("[{<>*-._/(").find(static_cast<char>(first)) != std::string_view::npos;
+    if (!starts_value) return std::nullopt;
+    const auto typed = typed_fields_.find(name);
+    if (typed == typed_fields_.end()) {
+      std::string known = "title";
+      for (const auto& [field, type] : typed_fields_) known += ", " + field;
+      throw QuerySyntaxError(token.column, "unknown field '" + std::string(name) +
+                                               "'; the fields of this index are: " + known);
+    }
+    if (text_[value_at] == '(') {
+      throw QuerySyntaxError(value_at + 1, "field '" + std::string(name) +
+                                               "' takes a value, a range or a comparison, not a "
+                                               "group (write year:2000 OR year:2001)");
+    }
+    std::size_t end = value_at;
+    if (text_[end] == '[' || text_[end] == '{') {
+      while (end < text_.size() && text_[end] != ']' && text_[end] != '}') ++end;
+      if (end == text_.size()) {
+        throw QuerySyntaxError(value_at + 1, "a range needs a closing ']' or '}'");
+      }
+      ++end;
+    } else {
+      if (text_[end] == '<' || text_[end] == '>') {
+        ++end;
+        if (end < text_.size() && text_[end] == '=') ++end;
+      }
+      if (end < text_.size() && QuoteLength(text_, end) > 0) {
+        std::size_t close = end + QuoteLength(text_, end);
+        while (close < text_.size() && QuoteLength(text_, close) == 0) ++close;
+        if (close == text_.size()) throw QuerySyntaxError(end + 1, "unclosed quote");
+        end = close + QuoteLength(text_, close);
+      } else {
+        while (end < text_.size() && !IsQuerySpace(text_[end]) && text_[end] != '(' &&
+               text_[end] != ')') {
+          ++end;
+        }
+      }
+    }
+    // Curly quotes become plain ones, which the value parser knows.
+    std::string value;
+    for (std::size_t i = value_at; i < end;) {
+      if (const std::size_t quote = QuoteLength(text_, i); quote > 0) {
+        value += '"';
+        i += quote;
+      } else {
+        value += text_[i++];
+      }
+    }
+    token.kind = Token::Kind::kFilter;
+    token.text = std::string(name);
+    token.filter = ParseFieldFilter(name, typed->second, value, value_at + 1);
+    pos_ = end;
+    return token;
+  }
+
   std::string_view text_;
   std::vector<std::string>& warnings_;
+  const FieldTypes& typed_fields_;
   std::size_t pos_ = 0;
 };
 
 class QueryTreeParser::Grammar {
  public:
   Grammar(QueryTreeParser& parser, std::string_view text, ParsedQuery& out)
-      : parser_(parser), text_(text), lexer_(text, out.warnings), out_(out) {
+      : parser_(parser),
+        text_(text),
+        lexer_(text, out.warnings, parser.snapshot_.field_types()),
+        out_(out) {
     Advance();
   }
 
@@ -252,6 +342,7 @@ class QueryTreeParser::Grammar {
       case Token::Kind::kOpen:
       case Token::Kind::kNot:
       case Token::Kind::kField:
+      case Token::Kind::kFilter:
         return true;
       default:
         return false;
@@ -259,6 +350,15 @@ class QueryTreeParser::Grammar {
   }
 
   std::optional<QueryNode> Primary(std::size_t depth) {
+    if (token_.kind == Token::Kind::kFilter) {
+      QueryNode node;
+      node.kind = QueryNode::Kind::kFilter;
+      node.filter = std::move(token_.filter);
+      node.source = DescribeFilter(*node.filter);
+      CountWritten(token_.column);
+      Advance();
+      return node;
+    }
     std::string field;
     if (token_.kind == Token::Kind::kField) {
       field = token_.text;
@@ -446,7 +546,7 @@ bool IsExactLeaf(const QueryNode& node) {
 }
 
 void CollectLeaves(const QueryNode& node, Query& out) {
-  if (node.occur == Occur::kMustNot) return;
+  if (node.occur == Occur::kMustNot || node.kind == QueryNode::Kind::kFilter) return;
   if (node.kind != QueryNode::Kind::kGroup) {
     out.clauses.push_back(ClauseOf(node, Occur::kShould));
     return;

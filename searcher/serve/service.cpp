@@ -497,13 +497,16 @@ Response SearchService::AddDocuments(const Request& request) {
   std::vector<Document> documents;
   std::vector<JsonMember> members;
   const CorpusOptions fields;
+  // Typed so that a value a field cannot take is refused here too; the
+  // embedding API's documents carry no typed fields yet, so none is kept.
+  FieldTyper typer;
   ForEachJsonLine(request.body, [&](std::size_t line_number, std::string_view line) {
     const std::string where = "line " + std::to_string(line_number) + ": ";
     const JsonParseResult parsed = ParseJsonLine(line, members);
     Require(parsed.ok, where + "column " + std::to_string(parsed.column) + ": " + parsed.error +
                            " (nothing was added)");
     SourceDocument document;
-    const std::string problem = DocumentFromJson(members, fields, document);
+    const std::string problem = DocumentFromJson(members, fields, typer, document);
     Require(problem.empty(), where + problem + " (nothing was added)");
     documents.push_back(
         {std::move(document.id), std::move(document.title), std::move(document.body)});

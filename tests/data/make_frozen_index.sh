@@ -16,7 +16,8 @@
 # third-party text enters the repository. The index has two segments and a
 # deletion file, so every kind of file is there; since version 5 a third
 # segment comes from a folder (a text file and a TREC SGML file written
-# here), so that its `sources` file lists files.
+# here), so that its `sources` file lists files; since version 9 a fourth
+# holds typed fields.
 set -euo pipefail
 build="${1:-build}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -41,6 +42,13 @@ printf 'Frozen folder note\n\nA plain text file kept in a folder, read by a fold
 printf '<DOC>\n<DOCNO> frozen-1 </DOCNO>\n<TEXT>\nfirst frozen record\n</TEXT>\n</DOC>\n<DOC>\n<DOCNO> frozen-2 </DOCNO>\n<TEXT>\nsecond frozen record\n</TEXT>\n</DOC>\n' \
   >"$scratch/folder/sub/records.trec"
 "$build/indexer/fathom-index" add "$out" "$scratch/folder" --threads 1 >/dev/null
+# Since version 9, typed fields: JSON members of every type, besides the
+# folder documents' metadata.
+printf '%s\n' \
+  '{"id": "typed-1", "body": "typed frozen record", "year": 2001, "published": "2025-02-22", "kind": "memo", "draft": true, "weight": 1.5}' \
+  '{"id": "typed-2", "body": "typed frozen record two", "year": 2012, "published": "2024-12-31T23:00:00Z", "kind": "letter", "draft": false, "weight": -3}' \
+  >"$scratch/typed.jsonl"
+"$build/indexer/fathom-index" add "$out" "$scratch/typed.jsonl" --threads 1 >/dev/null
 rm -f "$out/lock"
 "$build/indexer/fathom-index" check "$out"
 "$build/searcher/fathom-search" "$out" --queries tests/data/frozen_queries.tsv --syntax -k 10 \

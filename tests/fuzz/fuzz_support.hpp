@@ -31,7 +31,11 @@ class FuzzIndex {
     for (int i = 0; i < 140; ++i) {
       corpus << "{\"id\":\"d" << i << "\",\"title\":\"" << (i % 4 == 0 ? words[i % 10] : "")
              << "\",\"body\":\"light " << words[(i * 3) % 10] << " " << words[(i * 7) % 10] << " "
-             << words[i % 10] << (i % 5 == 0 ? " light light" : "") << "\"}\n";
+             << words[i % 10] << (i % 5 == 0 ? " light light" : "")
+             << "\",\"year\":" << 1990 + i % 30 << ",\"kind\":\"" << words[i % 7]
+             << "\",\"when\":\"20" << 10 + i % 15 << "-0" << 1 + i % 9 << "-1" << i % 10
+             << "\",\"flag\":" << (i % 3 == 0 ? "true" : "false") << ",\"price\":" << i * 0.25
+             << "}\n";
     }
     corpus.close();
     BuildOptions options;

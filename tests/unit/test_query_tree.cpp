@@ -85,10 +85,12 @@ TEST_F(QueryTreeTest, PrefixFuzzyProximityAndFields) {
   EXPECT_EQ(Matches("title:witkoff"), (Ids{"d"}));
   EXPECT_EQ(Matches("title:(kremlin OR witkoff)"), (Ids{"a", "d"}));
   EXPECT_EQ(Matches("TITLE:\"kremlin meeting\""), (Ids{"a"}));
-  // An unknown "field" is just text, which analyzes to a phrase ("12:30"
-  // is the phrase "12 30").
-  EXPECT_EQ(Matches("note:putin"), Ids{});
-  EXPECT_EQ(Matches("witkoff:met"), (Ids{"d"}));
+  // A name that could be a field and is not one is an error naming it, never
+  // words (tests/integration/test_fields.cpp has the typed fields); what
+  // cannot be a field name ("12:30", "re: x") is still text.
+  EXPECT_THROW(Matches("note:putin"), QuerySyntaxError);
+  EXPECT_THROW(Matches("witkoff:met"), QuerySyntaxError);
+  EXPECT_EQ(Matches("\"witkoff:met\""), (Ids{"d"}));
 }
 
 TEST_F(QueryTreeTest, ExpansionsAreCappedWithAWarning) {

@@ -205,6 +205,11 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
         continue;
       }
     }
+    // A candidate the filter leaves out moves no other list.
+    if (prepared.filter != nullptr && !prepared.filter->Admits(doc)) {
+      moved_to(lead_next(doc));
+      continue;
+    }
     bool aligned = true;
     for (std::size_t i = first_follower; i < drivers.size(); ++i) {
       drivers[i]->NextGeq(doc);

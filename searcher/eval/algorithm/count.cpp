@@ -52,7 +52,7 @@ EvalResult CountMatches(const IndexReader& reader, const Query& query, const Eva
     if (clause.occur == Occur::kMust && ++required == 1) single = &clause;
     if (clause.occur == Occur::kShould && ++optional == 1 && required == 0) single = &clause;
   }
-  if (!any_excluded && single != nullptr && !single->is_phrase() &&
+  if (!any_excluded && options.filter == nullptr && single != nullptr && !single->is_phrase() &&
       (required == 1 || (required == 0 && optional == 1))) {
     const auto info = reader.FindTerm(single->terms[0]);
     const std::uint64_t frequency = info ? info->entry.document_frequency : 0;

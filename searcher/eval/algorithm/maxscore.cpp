@@ -32,6 +32,13 @@ EvalResult TopKMaxScore(const IndexReader& reader, PreparedQuery& prepared, std:
     DocId doc = kEndDoc;
     for (std::size_t i = first_essential; i < n; ++i) doc = std::min(doc, lists[i]->doc());
     if (doc == kEndDoc) break;
+    // A candidate the filter leaves out costs no scoring.
+    if (prepared.filter != nullptr && !prepared.filter->Admits(doc)) {
+      for (std::size_t i = first_essential; i < n; ++i) {
+        if (lists[i]->doc() == doc) lists[i]->Next();
+      }
+      continue;
+    }
 
     const std::uint32_t length = reader.length(doc);
     float partial = 0;

@@ -56,14 +56,14 @@ EvalResult TopKSingleTerm(const IndexReader& reader, PreparedQuery& prepared, st
       const std::size_t i = candidates[c];
       const Score score = weight * scorer(frequencies[i], lengths[c]);
       if ((Enters(top, score) || !top.full() || score == top.threshold()) &&
-          !IsDeleted(prepared, docs[i])) {
+          !IsLeftOut(prepared, docs[i])) {
         top.Push(docs[i], score);
       }
     }
     result.total_matches += size;
-    if (prepared.deleted != nullptr) {
+    if (prepared.deleted != nullptr || prepared.filter != nullptr) {
       for (std::size_t i = 0; i < size; ++i) {
-        if (IsDeleted(prepared, docs[i])) --result.total_matches;
+        if (IsLeftOut(prepared, docs[i])) --result.total_matches;
       }
     }
     if (top.full()) threshold = std::max(prepared.threshold, top.threshold());
