@@ -58,6 +58,14 @@ int RunBatch(Searcher& searcher, const po::variables_map& vm, SearchOptions sear
   batch.natural.drop_stop_words = !vm["keep-stop-words"].as<bool>();
   batch.natural.title_weight = vm["title-weight"].as<float>();
   if (!(batch.natural.title_weight >= 0)) throw InputError("--title-weight must be >= 0");
+  if (vm.count("bm25f")) {
+    FieldWeighting title{vm["bm25f"].as<float>(), vm["bm25f-title-b"].as<float>()};
+    if (!(title.weight > 0)) throw InputError("--bm25f: the title weight must be > 0");
+    if (!(title.b >= 0 && title.b <= 1)) throw InputError("--bm25f-title-b: expected 0 to 1");
+    batch.natural.bm25f_title = title;
+  } else if (!vm["bm25f-title-b"].defaulted()) {
+    throw InputError("--bm25f-title-b applies with --bm25f only");
+  }
   batch.snippets = !vm["no-snippets"].as<bool>();
   batch.threads = vm["threads"].as<std::size_t>();
   if (batch.threads == 0 || batch.threads > 256) throw InputError("--threads: expected 1 to 256");
@@ -91,6 +99,11 @@ int Run(int argc, char** argv) {
     ("keep-stop-words", po::bool_switch(), "batch mode: keep stop words in topics")
     ("title-weight", po::value<float>()->default_value(0.25f, "0.25"),
      "batch mode: weight of title matches on top of body matches (0: none)")
+    ("bm25f", po::value<float>(),
+     "batch mode: score words by BM25F instead, an occurrence in the title counting as W\n"
+     "more in the document")
+    ("bm25f-title-b", po::value<float>()->default_value(0.4f, "0.4"),
+     "batch mode, with --bm25f: length normalization of the title")
     ("rm3", po::bool_switch(),
      "batch mode: RM3 pseudo-relevance feedback (10 documents, 10 terms, query weight 0.5)")
     ("doc", po::value<std::string>(), "print the stored document with this id and exit")

@@ -30,11 +30,14 @@ struct ModelIndex {
   std::vector<std::vector<Token>> tokens;  // per document
   std::vector<std::uint32_t> lengths;
   double average_length = 0;
+  std::vector<std::uint32_t> title_lengths;  // title words indexed, per document
+  double average_title_length = 0;
 
   ModelIndex(const std::vector<SourceDocument>& docs, const AnalysisSettings& settings) {
     Analyzer analyzer(settings);
-    std::uint64_t total = 0;
+    std::uint64_t total = 0, title_total = 0;
     for (DocId d = 0; d < docs.size(); ++d) {
+      std::uint32_t title_length = 0;
       std::vector<Token> doc_tokens;
       const auto add = [&](const std::string& term, std::uint32_t at) {
         auto& list = postings[term];
@@ -49,12 +52,16 @@ struct ModelIndex {
                         // Title words are indexed again as field terms
                         // (common/analysis/fields.hpp).
                         if (in_title) add(FieldTerm(kTitleField, analyzed.term), analyzed.position);
+                        title_length += in_title ? 1 : 0;
                       });
+      title_lengths.push_back(title_length);
+      title_total += title_length;
       lengths.push_back(static_cast<std::uint32_t>(doc_tokens.size()));
       total += doc_tokens.size();
       tokens.push_back(std::move(doc_tokens));
     }
     average_length = docs.empty() ? 0 : static_cast<double>(total) / docs.size();
+    average_title_length = docs.empty() ? 0 : static_cast<double>(title_total) / docs.size();
   }
 
   std::uint32_t Frequency(const std::string& term, DocId doc) const {
@@ -100,6 +107,21 @@ struct ModelIndex {
     if (tf == 0) return 0;
     const double norm = params.k1 * (1 - params.b + params.b * lengths[doc] / average_length);
     return idf * tf * (params.k1 + 1) / (tf + norm);
+  }
+  // Textbook BM25F (Robertson and Zaragoza 2009) over the whole document and
+  // its title, from raw counts in double precision: each stream's frequency
+  // over its length normalization, the title's weighted, summed, saturated.
+  double Bm25f(double idf, const std::string& word, DocId doc, Bm25Params params,
+               FieldWeighting title) const {
+    const std::uint32_t tf = Frequency(word, doc);
+    if (tf == 0) return 0;
+    double pseudo = tf / (1 - params.b + params.b * lengths[doc] / average_length);
+    const std::uint32_t title_tf = Frequency(FieldTerm(kTitleField, word), doc);
+    if (title_tf > 0) {
+      pseudo += title.weight * title_tf /
+                (1 - title.b + title.b * title_lengths[doc] / average_title_length);
+    }
+    return idf * pseudo * (params.k1 + 1) / (pseudo + params.k1);
   }
   double Idf(const std::string& term) const {
     const double n = static_cast<double>(lengths.size());

@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Search quality on the judged collections of ../shared/corpora: indexes each
-# collection with Fathom and with Apache Lucene 8.8 (bench/quality/LuceneRun.java,
-# Debian's liblucene8-java), runs its queries, scores every run with
+# collection with Fathom, with Apache Lucene 8.8 (bench/quality/LuceneRun.java,
+# Debian's liblucene8-java) and with Xapian 1.4 (bench/quality/XapianRun.cpp,
+# Debian's libxapian-dev), runs its queries, scores every run with
 # fathom-eval (trec_eval's definitions, judged queries only) and prints
-# Markdown tables: Fathom's defaults next to Lucene's, then the variants.
+# Markdown tables: Fathom's defaults next to Lucene's and Xapian's, then the
+# variants.
 #
 # Usage: bench/quality/run.sh [--build DIR] [--work DIR] [--collections "cranfield cisi ..."]
-#                             [--no-variants] [--no-lucene]
+#                             [--no-variants] [--no-lucene] [--no-xapian]
 #   --build      Fathom build folder (default: build; configured and built if needed)
 #   --work       scratch folder for corpora, indexes and runs (default: /tmp/quality)
-#   --no-lucene  Fathom's runs only, without the Lucene comparison
-# Needs: cmake and a C++ toolchain, zstd, a JDK (javac) and liblucene8-java.
+#   --no-lucene  without the Lucene comparison
+#   --no-xapian  without the Xapian comparison
+# Needs: cmake and a C++ toolchain, zstd, a JDK (javac), liblucene8-java and
+# libxapian-dev.
 # A run whose query file holds queries fathom-search cannot parse (--syntax
 # reads topics as query language) is scored with those unanswered (0), and
 # the tables are followed by the list of such runs; any other failure stops.
@@ -23,6 +27,7 @@ CORPORA="$ROOT/../shared/corpora"
 COLLECTIONS="cranfield cisi cacm npl time scifact"
 VARIANTS=1
 LUCENE=1
+XAPIAN=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) BUILD="$(realpath -m "$2")"; shift 2 ;;
@@ -30,7 +35,8 @@ while [ $# -gt 0 ]; do
     --collections) COLLECTIONS="$2"; shift 2 ;;
     --no-variants) VARIANTS=0; shift ;;
     --no-lucene) LUCENE=0; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-xapian) XAPIAN=0; shift ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -62,6 +68,24 @@ if [ "$LUCENE" -eq 1 ]; then
   javac -nowarn -d "$WORK/classes" -cp "$LUCENE_JARS" "$ROOT/bench/quality/LuceneRun.java" >&2
   LUCENE_VERSION=$(unzip -p "$(echo "$LUCENE_JARS" | cut -d: -f1)" META-INF/MANIFEST.MF |
                    sed -n 's/^Specification-Version: *//p' | tr -d '\r')
+fi
+
+if [ "$XAPIAN" -eq 1 ]; then
+  if pkg-config --exists xapian-core 2>/dev/null; then
+    XAPIAN_FLAGS=$(pkg-config --cflags --libs xapian-core)
+    XAPIAN_VERSION=$(pkg-config --modversion xapian-core)
+  elif command -v xapian-config > /dev/null; then
+    XAPIAN_FLAGS="$(xapian-config --cxxflags) $(xapian-config --libs)"
+    XAPIAN_VERSION=$(xapian-config --version | sed 's/.* //')
+  else
+    echo "run.sh: Xapian not found; install it with: apt-get install libxapian-dev" \
+         "(or run without it with --no-xapian)" >&2
+    exit 1
+  fi
+  mkdir -p "$WORK"
+  # XAPIAN_FLAGS is word-split on purpose: it holds several compiler options.
+  # shellcheck disable=SC2086
+  g++ -O2 -std=c++17 "$ROOT/bench/quality/XapianRun.cpp" -o "$WORK/xapian-run" $XAPIAN_FLAGS >&2
 fi
 
 # --- Runs --------------------------------------------------------------------
@@ -123,10 +147,30 @@ for collection in $COLLECTIONS; do
   fathom_index "$corpus" "$dir/idx-default"
   fathom_search "$collection" default "$dir/idx-default" "$queries" "$dir/fathom.run"
   score "$collection" Fathom default "$qrels" "$dir/fathom.run"
+  # BM25F (title stream weight 3, title b 0.4: the best of a grid, see
+  # bench/README.md) in place of the title clause.
+  fathom_search "$collection" BM25F "$dir/idx-default" "$queries" "$dir/fathom-bm25f.run" \
+    --bm25f 3 --bm25f-title-b 0.4
+  score "$collection" "Fathom BM25F" default "$qrels" "$dir/fathom-bm25f.run"
 
   if [ "$LUCENE" -eq 1 ]; then
     java -cp "$LUCENE_JARS:$WORK/classes" LuceneRun "$corpus" "$queries" "$dir/lucene.run"
     score "$collection" Lucene default "$qrels" "$dir/lucene.run"
+  fi
+
+  if [ "$XAPIAN" -eq 1 ]; then
+    # Id, title and body, each ended by NUL, read by Python's json module.
+    python3 -c 'import json, sys
+out = open(sys.argv[2], "w", encoding="utf-8", newline="")
+for line in open(sys.argv[1], encoding="utf-8"):
+    if line.strip():
+        d = json.loads(line)
+        out.write(d["id"] + "\0" + (d.get("title") or "") + "\0" + (d.get("body") or "") + "\0")' \
+      "$corpus" "$dir/xapian-documents"
+    "$WORK/xapian-run" "$dir/xapian-documents" "$queries" "$dir/xapian.run"
+    score "$collection" Xapian default "$qrels" "$dir/xapian.run"
+    "$WORK/xapian-run" "$dir/xapian-documents" "$queries" "$dir/xapian-stem-all.run" --stem-all
+    score "$collection" "Xapian STEM_ALL" default "$qrels" "$dir/xapian-stem-all.run"
   fi
 
   [ "$VARIANTS" -eq 1 ] || continue
@@ -150,6 +194,10 @@ for collection in $COLLECTIONS; do
   fathom_variant "no stop words at all" "$dir/idx-default" --keep-stop-words
   fathom_variant "no title weight" "$dir/idx-default" --title-weight 0
   fathom_variant "title weight 0.5" "$dir/idx-default" --title-weight 0.5
+  fathom_variant "BM25F title weight 1" "$dir/idx-default" --bm25f 1
+  fathom_variant "BM25F title weight 5" "$dir/idx-default" --bm25f 5
+  fathom_variant "BM25F title weight 3, title b 0.75" "$dir/idx-default" --bm25f 3 \
+    --bm25f-title-b 0.75
   fathom_variant "no stemming" "$dir/idx-nostem"
   lucene_variant "no stemming" --no-stemming
   fathom_variant "k1=1.2 b=0.75" "$dir/idx-default" --k1 1.2 --b 0.75
@@ -162,11 +210,23 @@ done
 echo "Fathom $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?') with its defaults:"
 echo "fathom-index CORPUS INDEX, fathom-search INDEX --queries Q --output RUN (k1=0.9 b=0.4,"
 echo "English Snowball stemming, stop words dropped from topics, title weight 0.25)."
+echo "Fathom BM25F: the same with --bm25f 3 --bm25f-title-b 0.4: each word scored by BM25F over"
+echo "the document and its title instead of a separate title clause."
 if [ "$LUCENE" -eq 1 ]; then
   echo "Lucene $LUCENE_VERSION: BM25 k1=0.9 b=0.4, English Snowball stemming, no stop words, title and"
   echo "body as one field (the issue's reference setup)."
 else
   echo "Lucene: not run (--no-lucene)."
+fi
+if [ "$XAPIAN" -eq 1 ]; then
+  echo "Xapian $XAPIAN_VERSION out of the box: BM25Weight() (k1=1 k2=0 k3=1 b=0.5 min_normlen=0.5),"
+  echo "title and body as one field, TermGenerator and QueryParser with the English stemmer and"
+  echo "STEM_SOME (words starting with a capital letter stay unstemmed), no stop words, OR of the"
+  echo "words, QueryParser flags 0 (no AND/OR/NOT, quotes, +/-; hyphenated words are phrases)."
+  echo "Xapian STEM_ALL: the same with every word stemmed in documents and queries, as Fathom and"
+  echo "Lucene stem them (the upper-case topics of TIME and NPL are otherwise searched unstemmed)."
+else
+  echo "Xapian: not run (--no-xapian)."
 fi
 echo "Judged queries only, scored by fathom-eval (trec_eval -c definitions)."
 echo

@@ -40,7 +40,9 @@ static_assert(std::endian::native == std::endian::little,
 //   8  skip tables in the fewest bytes a field needs; docids entries fold
 //      short rests into the shared length.
 //   9  adds `fields`: typed field values (keyword, integer, float, date,
-//      boolean) in bit-packed columns, for filters, sorting and facets.
+//      boolean) in bit-packed columns, for filters, sorting and facets;
+//      and `fieldlens`: each document's length in each text field (the
+//      title), which BM25F normalizes field by field.
 inline constexpr std::uint32_t kFormatVersion = 9;
 
 inline constexpr char kMagic[4] = {'F', 'T', 'H', 'M'};
@@ -68,6 +70,7 @@ inline constexpr FileKind kMinHashFile{"minhash", {'M', 'I', 'N', 'H'}};
 inline constexpr FileKind kChecksumsFile{"checksums", {'S', 'U', 'M', 'S'}};
 inline constexpr FileKind kSourcesFile{"sources", {'S', 'R', 'C', 'S'}};
 inline constexpr FileKind kFieldsFile{"fields", {'F', 'L', 'D', 'S'}};
+inline constexpr FileKind kFieldLengthsFile{"fieldlens", {'F', 'L', 'E', 'N'}};
 // In the index folder itself, beside the segment folders. A deletion file is
 // named after its segment and generation (common/format/manifest.hpp).
 inline constexpr FileKind kManifestFile{"manifest", {'M', 'A', 'N', 'I'}};
@@ -75,8 +78,8 @@ inline constexpr FileKind kDeletesFile{"deletes", {'D', 'E', 'L', 'S'}};
 
 // The data files listed in the meta file.
 inline constexpr FileKind kDataFiles[] = {
-    kDictionaryFile, kPostingsFile, kPositionsFile, kLengthsFile, kDocIdsFile,
-    kStoreFile,      kMinHashFile,  kChecksumsFile, kSourcesFile, kFieldsFile};
+    kDictionaryFile, kPostingsFile,  kPositionsFile, kLengthsFile, kDocIdsFile,      kStoreFile,
+    kMinHashFile,    kChecksumsFile, kSourcesFile,   kFieldsFile,  kFieldLengthsFile};
 
 // checksums: the files whose pages carry checksums of their own. They are
 // too large to verify whole when a reader opens them; a reader verifies

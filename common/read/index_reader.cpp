@@ -101,6 +101,7 @@ void IndexReader::Open(std::uint64_t expected_meta_checksum) {
   doc_ids_ = OpenFile(format::kDocIdsFile, true);
   minhash_ = OpenFile(format::kMinHashFile, true);
   fields_file_ = OpenFile(format::kFieldsFile, true);
+  field_lengths_file_ = OpenFile(format::kFieldLengthsFile, true);
   {
     const format::Payload p = format::PayloadOf(fields_file_.data(), fields_file_.size());
     std::string error;
@@ -148,17 +149,27 @@ void IndexReader::Open(std::uint64_t expected_meta_checksum) {
   }
   {
     const format::Payload p = format::PayloadOf(lengths_file_.data(), lengths_file_.size());
-    const std::uint64_t bytes_each =
-        p.size >= format::kDocLengthsHeaderSize ? format::Get<std::uint64_t>(p.data + 16) : 0;
-    if (p.size < format::kDocLengthsHeaderSize ||
-        format::Get<std::uint64_t>(p.data) != meta_.document_count ||
-        format::Get<std::uint64_t>(p.data + 8) != meta_.total_length ||
-        (bytes_each != 1 && bytes_each != 2 && bytes_each != 4) ||
-        p.size != format::kDocLengthsHeaderSize + bytes_each * meta_.document_count) {
+    format::LengthsColumn column;
+    std::string error;
+    const std::uint8_t* end = p.size >= 8
+                                  ? format::GetLengthsColumn(p.data + 8, p.data + p.size,
+                                                             meta_.document_count, &column, &error)
+                                  : nullptr;
+    if (end != p.data + p.size || format::Get<std::uint64_t>(p.data) != meta_.document_count ||
+        column.total_length != meta_.total_length) {
       Corrupt(lengths_file_, "document count, width or size does not match the index");
     }
-    lengths_ = format::DocLengths(p.data + format::kDocLengthsHeaderSize,
-                                  static_cast<std::uint32_t>(bytes_each));
+    lengths_ = column.lengths;
+  }
+  {
+    const format::Payload p =
+        format::PayloadOf(field_lengths_file_.data(), field_lengths_file_.size());
+    std::vector<format::FieldLengths> fields;
+    std::string error;
+    if (!format::ParseFieldLengths(p.data, p.size, meta_.document_count, &fields, &error)) {
+      Corrupt(field_lengths_file_, error);
+    }
+    title_lengths_ = fields[0].column;  // kFields holds the title alone
   }
   {
     const format::Payload p = format::PayloadOf(doc_ids_.data(), doc_ids_.size());
@@ -180,7 +191,7 @@ void IndexReader::Open(std::uint64_t expected_meta_checksum) {
 }
 
 void IndexReader::DropDocumentPages() const {
-  for (const MmapFile* file : {&lengths_file_, &doc_ids_, &minhash_}) {
+  for (const MmapFile* file : {&lengths_file_, &field_lengths_file_, &doc_ids_, &minhash_}) {
     file->DropPages(0, file->size());
   }
 }

@@ -12,6 +12,7 @@
 #include "common/analysis/minhash.hpp"
 #include "common/format/doc_ids.hpp"
 #include "common/format/field_columns.hpp"
+#include "common/format/field_lengths.hpp"
 #include "common/format/format.hpp"
 #include "common/format/index_meta.hpp"
 #include "common/format/page_checksums.hpp"
@@ -63,6 +64,10 @@ class IndexReader {
   // REQUIRES: doc < document_count() (cursors only yield such ids).
   std::uint32_t length(DocId doc) const { return lengths_[doc]; }
   const format::DocLengths& lengths() const { return lengths_; }
+  // Words in the document's title (fieldlens), and their sum over the
+  // segment: BM25F's title stream.
+  std::uint32_t title_length(DocId doc) const { return title_lengths_.lengths[doc]; }
+  const format::LengthsColumn& title_lengths() const { return title_lengths_; }
   // Decodes the id (front-coded: at most format::kIdBlockIds entries).
   // Throws CorruptIndexError on a damaged entry.
   std::string external_id(DocId doc) const;
@@ -114,7 +119,8 @@ class IndexReader {
 
   std::filesystem::path dir_;
   IndexMeta meta_;
-  MmapFile meta_file_, dictionary_, lengths_file_, doc_ids_, minhash_, fields_file_;
+  MmapFile meta_file_, dictionary_, lengths_file_, field_lengths_file_, doc_ids_, minhash_,
+      fields_file_;
   format::FieldColumns columns_;
   CheckedFile postings_, positions_, store_;
   friend class TermWalker;
@@ -136,6 +142,7 @@ class IndexReader {
   const std::uint8_t* term_pool_ = nullptr;
   std::uint64_t term_pool_size_ = 0;
   format::DocLengths lengths_;
+  format::LengthsColumn title_lengths_;
   format::DocIdTable ids_;
   [[noreturn]] void ThrowCorruptIds(std::uint64_t payload_offset, const std::string& what) const;
   const std::uint8_t* sketches_ = nullptr;

@@ -47,6 +47,7 @@ void IndexSnapshot::OpenSegments() {
   segments_.clear();
   document_count_ = 0;
   total_length_ = 0;
+  total_title_length_ = 0;
   analysis_ = AnalysisSettings{};
   field_types_.clear();
   const fs::path manifest_path = dir_ / format::kManifestFile.file_name;
@@ -87,12 +88,17 @@ void IndexSnapshot::OpenSegments() {
     segment.base = static_cast<DocId>(document_count_);
     document_count_ += reader.document_count();
     total_length_ += reader.meta().total_length;
+    total_title_length_ += reader.title_lengths().total_length;
     segments_.push_back(std::move(segment));
   }
 }
 
 double IndexSnapshot::average_length() const {
   return AverageLength(total_length_, document_count_);
+}
+
+double IndexSnapshot::average_title_length() const {
+  return AverageLength(total_title_length_, document_count_);
 }
 
 std::uint64_t IndexSnapshot::DocumentFrequency(std::string_view term) const {

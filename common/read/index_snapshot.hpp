@@ -106,6 +106,8 @@ class IndexSnapshot {
   std::uint64_t document_count() const { return document_count_; }
   std::uint64_t total_length() const { return total_length_; }
   double average_length() const;
+  // Of the titles' lengths (BM25F's title stream).
+  double average_title_length() const;
   std::uint64_t DocumentFrequency(std::string_view term) const;
   // Documents not deleted.
   std::uint64_t live_count() const { return manifest_.live_count(); }
@@ -143,6 +145,7 @@ class IndexSnapshot {
   FieldTypes field_types_;
   std::uint64_t document_count_ = 0;
   std::uint64_t total_length_ = 0;
+  std::uint64_t total_title_length_ = 0;
 };
 
 // The statistics BM25 scores one query with over a snapshot, gathered once
@@ -155,6 +158,7 @@ class CollectionStats {
 
   std::uint64_t document_count() const { return snapshot_.document_count(); }
   double average_length() const { return snapshot_.average_length(); }
+  double average_title_length() const { return snapshot_.average_title_length(); }
   // The term's idf over the collection. segment_frequency is its document
   // frequency in the segment asking: the whole answer when the snapshot has
   // a single segment, which then costs no look-up.

@@ -15,6 +15,7 @@
 #include "common/format/codec.hpp"
 #include "common/format/doc_ids.hpp"
 #include "common/format/field_columns.hpp"
+#include "common/format/field_lengths.hpp"
 #include "common/format/format.hpp"
 #include "common/format/impacts.hpp"
 #include "common/format/index_meta.hpp"
@@ -38,6 +39,13 @@ using format::kHeaderSize;
 
 // Offset of meta's posting count (header, then three u64 counts before it).
 constexpr std::uint64_t kMetaPostingCount = kHeaderSize + 24;
+
+// File offset of document d's length in doclens, whose lengths start
+// header_bytes into the payload.
+std::uint64_t LengthOffset(const format::DocLengths& lengths, std::uint64_t header_bytes,
+                           std::uint64_t d) {
+  return kHeaderSize + header_bytes + std::uint64_t{lengths.bytes_each()} * d;
+}
 
 // A term as shown in messages: quoted, long ones shortened.
 std::string Quoted(std::string_view term) {
@@ -128,6 +136,7 @@ class SegmentChecker {
     for (const format::FileKind& kind : format::kDataFiles) CheckWholeFile(kind);
     CheckPageChecksums();
     CheckLengths();
+    CheckFieldLengths();
     CheckDocIds();
     CheckSources();
     CheckFields();
@@ -226,50 +235,46 @@ class SegmentChecker {
     const MmapFile& file = File(format::kLengthsFile);
     const format::Payload p = format::PayloadOf(file.data(), file.size());
     const std::uint64_t n = meta_.document_count;
-    if (p.size < format::kDocLengthsHeaderSize) {
-      Fail(file.path(), kHeaderSize, "too short for its counts and width");
-    }
+    if (p.size < 8) Fail(file.path(), kHeaderSize, "too short for its counts and width");
     if (format::Get<std::uint64_t>(p.data) != n) {
       Fail(file.path(), kHeaderSize,
            "document count " + std::to_string(format::Get<std::uint64_t>(p.data)) +
                " differs from meta's " + std::to_string(n));
     }
-    if (format::Get<std::uint64_t>(p.data + 8) != meta_.total_length) {
+    format::LengthsColumn column;
+    std::string error;
+    const std::uint8_t* end =
+        format::GetLengthsColumn(p.data + 8, p.data + p.size, n, &column, &error);
+    if (end == nullptr) Fail(file.path(), kHeaderSize + 8, error);
+    if (end != p.data + p.size) {
+      Fail(file.path(), kHeaderSize + static_cast<std::uint64_t>(end - p.data),
+           std::to_string(p.data + p.size - end) + " bytes after the lengths");
+    }
+    if (column.total_length != meta_.total_length) {
       Fail(file.path(), kHeaderSize + 8, "total length differs from meta's");
     }
-    const std::uint64_t bytes_each =
-        p.size >= format::kDocLengthsHeaderSize ? format::Get<std::uint64_t>(p.data + 16) : 0;
-    if (bytes_each != 1 && bytes_each != 2 && bytes_each != 4) {
-      Fail(file.path(), kHeaderSize + 16,
-           "length width " + std::to_string(bytes_each) + " is not 1, 2 or 4 bytes");
-    }
-    const std::uint64_t size = format::kDocLengthsHeaderSize + bytes_each * n;
-    if (p.size != size) {
-      Fail(file.path(), kHeaderSize + std::min<std::uint64_t>(p.size, size),
-           "holds " + std::to_string((p.size - format::kDocLengthsHeaderSize) / bytes_each) +
-               " lengths for " + std::to_string(n) + " documents");
-    }
-    lengths_ = format::DocLengths(p.data + format::kDocLengthsHeaderSize,
-                                  static_cast<std::uint32_t>(bytes_each));
-    std::uint64_t sum = 0;
-    std::uint32_t longest = 0;
-    for (std::uint64_t d = 0; d < n; ++d) {
-      sum += lengths_[d];
-      longest = std::max(longest, lengths_[d]);
-    }
-    if (bytes_each != format::DocLengthBytes(longest)) {
-      Fail(file.path(), kHeaderSize + 16,
-           "lengths take " + std::to_string(bytes_each) + " bytes each; the longest, " +
-               std::to_string(longest) + ", needs " +
-               std::to_string(format::DocLengthBytes(longest)));
-    }
-    if (sum != meta_.total_length) {
-      Fail(file.path(), kHeaderSize + 8,
-           "document lengths add up to " + std::to_string(sum) + ", not the recorded total " +
-               std::to_string(meta_.total_length));
-    }
+    error = format::VerifyLengthsColumn(column, n);
+    if (!error.empty()) Fail(file.path(), kHeaderSize + 8, error);
+    lengths_ = column.lengths;
     term_sums_.assign(n, 0);
     title_sums_.assign(n, 0);
+  }
+
+  // Structure here; each title length is compared with the title terms'
+  // frequencies (CheckDictionaryAndPostings) and the stored title (CheckStore).
+  void CheckFieldLengths() {
+    const MmapFile& file = File(format::kFieldLengthsFile);
+    const format::Payload p = format::PayloadOf(file.data(), file.size());
+    std::vector<format::FieldLengths> fields;
+    std::string error;
+    if (!format::ParseFieldLengths(p.data, p.size, meta_.document_count, &fields, &error)) {
+      Fail(file.path(), kHeaderSize, error);
+    }
+    for (const format::FieldLengths& field : fields) {
+      error = format::VerifyLengthsColumn(field.column, meta_.document_count);
+      if (!error.empty()) Fail(file.path(), kHeaderSize, "field '" + field.field + "': " + error);
+    }
+    title_lengths_ = fields[0].column.lengths;  // kFields holds the title alone
   }
 
   void CheckDocIds() {
@@ -466,9 +471,15 @@ class SegmentChecker {
     for (std::uint64_t d = 0; d < meta_.document_count; ++d) {
       const std::uint32_t length = lengths_[d];
       if (length != term_sums_[d]) {
-        Fail(lengths.path(), kHeaderSize + 16 + 4 * d,
+        Fail(lengths.path(), LengthOffset(lengths_, 24, d),
              "document " + std::to_string(d) + " has length " + std::to_string(length) +
                  " but its postings hold " + std::to_string(term_sums_[d]) + " terms");
+      }
+      if (title_lengths_[d] != title_sums_[d]) {
+        Fail(File(format::kFieldLengthsFile).path(), kHeaderSize,
+             "document " + std::to_string(d) + " has title length " +
+                 std::to_string(title_lengths_[d]) + " but its title terms add up to " +
+                 std::to_string(title_sums_[d]));
       }
     }
   }
@@ -847,7 +858,7 @@ class SegmentChecker {
                         });
         const std::uint32_t length = lengths_[d];
         if (terms != length) {
-          Fail(lengths.path(), kHeaderSize + 16 + 4 * d,
+          Fail(lengths.path(), LengthOffset(lengths_, 24, d),
                "document " + std::to_string(d) + " has length " + std::to_string(length) +
                    " but its stored text analyzes to " + std::to_string(terms) + " terms");
         }
@@ -881,7 +892,8 @@ class SegmentChecker {
   std::optional<Analyzer> analyzer_;
   std::optional<IndexReader> reader_;
   format::DocLengths lengths_;
-  std::vector<std::uint64_t> term_sums_;   // per document, the sum of its word terms' frequencies
+  std::vector<std::uint64_t> term_sums_;  // per document, the sum of its word terms' frequencies
+  format::DocLengths title_lengths_;
   std::vector<std::uint64_t> title_sums_;  // per document, the same for its title field terms
 };
 

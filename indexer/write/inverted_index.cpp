@@ -79,7 +79,10 @@ DocumentSummary InvertedIndex::AddDocument(DocId doc, std::string_view title,
   pending_bytes_.clear();
   AnalyzeDocument(analyzer_, title, body, token_, [&](const Token& token, bool in_title) {
     AddPending(token.term, token.position);
-    if (in_title) AddPending(FieldTerm(kTitleField, token.term), token.position);
+    if (in_title) {
+      AddPending(FieldTerm(kTitleField, token.term), token.position);
+      ++summary.title_length;
+    }
     min_hasher_.Add(token.term);
     ++summary.length;
   });

@@ -19,7 +19,8 @@ namespace fathom {
 
 // What the segment keeps of a document besides its postings.
 struct DocumentSummary {
-  std::uint32_t length = 0;  // words indexed (field terms not counted)
+  std::uint32_t length = 0;        // words indexed (field terms not counted)
+  std::uint32_t title_length = 0;  // of them, the title's (fieldlens)
   MinHashSketch sketch;
   std::vector<FieldValue> fields;  // typed values, by name (field_values.hpp)
 };

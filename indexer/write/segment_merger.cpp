@@ -370,8 +370,8 @@ SegmentRecord RewriteSegments(const std::vector<const IndexReader*>& inputs,
       FATHOM_REQUIRE(doc < segment.document_count() && new_ids[first.input][doc] == kEndDoc,
                      "each document of the plan is an input's, and comes once");
       new_ids[first.input][doc] = static_cast<DocId>(writer.document_count());
-      writer.AddDocument(segment.external_id(doc),
-                         {segment.length(doc), segment.sketch(doc), segment.FieldsOf(doc)});
+      writer.AddDocument(segment.external_id(doc), {segment.length(doc), segment.title_length(doc),
+                                                    segment.sketch(doc), segment.FieldsOf(doc)});
     }
     stores[first.input]->CopyRun(first.doc, static_cast<DocId>(first.doc + (run_end - i)),
                                  writer.store());

@@ -12,6 +12,7 @@
 #include "common/analysis/fields.hpp"
 #include "common/error.hpp"
 #include "common/format/codec.hpp"
+#include "common/format/field_lengths.hpp"
 #include "common/format/format.hpp"
 #include "common/format/patched_blocks.hpp"
 #include "indexer/write/file_writer.hpp"
@@ -181,6 +182,7 @@ void SegmentWriter::AddDocument(std::string_view external_id, const DocumentSumm
   }
   columns_.Add(summary.fields);
   lengths_.push_back(summary.length);
+  title_lengths_.push_back(summary.title_length);
   meta_.total_length += summary.length;
   std::string bytes;
   id_encoder_.Add(external_id, bytes);
@@ -344,26 +346,17 @@ SegmentRecord SegmentWriter::Finish(const std::string& name) {
   }
   {
     FileWriter file(dir_, format::kLengthsFile);
-    std::string header;
-    format::Put<std::uint64_t>(header, lengths_.size());
-    format::Put<std::uint64_t>(header, meta_.total_length);
-    const std::uint32_t longest =
-        lengths_.empty() ? 0 : *std::max_element(lengths_.begin(), lengths_.end());
-    const std::uint32_t bytes_each = format::DocLengthBytes(longest);
-    format::Put<std::uint64_t>(header, bytes_each);
-    file.Append(header);
-    std::string packed;
-    packed.reserve(lengths_.size() * bytes_each);
-    for (const std::uint32_t length : lengths_) {
-      if (bytes_each == 1) {
-        format::Put<std::uint8_t>(packed, static_cast<std::uint8_t>(length));
-      } else if (bytes_each == 2) {
-        format::Put<std::uint16_t>(packed, static_cast<std::uint16_t>(length));
-      } else {
-        format::Put<std::uint32_t>(packed, length);
-      }
-    }
-    file.Append(packed);
+    std::string bytes;
+    format::Put<std::uint64_t>(bytes, lengths_.size());
+    format::PutLengthsColumn(bytes, lengths_);
+    file.Append(bytes);
+    meta_.files.push_back(file.Finish());
+  }
+  {
+    FileWriter file(dir_, format::kFieldLengthsFile);
+    std::string bytes;
+    format::PutFieldLengths(bytes, lengths_.size(), {{kTitleField, &title_lengths_}});
+    file.Append(bytes);
     meta_.files.push_back(file.Finish());
   }
   {

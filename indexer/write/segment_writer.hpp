@@ -2,7 +2,7 @@
 // streaming pass: per-document data in document order as documents are
 // committed, then the dictionary and posting files by a multi-way merge of
 // term-ordered posting sources, then the meta file. Memory: the document
-// lengths (4 bytes a document, needed for block-max data) and one term's
+// lengths (8 bytes a document: words and title words; block-max data needs them) and one term's
 // postings at a time; everything else goes to disk as it is produced.
 #pragma once
 
@@ -68,6 +68,7 @@ class SegmentWriter {
   std::vector<PageChecksums> page_checksums_;
   DocStoreWriter store_;
   std::vector<std::uint32_t> lengths_;
+  std::vector<std::uint32_t> title_lengths_;  // words of each title (fieldlens)
   format::DocIdEncoder id_encoder_;
   std::unique_ptr<SpillFile> id_entries_, sketches_;
   bool postings_written_ = false;

@@ -126,8 +126,13 @@ std::uint32_t PhraseMatcher::CountOccurrences() {
 }
 
 ClauseCursor::ClauseCursor(PostingCursor cursor, const Bm25Scorer& scorer, float weight,
-                           std::size_t slot, bool compute_bounds)
-    : term_(std::move(cursor)), scorer_(scorer), weight_(weight), slot_(slot) {
+                           std::size_t slot, bool compute_bounds, std::optional<TitleScoring> title)
+    : term_(std::move(cursor)),
+      scorer_(scorer),
+      title_(std::move(title)),
+      weight_(weight),
+      slot_(slot) {
+  if (title_) title_part_bound_ = title_->scorer.FieldPartBound(title_->stream.max_frequency());
   if (!compute_bounds) return;
   // The exact maximum of the block bounds: a looser bound (largest
   // frequency with shortest length, from different blocks) would keep
@@ -207,8 +212,10 @@ PreparedQuery Prepare(const IndexReader& reader, const Query& query, const EvalO
         const float idf =
             ScoringIdf(reader, options.stats, clause.terms[0], info.entry.document_frequency);
         const Bm25Scorer scorer(bm25, idf, average_length);
-        out.emplace_back(PostingCursor(reader, info), scorer, clause.weight, slot++,
-                         compute_bounds);
+        std::optional<TitleScoring> title;
+        if (clause.title) title = MakeTitleScoring(reader, clause, bm25, options.stats, idf);
+        out.emplace_back(PostingCursor(reader, info), scorer, clause.weight, slot++, compute_bounds,
+                         std::move(title));
       }
     }
   }

@@ -96,7 +96,7 @@ class ClauseCursor {
   // `slot` is the clause's place in the exhaustive evaluator's summation
   // order, so that pruned evaluators can sum scores in that same order.
   ClauseCursor(PostingCursor cursor, const Bm25Scorer& scorer, float weight, std::size_t slot,
-               bool compute_bounds);
+               bool compute_bounds, std::optional<TitleScoring> title = std::nullopt);
   ClauseCursor(std::unique_ptr<PhraseMatcher> phrase, const Bm25Scorer& scorer, float weight,
                std::size_t slot);
 
@@ -118,7 +118,11 @@ class ClauseCursor {
   std::uint32_t frequency() { return term_ ? term_->frequency() : phrase_->frequency(); }
   // The clause's score in the current document, as EvaluateExhaustive
   // computes it (same expression, so the same bits).
-  Score ScoreAt(std::uint32_t length) { return weight_ * scorer_(frequency(), length); }
+  Score ScoreAt(std::uint32_t length) {
+    if (title_) [[unlikely]]
+      return weight_ * title_->At(doc(), frequency(), length);
+    return weight_ * scorer_(frequency(), length);
+  }
 
   // Bound on ScoreAt over the whole list.
   float max_score() const { return max_score_; }
@@ -151,7 +155,7 @@ class ClauseCursor {
     const std::size_t count = term_->ImpactsOf(block, impacts);
     float best = 0;
     for (std::size_t i = 0; i < count; ++i) {
-      best = std::max(best, scorer_(impacts[i].frequency, impacts[i].length));
+      best = std::max(best, UnweightedBound(impacts[i].frequency, impacts[i].length));
     }
     return weight_ * best * kBoundSlack;
   }
@@ -159,12 +163,24 @@ class ClauseCursor {
   // with its shortest length. Cheaper; at least BlockBound.
   float LooseBlockBound(std::size_t block) const {
     const format::SkipEntry skip = term_->SkipOf(block);
-    return weight_ * scorer_(skip.max_frequency, skip.min_length) * kBoundSlack;
+    return weight_ * UnweightedBound(skip.max_frequency, skip.min_length) * kBoundSlack;
+  }
+
+  // Bound on the unweighted score where the word occurs frequency times in
+  // a document of this length: BM25's, or BM25F's with the title stream at
+  // its largest (title_part_bound_).
+  float UnweightedBound(std::uint32_t frequency, std::uint32_t length) const {
+    if (!title_) return scorer_(frequency, length);
+    const Bm25fScorer& f = title_->scorer;
+    return f.FromPseudoFrequency(f.PseudoFrequency(frequency, length, 0, 0) + title_part_bound_);
   }
 
   std::uint64_t cost() const { return term_ ? term_->document_frequency() : phrase_->cost(); }
   std::size_t slot() const { return slot_; }
   PostingCursor* term() { return term_ ? &*term_ : nullptr; }
+  bool is_term() const { return term_.has_value(); }
+  // A word scored by BM25F (QueryClause::title), not by scorer().
+  bool scored_with_title() const { return title_.has_value(); }
   PhraseMatcher* phrase() { return phrase_.get(); }
   const PhraseMatcher* phrase() const { return phrase_.get(); }
   const Bm25Scorer& scorer() const { return scorer_; }
@@ -174,6 +190,8 @@ class ClauseCursor {
   std::optional<PostingCursor> term_;
   std::unique_ptr<PhraseMatcher> phrase_;
   Bm25Scorer scorer_;
+  std::optional<TitleScoring> title_;
+  float title_part_bound_ = 0;
   float weight_;
   std::size_t slot_;
   float max_score_ = std::numeric_limits<float>::infinity();

@@ -6,6 +6,9 @@
 #include <bit>
 #include <numeric>
 
+#include "common/analysis/fields.hpp"
+#include "common/contract.hpp"
+
 namespace fathom {
 namespace {
 
@@ -60,6 +63,12 @@ struct ScoredClause {
   std::unique_ptr<Matcher> matcher;
   Bm25Scorer scorer;
   float weight;
+  std::optional<TitleScoring> title;  // a word scored by BM25F
+
+  Score ScoreAt(DocId doc, std::uint32_t length) {
+    return title ? weight * title->At(doc, matcher->frequency(), length)
+                 : weight * scorer(matcher->frequency(), length);
+  }
 };
 
 }  // namespace
@@ -76,6 +85,24 @@ float ScoringIdf(const IndexReader& reader, const CollectionStats* stats, std::s
 
 double ScoringAverageLength(const IndexReader& reader, const CollectionStats* stats) {
   return stats != nullptr ? stats->average_length() : reader.average_length();
+}
+
+double ScoringAverageTitleLength(const IndexReader& reader, const CollectionStats* stats) {
+  return stats != nullptr ? stats->average_title_length()
+                          : reader.title_lengths().average_length(reader.document_count());
+}
+
+TitleScoring MakeTitleScoring(const IndexReader& reader, const QueryClause& clause,
+                              Bm25Params params, const CollectionStats* stats, float idf) {
+  FATHOM_REQUIRE(clause.title.has_value() && clause.terms.size() == 1,
+                 "BM25F scores words, with a title weighting");
+  std::optional<PostingCursor> cursor;
+  if (const auto info = reader.FindTerm(FieldTerm(kTitleField, clause.terms[0]))) {
+    cursor.emplace(reader, *info);
+  }
+  return {TitleStream(std::move(cursor), reader.title_lengths().lengths),
+          Bm25fScorer(params, idf, ScoringAverageLength(reader, stats), *clause.title,
+                      ScoringAverageTitleLength(reader, stats))};
 }
 
 ClauseMatcher MakeMatcher(const IndexReader& reader, const QueryClause& clause,
@@ -140,7 +167,10 @@ EvalResult EvaluateExhaustive(const IndexReader& reader, const Query& query,
     ScoredClause scored{
         std::move(made.matcher),
         Bm25Scorer(options.bm25, made.idf, ScoringAverageLength(reader, options.stats)),
-        clause.weight};
+        clause.weight, std::nullopt};
+    if (clause.title) {
+      scored.title = MakeTitleScoring(reader, clause, options.bm25, options.stats, made.idf);
+    }
     (clause.occur == Occur::kMust ? required : optional).push_back(std::move(scored));
   }
   EvalResult result;
@@ -173,14 +203,10 @@ EvalResult EvaluateExhaustive(const IndexReader& reader, const Query& query,
     if (!is_excluded) {
       const std::uint32_t length = reader.length(candidate);
       Score score = 0;
-      for (auto& clause : required) {
-        score += clause.weight * clause.scorer(clause.matcher->frequency(), length);
-      }
+      for (auto& clause : required) score += clause.ScoreAt(candidate, length);
       for (auto& clause : optional) {
         clause.matcher->NextGeq(candidate);
-        if (clause.matcher->doc() == candidate) {
-          score += clause.weight * clause.scorer(clause.matcher->frequency(), length);
-        }
+        if (clause.matcher->doc() == candidate) score += clause.ScoreAt(candidate, length);
       }
       ++result.total_matches;
       top.Push(candidate, score);
@@ -208,11 +234,17 @@ EvalResult Evaluate(const IndexReader& reader, const Query& query, const EvalOpt
   std::size_t scoring = 0;
   for (const auto& clause : query.clauses) scoring += clause.occur != Occur::kMustNot ? 1 : 0;
   const bool forced = options.evaluator != PrunedEvaluator::kPicked;
-  eval::PreparedQuery prepared = eval::Prepare(reader, query, options, scoring > 1 || forced);
+  // BM25F words take MaxScore (TopKSingleTerm scores block by block with
+  // BM25 alone), which needs their bounds.
+  bool bm25f = false;
+  for (const auto& clause : query.clauses) bm25f = bm25f || clause.title.has_value();
+  eval::PreparedQuery prepared =
+      eval::Prepare(reader, query, options, scoring > 1 || forced || bm25f);
   if (prepared.matches_nothing || prepared.slots() == 0) return {};
-  const bool lone_term =
-      prepared.slots() == 1 && prepared.excludes_only_left_out() &&
-      (prepared.required.empty() ? prepared.optional : prepared.required)[0].term() != nullptr;
+  const eval::ClauseCursor& first =
+      (prepared.required.empty() ? prepared.optional : prepared.required)[0];
+  const bool lone_term = prepared.slots() == 1 && prepared.excludes_only_left_out() &&
+                         first.is_term() && !first.scored_with_title();
   const bool required = !prepared.required.empty();
   const auto takes = [&](PrunedEvaluator evaluator) {
     switch (evaluator) {

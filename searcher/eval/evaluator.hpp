@@ -45,6 +45,46 @@ float ScoringIdf(const IndexReader& reader, const CollectionStats* stats, std::s
                  std::uint64_t segment_frequency);
 double ScoringAverageLength(const IndexReader& reader, const CollectionStats* stats);
 
+double ScoringAverageTitleLength(const IndexReader& reader, const CollectionStats* stats);
+
+// BM25F's title stream of one word (QueryClause::title) in a segment: the
+// cursor of its title term (none when no title of the segment holds it) and
+// the titles' lengths.
+class TitleStream {
+ public:
+  TitleStream(std::optional<PostingCursor> cursor, const format::DocLengths& lengths)
+      : cursor_(std::move(cursor)), lengths_(lengths) {}
+  // The word's frequency in doc's title and the title's length; (0, 0) when
+  // the title does not hold it. Docs must not decrease.
+  std::pair<std::uint32_t, std::uint32_t> At(DocId doc) {
+    if (!cursor_) return {0, 0};
+    cursor_->NextGeq(doc);
+    if (cursor_->doc() != doc) return {0, 0};
+    return {cursor_->frequency(), lengths_[doc]};
+  }
+  // Largest frequency in any title of the segment.
+  std::uint32_t max_frequency() const { return cursor_ ? cursor_->max_frequency() : 0; }
+
+ private:
+  std::optional<PostingCursor> cursor_;
+  format::DocLengths lengths_;
+};
+
+// A word scored by BM25F: the same expression wherever it is evaluated, so
+// that every evaluator gives the same bits.
+struct TitleScoring {
+  TitleStream stream;
+  Bm25fScorer scorer;
+  // REQUIRES: frequency and length are the word's in doc; docs do not decrease.
+  Score At(DocId doc, std::uint32_t frequency, std::uint32_t length) {
+    const auto [title_frequency, title_length] = stream.At(doc);
+    return scorer(frequency, length, title_frequency, title_length);
+  }
+};
+// For a clause with `title` set; idf is the word's (ScoringIdf).
+TitleScoring MakeTitleScoring(const IndexReader& reader, const QueryClause& clause,
+                              Bm25Params params, const CollectionStats* stats, float idf);
+
 // A matcher for the clause and its BM25 idf: the term's, or for a phrase
 // the sum of its terms' (as Lucene scores phrases), with the statistics
 // ScoringIdf picks. The matcher is nullptr when one of the terms is not in

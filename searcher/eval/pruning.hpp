@@ -101,7 +101,7 @@ inline DocId Align(const std::vector<ClauseCursor*>& order) {
 inline std::uint32_t MinFrequency(const ClauseCursor& clause, std::uint32_t min_length,
                                   std::uint32_t max_frequency, float need) {
   const auto bound = [&](std::uint32_t frequency) {
-    return clause.weight() * clause.scorer()(frequency, min_length) * kBoundSlack;
+    return clause.weight() * clause.UnweightedBound(frequency, min_length) * kBoundSlack;
   };
   if (need == kNoThreshold || bound(1) > need) return 1;
   std::uint32_t low = 2, high = max_frequency + 1;  // answer in [low, high]

@@ -20,15 +20,24 @@ class ScoredMatcher {
 class LeafMatcher final : public ScoredMatcher {
  public:
   LeafMatcher(std::unique_ptr<Matcher> matcher, Bm25Scorer scorer, float weight,
-              const IndexReader& reader)
-      : matcher_(std::move(matcher)), scorer_(scorer), weight_(weight), reader_(reader) {}
+              const IndexReader& reader, std::optional<TitleScoring> title)
+      : matcher_(std::move(matcher)),
+        scorer_(scorer),
+        title_(std::move(title)),
+        weight_(weight),
+        reader_(reader) {}
   DocId doc() const override { return matcher_->doc(); }
   void NextGeq(DocId target) override { matcher_->NextGeq(target); }
-  Score score() override { return weight_ * scorer_(matcher_->frequency(), reader_.length(doc())); }
+  Score score() override {
+    const DocId current = doc();
+    return title_ ? weight_ * title_->At(current, matcher_->frequency(), reader_.length(current))
+                  : weight_ * scorer_(matcher_->frequency(), reader_.length(current));
+  }
 
  private:
   std::unique_ptr<Matcher> matcher_;
   Bm25Scorer scorer_;
+  std::optional<TitleScoring> title_;  // a word scored by BM25F
   float weight_;
   const IndexReader& reader_;
 };
@@ -153,12 +162,15 @@ std::unique_ptr<ScoredMatcher> Build(const IndexReader& reader, const QueryNode&
     return std::make_unique<FilterMatcher>(
         FilterDocs(*node.filter, reader.columns(), reader.document_count()));
   }
-  ClauseMatcher made = MakeMatcher(reader, ClauseOf(node, node.occur), options.stats);
+  const QueryClause clause = ClauseOf(node, node.occur);
+  ClauseMatcher made = MakeMatcher(reader, clause, options.stats);
   if (!made.matcher) return nullptr;
+  std::optional<TitleScoring> title;
+  if (clause.title) title = MakeTitleScoring(reader, clause, options.bm25, options.stats, made.idf);
   return std::make_unique<LeafMatcher>(
       std::move(made.matcher),
       Bm25Scorer(options.bm25, made.idf, ScoringAverageLength(reader, options.stats)), node.weight,
-      reader);
+      reader, std::move(title));
 }
 
 }  // namespace

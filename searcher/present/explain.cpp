@@ -1,5 +1,7 @@
 #include "searcher/present/explain.hpp"
 
+#include <tuple>
+
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -128,8 +130,18 @@ class TreeWalk {
                                     params.b * static_cast<float>(out_.length) /
                                         static_cast<float>(out_.average_length));
     if (part.matched && leaf.occur != Occur::kMustNot) {
-      const Bm25Scorer scorer(params, made.idf, ScoringAverageLength(reader_, &stats_));
-      score = leaf.weight * scorer(part.frequency, out_.length);
+      if (part.clause.title) {
+        TitleScoring title = MakeTitleScoring(reader_, part.clause, params, &stats_, made.idf);
+        std::tie(part.title_frequency, part.title_length) = title.stream.At(local_);
+        const float b = part.clause.title->b;
+        part.title_norm = 1.0f - b +
+                          b * static_cast<float>(part.title_length) /
+                              static_cast<float>(stats_.average_title_length());
+        score = leaf.weight * title.At(local_, part.frequency, out_.length);
+      } else {
+        const Bm25Scorer scorer(params, made.idf, ScoringAverageLength(reader_, &stats_));
+        score = leaf.weight * scorer(part.frequency, out_.length);
+      }
     }
     return part.matched;
   }
@@ -208,6 +220,17 @@ void PrintExplanation(std::ostream& out, const Explanation& e) {
                       "(occurrences + %.3f)%s",
                       role.c_str(), static_cast<double>(part.idf), part.frequency,
                       static_cast<double>(part.length_norm), weighted);
+      } else if (part.clause.title) {
+        // tf here is BM25F's: the streams' frequencies over their
+        // normalizations, summed; k1 saturates the sum.
+        std::snprintf(detail, sizeof detail,
+                      "%s: BM25F idf %.3f (in %llu docs) x tf x (k1+1) / (tf + k1), tf = %u / "
+                      "%.3f + %.2f x %u in the title (length %u) / %.3f%s",
+                      role.c_str(), static_cast<double>(part.idf),
+                      static_cast<unsigned long long>(part.document_frequency), part.frequency,
+                      static_cast<double>(part.length_norm / e.params.k1),
+                      static_cast<double>(part.clause.title->weight), part.title_frequency,
+                      part.title_length, static_cast<double>(part.title_norm), weighted);
       } else {
         std::snprintf(detail, sizeof detail,
                       "%s: idf %.3f (in %llu docs) x tf %u x (k1+1) / (tf + %.3f)%s", role.c_str(),

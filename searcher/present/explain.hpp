@@ -34,9 +34,16 @@ struct ClauseExplanation {
   std::uint64_t document_frequency = 0;  // of a term; for a phrase, of its rarest term
   float idf = 0;                         // a phrase's is the sum of its terms'
   float length_norm = 0;                 // k1 · (1 - b + b · length / average length)
+  // A word scored by BM25F (clause.title set): its frequency in the title,
+  // the title's length and the title's normalization 1 - b + b · length /
+  // average title length.
+  std::uint32_t title_frequency = 0;
+  std::uint32_t title_length = 0;
+  float title_norm = 0;
   // What it adds to the score when it counts, 0 otherwise: for a leaf
-  // weight · idf · tf (k1 + 1) / (tf + length_norm), for a group the sum of
-  // its parts'.
+  // weight · idf · tf (k1 + 1) / (tf + length_norm) (BM25F: with tf the
+  // streams' normalized frequencies summed, see Bm25fScorer), for a group
+  // the sum of its parts'.
   Score contribution = 0;
 };
 

@@ -321,6 +321,13 @@ void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid
         if (!part.is_group) {
           out << ",\"frequency\":" << part.frequency << ",\"idf\":" << part.idf
               << ",\"length_norm\":" << part.length_norm;
+          if (part.clause.title) {
+            out << ",\"bm25f\":{\"title_weight\":" << part.clause.title->weight
+                << ",\"title_b\":" << part.clause.title->b
+                << ",\"title_frequency\":" << part.title_frequency
+                << ",\"title_length\":" << part.title_length
+                << ",\"title_norm\":" << part.title_norm << "}";
+          }
         }
         out << ",\"contribution\":" << FormatScore(part.contribution) << "}";
       }

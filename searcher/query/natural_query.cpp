@@ -54,13 +54,15 @@ Query NaturalQueryBuilder::Build(std::string_view text) {
     QueryClause clause = QueryNode::Leaf(Occur::kShould, {term}, {0});
     clause.weight = counts[term];
     clause.source = term;
-    query.clauses.push_back(clause);
-    if (options_.title_weight > 0) {
+    if (options_.bm25f_title) {
+      clause.title = options_.bm25f_title;
+    } else if (options_.title_weight > 0) {
+      query.clauses.push_back(clause);
       clause.terms = {FieldTerm(kTitleField, term)};
       clause.weight *= options_.title_weight;
       clause.source = clause.terms[0];
-      query.clauses.push_back(std::move(clause));
     }
+    query.clauses.push_back(std::move(clause));
   }
   return query;
 }

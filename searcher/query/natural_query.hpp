@@ -10,10 +10,14 @@
 //   when the index keeps them): "the", "of" match nearly every document and
 //   only add noise to the ranking;
 // - title matches weigh more: each word also scores, with title_weight, as
-//   its field term title:word (see common/analysis/fields.hpp).
+//   its field term title:word (see common/analysis/fields.hpp). BM25F (one
+//   score over the document and its title streams, common/bm25.hpp) is the
+//   alternative, measured below the title clause on every collection with
+//   titles, so not the default.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "common/analysis/analyzer.hpp"
@@ -26,8 +30,11 @@ namespace fathom {
 struct NaturalQueryOptions {
   bool drop_stop_words = true;
   // Weight of a word's title:word clause relative to the word's own clause;
-  // 0 turns title weighting off.
+  // 0 turns title clauses off.
   float title_weight = 0.25f;
+  // Set: each word is scored by BM25F with its title stream weighted so,
+  // instead of a title clause.
+  std::optional<FieldWeighting> bm25f_title;
 };
 
 class NaturalQueryBuilder {
@@ -37,7 +44,8 @@ class NaturalQueryBuilder {
 
   // One optional clause per distinct term, weighted by its count (as
   // Flatten weighs a repeated word), in order of first appearance, each
-  // followed by its title clause. A query of stop words only keeps them.
+  // followed by its title clause (or scored with its title stream by
+  // BM25F). A query of stop words only keeps them.
   Query Build(std::string_view text);
 
  private:

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/bm25.hpp"
 #include "searcher/query/field_filter.hpp"
 
 namespace fathom {
@@ -50,6 +51,9 @@ struct QueryNode {
   std::uint32_t slop = 0;
   // How many times an optional word was repeated in the query; scales its score.
   float weight = 1.0f;
+  // A word only: scored by BM25F over the whole document and its title
+  // (common/bm25.hpp, Bm25fScorer), the title stream weighted so; unset: BM25.
+  std::optional<FieldWeighting> title;
   // kGroup: matches when every required child matches, no excluded child
   // does, and (without required children) some optional child does.
   std::vector<QueryNode> children;

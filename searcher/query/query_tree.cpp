@@ -561,6 +561,7 @@ QueryClause ClauseOf(const QueryNode& leaf, Occur occur) {
   clause.weight = leaf.weight;
   clause.source = leaf.source;
   clause.slop = leaf.slop;
+  clause.title = leaf.title;
   return clause;
 }
 

@@ -97,8 +97,19 @@ std::vector<std::pair<std::string, float>> Clauses(const Query& query) {
 using Weighted = std::vector<std::pair<std::string, float>>;
 
 // Operators and quotes in a topic are text; hyphenated words are two terms;
-// stop words go; a repeated word weighs more; every word has a title clause.
-TEST(NaturalQueryBuilder, BagOfWordsWithTitleClauses) {
+// stop words go; a repeated word weighs more; every word has a title clause,
+// or with BM25F is scored with its title stream instead.
+TEST(NaturalQueryBuilder, BagOfWordsWithTitleClausesOrStreams) {
+  NaturalQueryOptions options;
+  options.bm25f_title = FieldWeighting{3.0f, 0.5f};
+  NaturalQueryBuilder bm25f(AnalysisSettings{}, options);
+  const Query query = bm25f.Build("-dash \"real-gas\" +flows AND the gas");
+  EXPECT_EQ(Clauses(query), (Weighted{{"dash", 1}, {"real", 1}, {"gas", 2}, {"flow", 1}}));
+  for (const QueryClause& clause : query.clauses) {
+    ASSERT_TRUE(clause.title.has_value()) << clause.terms[0];
+    EXPECT_EQ(*clause.title, (FieldWeighting{3.0f, 0.5f}));
+  }
+
   NaturalQueryBuilder builder(AnalysisSettings{}, NaturalQueryOptions{});
   EXPECT_EQ(Clauses(builder.Build("-dash \"real-gas\" +flows AND the gas")),
             (Weighted{{"dash", 1},
