@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace fathom {
@@ -64,10 +65,23 @@ struct Results {
   double milliseconds = 0;            // parse and evaluation
 };
 
+// A typed field of a document (README.md, "Fields: filters, sorting and
+// facets"): text (a keyword, or a date in ISO 8601, which is typed as a
+// date), a whole number, a number or a boolean. The index types each field
+// from its values as it types JSON Lines members, or as the index already
+// holds it; a value that does not fit is an error at commit.
+struct DocumentField {
+  std::string name;
+  std::variant<std::string, std::int64_t, double, bool> value;
+  bool operator==(const DocumentField&) const = default;
+};
+
 struct Document {
   std::string id;
   std::string title;
   std::string body;
+  // Read back: in name order, dates as ISO 8601 text in UTC.
+  std::vector<DocumentField> fields = {};
 };
 
 struct IndexStats {

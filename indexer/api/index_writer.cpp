@@ -4,8 +4,12 @@
 // DeleteDocuments.
 #include "fathom/index_writer.hpp"
 
+#include <charconv>
+#include <cmath>
+#include <string>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 #include "common/contract.hpp"
 
 #include "common/format/index_meta.hpp"
@@ -69,11 +73,46 @@ IndexWriter::~IndexWriter() = default;
 IndexWriter::IndexWriter(IndexWriter&&) noexcept = default;
 IndexWriter& IndexWriter::operator=(IndexWriter&&) noexcept = default;
 
+namespace {
+
+// A field as the JSON Lines member that would carry it, typed at commit by
+// the reader like any member (CorpusInput::InMemory).
+JsonMember MemberOf(const std::string& id, DocumentField field) {
+  JsonMember member;
+  member.name = std::move(field.name);
+  member.is_text = true;
+  if (auto* text = std::get_if<std::string>(&field.value)) {
+    member.kind = JsonKind::kString;
+    member.value = std::move(*text);
+  } else if (const auto* whole = std::get_if<std::int64_t>(&field.value)) {
+    member.kind = JsonKind::kNumber;
+    member.value = std::to_string(*whole);
+  } else if (const auto* number = std::get_if<double>(&field.value)) {
+    if (!std::isfinite(*number)) {
+      throw InputError("document '" + id + "': field '" + member.name +
+                       "': " + std::to_string(*number) + " is not a finite number");
+    }
+    char digits[32];
+    const auto end = std::to_chars(digits, digits + sizeof digits, *number).ptr;
+    member.kind = JsonKind::kNumber;
+    member.value.assign(digits, end);
+  } else {
+    member.kind = JsonKind::kBoolean;
+    member.value = std::get<bool>(field.value) ? "true" : "false";
+  }
+  return member;
+}
+
+}  // namespace
+
 void IndexWriter::Add(Document document) {
   FATHOM_REQUIRE(state_, "IndexWriter used after a move");
   if (document.id.empty()) throw InputError("a document needs a non-empty id");
   SourceDocument source{
       std::move(document.id), std::move(document.title), std::move(document.body), {}};
+  for (DocumentField& field : document.fields) {
+    source.untyped_fields.push_back(MemberOf(source.id, std::move(field)));
+  }
   const auto [at, added] = state_->position.emplace(source.id, state_->documents.size());
   if (added) {
     state_->documents.push_back(std::move(source));

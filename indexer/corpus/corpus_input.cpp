@@ -3,14 +3,16 @@
 #include <utility>
 
 #include "common/analysis/utf8.hpp"
+#include "common/error.hpp"
 
 namespace fathom {
 namespace {
 
 class MemoryReader final : public CorpusReader {
  public:
-  MemoryReader(std::shared_ptr<const std::vector<SourceDocument>> documents, WarningSink warn)
-      : documents_(std::move(documents)), warn_(std::move(warn)) {
+  MemoryReader(std::shared_ptr<const std::vector<SourceDocument>> documents,
+               const CorpusOptions& options, WarningSink warn)
+      : documents_(std::move(documents)), warn_(std::move(warn)), typer_(options.schema) {
     for (const SourceDocument& document : *documents_) {
       stats_.total_bytes += document.id.size() + document.title.size() + document.body.size();
     }
@@ -25,6 +27,16 @@ class MemoryReader final : public CorpusReader {
       repaired += utf8::Repair(*text);
     }
     NoteRepaired(repaired, document.id, warn_);
+    // Typed here, with the index's types declared: a value that does not
+    // fit them fails the whole build (nothing is committed).
+    for (const JsonMember& member : document.untyped_fields) {
+      std::string note;
+      const std::string problem = typer_.Add(member, document.fields, &note);
+      if (!problem.empty()) throw InputError("document '" + document.id + "': " + problem);
+      if (!note.empty() && warn_) warn_("document '" + document.id + "': " + note);
+    }
+    document.untyped_fields.clear();
+    KeepLastOfEachField(document.fields);
     ++stats_.documents;
     return true;
   }
@@ -32,6 +44,7 @@ class MemoryReader final : public CorpusReader {
  private:
   std::shared_ptr<const std::vector<SourceDocument>> documents_;
   WarningSink warn_;
+  FieldTyper typer_;
   std::size_t next_ = 0;
 };
 
@@ -57,7 +70,7 @@ CorpusInput CorpusInput::FilesUnder(std::filesystem::path root,
 
 std::unique_ptr<CorpusReader> CorpusInput::Open(const CorpusOptions& options,
                                                 WarningSink warn) const {
-  if (documents_) return std::make_unique<MemoryReader>(documents_, std::move(warn));
+  if (documents_) return std::make_unique<MemoryReader>(documents_, options, std::move(warn));
   if (files_) return CorpusReader::OpenFiles(path_, *files_, options, std::move(warn));
   return CorpusReader::Open(path_, options, std::move(warn));
 }

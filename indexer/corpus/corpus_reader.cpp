@@ -65,16 +65,7 @@ std::string DocumentFromJson(const std::vector<JsonMember>& members, const Corpu
     std::string problem = typer.Add(member, document.fields, note);
     if (!problem.empty()) return problem;
   }
-  // A member given twice keeps its last value, as JSON readers do.
-  std::stable_sort(document.fields.begin(), document.fields.end(),
-                   [](const FieldValue& a, const FieldValue& b) { return a.name < b.name; });
-  for (std::size_t i = 0; i + 1 < document.fields.size();) {
-    if (document.fields[i].name == document.fields[i + 1].name) {
-      document.fields.erase(document.fields.begin() + static_cast<std::ptrdiff_t>(i));
-    } else {
-      ++i;
-    }
-  }
+  KeepLastOfEachField(document.fields);
   return {};
 }
 

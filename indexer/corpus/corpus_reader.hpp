@@ -24,6 +24,10 @@ struct SourceDocument {
   // Typed values (field_typing.hpp): a JSON record's other members, a
   // file's metadata.
   std::vector<FieldValue> fields = {};
+  // Members still to be typed (the library's documents): the reader types
+  // them into `fields` with the build's schema, which holds the index's
+  // types, so that a segment never gives a field another type.
+  std::vector<JsonMember> untyped_fields = {};
 };
 
 enum class CorpusFormat { kAuto, kTextFiles, kJsonLines };

@@ -105,6 +105,18 @@ std::optional<FieldType> FieldTyper::TypeOf(std::string_view name) const {
   return std::nullopt;
 }
 
+void KeepLastOfEachField(std::vector<FieldValue>& values) {
+  std::stable_sort(values.begin(), values.end(),
+                   [](const FieldValue& a, const FieldValue& b) { return a.name < b.name; });
+  for (std::size_t i = 0; i + 1 < values.size();) {
+    if (values[i].name == values[i + 1].name) {
+      values.erase(values.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      ++i;
+    }
+  }
+}
+
 std::string FieldTyper::Add(const JsonMember& member, std::vector<FieldValue>& values,
                             std::string* note) {
   if (member.kind == JsonKind::kNull) return {};

@@ -67,6 +67,10 @@ class FieldTyper {
   std::set<std::string, std::less<>> noted_;
 };
 
+// Sorts values by name; of a field given twice, keeps the last value, as
+// JSON readers do.
+void KeepLastOfEachField(std::vector<FieldValue>& values);
+
 // A text file's leading metadata line, as scraped articles start: optional
 // blanks, "date", blanks, an ISO 8601 date (ParseDate), then a blank or the
 // end of the line. Returns the date's key and removes "date <date>" (and

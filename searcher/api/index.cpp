@@ -173,7 +173,29 @@ std::optional<Document> Index::GetDocument(std::string_view id) const {
   const std::optional<DocId> doc = searcher->snapshot().FindExternalId(id);
   if (!doc) return std::nullopt;
   StoredDocument stored = searcher->Document(*doc);
-  return Document{std::string(id), std::move(stored.title), std::move(stored.body)};
+  Document document{std::string(id), std::move(stored.title), std::move(stored.body)};
+  for (FieldValue& value : searcher->snapshot().FieldsOf(*doc)) {
+    DocumentField field{std::move(value.name), {}};
+    switch (value.type) {
+      case FieldType::kKeyword:
+        field.value = std::move(value.keyword);
+        break;
+      case FieldType::kInteger:
+        field.value = value.key;
+        break;
+      case FieldType::kFloat:
+        field.value = FloatOfKey(value.key);
+        break;
+      case FieldType::kDate:
+        field.value = FormatKey(FieldType::kDate, value.key);
+        break;
+      case FieldType::kBoolean:
+        field.value = value.key != 0;
+        break;
+    }
+    document.fields.push_back(std::move(field));
+  }
+  return document;
 }
 
 std::string Index::Suggest(std::string_view query) const {

@@ -22,6 +22,15 @@ constexpr const char* kReset = "\033[0m";
 
 }  // namespace
 
+std::string FieldsJson(const IndexSnapshot& snapshot, DocId doc) {
+  std::string json = "{";
+  for (const FieldValue& value : snapshot.FieldsOf(doc)) {
+    json += (json.size() == 1 ? "\"" : ",\"") + JsonEscape(value.name) +
+            "\":" + ValueAsJson(value.type, value.key, value.keyword);
+  }
+  return json + "}";
+}
+
 std::string FormatScore(Score score) {
   char text[32];
   std::snprintf(text, sizeof text, "%.4f", static_cast<double>(score));
@@ -334,14 +343,7 @@ void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid
       out << "]}";
     }
     if (!searcher.snapshot().field_types().empty()) {
-      out << ",\"fields\":{";
-      bool first = true;
-      for (const FieldValue& value : searcher.snapshot().FieldsOf(hit.doc)) {
-        out << (first ? "\"" : ",\"") << JsonEscape(value.name)
-            << "\":" << ValueAsJson(value.type, value.key, value.keyword);
-        first = false;
-      }
-      out << "}";
+      out << ",\"fields\":" << FieldsJson(searcher.snapshot(), hit.doc);
     }
     if (!group.near_duplicates.empty()) {
       out << ",\"near_duplicates\":[";

@@ -82,6 +82,8 @@ void PrintMatchCount(std::ostream& out, const SearchResult& result, const TextSt
 void PrintFacets(std::ostream& out, const SearchResult& result, const TextStyle& style);
 // A field value as people read it: 2025-02-22, pdf, 42.
 std::string DisplayValue(const FieldValue& value);
+// The document's typed fields as a JSON object, by name.
+std::string FieldsJson(const IndexSnapshot& snapshot, DocId doc);
 // Whether the tree holds a filter on a typed field.
 bool HasFilter(const QueryNode& node);
 void PrintDocument(std::ostream& out, Searcher& searcher, DocId doc, const TextStyle& style);

@@ -22,8 +22,10 @@ PYBIND11_MAKE_OPAQUE(std::vector<fathom::SearchHit>)
 namespace fathom {
 namespace {
 
-// A document from a dict: "id" (required, str or int), "title", and the
-// body from "body", "contents" or "text" (the corpus reader's fields).
+// A document from a dict: "id" (required, str or int), "title", the body
+// from "body", "contents" or "text" (the corpus reader's fields), and every
+// other key a typed field: str (a keyword, or an ISO 8601 date), int, float
+// or bool; None is no value.
 Document ToDocument(const py::handle& object) {
   if (!py::isinstance<py::dict>(object)) {
     throw InputError("a document is a dict with 'id', 'title' and 'body', not " +
@@ -41,6 +43,27 @@ Document ToDocument(const py::handle& object) {
     if (dict.contains(field) && !dict[field].is_none()) {
       if (!document.body.empty()) document.body += "\n";
       document.body += dict[field].cast<std::string>();
+    }
+  }
+  for (const auto& [key, value] : dict) {
+    const std::string name = py::str(key);
+    if (name == "id" || name == "title" || name == "body" || name == "contents" || name == "text" ||
+        value.is_none()) {
+      continue;
+    }
+    // bool first: a Python bool is also an int.
+    if (py::isinstance<py::bool_>(value)) {
+      document.fields.push_back({name, value.cast<bool>()});
+    } else if (py::isinstance<py::int_>(value)) {
+      document.fields.push_back({name, value.cast<std::int64_t>()});
+    } else if (py::isinstance<py::float_>(value)) {
+      document.fields.push_back({name, value.cast<double>()});
+    } else if (py::isinstance<py::str>(value)) {
+      document.fields.push_back({name, value.cast<std::string>()});
+    } else {
+      throw InputError("document '" + document.id + "': field '" + name + "' is a " +
+                       std::string(py::str(py::type::handle_of(value).attr("__name__"))) +
+                       "; a field is a str, int, float or bool");
     }
   }
   return document;
@@ -267,6 +290,17 @@ PYBIND11_MODULE(_fathom, m) {
       .def_readonly("id", &Document::id)
       .def_readonly("title", &Document::title)
       .def_readonly("body", &Document::body)
+      .def_property_readonly(
+          "fields",
+          [](const Document& d) {
+            py::dict fields;
+            for (const DocumentField& field : d.fields) {
+              std::visit([&](const auto& value) { fields[py::str(field.name)] = value; },
+                         field.value);
+            }
+            return fields;
+          },
+          "The typed fields, by name: str (keywords; dates in ISO 8601), int, float, bool.")
       .def("__repr__", [](const Document& d) {
         return "Document(id=" + std::string(py::repr(py::str(d.id))) + ")";
       });

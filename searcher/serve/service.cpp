@@ -1,6 +1,10 @@
 #include "searcher/serve/service.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <optional>
 #include <sstream>
 
 #include "common/json_text.hpp"
@@ -164,6 +168,45 @@ bool SameSecret(std::string_view a, std::string_view b) {
 
 // A commit refused because of the index's state (another writer holds its
 // lock, too many documents) is a conflict, not a malformed request.
+// Whether the member is the id, title or a body of the document rather than
+// a field.
+bool IsDocumentMember(std::string_view name, const CorpusOptions& options) {
+  return name == options.id_field ||
+         std::find(options.title_fields.begin(), options.title_fields.end(), name) !=
+             options.title_fields.end() ||
+         std::find(options.body_fields.begin(), options.body_fields.end(), name) !=
+             options.body_fields.end();
+}
+
+// A JSON member as a document field: strings, whole numbers, other numbers,
+// booleans; nullopt for arrays and objects.
+std::optional<DocumentField> FieldOfMember(const JsonMember& member) {
+  switch (member.kind) {
+    case JsonKind::kString:
+      return DocumentField{member.name, member.value};
+    case JsonKind::kBoolean:
+      return DocumentField{member.name, member.value == "true"};
+    case JsonKind::kNumber: {
+      const char* begin = member.value.data();
+      const char* end = begin + member.value.size();
+      std::int64_t whole = 0;
+      if (const auto [at, error] = std::from_chars(begin, end, whole);
+          error == std::errc() && at == end) {
+        return DocumentField{member.name, whole};
+      }
+      double number = 0;
+      if (const auto [at, error] = std::from_chars(begin, end, number);
+          error != std::errc() || at != end || !std::isfinite(number)) {
+        throw RequestError(400, "member '" + member.name + "': " + member.value +
+                                    " is out of range for a number (nothing was added)");
+      }
+      return DocumentField{member.name, number};
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
 CommitSummary CommitOrConflict(IndexWriter& writer) {
   try {
     return writer.Commit();
@@ -432,8 +475,8 @@ Response SearchService::GetDocument(std::string_view id) {
   const std::optional<DocId> doc = searcher->snapshot().FindExternalId(id);
   if (!doc) throw RequestError(404, "no document with id '" + std::string(id) + "'");
   const StoredDocument stored = searcher->Document(*doc);
-  return Json("{\"id\":" + Quoted(id) + ",\"title\":" + Quoted(stored.title) +
-              ",\"body\":" + Quoted(stored.body) + "}");
+  return Json("{\"id\":" + Quoted(id) + ",\"title\":" + Quoted(stored.title) + ",\"body\":" +
+              Quoted(stored.body) + ",\"fields\":" + FieldsJson(searcher->snapshot(), *doc) + "}");
 }
 
 Response SearchService::Suggest(std::string_view query_string) {
@@ -497,8 +540,9 @@ Response SearchService::AddDocuments(const Request& request) {
   std::vector<Document> documents;
   std::vector<JsonMember> members;
   const CorpusOptions fields;
-  // Typed so that a value a field cannot take is refused here too; the
-  // embedding API's documents carry no typed fields yet, so none is kept.
+  // Typed here so that a line whose values clash with each other is refused
+  // with its line number; the commit types them again with the index's own
+  // types (a clash with those is a 409).
   FieldTyper typer;
   ForEachJsonLine(request.body, [&](std::size_t line_number, std::string_view line) {
     const std::string where = "line " + std::to_string(line_number) + ": ";
@@ -508,8 +552,18 @@ Response SearchService::AddDocuments(const Request& request) {
     SourceDocument document;
     const std::string problem = DocumentFromJson(members, fields, typer, document);
     Require(problem.empty(), where + problem + " (nothing was added)");
-    documents.push_back(
-        {std::move(document.id), std::move(document.title), std::move(document.body)});
+    Document added{std::move(document.id), std::move(document.title), std::move(document.body)};
+    for (const JsonMember& member : members) {
+      if (member.kind == JsonKind::kNull || IsDocumentMember(member.name, fields)) continue;
+      std::optional<DocumentField> field = FieldOfMember(member);
+      // A file's arrays and objects are left out with a warning; a request
+      // has no warnings to give, so it is refused instead of losing them.
+      Require(field.has_value(), where + "member '" + member.name +
+                                     "': arrays and objects are not typed field values "
+                                     "(nothing was added)");
+      added.fields.push_back(std::move(*field));
+    }
+    documents.push_back(std::move(added));
   });
   Require(!documents.empty(), "no documents in the body (JSON Lines: one object per line)");
   CommitSummary summary;

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -144,6 +145,56 @@ TEST(PublicApi, ACommitIsOneAtomicChangeAndAFailedOneKeepsItsQueue) {
   EXPECT_EQ(index.Stats().generation, 2u);  // one manifest for all three changes
   EXPECT_EQ(index.Count("fresh"), 1u);
   EXPECT_FALSE(index.GetDocument("d1").has_value());
+}
+
+// Typed fields of documents in memory: kept, filtered and sorted on, read
+// back; a value that clashes with the index's type fails the commit,
+// naming the document and field, and changes nothing.
+TEST(PublicApi, DocumentsCarryTypedFields) {
+  Scratch scratch;
+  const fs::path path = scratch / "index";
+  {
+    fathom::IndexWriter writer(path);
+    for (int i = 0; i < 30; ++i) {
+      fathom::Document document{"n" + std::to_string(i), "", "shared words", {}};
+      const int day = i % 28 + 1;
+      document.fields = {
+          {"year", std::int64_t{1990 + i}},
+          {"price", 0.5 + i},
+          {"kind", std::string(i % 3 == 0 ? "book" : "film")},
+          {"published", std::string("2025-02-") + (day < 10 ? "0" : "") + std::to_string(day)},
+          {"draft", i % 2 == 0}};
+      writer.Add(std::move(document));
+    }
+    EXPECT_EQ(writer.Commit().added, 30u);
+  }
+  const fathom::Index index(path);
+  EXPECT_EQ(index.Count("shared +year:[2000 TO 2004]"), 5u);
+  EXPECT_EQ(index.Count("shared +kind:book"), 10u);
+  EXPECT_EQ(index.Count("shared +draft:true +price:>10"), 10u);
+  // Days 1 to 5: documents 0 to 4, and 28 and 29 (days 1 and 2 again).
+  EXPECT_EQ(index.Count("shared +published:[2025-02-01 TO 2025-02-05]"), 7u);
+  const std::optional<fathom::Document> read = index.GetDocument("n12");
+  ASSERT_TRUE(read.has_value());
+  const std::vector<fathom::DocumentField> expected = {{"draft", true},
+                                                       {"kind", std::string("book")},
+                                                       {"price", 12.5},
+                                                       {"published", std::string("2025-02-13")},
+                                                       {"year", std::int64_t{2002}}};
+  EXPECT_EQ(read->fields, expected);
+
+  fathom::IndexWriter writer(path);
+  writer.Add({"clash", "", "shared", {{"year", std::string("nineteen ninety")}}});
+  try {
+    writer.Commit();
+    ADD_FAILURE() << "a keyword value for an integer field was committed";
+  } catch (const fathom::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("'clash'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'year'"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(fathom::Index(path).Stats().documents, 30u);
+  EXPECT_THROW(writer.Add({"nan", "", "x", {{"price", std::numeric_limits<double>::quiet_NaN()}}}),
+               fathom::InputError);
 }
 
 TEST(PublicApi, ThreadsShareAnIndexWhileAWriterCommits) {

@@ -139,6 +139,28 @@ def test_add_replace_delete_commit_and_refresh(tmp_path):
     assert index.stats()["segments"] == 1 and index.stats()["deleted"] == 0
 
 
+def test_documents_carry_typed_fields(tmp_path):
+    path = tmp_path / "index"
+    with fathom.IndexWriter(path) as writer:
+        for i in range(20):
+            writer.add({"id": f"n{i}", "body": "shared words", "year": 2000 + i,
+                        "price": i + 0.25, "kind": "book" if i % 2 else "film",
+                        "day": f"2025-03-{i + 1:02d}", "draft": i < 5, "note": None})
+    index = fathom.Index(path)
+    assert index.count("shared +year:>=2015") == 5
+    assert index.count("shared +kind:book +draft:false") == 8  # odd i from 5 to 19
+    assert index.count("shared +day:[2025-03-01 TO 2025-03-03]") == 3
+    assert index.document("n7").fields == {"year": 2007, "price": 7.25, "kind": "book",
+                                          "day": "2025-03-08", "draft": False}
+    writer = fathom.IndexWriter(path)
+    writer.add({"id": "clash", "body": "shared", "year": "soon"})
+    with pytest.raises(fathom.InputError, match="'year'"):
+        writer.commit()
+    assert fathom.Index(path).count("shared") == 20
+    with pytest.raises(fathom.InputError, match="'tags'"):
+        writer.add({"id": "x", "tags": ["a", "b"]})
+
+
 def test_an_exception_in_the_with_block_commits_nothing(tmp_path):
     path = tmp_path / "index"
     fathom.build(path, [{"id": "1", "body": "kept"}])

@@ -140,13 +140,28 @@ def test_writes_need_the_flag_and_the_token(index_dir, start_server, token_file,
     status, added = server.json("POST", "/documents", new, auth)
     assert status == 200 and added["added"] == 1
     assert [h["id"] for h in server.json("GET", "/search?q=okapi")[1]["hits"]] == ["new-1"]
+    # Typed fields are kept: filtered on, shown; arrays are refused, not dropped;
+    # a value that clashes with the index's type is a conflict.
+    typed = json.dumps({"id": "new-2", "body": "okapi herd", "year": 2011, "kind": "mammal"}) + "\n"
+    assert server.json("POST", "/documents", typed, auth)[0] == 200
+    status, found = server.json("GET", "/search?q=" + quote("okapi +year:[2010 TO 2012]"))
+    assert status == 200 and [h["id"] for h in found["hits"]] == ["new-2"]
+    assert found["hits"][0]["fields"]["kind"] == "mammal"
+    assert server.json("GET", "/documents/new-2")[1]["fields"] == {"year": 2011, "kind": "mammal"}
+    listed = json.dumps({"id": "new-3", "body": "okapi", "tags": ["a", "b"]}) + "\n"
+    status, error = server.json("POST", "/documents", listed, auth)
+    assert status == 400 and "'tags'" in error["error"]
+    clash = json.dumps({"id": "new-4", "body": "okapi", "year": "recent"}) + "\n"
+    status, error = server.json("POST", "/documents", clash, auth)
+    assert status == 409 and "'year'" in error["error"]
+    assert server.json("GET", "/search?q=okapi")[1]["matches"] == 2
     status, deleted = server.json("DELETE", "/documents/doc-3", headers=auth)
     assert status == 200 and deleted["deleted"] == 1
     assert server.json("GET", "/documents/doc-3")[0] == 404
     assert server.json("DELETE", "/documents/doc-3", headers=auth)[0] == 404
     status, stats = server.json("POST", "/merge", headers=auth)
     assert status == 200 and stats["segments"] == 1 and stats["deleted"] == 0
-    assert stats["documents"] == 303
+    assert stats["documents"] == 304
     assert subprocess.run([INDEX, "check", str(index)], capture_output=True).returncode == 0
 
 
