@@ -20,12 +20,15 @@ int RunAddFields(const std::vector<std::string>& arg_list) {
   const Args args(arg_list, {"seed", "output"});
   if (args.help()) {
     std::cout << "Usage: fathom-bench add-fields CORPUS.jsonl[.zst] --seed S [--output FILE]\n\n"
-                 "Copies each record with four fields appended, drawn from the seed:\n"
+                 "Copies each record with five fields appended, four drawn from the seed:\n"
                  "  bucket  integer, uniform in 0..99: bucket:<50 admits half the\n"
                  "          documents, bucket:<10 a tenth, bucket:0 a hundredth\n"
                  "  day     date, uniform over 2000-01-01..2024-12-31\n"
                  "  group   keyword g00..g19, uniform\n"
                  "  flag    boolean, true for 30%\n"
+                 "  added   date and time, 37 s after the previous record's, from\n"
+                 "          2020-01-01T00:00:00Z: values that grow with the record order,\n"
+                 "          as a publication or crawl time does\n"
                  "Records must be one object per line; the same seed gives the same bytes.\n";
     return 0;
   }
@@ -52,12 +55,20 @@ int RunAddFields(const std::vector<std::string>& arg_list) {
     const std::time_t day = static_cast<std::time_t>(kFirstDay + random.Uniform(kDays)) * 86400;
     std::tm tm{};
     gmtime_r(&day, &tm);
-    char fields[160];
+    constexpr std::time_t kFirstAdded = 1577836800;  // 2020-01-01T00:00:00Z
+    const std::time_t added = kFirstAdded + static_cast<std::time_t>(records) * 37;
+    std::tm added_tm{};
+    gmtime_r(&added, &added_tm);
+    char fields[224];
+    const std::uint32_t group = random.Uniform(20);
+    const bool flag = random.Bernoulli(0.3);
     std::snprintf(
         fields, sizeof fields,
-        ", \"bucket\": %u, \"day\": \"%04d-%02d-%02d\", \"group\": \"g%02u\", \"flag\": %s}\n",
-        bucket, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, random.Uniform(20),
-        random.Bernoulli(0.3) ? "true" : "false");
+        ", \"bucket\": %u, \"day\": \"%04d-%02d-%02d\", \"group\": \"g%02u\", \"flag\": %s, "
+        "\"added\": \"%04d-%02d-%02dT%02d:%02d:%02dZ\"}\n",
+        bucket, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, group, flag ? "true" : "false",
+        added_tm.tm_year + 1900, added_tm.tm_mon + 1, added_tm.tm_mday, added_tm.tm_hour,
+        added_tm.tm_min, added_tm.tm_sec);
     buffer.append(line);
     buffer.append(fields);
     ++records;

@@ -12,6 +12,11 @@ Searcher::Searcher(const std::filesystem::path& index_dir)
 
 namespace {
 
+// Blocks of a segment visited before the others when sorting by a field
+// (FieldCollector::BlocksToVisitFirst), at most: each costs building the
+// query's matchers again.
+constexpr std::size_t kBlocksToVisitFirst = 16;
+
 EvalOptions EvalOptionsOf(const SearchOptions& options) {
   EvalOptions eval;
   eval.k = options.k;
@@ -95,15 +100,47 @@ SearchResult Searcher::Search(std::string_view query_text, const SearchOptions& 
     const std::size_t k = options.count_only ? 0 : options.k;
     FieldCollector collector(*snapshot_, options.sort, options.facets, k);
     TopK top(options.sort.empty() ? k : 0);
-    ForEachMatch(*snapshot_, parsed.root, EvalOptionsOf(options), [&](DocId doc, Score score) {
+    // Top k by a numeric field passes over blocks of documents whose values
+    // cannot enter, once the matches are counted as far as the counting
+    // rule asks (SearchOptions::count_exactly_up_to).
+    // The blocks whose values are the best are visited first (the newest
+    // documents, for dates that grow as documents are added), then the rest
+    // in document order, passing over those visited and, once counting
+    // allows, those that cannot enter.
+    const auto add = [&](DocId doc, Score score) {
       collector.Add(doc, score);
       if (options.sort.empty() && k > 0) top.Push(doc, score);
-    });
+    };
+    std::function<DocId(DocId)> first_wanted;
+    if (collector.can_skip()) {
+      // A filter's matcher reads its column whole when it is built, so
+      // building the matchers again for each block costs more than it saves.
+      const bool may_pass_over =
+          options.count_exactly_up_to != kCountAll && !HasFilter(parsed.root);
+      for (std::size_t s = 0; may_pass_over && s < snapshot_->segments().size(); ++s) {
+        const DocId count = static_cast<DocId>(snapshot_->segments()[s].reader->document_count());
+        for (const std::size_t block : collector.BlocksToVisitFirst(s, kBlocksToVisitFirst)) {
+          if (collector.matches() >= options.count_exactly_up_to &&
+              !collector.BlockMayEnter(s, block)) {
+            break;
+          }
+          const DocId begin = static_cast<DocId>(block << format::kKeyBoundsBlockLog2);
+          const DocId end = std::min<DocId>(
+              count, static_cast<DocId>((block + 1) << format::kKeyBoundsBlockLog2));
+          ForEachMatchIn(*snapshot_, s, parsed.root, EvalOptionsOf(options), begin, end, add);
+          collector.MarkVisited(s, block);
+        }
+      }
+      first_wanted = [&](DocId doc) {
+        return collector.FirstThatMayEnter(doc, collector.matches() >= options.count_exactly_up_to);
+      };
+    }
+    ForEachMatch(*snapshot_, parsed.root, EvalOptionsOf(options), add, first_wanted);
     result.query = Leaves(parsed.root);
     result.tree = std::move(parsed.root);
     result.hits = options.sort.empty() ? top.TakeSorted() : collector.TopHits();
     result.total_matches = collector.matches();
-    result.total_exact = true;
+    result.total_exact = !collector.skipped();
     result.facets = collector.Facets();
   } else if (SplitTopLevelFilters(parsed.root, rest, required, excluded) &&
              Flatten(rest, result.query)) {

@@ -39,7 +39,9 @@ struct SearchOptions {
   // counted every match anyway, and says so.
   std::uint64_t count_exactly_up_to = kDefaultCountUpTo;
   // Hits in this order (searcher/eval/field_collector.hpp) instead of by
-  // score; every match is then visited, and counted exactly.
+  // score. Every match is visited, except that top k by a numeric field
+  // passes over blocks that cannot enter once count_exactly_up_to matches
+  // are counted (the count is then a lower bound).
   std::vector<SortKey> sort;
   // Values counted over every match (which are then counted exactly).
   std::vector<FacetRequest> facets;

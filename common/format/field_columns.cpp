@@ -141,6 +141,29 @@ std::uint32_t FieldColumn::LowerBound(std::string_view text) const {
   return low;
 }
 
+const std::vector<BlockKeyBounds>& FieldColumns::BlockBounds(const FieldColumn& column) const {
+  FATHOM_REQUIRE(&column >= columns_.data() && &column < columns_.data() + columns_.size(),
+                 "the column is one of these columns");
+  LazyBounds& lazy = lazy_bounds_[static_cast<std::size_t>(&column - columns_.data())];
+  std::call_once(lazy.once, [&] {
+    const std::uint64_t block_docs = std::uint64_t{1} << kKeyBoundsBlockLog2;
+    lazy.bounds.resize((document_count_ + block_docs - 1) / block_docs);
+    for (std::uint64_t doc = 0; doc < document_count_; ++doc) {
+      BlockKeyBounds& block = lazy.bounds[doc >> kKeyBoundsBlockLog2];
+      const DocId id = static_cast<DocId>(doc);
+      if (!column.Has(id)) {
+        block.any_missing = true;
+        continue;
+      }
+      const std::int64_t key = column.Key(id);
+      block.min = block.any_present ? std::min(block.min, key) : key;
+      block.max = block.any_present ? std::max(block.max, key) : key;
+      block.any_present = true;
+    }
+  });
+  return lazy.bounds;
+}
+
 bool FieldColumns::Open(const std::uint8_t* payload, std::size_t size, std::uint64_t document_count,
                         std::string* error) {
   columns_.clear();
@@ -249,6 +272,8 @@ bool FieldColumns::Open(const std::uint8_t* payload, std::size_t size, std::uint
     columns_.push_back(column);
   }
   if (expected_at != size) return fail("fields has bytes after its last column");
+  document_count_ = document_count;
+  lazy_bounds_ = std::make_unique<LazyBounds[]>(columns_.size());
   return true;
 }
 

@@ -13,6 +13,8 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -108,6 +110,16 @@ class FieldColumn {
   const std::uint8_t* pool_ = nullptr;
 };
 
+// One block of documents in a column: the smallest and largest key of those
+// with a value, and whether any has one, any lacks one.
+struct BlockKeyBounds {
+  std::int64_t min = 0, max = 0;
+  bool any_present = false;
+  bool any_missing = false;
+};
+// Documents a block of BlockKeyBounds spans.
+inline constexpr std::uint32_t kKeyBoundsBlockLog2 = 12;
+
 // The columns of a segment's fields file, read in place.
 class FieldColumns {
  public:
@@ -121,9 +133,20 @@ class FieldColumns {
   const std::vector<FieldColumn>& columns() const { return columns_; }
   // The column of this name, or nullptr.
   const FieldColumn* Find(std::string_view name) const;
+  // The column's keys in blocks of 2^kKeyBoundsBlockLog2 documents, so that
+  // top-k by the field can pass over blocks that cannot enter. Computed on
+  // first use (one pass over the column), once, whatever the threads.
+  // REQUIRES: column is one of columns().
+  const std::vector<BlockKeyBounds>& BlockBounds(const FieldColumn& column) const;
 
  private:
   std::vector<FieldColumn> columns_;
+  std::uint64_t document_count_ = 0;
+  struct LazyBounds {
+    std::once_flag once;
+    std::vector<BlockKeyBounds> bounds;
+  };
+  std::unique_ptr<LazyBounds[]> lazy_bounds_;  // one per column
 };
 
 // Decodes a column whole into the encoder's input (for checks and

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "common/contract.hpp"
 #include "common/error.hpp"
 #include "common/json_text.hpp"
 
@@ -167,6 +168,12 @@ FieldCollector::FieldCollector(const IndexSnapshot& snapshot, std::vector<SortKe
   ordinal_counts_.assign(facet_requests_.size(),
                          std::vector<std::vector<std::uint64_t>>(snapshot_.segments().size()));
   missing_.resize(facet_requests_.size(), 0);
+  can_skip_ = k_ > 0 && facet_requests_.empty() && !sort_[0].is_score() &&
+              sort_types_[0] != FieldType::kKeyword;
+  for (const SnapshotSegment& segment : snapshot_.segments()) {
+    const std::uint64_t block_docs = std::uint64_t{1} << format::kKeyBoundsBlockLog2;
+    visited_.emplace_back((segment.reader->document_count() + block_docs - 1) / block_docs, false);
+  }
 }
 
 std::size_t FieldCollector::SegmentOf(DocId doc) const {
@@ -223,6 +230,76 @@ void FieldCollector::Add(DocId doc, Score score) {
       ++numeric_counts_[f][PeriodStart(facet_requests_[f].buckets, key)];
     }
   }
+}
+
+bool FieldCollector::BlockMayEnter(std::size_t segment, std::size_t block) const {
+  FATHOM_REQUIRE(can_skip_, "top-k by a numeric field, without facets");
+  if (heap_.size() < k_) return true;
+  // The k-th match: a document enters only before it. One without a value
+  // of the first key sorts after every one with a value.
+  const SortValue& worst = ValuesOf(heap_.front())[0];
+  if (!worst.has) return true;
+  const format::FieldColumn* column = sort_columns_[0][segment];
+  if (column == nullptr) return false;  // no document of the segment has a value
+  const format::BlockKeyBounds& bounds =
+      snapshot_.segments()[segment].reader->columns().BlockBounds(*column)[block];
+  // Strictly below (or above) the k-th key: a tie may still enter on the
+  // later keys.
+  return bounds.any_present &&
+         (sort_[0].descending ? bounds.max >= worst.key : bounds.min <= worst.key);
+}
+
+DocId FieldCollector::FirstThatMayEnter(DocId doc, bool pass_over_losers) {
+  const std::size_t segment = SegmentOf(doc);
+  const DocId base = segment_bases_[segment];
+  const std::uint64_t count = snapshot_.segments()[segment].reader->document_count();
+  const std::size_t blocks = (count + (std::uint64_t{1} << format::kKeyBoundsBlockLog2) - 1) >>
+                             format::kKeyBoundsBlockLog2;
+  std::size_t block = (doc - base) >> format::kKeyBoundsBlockLog2;
+  const std::size_t first = block;
+  const std::vector<bool>& visited = visited_[segment];
+  while (block < blocks &&
+         (visited[block] || (pass_over_losers && !BlockMayEnter(segment, block)))) {
+    skipped_ = skipped_ || !visited[block];
+    ++block;
+  }
+  if (block == first) return doc;
+  return block == blocks ? base + static_cast<DocId>(count)
+                         : base + static_cast<DocId>(block << format::kKeyBoundsBlockLog2);
+}
+
+std::vector<std::size_t> FieldCollector::BlocksToVisitFirst(std::size_t segment,
+                                                            std::size_t most) const {
+  FATHOM_REQUIRE(can_skip_, "top-k by a numeric field, without facets");
+  const format::FieldColumn* column = sort_columns_[0][segment];
+  if (column == nullptr) return {};
+  const std::vector<format::BlockKeyBounds>& blocks =
+      snapshot_.segments()[segment].reader->columns().BlockBounds(*column);
+  const bool descending = sort_[0].descending;
+  const auto better = [&](const format::BlockKeyBounds& a, const format::BlockKeyBounds& b) {
+    if (a.any_present != b.any_present) return a.any_present;
+    return descending ? a.max > b.max : a.min < b.min;
+  };
+  std::vector<std::size_t> order(blocks.size());
+  for (std::size_t b = 0; b < order.size(); ++b) order[b] = b;
+  const std::size_t chosen = std::min(most, order.size());
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(chosen), order.end(),
+                    [&](std::size_t a, std::size_t b) {
+                      if (better(blocks[a], blocks[b])) return true;
+                      return !better(blocks[b], blocks[a]) && a < b;
+                    });
+  order.resize(chosen);
+  // Blocks with no value come last in any order: not worth visiting early.
+  while (!order.empty() && !blocks[order.back()].any_present) order.pop_back();
+  // The first blocks already the best: the scan in document order starts there.
+  bool in_order = true;
+  for (std::size_t i = 0; i < order.size() && in_order; ++i) in_order = order[i] == i;
+  if (in_order) order.clear();
+  return order;
+}
+
+void FieldCollector::MarkVisited(std::size_t segment, std::size_t block) {
+  visited_[segment][block] = true;
 }
 
 bool FieldCollector::Before(const SortValue* a_values, const Match& a, const SortValue* b_values,

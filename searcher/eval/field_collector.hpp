@@ -68,6 +68,29 @@ class FieldCollector {
   std::vector<Hit> TopHits();
   std::vector<FacetResult> Facets() const;
 
+  // Whether top-k by the first sort key may pass over documents: it is a
+  // numeric field (integer, float, date, boolean), with k > 0 and no facets
+  // (which need every match).
+  bool can_skip() const { return can_skip_; }
+  // The first document from doc (a global id) on still to visit: past the
+  // blocks visited already (MarkVisited) and, with pass_over_losers, those
+  // whose first key cannot beat the k-th match's, nor tie it (none until
+  // the top k is full). REQUIRES: can_skip().
+  DocId FirstThatMayEnter(DocId doc, bool pass_over_losers);
+  // Whether FirstThatMayEnter passed over any document: matches() then
+  // counts only the documents visited.
+  bool skipped() const { return skipped_; }
+  // Blocks (of FieldColumns::BlockBounds) to visit first: the `most` of the
+  // segment's with the best first-key bounds, best first (where values grow
+  // with the document order, as dates of documents added over time do, the
+  // last blocks for a descending sort); none when those are the first
+  // blocks anyway. REQUIRES: can_skip().
+  std::vector<std::size_t> BlocksToVisitFirst(std::size_t segment, std::size_t most) const;
+  // Whether a document of the block may still enter (see FirstThatMayEnter).
+  bool BlockMayEnter(std::size_t segment, std::size_t block) const;
+  // The block was visited whole: FirstThatMayEnter passes over it.
+  void MarkVisited(std::size_t segment, std::size_t block);
+
  private:
   // A document's value of one sort key, read once when it is added.
   struct SortValue {
@@ -105,6 +128,9 @@ class FieldCollector {
   std::vector<std::vector<std::vector<std::uint64_t>>> ordinal_counts_;
   std::vector<std::uint64_t> missing_;
   std::uint64_t matches_ = 0;
+  bool can_skip_ = false;
+  bool skipped_ = false;
+  std::vector<std::vector<bool>> visited_;  // per segment, per block
 };
 
 }  // namespace fathom

@@ -200,7 +200,8 @@ EvalResult EvaluateTree(const IndexReader& reader, const QueryNode& root,
 }
 
 void ForEachMatch(const IndexSnapshot& snapshot, const QueryNode& root, const EvalOptions& options,
-                  const std::function<void(DocId doc, Score score)>& visit) {
+                  const std::function<void(DocId doc, Score score)>& visit,
+                  const std::function<DocId(DocId doc)>& first_wanted) {
   std::optional<CollectionStats> own_stats;
   if (options.stats == nullptr && snapshot.segments().size() > 1) own_stats.emplace(snapshot);
   for (const SnapshotSegment& segment : snapshot.segments()) {
@@ -209,11 +210,39 @@ void ForEachMatch(const IndexSnapshot& snapshot, const QueryNode& root, const Ev
     const DeletedDocs* deleted = segment.deletions();
     auto matcher = Build(*segment.reader, root, segment_options);
     if (!matcher) continue;
+    const std::uint64_t count = segment.reader->document_count();
     for (DocId doc = matcher->doc(); doc != kEndDoc; doc = matcher->doc()) {
+      if (first_wanted) {
+        const std::uint64_t wanted = first_wanted(segment.base + doc) - segment.base;
+        if (wanted >= count) break;
+        if (wanted > doc) {
+          matcher->NextGeq(static_cast<DocId>(wanted));
+          continue;
+        }
+      }
       if (deleted == nullptr || !deleted->contains(doc))
         visit(segment.base + doc, matcher->score());
       matcher->NextGeq(doc + 1);
     }
+  }
+}
+
+void ForEachMatchIn(const IndexSnapshot& snapshot, std::size_t segment_index, const QueryNode& root,
+                    const EvalOptions& options, DocId begin, DocId end,
+                    const std::function<void(DocId doc, Score score)>& visit) {
+  std::optional<CollectionStats> own_stats;
+  EvalOptions segment_options = options;
+  if (options.stats == nullptr && snapshot.segments().size() > 1) {
+    segment_options.stats = &own_stats.emplace(snapshot);
+  }
+  const SnapshotSegment& segment = snapshot.segments().at(segment_index);
+  const DeletedDocs* deleted = segment.deletions();
+  auto matcher = Build(*segment.reader, root, segment_options);
+  if (!matcher) return;
+  matcher->NextGeq(begin);
+  for (DocId doc = matcher->doc(); doc < end; doc = matcher->doc()) {
+    if (deleted == nullptr || !deleted->contains(doc)) visit(segment.base + doc, matcher->score());
+    matcher->NextGeq(doc + 1);
   }
 }
 

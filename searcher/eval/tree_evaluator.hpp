@@ -19,8 +19,18 @@ EvalResult EvaluateTree(const IndexReader& reader, const QueryNode& root,
 // Calls visit(global doc, score) for every live document the tree matches,
 // in global id order, scored as EvaluateTree scores it: what sorting by a
 // field and counting facets need (options: bm25, stats; k is ignored).
+// first_wanted, when set, gives for a match the first document from it on
+// worth visiting (the match itself when it is); the matches in between are
+// passed over unvisited, as sorting by a field passes over blocks that
+// cannot enter its top k.
 void ForEachMatch(const IndexSnapshot& snapshot, const QueryNode& root, const EvalOptions& options,
-                  const std::function<void(DocId doc, Score score)>& visit);
+                  const std::function<void(DocId doc, Score score)>& visit,
+                  const std::function<DocId(DocId doc)>& first_wanted = nullptr);
+// The same within one segment (index into snapshot.segments()), for the
+// documents of local ids [begin, end) only.
+void ForEachMatchIn(const IndexSnapshot& snapshot, std::size_t segment, const QueryNode& root,
+                    const EvalOptions& options, DocId begin, DocId end,
+                    const std::function<void(DocId doc, Score score)>& visit);
 // Over every segment of a snapshot (EvaluateSegments).
 EvalResult EvaluateTree(const IndexSnapshot& snapshot, const QueryNode& root,
                         const EvalOptions& options);

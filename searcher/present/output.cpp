@@ -380,12 +380,4 @@ void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid
 
 }  // namespace fathom
 
-namespace fathom {
-
-bool HasFilter(const QueryNode& node) {
-  if (node.kind == QueryNode::Kind::kFilter) return true;
-  return std::any_of(node.children.begin(), node.children.end(),
-                     [](const QueryNode& child) { return HasFilter(child); });
-}
-
-}  // namespace fathom
+namespace fathom {}  // namespace fathom

@@ -85,7 +85,6 @@ std::string DisplayValue(const FieldValue& value);
 // The document's typed fields as a JSON object, by name.
 std::string FieldsJson(const IndexSnapshot& snapshot, DocId doc);
 // Whether the tree holds a filter on a typed field.
-bool HasFilter(const QueryNode& node);
 void PrintDocument(std::ostream& out, Searcher& searcher, DocId doc, const TextStyle& style);
 
 // One line of a TREC run: `qid Q0 docid rank score tag` (trec_eval's input).

@@ -556,6 +556,12 @@ void CollectLeaves(const QueryNode& node, Query& out) {
 
 }  // namespace
 
+bool HasFilter(const QueryNode& node) {
+  if (node.kind == QueryNode::Kind::kFilter) return true;
+  return std::any_of(node.children.begin(), node.children.end(),
+                     [](const QueryNode& child) { return HasFilter(child); });
+}
+
 QueryClause ClauseOf(const QueryNode& leaf, Occur occur) {
   QueryClause clause = QueryNode::Leaf(occur, leaf.terms, leaf.offsets);
   clause.weight = leaf.weight;

@@ -70,6 +70,9 @@ bool Flatten(const QueryNode& root, Query& flat);
 
 // A word or phrase node as a clause of the flat evaluators, with the given
 // occurrence.
+// Whether the tree holds a filter on a typed field anywhere.
+bool HasFilter(const QueryNode& node);
+
 QueryClause ClauseOf(const QueryNode& leaf, Occur occur);
 
 // The tree of a flat query: a root group of its clauses, in order. What

@@ -797,3 +797,113 @@ TEST(FileFields, NewsSampleDatesFiltersSortingAndFacets) {
 
 }  // namespace
 }  // namespace fathom::testing
+
+namespace fathom::testing {
+namespace {
+
+// Top k by a numeric field passes over blocks of documents whose values
+// cannot enter (FieldColumns::BlockBounds) once the counting rule is met.
+// On two segments of 12,000 and 8,000 documents with deletions, fields that
+// grow with the document order (where blocks can be passed over), one that
+// does not, values missing here and there: the hits are always the model's,
+// the count is exact when asked for, and blocks really are passed over.
+TEST(SortEarlyTermination, PassesOverBlocksAndKeepsTheModelsHits) {
+  TempDir dir;
+  constexpr int kDocs = 20000;
+  struct Doc {
+    std::string id;
+    bool common_word;
+    std::optional<std::int64_t> seq;  // grows with the order, 10% missing
+    std::int64_t noise;               // random
+  };
+  std::mt19937_64 rng(5);
+  std::vector<Doc> docs;
+  std::string first, second;
+  for (int i = 0; i < kDocs; ++i) {
+    Doc doc{"s" + std::to_string(i), rng() % 3 != 0, std::nullopt,
+            static_cast<std::int64_t>(rng() % 1000)};
+    if (rng() % 10 != 0) doc.seq = 3 * i + static_cast<std::int64_t>(rng() % 3);
+    std::string line = "{\"id\": \"" + doc.id + "\", \"body\": \"" +
+                       (doc.common_word ? "common filler" : "filler") +
+                       "\", \"noise\": " + std::to_string(doc.noise);
+    if (doc.seq) line += ", \"seq\": " + std::to_string(*doc.seq);
+    line += "}\n";
+    (i < 12000 ? first : second) += line;
+    docs.push_back(doc);
+  }
+  WriteFile(dir / "first.jsonl", first);
+  WriteFile(dir / "second.jsonl", second);
+  const std::filesystem::path index = dir / "index";
+  BuildIndex(dir / "first.jsonl", index, BuildOptions{}, nullptr, nullptr);
+  // Every 7th document deleted: of the first segment in the commit that
+  // adds the second, of the second by a delete after it.
+  std::vector<std::string> deleted[2];
+  std::set<std::string> deleted_set;
+  for (int i = 0; i < kDocs; i += 7) {
+    deleted[i < 12000 ? 0 : 1].push_back(docs[static_cast<std::size_t>(i)].id);
+    deleted_set.insert(docs[static_cast<std::size_t>(i)].id);
+  }
+  AddDocuments(dir / "second.jsonl", index, BuildOptions{}, nullptr, nullptr, deleted[0]);
+  DeleteDocuments(index, deleted[1]);
+  Searcher searcher(index);
+  ASSERT_EQ(searcher.snapshot().segments().size(), 2u);
+  const FieldTypes& types = searcher.snapshot().field_types();
+
+  std::size_t skipped_runs = 0;
+  for (const std::string sort : {"seq:desc", "seq", "noise:desc,seq", "seq:desc,score"}) {
+    for (const std::string query : {"filler", "common"}) {
+      // The model: live matches, by the keys, missing values last.
+      std::vector<const Doc*> matches;
+      for (const Doc& doc : docs) {
+        if (!deleted_set.contains(doc.id) && (query == "filler" || doc.common_word)) {
+          matches.push_back(&doc);
+        }
+      }
+      const bool by_noise = sort.rfind("noise", 0) == 0;
+      const bool descending = sort.find(":desc") != std::string::npos;
+      std::stable_sort(matches.begin(), matches.end(), [&](const Doc* a, const Doc* b) {
+        if (by_noise && a->noise != b->noise) return a->noise > b->noise;
+        if (a->seq.has_value() != b->seq.has_value()) return a->seq.has_value();
+        if (!a->seq) {
+          // Then by score (for "filler", the shorter documents without
+          // "common" score higher), then by id: document order.
+          return query == "filler" && a->common_word != b->common_word && !a->common_word;
+        }
+        return by_noise || !descending ? *a->seq < *b->seq : *a->seq > *b->seq;
+      });
+      for (const std::size_t k : {1u, 10u, 60u}) {
+        for (const std::uint64_t count_up_to : {std::uint64_t{0}, std::uint64_t{100}, kCountAll}) {
+          SearchOptions options;
+          options.k = k;
+          options.sort = ParseSortKeys(sort, types);
+          options.count_exactly_up_to = count_up_to;
+          const SearchResult result = searcher.Search(query, options);
+          const std::string what = sort + " " + query + " k=" + std::to_string(k) + " up to " +
+                                   std::to_string(count_up_to);
+          ASSERT_EQ(result.hits.size(), std::min(k, matches.size())) << what;
+          for (std::size_t i = 0; i < result.hits.size(); ++i) {
+            ASSERT_EQ(searcher.snapshot().external_id(result.hits[i].doc), matches[i]->id)
+                << what << " rank " << i;
+          }
+          if (result.total_exact) {
+            ASSERT_EQ(result.total_matches, matches.size()) << what;
+          } else {
+            ++skipped_runs;
+            ASSERT_GE(result.total_matches, std::min<std::uint64_t>(count_up_to, matches.size()))
+                << what;
+            ASSERT_LT(result.total_matches, matches.size()) << what;
+          }
+          if (count_up_to == kCountAll) {
+            ASSERT_TRUE(result.total_exact) << what;
+          }
+        }
+      }
+    }
+  }
+  // seq (either direction, first key) on both queries, at every k, with
+  // count limits 0 and 100: 2 x 2 x ... runs can pass over blocks.
+  EXPECT_GE(skipped_runs, 12u);
+}
+
+}  // namespace
+}  // namespace fathom::testing
