@@ -79,10 +79,13 @@ class Bm25fScorer {
     float tf =
         static_cast<float>(frequency) / (base_ + length_factor_ * static_cast<float>(length));
     if (field_frequency > 0) {
-      tf += field_weight_ * static_cast<float>(field_frequency) /
-            (field_base_ + field_length_factor_ * static_cast<float>(field_length));
+      tf += field_weight_ * static_cast<float>(field_frequency) / FieldNormalization(field_length);
     }
     return tf;
+  }
+  // The field stream's length normalization, 1 - b + b · length / average.
+  float FieldNormalization(std::uint32_t field_length) const noexcept {
+    return field_base_ + field_length_factor_ * static_cast<float>(field_length);
   }
   Score FromPseudoFrequency(float tf) const noexcept { return weight_ * tf / (tf + k1_); }
   Score operator()(std::uint32_t frequency, std::uint32_t length, std::uint32_t field_frequency,

@@ -100,6 +100,12 @@ SearchResult Searcher::Search(std::string_view query_text, const SearchOptions& 
     const std::size_t k = options.count_only ? 0 : options.k;
     FieldCollector collector(*snapshot_, options.sort, options.facets, k);
     TopK top(options.sort.empty() ? k : 0);
+    // One set of collection statistics for every segment and block visited.
+    EvalOptions eval = EvalOptionsOf(options);
+    std::optional<CollectionStats> stats;
+    if (eval.stats == nullptr && snapshot_->segments().size() > 1) {
+      eval.stats = &stats.emplace(*snapshot_);
+    }
     // Top k by a numeric field passes over blocks of documents whose values
     // cannot enter, once the matches are counted as far as the counting
     // rule asks (SearchOptions::count_exactly_up_to).
@@ -124,10 +130,9 @@ SearchResult Searcher::Search(std::string_view query_text, const SearchOptions& 
               !collector.BlockMayEnter(s, block)) {
             break;
           }
-          const DocId begin = static_cast<DocId>(block << format::kKeyBoundsBlockLog2);
-          const DocId end = std::min<DocId>(
-              count, static_cast<DocId>((block + 1) << format::kKeyBoundsBlockLog2));
-          ForEachMatchIn(*snapshot_, s, parsed.root, EvalOptionsOf(options), begin, end, add);
+          const DocId end = std::min(count, format::KeyBoundsBlockStart(block + 1));
+          ForEachMatchIn(*snapshot_, s, parsed.root, eval, format::KeyBoundsBlockStart(block), end,
+                         add);
           collector.MarkVisited(s, block);
         }
       }
@@ -135,7 +140,7 @@ SearchResult Searcher::Search(std::string_view query_text, const SearchOptions& 
         return collector.FirstThatMayEnter(doc, collector.matches() >= options.count_exactly_up_to);
       };
     }
-    ForEachMatch(*snapshot_, parsed.root, EvalOptionsOf(options), add, first_wanted);
+    ForEachMatch(*snapshot_, parsed.root, eval, add, first_wanted);
     result.query = Leaves(parsed.root);
     result.tree = std::move(parsed.root);
     result.hits = options.sort.empty() ? top.TakeSorted() : collector.TopHits();

@@ -186,6 +186,14 @@ inline std::map<DocId, double> ExpectedMatches(const ModelIndex& model,
   return matches;
 }
 
+// A word number below vocabulary, low numbers much more frequent (as in
+// text): terms repeat and lists span several blocks.
+template <typename Rng>
+std::size_t SkewedWord(Rng& rng, std::size_t vocabulary) {
+  return static_cast<std::size_t>(std::pow(static_cast<double>(rng() % 10000) / 10000.0, 2.0) *
+                                  static_cast<double>(vocabulary));
+}
+
 // Random documents over a small vocabulary, so that terms repeat, lists span
 // several 128-posting blocks and phrases occur by chance.
 inline std::vector<SourceDocument> RandomDocs(std::size_t count, std::size_t vocabulary,
@@ -199,9 +207,7 @@ inline std::vector<SourceDocument> RandomDocs(std::size_t count, std::size_t voc
     doc.id = "doc-" + std::to_string(d);
     const std::size_t length = rng() % max_words;  // 0 allowed: empty documents are documents
     for (std::size_t i = 0; i < length; ++i) {
-      // Skewed: low word numbers are much more frequent.
-      const std::size_t w = static_cast<std::size_t>(
-          std::pow(static_cast<double>(rng() % 10000) / 10000.0, 2.0) * vocabulary);
+      const std::size_t w = SkewedWord(rng, vocabulary);
       doc.body += (i ? " " : "") + words[w];
     }
     if (rng() % 3 == 0) doc.title = words[rng() % vocabulary] + " " + words[rng() % vocabulary];

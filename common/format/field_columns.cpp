@@ -146,8 +146,7 @@ const std::vector<BlockKeyBounds>& FieldColumns::BlockBounds(const FieldColumn& 
                  "the column is one of these columns");
   LazyBounds& lazy = lazy_bounds_[static_cast<std::size_t>(&column - columns_.data())];
   std::call_once(lazy.once, [&] {
-    const std::uint64_t block_docs = std::uint64_t{1} << kKeyBoundsBlockLog2;
-    lazy.bounds.resize((document_count_ + block_docs - 1) / block_docs);
+    lazy.bounds.resize(KeyBoundsBlockCount(document_count_));
     for (std::uint64_t doc = 0; doc < document_count_; ++doc) {
       BlockKeyBounds& block = lazy.bounds[doc >> kKeyBoundsBlockLog2];
       const DocId id = static_cast<DocId>(doc);

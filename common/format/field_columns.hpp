@@ -119,6 +119,15 @@ struct BlockKeyBounds {
 };
 // Documents a block of BlockKeyBounds spans.
 inline constexpr std::uint32_t kKeyBoundsBlockLog2 = 12;
+// Blocks of BlockKeyBounds for a segment of this many documents.
+inline std::size_t KeyBoundsBlockCount(std::uint64_t document_count) {
+  return static_cast<std::size_t>(
+      (document_count + (std::uint64_t{1} << kKeyBoundsBlockLog2) - 1) >> kKeyBoundsBlockLog2);
+}
+// The first document of a block.
+inline DocId KeyBoundsBlockStart(std::size_t block) {
+  return static_cast<DocId>(block << kKeyBoundsBlockLog2);
+}
 
 // The columns of a segment's fields file, read in place.
 class FieldColumns {

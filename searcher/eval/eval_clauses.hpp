@@ -119,9 +119,7 @@ class ClauseCursor {
   // The clause's score in the current document, as EvaluateExhaustive
   // computes it (same expression, so the same bits).
   Score ScoreAt(std::uint32_t length) {
-    if (title_) [[unlikely]]
-      return weight_ * title_->At(doc(), frequency(), length);
-    return weight_ * scorer_(frequency(), length);
+    return ClauseScore(weight_, scorer_, title_, doc(), frequency(), length);
   }
 
   // Bound on ScoreAt over the whole list.

@@ -66,8 +66,7 @@ struct ScoredClause {
   std::optional<TitleScoring> title;  // a word scored by BM25F
 
   Score ScoreAt(DocId doc, std::uint32_t length) {
-    return title ? weight * title->At(doc, matcher->frequency(), length)
-                 : weight * scorer(matcher->frequency(), length);
+    return ClauseScore(weight, scorer, title, doc, matcher->frequency(), length);
   }
 };
 

@@ -81,6 +81,14 @@ struct TitleScoring {
     return scorer(frequency, length, title_frequency, title_length);
   }
 };
+// A clause's weighted score in doc: BM25, or BM25F when it has a title
+// stream. The one expression every evaluator and explain use.
+inline Score ClauseScore(float weight, const Bm25Scorer& scorer, std::optional<TitleScoring>& title,
+                         DocId doc, std::uint32_t frequency, std::uint32_t length) {
+  if (title) [[unlikely]]
+    return weight * title->At(doc, frequency, length);
+  return weight * scorer(frequency, length);
+}
 // For a clause with `title` set; idf is the word's (ScoringIdf).
 TitleScoring MakeTitleScoring(const IndexReader& reader, const QueryClause& clause,
                               Bm25Params params, const CollectionStats* stats, float idf);

@@ -171,8 +171,7 @@ FieldCollector::FieldCollector(const IndexSnapshot& snapshot, std::vector<SortKe
   can_skip_ = k_ > 0 && facet_requests_.empty() && !sort_[0].is_score() &&
               sort_types_[0] != FieldType::kKeyword;
   for (const SnapshotSegment& segment : snapshot_.segments()) {
-    const std::uint64_t block_docs = std::uint64_t{1} << format::kKeyBoundsBlockLog2;
-    visited_.emplace_back((segment.reader->document_count() + block_docs - 1) / block_docs, false);
+    visited_.emplace_back(format::KeyBoundsBlockCount(segment.reader->document_count()), false);
   }
 }
 
@@ -252,20 +251,19 @@ bool FieldCollector::BlockMayEnter(std::size_t segment, std::size_t block) const
 DocId FieldCollector::FirstThatMayEnter(DocId doc, bool pass_over_losers) {
   const std::size_t segment = SegmentOf(doc);
   const DocId base = segment_bases_[segment];
-  const std::uint64_t count = snapshot_.segments()[segment].reader->document_count();
-  const std::size_t blocks = (count + (std::uint64_t{1} << format::kKeyBoundsBlockLog2) - 1) >>
-                             format::kKeyBoundsBlockLog2;
+  const std::vector<bool>& visited = visited_[segment];
+  const std::size_t blocks = visited.size();
   std::size_t block = (doc - base) >> format::kKeyBoundsBlockLog2;
   const std::size_t first = block;
-  const std::vector<bool>& visited = visited_[segment];
   while (block < blocks &&
          (visited[block] || (pass_over_losers && !BlockMayEnter(segment, block)))) {
     skipped_ = skipped_ || !visited[block];
     ++block;
   }
   if (block == first) return doc;
-  return block == blocks ? base + static_cast<DocId>(count)
-                         : base + static_cast<DocId>(block << format::kKeyBoundsBlockLog2);
+  return block == blocks
+             ? base + static_cast<DocId>(snapshot_.segments()[segment].reader->document_count())
+             : base + format::KeyBoundsBlockStart(block);
 }
 
 std::vector<std::size_t> FieldCollector::BlocksToVisitFirst(std::size_t segment,

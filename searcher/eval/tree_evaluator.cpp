@@ -1,5 +1,7 @@
 #include "searcher/eval/tree_evaluator.hpp"
 
+#include "common/contract.hpp"
+
 #include <algorithm>
 #include <memory>
 #include <optional>
@@ -30,8 +32,8 @@ class LeafMatcher final : public ScoredMatcher {
   void NextGeq(DocId target) override { matcher_->NextGeq(target); }
   Score score() override {
     const DocId current = doc();
-    return title_ ? weight_ * title_->At(current, matcher_->frequency(), reader_.length(current))
-                  : weight_ * scorer_(matcher_->frequency(), reader_.length(current));
+    return ClauseScore(weight_, scorer_, title_, current, matcher_->frequency(),
+                       reader_.length(current));
   }
 
  private:
@@ -199,51 +201,54 @@ EvalResult EvaluateTree(const IndexReader& reader, const QueryNode& root,
   return result;
 }
 
+namespace {
+
+// The live matches of the tree among a segment's documents [begin, end),
+// in order; first_wanted as ForEachMatch's. options.stats: the collection's
+// when the snapshot has several segments.
+void VisitSegment(const SnapshotSegment& segment, const QueryNode& root, const EvalOptions& options,
+                  DocId begin, DocId end, const std::function<void(DocId doc, Score score)>& visit,
+                  const std::function<DocId(DocId doc)>& first_wanted) {
+  auto matcher = Build(*segment.reader, root, options);
+  if (!matcher) return;
+  const DeletedDocs* deleted = segment.deletions();
+  matcher->NextGeq(begin);
+  for (DocId doc = matcher->doc(); doc < end; doc = matcher->doc()) {
+    if (first_wanted) {
+      const std::uint64_t wanted = first_wanted(segment.base + doc) - segment.base;
+      if (wanted >= end) break;
+      if (wanted > doc) {
+        matcher->NextGeq(static_cast<DocId>(wanted));
+        continue;
+      }
+    }
+    if (deleted == nullptr || !deleted->contains(doc)) visit(segment.base + doc, matcher->score());
+    matcher->NextGeq(doc + 1);
+  }
+}
+
+}  // namespace
+
 void ForEachMatch(const IndexSnapshot& snapshot, const QueryNode& root, const EvalOptions& options,
                   const std::function<void(DocId doc, Score score)>& visit,
                   const std::function<DocId(DocId doc)>& first_wanted) {
   std::optional<CollectionStats> own_stats;
-  if (options.stats == nullptr && snapshot.segments().size() > 1) own_stats.emplace(snapshot);
+  EvalOptions segment_options = options;
+  if (options.stats == nullptr && snapshot.segments().size() > 1) {
+    segment_options.stats = &own_stats.emplace(snapshot);
+  }
   for (const SnapshotSegment& segment : snapshot.segments()) {
-    EvalOptions segment_options = options;
-    if (own_stats) segment_options.stats = &*own_stats;
-    const DeletedDocs* deleted = segment.deletions();
-    auto matcher = Build(*segment.reader, root, segment_options);
-    if (!matcher) continue;
-    const std::uint64_t count = segment.reader->document_count();
-    for (DocId doc = matcher->doc(); doc != kEndDoc; doc = matcher->doc()) {
-      if (first_wanted) {
-        const std::uint64_t wanted = first_wanted(segment.base + doc) - segment.base;
-        if (wanted >= count) break;
-        if (wanted > doc) {
-          matcher->NextGeq(static_cast<DocId>(wanted));
-          continue;
-        }
-      }
-      if (deleted == nullptr || !deleted->contains(doc))
-        visit(segment.base + doc, matcher->score());
-      matcher->NextGeq(doc + 1);
-    }
+    VisitSegment(segment, root, segment_options, 0,
+                 static_cast<DocId>(segment.reader->document_count()), visit, first_wanted);
   }
 }
 
 void ForEachMatchIn(const IndexSnapshot& snapshot, std::size_t segment_index, const QueryNode& root,
                     const EvalOptions& options, DocId begin, DocId end,
                     const std::function<void(DocId doc, Score score)>& visit) {
-  std::optional<CollectionStats> own_stats;
-  EvalOptions segment_options = options;
-  if (options.stats == nullptr && snapshot.segments().size() > 1) {
-    segment_options.stats = &own_stats.emplace(snapshot);
-  }
-  const SnapshotSegment& segment = snapshot.segments().at(segment_index);
-  const DeletedDocs* deleted = segment.deletions();
-  auto matcher = Build(*segment.reader, root, segment_options);
-  if (!matcher) return;
-  matcher->NextGeq(begin);
-  for (DocId doc = matcher->doc(); doc < end; doc = matcher->doc()) {
-    if (deleted == nullptr || !deleted->contains(doc)) visit(segment.base + doc, matcher->score());
-    matcher->NextGeq(doc + 1);
-  }
+  FATHOM_REQUIRE(options.stats != nullptr || snapshot.segments().size() == 1,
+                 "the collection's statistics for a snapshot of several segments");
+  VisitSegment(snapshot.segments().at(segment_index), root, options, begin, end, visit, nullptr);
 }
 
 EvalResult EvaluateTree(const IndexSnapshot& snapshot, const QueryNode& root,

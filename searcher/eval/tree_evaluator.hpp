@@ -27,7 +27,9 @@ void ForEachMatch(const IndexSnapshot& snapshot, const QueryNode& root, const Ev
                   const std::function<void(DocId doc, Score score)>& visit,
                   const std::function<DocId(DocId doc)>& first_wanted = nullptr);
 // The same within one segment (index into snapshot.segments()), for the
-// documents of local ids [begin, end) only.
+// documents of local ids [begin, end) only. REQUIRES: options.stats set
+// when the snapshot has several segments (so that blocks visited one by one
+// share one set of statistics).
 void ForEachMatchIn(const IndexSnapshot& snapshot, std::size_t segment, const QueryNode& root,
                     const EvalOptions& options, DocId begin, DocId end,
                     const std::function<void(DocId doc, Score score)>& visit);

@@ -130,18 +130,14 @@ class TreeWalk {
                                     params.b * static_cast<float>(out_.length) /
                                         static_cast<float>(out_.average_length));
     if (part.matched && leaf.occur != Occur::kMustNot) {
+      std::optional<TitleScoring> title;
       if (part.clause.title) {
-        TitleScoring title = MakeTitleScoring(reader_, part.clause, params, &stats_, made.idf);
-        std::tie(part.title_frequency, part.title_length) = title.stream.At(local_);
-        const float b = part.clause.title->b;
-        part.title_norm = 1.0f - b +
-                          b * static_cast<float>(part.title_length) /
-                              static_cast<float>(stats_.average_title_length());
-        score = leaf.weight * title.At(local_, part.frequency, out_.length);
-      } else {
-        const Bm25Scorer scorer(params, made.idf, ScoringAverageLength(reader_, &stats_));
-        score = leaf.weight * scorer(part.frequency, out_.length);
+        title = MakeTitleScoring(reader_, part.clause, params, &stats_, made.idf);
+        std::tie(part.title_frequency, part.title_length) = title->stream.At(local_);
+        part.title_norm = title->scorer.FieldNormalization(part.title_length);
       }
+      const Bm25Scorer scorer(params, made.idf, ScoringAverageLength(reader_, &stats_));
+      score = ClauseScore(leaf.weight, scorer, title, local_, part.frequency, out_.length);
     }
     return part.matched;
   }

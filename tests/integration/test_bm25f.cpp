@@ -42,8 +42,7 @@ std::vector<SourceDocument> RetitledDocs(std::size_t count, std::size_t vocabula
     doc.title.clear();
     if (rng() % 4 == 0) continue;
     for (std::size_t i = 0, n = 1 + rng() % 8; i < n; ++i) {
-      const auto w = static_cast<std::size_t>(
-          std::pow(static_cast<double>(rng() % 10000) / 10000.0, 2.0) * vocabulary);
+      const std::size_t w = SkewedWord(rng, vocabulary);
       doc.title += (i ? " w" : "w") + std::to_string(w) + "x";
     }
   }
