@@ -20,31 +20,38 @@ PhraseMatcher::PhraseMatcher(std::vector<PostingCursor> cursors, std::vector<std
 }
 
 void PhraseMatcher::Settle(DocId target) {
+  PostingCursor& lead = cursors_[order_[0]];
   while (target != kEndDoc) {
-    DocId candidate = target;
-    bool aligned = false;
-    while (!aligned) {
-      aligned = true;
-      for (const std::size_t i : order_) {
-        cursors_[i].NextGeq(candidate);
-        if (cursors_[i].doc() != candidate) {
-          candidate = cursors_[i].doc();
-          aligned = false;
-          break;
-        }
-      }
-      if (candidate == kEndDoc) break;
-    }
+    lead.NextGeq(target);
+    const bool pruning = threshold_ != nullptr && *threshold_ != kNoThreshold;
+    if (pruning) PassOverWeakLead();
+    const DocId candidate = lead.doc();
     if (candidate == kEndDoc) break;
+    // The lead's frequency with the document's length bounds the phrase's
+    // score before any other list moves.
+    if (pruning && CannotEnter(lead.frequency(), candidate)) {
+      target = candidate + 1;
+      continue;
+    }
+    bool aligned = true;
+    for (std::size_t i = 1; i < order_.size(); ++i) {
+      PostingCursor& follower = cursors_[order_[i]];
+      follower.NextGeq(candidate);
+      if (follower.doc() != candidate) {
+        target = follower.doc();
+        aligned = false;
+        break;
+      }
+    }
+    if (!aligned) continue;
     if (filter_ != nullptr && !filter_->Admits(candidate)) {
       target = candidate + 1;
       continue;
     }
-    if (threshold_ != nullptr && *threshold_ != kNoThreshold) {
+    if (pruning) {
       std::uint32_t most = UINT32_MAX;
       for (const auto& cursor : cursors_) most = std::min(most, cursor.frequency());
-      const float bound = weight_ * (*scorer_)(most, reader_->length(candidate)) * kBoundSlack;
-      if (bound <= PruneBelow(*threshold_)) {
+      if (CannotEnter(most, candidate)) {
         target = candidate + 1;
         continue;
       }
@@ -58,6 +65,30 @@ void PhraseMatcher::Settle(DocId target) {
   }
   doc_ = kEndDoc;
   frequency_ = 0;
+}
+
+void PhraseMatcher::PassOverWeakLead() {
+  PostingCursor& lead = cursors_[order_[0]];
+  const float prune = PruneBelow(*threshold_);
+  while (lead.doc() != kEndDoc) {
+    const std::size_t block = lead.block_index();
+    const format::SkipEntry skip = lead.SkipOf(block);
+    if (block != weak_block_ || prune != weak_prune_) {
+      weak_below_ = SmallestFrequencyAbove(
+          [&](std::uint32_t frequency) {
+            return weight_ * (*scorer_)(frequency, skip.min_length) * kBoundSlack;
+          },
+          skip.max_frequency, prune);
+      weak_block_ = block;
+      weak_prune_ = prune;
+    }
+    if (weak_below_ > skip.max_frequency) {
+      lead.SeekBlock(block + 1);  // no posting of the block can enter
+      continue;
+    }
+    if (lead.frequency() >= weak_below_) return;
+    lead.Next();
+  }
 }
 
 // An occurrence is one position per term whose positions, shifted by the

@@ -33,6 +33,24 @@ inline float PruneBelow(float threshold) {
   return threshold == kNoThreshold ? kNoThreshold : threshold - std::abs(threshold) * 1e-6f;
 }
 
+// Smallest frequency f >= 1 with bound(f) > need, for a bound that grows
+// with f; max_frequency + 1 when none up to max_frequency does. A binary
+// search: a block's frequencies can reach the thousands.
+template <class Bound>
+std::uint32_t SmallestFrequencyAbove(const Bound& bound, std::uint32_t max_frequency, float need) {
+  if (need == kNoThreshold || bound(1) > need) return 1;
+  std::uint32_t low = 2, high = max_frequency + 1;  // answer in [low, high]
+  while (low < high) {
+    const std::uint32_t mid = low + (high - low) / 2;
+    if (bound(mid) > need) {
+      high = mid;
+    } else {
+      low = mid + 1;
+    }
+  }
+  return low;
+}
+
 // Documents where the terms occur at their relative offsets (or, with a
 // slop, near them: Lucene's sloppy phrases). Candidates come
 // from a leapfrog conjunction driven by the rarest term; positions are
@@ -72,6 +90,18 @@ class PhraseMatcher final : public Matcher {
   void Settle(DocId target);
   std::uint32_t CountOccurrences();
   std::uint32_t CountSloppyOccurrences();
+  // With pruning on, moves the lead (the rarest term) past postings whose
+  // own frequency cannot reach the threshold even in the shortest document
+  // of their block: the phrase occurs at most as often as each of its words,
+  // so those documents are passed over without moving the other lists or
+  // reading a length.
+  void PassOverWeakLead();
+  // Whether the phrase, occurring at most `most` times in doc, scores
+  // below the pruning threshold there.
+  bool CannotEnter(std::uint32_t most, DocId doc) const {
+    return weight_ * (*scorer_)(most, reader_->length(doc)) * kBoundSlack <=
+           PruneBelow(*threshold_);
+  }
 
   std::vector<PostingCursor> cursors_;
   std::vector<std::uint32_t> offsets_;
@@ -87,6 +117,11 @@ class PhraseMatcher final : public Matcher {
   float weight_ = 1;
   const IndexReader* reader_ = nullptr;
   const SegmentFilter* filter_ = nullptr;
+  // PassOverWeakLead's smallest useful lead frequency, for this block and
+  // pruning threshold.
+  std::size_t weak_block_ = SIZE_MAX;
+  float weak_prune_ = kNoThreshold;
+  std::uint32_t weak_below_ = 0;
 };
 
 // One scoring clause. Exactly one of term and phrase is set; the branch on

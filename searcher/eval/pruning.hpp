@@ -100,20 +100,11 @@ inline DocId Align(const std::vector<ClauseCursor*>& order) {
 // tighter. Returns max_frequency + 1 when no frequency can.
 inline std::uint32_t MinFrequency(const ClauseCursor& clause, std::uint32_t min_length,
                                   std::uint32_t max_frequency, float need) {
-  const auto bound = [&](std::uint32_t frequency) {
-    return clause.weight() * clause.UnweightedBound(frequency, min_length) * kBoundSlack;
-  };
-  if (need == kNoThreshold || bound(1) > need) return 1;
-  std::uint32_t low = 2, high = max_frequency + 1;  // answer in [low, high]
-  while (low < high) {
-    const std::uint32_t mid = low + (high - low) / 2;
-    if (bound(mid) > need) {
-      high = mid;
-    } else {
-      low = mid + 1;
-    }
-  }
-  return low;
+  return SmallestFrequencyAbove(
+      [&](std::uint32_t frequency) {
+        return clause.weight() * clause.UnweightedBound(frequency, min_length) * kBoundSlack;
+      },
+      max_frequency, need);
 }
 
 // A lone phrase skips the positions of candidates that cannot enter.
