@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/contract.hpp"
 #include "common/format/codec.hpp"
 #include "common/format/format.hpp"
 #include "common/format/position_blocks.hpp"
@@ -98,6 +99,16 @@ class PostingCursor {
   // without decoding the blocks in between. REQUIRES: block >= block_index().
   void SeekBlock(std::size_t block) noexcept {
     if (block != block_ || index_ != 0) LoadBlock(block);
+  }
+  // The current posting's index in the loaded block.
+  std::size_t index_in_block() const noexcept { return index_; }
+  // Moves to posting `index` of the loaded block, for evaluators that pick
+  // a block's candidates from block_docs() / block_frequencies().
+  // REQUIRES: index_in_block() <= index < block_size().
+  void MoveInBlock(std::size_t index) noexcept {
+    FATHOM_REQUIRE(index >= index_ && index < block_size_, "MoveInBlock within the block, forward");
+    index_ = index;
+    current_doc_ = docs_[index];
   }
   // Postings of the loaded block, for evaluators that score whole blocks:
   // doc ids and (decoded on demand) frequencies.

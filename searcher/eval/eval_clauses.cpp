@@ -27,12 +27,6 @@ void PhraseMatcher::Settle(DocId target) {
     if (pruning) PassOverWeakLead();
     const DocId candidate = lead.doc();
     if (candidate == kEndDoc) break;
-    // The lead's frequency with the document's length bounds the phrase's
-    // score before any other list moves.
-    if (pruning && CannotEnter(lead.frequency(), candidate)) {
-      target = candidate + 1;
-      continue;
-    }
     bool aligned = true;
     for (std::size_t i = 1; i < order_.size(); ++i) {
       PostingCursor& follower = cursors_[order_[i]];
@@ -69,25 +63,49 @@ void PhraseMatcher::Settle(DocId target) {
 
 void PhraseMatcher::PassOverWeakLead() {
   PostingCursor& lead = cursors_[order_[0]];
-  const float prune = PruneBelow(*threshold_);
   while (lead.doc() != kEndDoc) {
     const std::size_t block = lead.block_index();
-    const format::SkipEntry skip = lead.SkipOf(block);
-    if (block != weak_block_ || prune != weak_prune_) {
-      weak_below_ = SmallestFrequencyAbove(
-          [&](std::uint32_t frequency) {
-            return weight_ * (*scorer_)(frequency, skip.min_length) * kBoundSlack;
-          },
-          skip.max_frequency, prune);
-      weak_block_ = block;
-      weak_prune_ = prune;
+    if (block != viable_block_) FindViable();
+    const std::size_t at = lead.index_in_block();
+    while (viable_next_ < viable_.size() && viable_[viable_next_] < at) ++viable_next_;
+    if (viable_next_ < viable_.size()) {
+      lead.MoveInBlock(viable_[viable_next_]);
+      return;
     }
-    if (weak_below_ > skip.max_frequency) {
-      lead.SeekBlock(block + 1);  // no posting of the block can enter
-      continue;
+    lead.SeekBlock(block + 1);
+  }
+}
+
+void PhraseMatcher::FindViable() {
+  PostingCursor& lead = cursors_[order_[0]];
+  const float prune = PruneBelow(*threshold_);
+  viable_block_ = lead.block_index();
+  viable_next_ = 0;
+  viable_.clear();
+  const format::SkipEntry skip = lead.SkipOf(viable_block_);
+  const std::uint32_t enough = SmallestFrequencyAbove(
+      [&](std::uint32_t frequency) {
+        return weight_ * (*scorer_)(frequency, skip.min_length) * kBoundSlack;
+      },
+      skip.max_frequency, prune);
+  if (enough > skip.max_frequency) return;
+  // Frequencies first (no memory beyond the block), then the lengths of
+  // those left, loaded together so that their cache misses overlap.
+  const std::uint32_t* docs = lead.block_docs();
+  const std::uint32_t* frequencies = lead.block_frequencies();
+  std::uint32_t candidates[codec::kBlockSize];
+  std::uint32_t lengths[codec::kBlockSize];
+  std::size_t n = 0;
+  for (std::size_t i = lead.index_in_block(); i < lead.block_size(); ++i) {
+    candidates[n] = static_cast<std::uint32_t>(i);
+    n += frequencies[i] >= enough ? 1 : 0;
+  }
+  for (std::size_t c = 0; c < n; ++c) lengths[c] = reader_->length(docs[candidates[c]]);
+  for (std::size_t c = 0; c < n; ++c) {
+    const std::uint32_t i = candidates[c];
+    if (weight_ * (*scorer_)(frequencies[i], lengths[c]) * kBoundSlack > prune) {
+      viable_.push_back(i);
     }
-    if (lead.frequency() >= weak_below_) return;
-    lead.Next();
   }
 }
 

@@ -90,12 +90,16 @@ class PhraseMatcher final : public Matcher {
   void Settle(DocId target);
   std::uint32_t CountOccurrences();
   std::uint32_t CountSloppyOccurrences();
-  // With pruning on, moves the lead (the rarest term) past postings whose
-  // own frequency cannot reach the threshold even in the shortest document
-  // of their block: the phrase occurs at most as often as each of its words,
-  // so those documents are passed over without moving the other lists or
-  // reading a length.
+  // With pruning on, moves the lead (the rarest term) to its next posting
+  // that could still enter the top k on its own frequency: the phrase
+  // occurs at most as often as each of its words, so the others are passed
+  // over without moving the other lists.
   void PassOverWeakLead();
+  // Those postings of the lead's block at or after its current one:
+  // frequency enough in the block's shortest document, then in their own.
+  // The threshold only rises, so the list stays a superset of what can
+  // enter while the lead is in the block.
+  void FindViable();
   // Whether the phrase, occurring at most `most` times in doc, scores
   // below the pruning threshold there.
   bool CannotEnter(std::uint32_t most, DocId doc) const {
@@ -117,11 +121,11 @@ class PhraseMatcher final : public Matcher {
   float weight_ = 1;
   const IndexReader* reader_ = nullptr;
   const SegmentFilter* filter_ = nullptr;
-  // PassOverWeakLead's smallest useful lead frequency, for this block and
-  // pruning threshold.
-  std::size_t weak_block_ = SIZE_MAX;
-  float weak_prune_ = kNoThreshold;
-  std::uint32_t weak_below_ = 0;
+  // FindViable's postings (indexes in the block), of block viable_block_,
+  // and the first not yet passed.
+  std::vector<std::uint32_t> viable_;
+  std::size_t viable_block_ = SIZE_MAX;
+  std::size_t viable_next_ = 0;
 };
 
 // One scoring clause. Exactly one of term and phrase is set; the branch on
