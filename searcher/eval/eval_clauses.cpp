@@ -83,30 +83,16 @@ void PhraseMatcher::FindViable() {
   viable_next_ = 0;
   viable_.clear();
   const format::SkipEntry skip = lead.SkipOf(viable_block_);
+  const auto bound = [&](std::uint32_t frequency, std::uint32_t length) {
+    return weight_ * (*scorer_)(frequency, length) * kBoundSlack;
+  };
   const std::uint32_t enough = SmallestFrequencyAbove(
-      [&](std::uint32_t frequency) {
-        return weight_ * (*scorer_)(frequency, skip.min_length) * kBoundSlack;
-      },
+      [&](std::uint32_t frequency) { return bound(frequency, skip.min_length); },
       skip.max_frequency, prune);
   if (enough > skip.max_frequency) return;
-  // Frequencies first (no memory beyond the block), then the lengths of
-  // those left, loaded together so that their cache misses overlap.
-  const std::uint32_t* docs = lead.block_docs();
-  const std::uint32_t* frequencies = lead.block_frequencies();
-  std::uint32_t candidates[codec::kBlockSize];
-  std::uint32_t lengths[codec::kBlockSize];
-  std::size_t n = 0;
-  for (std::size_t i = lead.index_in_block(); i < lead.block_size(); ++i) {
-    candidates[n] = static_cast<std::uint32_t>(i);
-    n += frequencies[i] >= enough ? 1 : 0;
-  }
-  for (std::size_t c = 0; c < n; ++c) lengths[c] = reader_->length(docs[candidates[c]]);
-  for (std::size_t c = 0; c < n; ++c) {
-    const std::uint32_t i = candidates[c];
-    if (weight_ * (*scorer_)(frequencies[i], lengths[c]) * kBoundSlack > prune) {
-      viable_.push_back(i);
-    }
-  }
+  viable_.resize(codec::kBlockSize);
+  viable_.resize(ViablePostings(*reader_, lead, lead.index_in_block(), lead.block_size(), enough,
+                                bound, prune, viable_.data()));
 }
 
 // An occurrence is one position per term whose positions, shifted by the

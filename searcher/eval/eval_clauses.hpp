@@ -51,6 +51,33 @@ std::uint32_t SmallestFrequencyAbove(const Bound& bound, std::uint32_t max_frequ
   return low;
 }
 
+// The postings of term's loaded block in [from, end) that can still beat
+// `need`: frequency at least min_frequency, then bound(frequency, length)
+// above need with the document's own length. The lengths of those left are
+// loaded together, so that their cache misses overlap instead of stalling
+// one candidate at a time. Writes their indexes to out; returns how many.
+template <class Bound>
+std::size_t ViablePostings(const IndexReader& reader, PostingCursor& term, std::size_t from,
+                           std::size_t end, std::uint32_t min_frequency, const Bound& bound,
+                           float need, std::uint32_t* out) {
+  const std::uint32_t* docs = term.block_docs();
+  const std::uint32_t* frequencies = term.block_frequencies();
+  std::uint32_t candidates[codec::kBlockSize];
+  std::uint32_t lengths[codec::kBlockSize];
+  std::size_t n = 0;
+  for (std::size_t i = from; i < end; ++i) {
+    candidates[n] = static_cast<std::uint32_t>(i);
+    n += frequencies[i] >= min_frequency ? 1 : 0;
+  }
+  for (std::size_t c = 0; c < n; ++c) lengths[c] = reader.length(docs[candidates[c]]);
+  std::size_t count = 0;
+  for (std::size_t c = 0; c < n; ++c) {
+    out[count] = candidates[c];
+    count += bound(frequencies[candidates[c]], lengths[c]) > need ? 1 : 0;
+  }
+  return count;
+}
+
 // Documents where the terms occur at their relative offsets (or, with a
 // slop, near them: Lucene's sloppy phrases). Candidates come
 // from a leapfrog conjunction driven by the rarest term; positions are

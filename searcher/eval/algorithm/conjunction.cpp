@@ -4,6 +4,39 @@
 #include "searcher/eval/pruning.hpp"
 
 namespace fathom::eval {
+namespace {
+
+// The lead's postings, from its current one to the end of the window in
+// its block, that can still reach the threshold on their own
+// (ViablePostings), found for the whole stretch at once.
+struct ViableLeadPostings {
+  std::uint32_t index[codec::kBlockSize];
+  std::size_t count = 0;
+  std::size_t next = 0;  // first of index[] not yet passed
+  std::size_t last = 0;  // the last posting considered
+  std::size_t block = SIZE_MAX;
+  bool stale = true;  // the window or threshold changed
+
+  void Find(const IndexReader& reader, ClauseCursor& lead, DocId window_end,
+            std::uint32_t min_frequency, float need) {
+    PostingCursor& term = *lead.term();
+    block = term.block_index();
+    stale = false;
+    count = next = 0;
+    const std::uint32_t* docs = term.block_docs();
+    std::size_t end = term.index_in_block();
+    while (end < term.block_size() && docs[end] <= window_end) ++end;
+    last = end - 1;  // the lead's doc is in the window: end > its index
+    count = ViablePostings(
+        reader, term, term.index_in_block(), end, min_frequency,
+        [&](std::uint32_t frequency, std::uint32_t length) {
+          return lead.weight() * lead.UnweightedBound(frequency, length) * kBoundSlack;
+        },
+        need, index);
+  }
+};
+
+}  // namespace
 
 EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, std::size_t k) {
   const std::vector<ClauseCursor*> required = LeapfrogOrder(prepared.required);
@@ -56,6 +89,10 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
   std::vector<float> optional_bound(optional.size(), 0.0f);
   std::vector<float> optional_after(optional.size(), 0.0f);  // bounds of j+1..
   std::vector<std::uint32_t> min_frequency(prepared.slots(), 0);
+  // What a driver's own score must exceed, per window (by slot): the
+  // others' block bounds taken from the threshold.
+  std::vector<float> own_need(prepared.slots(), kNoThreshold);
+  ViableLeadPostings viable;
   std::vector<float> window_optional_upper = optional_upper;
   DocId window_end = 0;
   bool window_valid = false;
@@ -184,12 +221,14 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
           const float need = prune - (bound - own) * kBoundSlack - std::abs(prune) * 1e-6f;
           min_frequency[driver->slot()] =
               MinFrequency(*driver, skip.min_length, skip.max_frequency, need);
+          own_need[driver->slot()] = need;
         }
         // What the optional clauses can add within the window.
         for (std::size_t j = optional.size(); j-- > 0;) {
           window_optional_upper[j] = window_optional_upper[j + 1] + optional[j]->BlockMaxScore(doc);
         }
         window_valid = true;
+        viable.stale = true;
         window_threshold = threshold;
       }
       if (pending) {
@@ -199,10 +238,25 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
       }
       // A lead posting too rare to reach the threshold is passed over
       // without moving the other lists.
-      if (!union_lead && lead->term() != nullptr &&
-          lead->frequency() < min_frequency[lead->slot()]) {
-        moved_to(lead_next(doc));
-        continue;
+      // Nor one whose own length keeps it below.
+      if (!union_lead && lead->term() != nullptr) {
+        PostingCursor& term = *lead->term();
+        if (viable.stale || viable.block != term.block_index() ||
+            viable.last < term.index_in_block()) {
+          viable.Find(reader, *lead, window_end, min_frequency[lead->slot()],
+                      own_need[lead->slot()]);
+        }
+        const std::size_t at = term.index_in_block();
+        while (viable.next < viable.count && viable.index[viable.next] < at) ++viable.next;
+        if (viable.next == viable.count) {
+          moved_to(lead_next_geq(term.block_docs()[viable.last] + 1));
+          continue;
+        }
+        if (viable.index[viable.next] != at) {
+          term.MoveInBlock(viable.index[viable.next]);
+          moved_to(term.doc());
+          continue;
+        }
       }
     }
     // A candidate the filter leaves out moves no other list.
