@@ -4,39 +4,6 @@
 #include "searcher/eval/pruning.hpp"
 
 namespace fathom::eval {
-namespace {
-
-// The lead's postings, from its current one to the end of the window in
-// its block, that can still reach the threshold on their own
-// (ViablePostings), found for the whole stretch at once.
-struct ViableLeadPostings {
-  std::uint32_t index[codec::kBlockSize];
-  std::size_t count = 0;
-  std::size_t next = 0;  // first of index[] not yet passed
-  std::size_t last = 0;  // the last posting considered
-  std::size_t block = SIZE_MAX;
-  bool stale = true;  // the window or threshold changed
-
-  void Find(const IndexReader& reader, ClauseCursor& lead, DocId window_end,
-            std::uint32_t min_frequency, float need) {
-    PostingCursor& term = *lead.term();
-    block = term.block_index();
-    stale = false;
-    count = next = 0;
-    const std::uint32_t* docs = term.block_docs();
-    std::size_t end = term.index_in_block();
-    while (end < term.block_size() && docs[end] <= window_end) ++end;
-    last = end - 1;  // the lead's doc is in the window: end > its index
-    count = ViablePostings(
-        reader, term, term.index_in_block(), end, min_frequency,
-        [&](std::uint32_t frequency, std::uint32_t length) {
-          return lead.weight() * lead.UnweightedBound(frequency, length) * kBoundSlack;
-        },
-        need, index);
-  }
-};
-
-}  // namespace
 
 EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, std::size_t k) {
   const std::vector<ClauseCursor*> required = LeapfrogOrder(prepared.required);
@@ -241,19 +208,16 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
       // Nor one whose own length keeps it below.
       if (!union_lead && lead->term() != nullptr) {
         PostingCursor& term = *lead->term();
-        if (viable.stale || viable.block != term.block_index() ||
-            viable.last < term.index_in_block()) {
+        if (!viable.Covers(term)) {
           viable.Find(reader, *lead, window_end, min_frequency[lead->slot()],
                       own_need[lead->slot()]);
         }
-        const std::size_t at = term.index_in_block();
-        while (viable.next < viable.count && viable.index[viable.next] < at) ++viable.next;
-        if (viable.next == viable.count) {
-          moved_to(lead_next_geq(term.block_docs()[viable.last] + 1));
+        const ViableLeadPostings::Step step = viable.Advance(term);
+        if (step == ViableLeadPostings::Step::kNoneLeft) {
+          moved_to(lead_next_geq(viable.last_doc(term) + 1));
           continue;
         }
-        if (viable.index[viable.next] != at) {
-          term.MoveInBlock(viable.index[viable.next]);
+        if (step == ViableLeadPostings::Step::kMoved) {
           moved_to(term.doc());
           continue;
         }
