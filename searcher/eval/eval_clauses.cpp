@@ -168,7 +168,10 @@ ClauseCursor::ClauseCursor(PostingCursor cursor, const Bm25Scorer& scorer, float
       weight_(weight),
       slot_(slot) {
   if (title_) title_part_bound_ = title_->scorer.FieldPartBound(title_->stream.max_frequency());
-  if (!compute_bounds) return;
+  max_score_known_ = !compute_bounds;  // without bounds, infinity
+}
+
+float ClauseCursor::ExactMaxScore() const {
   // The exact maximum of the block bounds: a looser bound (largest
   // frequency with shortest length, from different blocks) would keep
   // frequent terms essential in MaxScore for much longer. Only blocks whose
@@ -177,7 +180,7 @@ ClauseCursor::ClauseCursor(PostingCursor cursor, const Bm25Scorer& scorer, float
   for (std::size_t b = 0; b < term_->block_count(); ++b) {
     if (LooseBlockBound(b) > best) best = std::max(best, BlockBound(b));
   }
-  max_score_ = best;
+  return best;
 }
 
 ClauseCursor::ClauseCursor(std::unique_ptr<PhraseMatcher> phrase, const Bm25Scorer& scorer,

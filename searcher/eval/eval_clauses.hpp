@@ -188,8 +188,22 @@ class ClauseCursor {
     return ClauseScore(weight_, scorer_, title_, doc(), frequency(), length);
   }
 
-  // Bound on ScoreAt over the whole list.
-  float max_score() const { return max_score_; }
+  // Bound on ScoreAt over the whole list: the largest block bound, found
+  // on first use (it reads every block's skip entry, which a conjunction's
+  // required terms never need).
+  float max_score() const {
+    if (!max_score_known_) {
+      max_score_ = ExactMaxScore();
+      max_score_known_ = true;
+    }
+    return max_score_;
+  }
+  // A bound on ScoreAt over the whole list that costs nothing: the list's
+  // largest frequency in a document of one word.
+  float loose_max_score() const {
+    if (max_score_known_ || !term_) return max_score_;
+    return weight_ * UnweightedBound(term_->max_frequency(), 1) * kBoundSlack;
+  }
   // Bound on ScoreAt over the block holding `target` (the first block whose
   // last doc is >= target), read from its skip entry without decoding.
   // Targets must not decrease. Phrases have no blocks: their bound is
@@ -251,6 +265,8 @@ class ClauseCursor {
   float weight() const { return weight_; }
 
  private:
+  float ExactMaxScore() const;
+
   std::optional<PostingCursor> term_;
   std::unique_ptr<PhraseMatcher> phrase_;
   Bm25Scorer scorer_;
@@ -258,7 +274,8 @@ class ClauseCursor {
   float title_part_bound_ = 0;
   float weight_;
   std::size_t slot_;
-  float max_score_ = std::numeric_limits<float>::infinity();
+  mutable float max_score_ = std::numeric_limits<float>::infinity();
+  mutable bool max_score_known_ = true;  // a term's, when bounds are wanted, on first use
   std::size_t shallow_block_ = 0;
   std::size_t bound_block_ = SIZE_MAX;  // the block block_bound_ is of
   float block_bound_ = 0;

@@ -20,7 +20,7 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
   float required_upper = 0;
   std::uint64_t required_cost = UINT64_MAX;
   for (ClauseCursor* clause : required) {
-    required_upper += clause->max_score();
+    required_upper += clause->loose_max_score();
     required_cost = std::min(required_cost, clause->cost());
   }
   // The optional clauses' union can lead only if they are all terms (a
