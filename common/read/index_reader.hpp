@@ -5,9 +5,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 #include "common/analysis/minhash.hpp"
 #include "common/format/doc_ids.hpp"
@@ -31,6 +34,26 @@ struct TermInfo {
 };
 
 class TermWalker;
+
+// The long posting lists whose block headers a cursor has validated, by
+// their offset in postings.doc: such a list is walked once per process, not
+// at every query that opens it (the mapped bytes never change, and their
+// pages stay verified the same way). Thread-safe.
+class ValidatedLists {
+ public:
+  bool Contains(std::uint64_t offset) const {
+    std::shared_lock lock(mutex_);
+    return offsets_.contains(offset);
+  }
+  void Add(std::uint64_t offset) {
+    std::unique_lock lock(mutex_);
+    offsets_.insert(offset);
+  }
+
+ private:
+  mutable std::shared_mutex mutex_;
+  std::unordered_set<std::uint64_t> offsets_;
+};
 
 class IndexReader {
  public:
@@ -101,6 +124,7 @@ class IndexReader {
   const CheckedFile& postings_file() const { return postings_; }
   const CheckedFile& positions_file() const { return positions_; }
   const CheckedFile& store_file() const { return store_; }
+  ValidatedLists& validated_lists() const { return *validated_lists_; }
   // For one-pass readers (merges): gives back the pages of the per-document
   // files (lengths, ids, sketches) once they have been read.
   void DropDocumentPages() const;
@@ -123,6 +147,7 @@ class IndexReader {
       fields_file_;
   format::FieldColumns columns_;
   CheckedFile postings_, positions_, store_;
+  std::unique_ptr<ValidatedLists> validated_lists_ = std::make_unique<ValidatedLists>();
   friend class TermWalker;
   // The term dictionary (docs/FORMAT.md, "terms.dict"): index's entry with
   // its absolute offsets, decoded from its block's first entry on; after,

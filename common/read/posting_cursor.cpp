@@ -8,6 +8,10 @@
 namespace fathom {
 
 namespace {
+// Lists of fewer blocks are checked at every use: cheaply, and without
+// filling the memo with the many rare words.
+constexpr std::size_t kRememberedListBlocks = 16;
+
 PostingListData DataOf(const IndexReader& reader, const TermInfo& term) {
   const std::uint8_t* postings = reader.postings_file().data();
   const std::uint8_t* positions = reader.positions_file().data();
@@ -19,7 +23,8 @@ PostingListData DataOf(const IndexReader& reader, const TermInfo& term) {
           term.entry.collection_frequency,
           reader.document_count(),
           reader.lengths(),
-          term.entry.postings_offset};
+          term.entry.postings_offset,
+          &reader.validated_lists()};
 }
 
 PostingListData VerifiedDataOf(const IndexReader& reader, const TermInfo& term) {
@@ -65,7 +70,11 @@ PostingCursor::PostingCursor(const PostingListData& data, std::string_view sourc
     single_block_.max_frequency = 1;
   }
   // Validate every block header once, so decoding needs no checks. Impact
-  // records lie in order before the first block.
+  // records lie in order before the first block. A long list's headers are
+  // checked at its first use in the process only: walking them costs a
+  // query on a frequent word a tenth of its time.
+  const bool remember = data.validated != nullptr && block_count_ >= kRememberedListBlocks;
+  const bool headers_valid = remember && data.validated->Contains(data.source_offset);
   first_block_offset_ = block_count_ > 1 ? SkipAt(0).block_offset : 0;
   std::uint64_t previous_offset = 0;
   std::uint64_t previous_impacts = 0;
@@ -81,7 +90,7 @@ PostingCursor::PostingCursor(const PostingListData& data, std::string_view sourc
       corrupt("skip entry " + std::to_string(b) + " is inconsistent");
     }
     previous_impacts = skip.impacts_offset;
-    if (full) {
+    if (full && !headers_valid) {
       // Two patched blocks: doc gaps, then frequencies. Their headers give
       // their sizes, so decoding needs no bounds checks.
       const std::uint8_t* docs = blocks_ + skip.block_offset;
@@ -94,6 +103,7 @@ PostingCursor::PostingCursor(const PostingListData& data, std::string_view sourc
     previous_last = skip.last_doc;
     max_frequency_ = std::max(max_frequency_, skip.max_frequency);
   }
+  if (remember && !headers_valid) data.validated->Add(data.source_offset);
   LoadBlock(0);
   if (block_count_ == 1) {
     single_block_.last_doc = block_size_ > 0 ? docs_[block_size_ - 1] : 0;

@@ -38,6 +38,9 @@ struct PostingListData {
   std::uint64_t document_count;        // doc ids must be below this
   format::DocLengths lengths;          // for derived block maxima
   std::uint64_t source_offset;         // where the list starts in its file, for messages
+  // Where a long list's validated headers are remembered (null: nowhere,
+  // for raw bytes that are read once).
+  ValidatedLists* validated = nullptr;
 };
 
 class PostingCursor {
