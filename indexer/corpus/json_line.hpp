@@ -1,4 +1,5 @@
-// Parser for one JSON Lines record: a single JSON object per line.
+// Parser for one JSON Lines record: a single JSON object per line, parsed by simdjson (its
+// On-Demand API) with our glue for columns, messages, the depth limit and UTF-8 repair.
 #pragma once
 
 #include <cstddef>
@@ -38,8 +39,12 @@ struct JsonParseResult {
 
 // Parses one line holding a single JSON object (RFC 8259). Replaces `members` with the object's
 // top-level members in order. Leading/trailing whitespace allowed; anything else after the object
-// is an error. Never throws on bad input; never recurses without bound (nesting deeper than
-// kMaxJsonDepth is an error, not a crash); never allocates more than O(line size).
+// is an error. Never throws on bad input; never recurses deeper than kMaxJsonDepth (nesting
+// deeper than that is an error, not a crash); never allocates more than O(line size). When a
+// line has several errors, the first in reading order is reported.
+//
+// Thread-safe: each thread keeps its own simdjson parser and padded copy of the line, reused
+// across lines (a parser that grew past 16 MiB for a long line is released after it).
 //
 // On error `members` is left empty. The strings of existing elements are reused, so a caller that
 // keeps one vector across lines avoids an allocation per member per line.

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -348,6 +349,74 @@ TEST(JsonLineTest, BadEscapes) {
   ExpectError(R"({"a":"\u12"})", 7, "invalid \\u escape; expected 4 hex digits");
   ExpectError(R"({"a":"\uD83D\uZZZZ"})", 13, "invalid \\u escape; expected 4 hex digits");
   ExpectError(R"({"o":{"k":"\q"}})", 12, "invalid escape sequence in string");
+}
+
+TEST(JsonLineTest, TheFirstErrorInReadingOrderIsReported) {
+  // simdjson checks a name's ':' before unescaping the name, and finds control characters and
+  // an unclosed string before anything else; the earlier error still wins.
+  ExpectError(R"({"a\q" 1})", 4, "invalid escape sequence in string");
+  ExpectError(R"({"o":{"k\q" 1}})", 9, "invalid escape sequence in string");
+  ExpectError("{\"a\" 1, \"b\x01\"}", 6, "expected ':' after member name");
+  ExpectError("{\"a\":\"\x01\", \"b\" 1}", 7, "control character in string; it must be escaped");
+  ExpectError(R"({"a" 1, "b)", 6, "expected ':' after member name");
+  ExpectError(R"({"a":1} "x)", 9, "unexpected characters after record");
+  ExpectError(R"({"a":"\x", "b)", 7, "invalid escape sequence in string");
+  // A lone surrogate is a repair, not an error: the error after it is reported.
+  ExpectError(R"({"s":"\uD83D", 1})", 16, "expected member name string");
+}
+
+TEST(JsonLineTest, ColumnsCountTheLineBytesBeforeRepairs) {
+  // Each invalid byte becomes a 3-byte U+FFFD in the text; columns stay those of the line.
+  ExpectError("{\"a\":\"\xFF\xFF\", \"b\" 1}", 16, "expected ':' after member name");
+  ExpectError("{\"a\":1\xFF}", 7, "expected ',' or '}' after member value");
+  ExpectError("{\"a\":\"\xFF\"} \xFF", 11, "unexpected characters after record");
+  ExpectError("{\"a\":\"\xFF\", \"b", 11, "unterminated string");
+}
+
+TEST(JsonLineTest, NumbersOutOfADoublesRangeKeepTheirText) {
+  // simdjson refuses to convert them; they are valid JSON and kept as written.
+  EXPECT_EQ(ParseSingle(R"({"n":1e400})").value, "1e400");
+  EXPECT_EQ(ParseSingle(R"({"n":[-1E+999,2]})").value, "-1E+999\n2");
+  EXPECT_FALSE(ParseSingle(R"({"o":{"n":1e400}})").is_text);
+}
+
+TEST(JsonLineTest, ThreadsParseAtOnce) {
+  // Each thread has its own simdjson parser; results must not mix.
+  const std::vector<std::string> lines = {
+      R"({"id":"a","body":"alpha \u00e9","tags":[1,2]})",
+      "{\"id\":\"b\",\"body\":\"b\xFF\"}",
+      R"({"id":"c","body":"gamma", "n":})",
+      "{\"id\":\"d\",\"body\":\"" + std::string(100000, 'd') + "\"}",
+  };
+  std::vector<Parsed> expected;
+  for (const auto& line : lines) expected.push_back(Parse(line));
+  std::vector<std::thread> threads;
+  std::vector<int> mismatches(lines.size(), 0);
+  for (std::size_t t = 0; t < lines.size(); ++t) {
+    threads.emplace_back([&, t] {
+      std::vector<JsonMember> members;
+      for (int round = 0; round < 2000; ++round) {
+        const std::size_t i = (t + static_cast<std::size_t>(round)) % lines.size();
+        const JsonParseResult result = ParseJsonLine(lines[i], members);
+        bool same = result.ok == expected[i].result.ok &&
+                    result.column == expected[i].result.column &&
+                    result.error == expected[i].result.error &&
+                    result.repaired_utf8 == expected[i].result.repaired_utf8 &&
+                    members.size() == expected[i].members.size();
+        for (std::size_t m = 0; same && m < members.size(); ++m) {
+          same = members[m].name == expected[i].members[m].name &&
+                 members[m].value == expected[i].members[m].value;
+        }
+        if (!same) ++mismatches[t];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (std::size_t t = 0; t < lines.size(); ++t) EXPECT_EQ(mismatches[t], 0) << "thread " << t;
+  EXPECT_TRUE(expected[0].result.ok);
+  EXPECT_EQ(expected[1].result.repaired_utf8, 1u);
+  EXPECT_EQ(expected[2].result.column, 31u);
+  EXPECT_EQ(expected[3].members[1].value.size(), 100000u);
 }
 
 TEST(JsonLineTest, NestingAtTheLimitIsAccepted) {
