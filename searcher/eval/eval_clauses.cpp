@@ -63,36 +63,26 @@ void PhraseMatcher::Settle(DocId target) {
 
 void PhraseMatcher::PassOverWeakLead() {
   PostingCursor& lead = cursors_[order_[0]];
-  while (lead.doc() != kEndDoc) {
-    const std::size_t block = lead.block_index();
-    if (block != viable_block_) FindViable();
-    const std::size_t at = lead.index_in_block();
-    while (viable_next_ < viable_.size() && viable_[viable_next_] < at) ++viable_next_;
-    if (viable_next_ < viable_.size()) {
-      lead.MoveInBlock(viable_[viable_next_]);
-      return;
-    }
-    lead.SeekBlock(block + 1);
-  }
-}
-
-void PhraseMatcher::FindViable() {
-  PostingCursor& lead = cursors_[order_[0]];
-  const float prune = PruneBelow(*threshold_);
-  viable_block_ = lead.block_index();
-  viable_next_ = 0;
-  viable_.clear();
-  const format::SkipEntry skip = lead.SkipOf(viable_block_);
   const auto bound = [&](std::uint32_t frequency, std::uint32_t length) {
     return weight_ * (*scorer_)(frequency, length) * kBoundSlack;
   };
-  const std::uint32_t enough = SmallestFrequencyAbove(
-      [&](std::uint32_t frequency) { return bound(frequency, skip.min_length); },
-      skip.max_frequency, prune);
-  if (enough > skip.max_frequency) return;
-  viable_.resize(codec::kBlockSize);
-  viable_.resize(ViablePostings(*reader_, lead, lead.index_in_block(), lead.block_size(), enough,
-                                bound, prune, viable_.data()));
+  while (lead.doc() != kEndDoc) {
+    const std::size_t block = lead.block_index();
+    if (!viable_.Covers(lead)) {
+      const float prune = PruneBelow(*threshold_);
+      const format::SkipEntry skip = lead.SkipOf(block);
+      const std::uint32_t enough = SmallestFrequencyAbove(
+          [&](std::uint32_t frequency) { return bound(frequency, skip.min_length); },
+          skip.max_frequency, prune);
+      if (enough > skip.max_frequency) {
+        lead.SeekBlock(block + 1);  // no posting of the block can enter
+        continue;
+      }
+      viable_.Find(*reader_, lead, kEndDoc, enough, bound, prune);
+    }
+    if (viable_.Advance(lead) != ViableLeadPostings::Step::kNoneLeft) return;
+    lead.SeekBlock(block + 1);
+  }
 }
 
 // An occurrence is one position per term whose positions, shifted by the

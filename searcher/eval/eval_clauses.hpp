@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/bm25.hpp"
+#include "common/contract.hpp"
 #include "common/read/index_reader.hpp"
 #include "common/read/posting_cursor.hpp"
 #include "searcher/eval/evaluator.hpp"
@@ -78,6 +79,54 @@ std::size_t ViablePostings(const IndexReader& reader, PostingCursor& term, std::
   return count;
 }
 
+// A lead list's postings, from its current one to the last whose document
+// is at most a stretch's end in its block, that can still reach the
+// threshold on their own (ViablePostings), found for the whole stretch at
+// once: the lead of a lone phrase, of a conjunction, of MaxScore.
+struct ViableLeadPostings {
+  std::uint32_t index[codec::kBlockSize];
+  std::size_t count = 0;
+  std::size_t next = 0;  // first of index[] not yet passed
+  std::size_t last = 0;  // the last posting considered
+  std::size_t block = SIZE_MAX;
+  bool stale = true;  // the window or threshold changed
+
+  // REQUIRES: the lead's current document is at most stretch_end.
+  template <class Bound>
+  void Find(const IndexReader& reader, PostingCursor& term, DocId stretch_end,
+            std::uint32_t min_frequency, const Bound& bound, float need) {
+    block = term.block_index();
+    stale = false;
+    count = next = 0;
+    const std::uint32_t* docs = term.block_docs();
+    std::size_t end = term.index_in_block();
+    while (end < term.block_size() && docs[end] <= stretch_end) ++end;
+    FATHOM_REQUIRE(end > term.index_in_block(), "Find from a posting inside the stretch");
+    last = end - 1;
+    count =
+        ViablePostings(reader, term, term.index_in_block(), end, min_frequency, bound, need, index);
+  }
+  // Whether Find's stretch holds the lead's current posting.
+  bool Covers(const PostingCursor& term) const {
+    return !stale && block == term.block_index() && last >= term.index_in_block();
+  }
+  enum class Step { kHere, kMoved, kNoneLeft };
+  // Moves the lead to its first viable posting at or after its current one:
+  // kHere when that is the current one, kNoneLeft (the lead unmoved) when
+  // none is left in the stretch, whose last doc is then last_doc().
+  // REQUIRES: Covers(term).
+  Step Advance(PostingCursor& term) {
+    FATHOM_REQUIRE(Covers(term), "Advance within the stretch Find considered");
+    const std::size_t at = term.index_in_block();
+    while (next < count && index[next] < at) ++next;
+    if (next == count) return Step::kNoneLeft;
+    if (index[next] == at) return Step::kHere;
+    term.MoveInBlock(index[next]);
+    return Step::kMoved;
+  }
+  DocId last_doc(const PostingCursor& term) const { return term.block_docs()[last]; }
+};
+
 // Documents where the terms occur at their relative offsets (or, with a
 // slop, near them: Lucene's sloppy phrases). Candidates come
 // from a leapfrog conjunction driven by the rarest term; positions are
@@ -118,15 +167,11 @@ class PhraseMatcher final : public Matcher {
   std::uint32_t CountOccurrences();
   std::uint32_t CountSloppyOccurrences();
   // With pruning on, moves the lead (the rarest term) to its next posting
-  // that could still enter the top k on its own frequency: the phrase
-  // occurs at most as often as each of its words, so the others are passed
-  // over without moving the other lists.
+  // that could still enter the top k on its own frequency and length: the
+  // phrase occurs at most as often as each of its words, so the others are
+  // passed over without moving the other lists. A block's list of such
+  // postings stays a superset of what can enter while the threshold rises.
   void PassOverWeakLead();
-  // Those postings of the lead's block at or after its current one:
-  // frequency enough in the block's shortest document, then in their own.
-  // The threshold only rises, so the list stays a superset of what can
-  // enter while the lead is in the block.
-  void FindViable();
   // Whether the phrase, occurring at most `most` times in doc, scores
   // below the pruning threshold there.
   bool CannotEnter(std::uint32_t most, DocId doc) const {
@@ -148,11 +193,7 @@ class PhraseMatcher final : public Matcher {
   float weight_ = 1;
   const IndexReader* reader_ = nullptr;
   const SegmentFilter* filter_ = nullptr;
-  // FindViable's postings (indexes in the block), of block viable_block_,
-  // and the first not yet passed.
-  std::vector<std::uint32_t> viable_;
-  std::size_t viable_block_ = SIZE_MAX;
-  std::size_t viable_next_ = 0;
+  ViableLeadPostings viable_;  // the lead's, in its current block
 };
 
 // One scoring clause. Exactly one of term and phrase is set; the branch on

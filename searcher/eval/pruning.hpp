@@ -107,57 +107,16 @@ inline std::uint32_t MinFrequency(const ClauseCursor& clause, std::uint32_t min_
       max_frequency, need);
 }
 
-// A lead list's postings, from its current one to the end of a window in
-// its block, that can still reach the threshold on their own
-// (ViablePostings), found for the whole stretch at once. (Tried for
-// MaxScore's last essential list too: in unions of frequent words the
-// others' block bounds leave nearly every posting viable, and it measured
-// no faster.)
-struct ViableLeadPostings {
-  std::uint32_t index[codec::kBlockSize];
-  std::size_t count = 0;
-  std::size_t next = 0;  // first of index[] not yet passed
-  std::size_t last = 0;  // the last posting considered
-  std::size_t block = SIZE_MAX;
-  bool stale = true;  // the window or threshold changed
-
-  void Find(const IndexReader& reader, ClauseCursor& lead, DocId window_end,
-            std::uint32_t min_frequency, float need) {
-    PostingCursor& term = *lead.term();
-    block = term.block_index();
-    stale = false;
-    count = next = 0;
-    const std::uint32_t* docs = term.block_docs();
-    std::size_t end = term.index_in_block();
-    while (end < term.block_size() && docs[end] <= window_end) ++end;
-    last = end - 1;  // the lead's doc is in the window: end > its index
-    count = ViablePostings(
-        reader, term, term.index_in_block(), end, min_frequency,
-        [&](std::uint32_t frequency, std::uint32_t length) {
-          return lead.weight() * lead.UnweightedBound(frequency, length) * kBoundSlack;
-        },
-        need, index);
-  }
-  // Whether Find's stretch holds the lead's current posting.
-  bool Covers(const PostingCursor& term) const {
-    return !stale && block == term.block_index() && last >= term.index_in_block();
-  }
-  enum class Step { kHere, kMoved, kNoneLeft };
-  // Moves the lead to its first viable posting at or after its current one:
-  // kHere when that is the current one, kNoneLeft (the lead unmoved) when
-  // none is left in the stretch, whose last doc is then last_doc().
-  // REQUIRES: Covers(term).
-  Step Advance(PostingCursor& term) {
-    FATHOM_REQUIRE(Covers(term), "Advance within the stretch Find considered");
-    const std::size_t at = term.index_in_block();
-    while (next < count && index[next] < at) ++next;
-    if (next == count) return Step::kNoneLeft;
-    if (index[next] == at) return Step::kHere;
-    term.MoveInBlock(index[next]);
-    return Step::kMoved;
-  }
-  DocId last_doc(const PostingCursor& term) const { return term.block_docs()[last]; }
-};
+// ViableLeadPostings::Find for a term clause, bounded as the clause scores.
+inline void FindViable(ViableLeadPostings& viable, const IndexReader& reader, ClauseCursor& lead,
+                       DocId stretch_end, std::uint32_t min_frequency, float need) {
+  viable.Find(
+      reader, *lead.term(), stretch_end, min_frequency,
+      [&](std::uint32_t frequency, std::uint32_t length) {
+        return lead.weight() * lead.UnweightedBound(frequency, length) * kBoundSlack;
+      },
+      need);
+}
 
 // A lone phrase skips the positions of candidates that cannot enter.
 inline void PrunePhrase(PreparedQuery& prepared, const IndexReader& reader,

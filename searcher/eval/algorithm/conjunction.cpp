@@ -209,8 +209,8 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
       if (!union_lead && lead->term() != nullptr) {
         PostingCursor& term = *lead->term();
         if (!viable.Covers(term)) {
-          viable.Find(reader, *lead, window_end, min_frequency[lead->slot()],
-                      own_need[lead->slot()]);
+          FindViable(viable, reader, *lead, window_end, min_frequency[lead->slot()],
+                     own_need[lead->slot()]);
         }
         const ViableLeadPostings::Step step = viable.Advance(term);
         if (step == ViableLeadPostings::Step::kNoneLeft) {

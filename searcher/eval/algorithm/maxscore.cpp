@@ -70,8 +70,8 @@ EvalResult TopKMaxScore(const IndexReader& reader, PreparedQuery& prepared, std:
         // conjunction's.
         const float need = prune - others * kBoundSlack - std::abs(prune) * 1e-6f;
         const format::SkipEntry skip = term.SkipOf(term.block_index());
-        viable.Find(reader, lead, stretch_end,
-                    MinFrequency(lead, skip.min_length, skip.max_frequency, need), need);
+        FindViable(viable, reader, lead, stretch_end,
+                   MinFrequency(lead, skip.min_length, skip.max_frequency, need), need);
         viable_threshold = threshold;
         viable_lead = lead_index;
       }
