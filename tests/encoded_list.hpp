@@ -38,7 +38,9 @@ struct EncodedList {
 
   // Encodes the list after its last Add.
   void Encode() {
+    // At 32 bits each, packed lengths are the little-endian u32s.
     length_bytes.assign(reinterpret_cast<const char*>(lengths.data()), lengths.size() * 4);
+    length_bytes.resize(format::PackedBytes(lengths.size(), 32), '\0');
     EncodePostings(docs, frequencies, position_bytes, lengths, bytes, encoded_positions);
   }
 
@@ -57,7 +59,7 @@ struct EncodedList {
             static_cast<std::uint32_t>(docs.size()),
             CollectionFrequency(),
             lengths.size(),
-            format::DocLengths(reinterpret_cast<const std::uint8_t*>(length_bytes.data()), 4),
+            format::DocLengths(reinterpret_cast<const std::uint8_t*>(length_bytes.data()), 32),
             0};
   }
 };

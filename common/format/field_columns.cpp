@@ -18,16 +18,6 @@ void PadTo8(std::string& out, std::size_t base) {
   while ((out.size() - base) % 8 != 0) out.push_back('\0');
 }
 
-unsigned BitsFor(std::uint64_t largest) {
-  return largest == 0 ? 0 : 64 - static_cast<unsigned>(std::countl_zero(largest));
-}
-
-std::size_t PackedBytes(std::uint64_t count, unsigned width) {
-  // count * width bits, rounded up, and the padding loads may read.
-  const std::uint64_t bits = count * width;
-  return AlignUp8(static_cast<std::size_t>((bits + 7) / 8) + kPackedPadding);
-}
-
 std::size_t PresenceBytes(std::uint64_t count) {
   return static_cast<std::size_t>((count + 63) / 64 * 8);
 }
@@ -103,16 +93,8 @@ void PutFieldColumns(std::string& out, std::uint64_t document_count,
       auto* packed = reinterpret_cast<std::uint8_t*>(out.data() + packed_at);
       for (std::uint64_t d = 0; d < document_count; ++d) {
         if (!column.present[d]) continue;
-        const std::uint64_t value =
-            static_cast<std::uint64_t>(column.keys[d]) - static_cast<std::uint64_t>(min_key);
-        const std::uint64_t bit = d * width;
-        std::uint8_t* at = packed + (bit >> 3);
-        const unsigned shift = bit & 7;
-        std::uint64_t word;
-        std::memcpy(&word, at, sizeof word);
-        word |= value << shift;
-        std::memcpy(at, &word, sizeof word);
-        if (shift + width > 64) at[8] |= static_cast<std::uint8_t>(value >> (64 - shift));
+        PutPacked(packed, d, width,
+                  static_cast<std::uint64_t>(column.keys[d]) - static_cast<std::uint64_t>(min_key));
       }
     }
     char* entry = out.data() + entries_at + c * kFieldEntrySize;
@@ -228,8 +210,7 @@ bool FieldColumns::Open(const std::uint8_t* payload, std::size_t size, std::uint
         (has_presence == 0) != (column.present_count_ == document_count)) {
       return fail(prefix + "present count disagrees with the presence bitmap");
     }
-    column.mask_ =
-        column.width_ == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << column.width_) - 1;
+    column.mask_ = WidthMask(column.width_);
     at += kColumnHeaderSize;
     if (type == FieldType::kKeyword) {
       const std::uint64_t offsets_bytes = (std::uint64_t{column.dictionary_size_} + 1) * 4;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "common/analysis/field_values.hpp"
+#include "common/format/packed_bits.hpp"
 #include "common/types.hpp"
 
 namespace fathom::format {
@@ -27,9 +28,6 @@ namespace fathom::format {
 inline constexpr std::size_t kFieldsHeaderSize = 16;
 inline constexpr std::size_t kFieldEntrySize = 24;
 inline constexpr std::size_t kColumnHeaderSize = 32;
-// Zero bytes after packed values, so that a value is read with one or two
-// unaligned 8-byte loads wherever it sits.
-inline constexpr std::size_t kPackedPadding = 16;
 // Most fields one segment may hold.
 inline constexpr std::size_t kMaxFields = 4096;
 
@@ -65,12 +63,7 @@ class FieldColumn {
   // The document's key (for keywords, its ordinal); 0 for no value.
   std::int64_t Key(DocId doc) const {
     if (width_ == 0) return Has(doc) ? min_key_ : 0;
-    const std::uint64_t bit = std::uint64_t{doc} * width_;
-    const std::uint8_t* at = packed_ + (bit >> 3);
-    const unsigned shift = bit & 7;
-    std::uint64_t value = Word(at, 0) >> shift;
-    if (shift + width_ > 64) value |= std::uint64_t{at[8]} << (64 - shift);
-    value &= mask_;
+    const std::uint64_t value = GetPacked(packed_, doc, width_, mask_);
     return static_cast<std::int64_t>(static_cast<std::uint64_t>(min_key_) + value);
   }
 

@@ -14,19 +14,13 @@ void PutLengthsColumn(std::string& out, const std::vector<std::uint32_t>& length
     total += length;
     longest = std::max(longest, length);
   }
-  const std::uint32_t bytes_each = DocLengthBytes(longest);
+  const unsigned width = BitsFor(longest);
   Put<std::uint64_t>(out, total);
-  Put<std::uint64_t>(out, bytes_each);
-  out.reserve(out.size() + lengths.size() * bytes_each);
-  for (const std::uint32_t length : lengths) {
-    if (bytes_each == 1) {
-      Put<std::uint8_t>(out, static_cast<std::uint8_t>(length));
-    } else if (bytes_each == 2) {
-      Put<std::uint16_t>(out, static_cast<std::uint16_t>(length));
-    } else {
-      Put<std::uint32_t>(out, length);
-    }
-  }
+  Put<std::uint64_t>(out, width);
+  const std::size_t packed_at = out.size();
+  out.append(PackedBytes(lengths.size(), width), '\0');
+  auto* packed = reinterpret_cast<std::uint8_t*>(out.data() + packed_at);
+  for (std::size_t d = 0; d < lengths.size(); ++d) PutPacked(packed, d, width, lengths[d]);
 }
 
 const std::uint8_t* GetLengthsColumn(const std::uint8_t* in, const std::uint8_t* end,
@@ -37,19 +31,22 @@ const std::uint8_t* GetLengthsColumn(const std::uint8_t* in, const std::uint8_t*
     return nullptr;
   }
   column->total_length = Get<std::uint64_t>(in);
-  const std::uint64_t bytes_each = Get<std::uint64_t>(in + 8);
+  const std::uint64_t width = Get<std::uint64_t>(in + 8);
   in += 16;
-  if (bytes_each != 1 && bytes_each != 2 && bytes_each != 4) {
-    *error = "length width " + std::to_string(bytes_each) + " is not 1, 2 or 4 bytes";
+  if (width > 32) {
+    *error = "length width " + std::to_string(width) + " is over 32 bits";
     return nullptr;
   }
-  if (static_cast<std::uint64_t>(end - in) / bytes_each < document_count) {
-    *error = "holds " + std::to_string(static_cast<std::uint64_t>(end - in) / bytes_each) +
-             " lengths for " + std::to_string(document_count) + " documents";
+  // The first test keeps PackedBytes' multiplication from overflowing.
+  const std::uint64_t available = static_cast<std::uint64_t>(end - in);
+  if ((width != 0 && document_count > available * 8 / width) ||
+      PackedBytes(document_count, static_cast<unsigned>(width)) > available) {
+    *error = "holds " + std::to_string(available) + " bytes, too few for " +
+             std::to_string(document_count) + " lengths of " + std::to_string(width) + " bits";
     return nullptr;
   }
-  column->lengths = DocLengths(in, static_cast<std::uint32_t>(bytes_each));
-  return in + bytes_each * document_count;
+  column->lengths = DocLengths(in, static_cast<unsigned>(width));
+  return in + PackedBytes(document_count, static_cast<unsigned>(width));
 }
 
 std::string VerifyLengthsColumn(const LengthsColumn& column, std::uint64_t document_count) {
@@ -59,10 +56,12 @@ std::string VerifyLengthsColumn(const LengthsColumn& column, std::uint64_t docum
     sum += column.lengths[d];
     longest = std::max(longest, column.lengths[d]);
   }
-  if (column.lengths.bytes_each() != DocLengthBytes(longest)) {
-    return "lengths take " + std::to_string(column.lengths.bytes_each()) +
-           " bytes each; the longest, " + std::to_string(longest) + ", needs " +
-           std::to_string(DocLengthBytes(longest));
+  if (column.lengths.width() != BitsFor(longest)) {
+    return "lengths take " + std::to_string(column.lengths.width()) + " bits each; the longest, " +
+           std::to_string(longest) + ", needs " + std::to_string(BitsFor(longest));
+  }
+  if (!PackedPaddingIsZero(column.lengths.data(), document_count, column.lengths.width())) {
+    return "the padding after the lengths is not zero";
   }
   if (sum != column.total_length) {
     return "lengths add up to " + std::to_string(sum) + ", not the recorded total " +

@@ -2,8 +2,8 @@
 // `fieldlens` (the words of each text field with a term space of its own,
 // common/analysis/fields.hpp), which BM25F normalizes field by field
 // (docs/FORMAT.md, "doclens" and "fieldlens"). One lengths column is
-//   u64 total_length  u64 bytes_each  length × document_count
-// in the fewest whole bytes (1, 2 or 4) that hold the longest length.
+//   u64 total_length  u64 width  packed lengths
+// bit-packed in the fewest bits that hold the longest (packed_bits.hpp).
 #pragma once
 
 #include <cstdint>
@@ -28,13 +28,14 @@ struct LengthsColumn {
 // Appends one lengths column: total, width, then the lengths.
 void PutLengthsColumn(std::string& out, const std::vector<std::uint32_t>& lengths);
 // Reads the column at [in, end) for document_count documents; returns the
-// byte after it, or nullptr (with *error) when the width is not 1, 2 or 4
+// byte after it, or nullptr (with *error) when the width is over 32 bits
 // or the lengths run past end.
 const std::uint8_t* GetLengthsColumn(const std::uint8_t* in, const std::uint8_t* end,
                                      std::uint64_t document_count, LengthsColumn* column,
                                      std::string* error);
-// What `check` adds: the lengths add up to the total and take exactly the
-// width the longest needs. Returns "" when they do, else what is wrong.
+// What `check` adds: the lengths add up to the total, take exactly the
+// width the longest needs, and the padding after them is zero. Returns ""
+// when they do, else what is wrong.
 std::string VerifyLengthsColumn(const LengthsColumn& column, std::uint64_t document_count);
 
 // fieldlens: u64 document_count  u64 field_count, then per field

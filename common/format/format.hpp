@@ -11,6 +11,9 @@
 #include <string>
 #include <string_view>
 
+#include "common/contract.hpp"
+#include "common/format/packed_bits.hpp"
+
 namespace fathom::format {
 
 static_assert(std::endian::native == std::endian::little,
@@ -43,7 +46,9 @@ static_assert(std::endian::native == std::endian::little,
 //      boolean) in bit-packed columns, for filters, sorting and facets;
 //      and `fieldlens`: each document's length in each text field (the
 //      title), which BM25F normalizes field by field.
-inline constexpr std::uint32_t kFormatVersion = 9;
+//  10  `doclens` and `fieldlens` bit-pack each length in the fewest bits
+//      that hold the longest, instead of the fewest whole bytes.
+inline constexpr std::uint32_t kFormatVersion = 10;
 
 inline constexpr char kMagic[4] = {'F', 'T', 'H', 'M'};
 inline constexpr char kFooterMagic[4] = {'F', 'T', 'H', 'E'};
@@ -223,34 +228,29 @@ inline T Get(const std::uint8_t* in) noexcept {
   return value;
 }
 
-// doclens: each document's length in the fewest whole bytes (1, 2 or 4)
-// that hold the longest (docs/FORMAT.md, "doclens").
-inline constexpr std::size_t kDocLengthsHeaderSize = 24;
-inline std::uint32_t DocLengthBytes(std::uint32_t longest) {
-  return longest <= 0xff ? 1 : longest <= 0xffff ? 2 : 4;
-}
+// doclens and fieldlens: each document's length bit-packed in the fewest
+// bits that hold the longest (docs/FORMAT.md, "doclens").
 class DocLengths {
  public:
   DocLengths() = default;
-  // REQUIRES: bytes_each is 1, 2 or 4; data holds the lengths.
-  DocLengths(const std::uint8_t* data, std::uint32_t bytes_each) noexcept
-      : data_(data), bytes_each_(bytes_each) {}
-  std::uint32_t operator[](std::uint64_t doc) const noexcept {
-    // One width per segment: the branch always goes the same way.
-    switch (bytes_each_) {
-      case 1:
-        return data_[doc];
-      case 2:
-        return Get<std::uint16_t>(data_ + 2 * doc);
-      default:
-        return Get<std::uint32_t>(data_ + 4 * doc);
-    }
+  // REQUIRES: width <= 32; data holds PackedBytes(document_count, width)
+  // bytes (packed_bits.hpp).
+  DocLengths(const std::uint8_t* data, unsigned width) noexcept
+      : data_(data), width_(width), mask_(WidthMask(width)) {
+    FATHOM_REQUIRE(width <= 32, "a length fits 32 bits");
   }
-  std::uint32_t bytes_each() const noexcept { return bytes_each_; }
+  std::uint32_t operator[](std::uint64_t doc) const noexcept {
+    return static_cast<std::uint32_t>(GetPacked(data_, doc, width_, mask_));
+  }
+  unsigned width() const noexcept { return width_; }
+  const std::uint8_t* data() const noexcept { return data_; }
 
  private:
-  const std::uint8_t* data_ = nullptr;
-  std::uint32_t bytes_each_ = 4;
+  // A default-constructed view holds no document; its width reads nothing.
+  static constexpr std::uint8_t kNoLengths[kPackedPadding] = {};
+  const std::uint8_t* data_ = kNoLengths;
+  unsigned width_ = 0;
+  std::uint64_t mask_ = 0;
 };
 
 void PutTermBlock(std::string& out, const TermBlock& block);

@@ -40,11 +40,11 @@ using format::kHeaderSize;
 // Offset of meta's posting count (header, then three u64 counts before it).
 constexpr std::uint64_t kMetaPostingCount = kHeaderSize + 24;
 
-// File offset of document d's length in doclens, whose lengths start
-// header_bytes into the payload.
+// File offset of the byte where document d's length starts in doclens,
+// whose lengths start header_bytes into the payload.
 std::uint64_t LengthOffset(const format::DocLengths& lengths, std::uint64_t header_bytes,
                            std::uint64_t d) {
-  return kHeaderSize + header_bytes + std::uint64_t{lengths.bytes_each()} * d;
+  return kHeaderSize + header_bytes + d * lengths.width() / 8;
 }
 
 // A term as shown in messages: quoted, long ones shortened.

@@ -230,8 +230,9 @@ TEST(Impacts, CursorReturnsEachBlocksRecord) {
     EncodePostings(docs, frequencies, positions, lengths, bytes, encoded_positions);
     std::uint64_t collection_frequency = 0;
     for (const std::uint32_t frequency : frequencies) collection_frequency += frequency;
-    const std::string length_bytes(reinterpret_cast<const char*>(lengths.data()),
-                                   lengths.size() * 4);
+    // At 32 bits each, packed lengths are the little-endian u32s.
+    std::string length_bytes(reinterpret_cast<const char*>(lengths.data()), lengths.size() * 4);
+    length_bytes.resize(format::PackedBytes(lengths.size(), 32), '\0');
     const PostingListData data{
         reinterpret_cast<const std::uint8_t*>(bytes.data()),
         reinterpret_cast<const std::uint8_t*>(bytes.data() + bytes.size()),
@@ -241,7 +242,7 @@ TEST(Impacts, CursorReturnsEachBlocksRecord) {
         static_cast<std::uint32_t>(df),
         collection_frequency,
         collection,
-        format::DocLengths(reinterpret_cast<const std::uint8_t*>(length_bytes.data()), 4),
+        format::DocLengths(reinterpret_cast<const std::uint8_t*>(length_bytes.data()), 32),
         0};
     const PostingCursor cursor(data, "test");
     for (std::size_t b = 0; b < cursor.block_count(); ++b) {

@@ -1,4 +1,5 @@
-// postings.doc's tail postings and doclens' widths (docs/FORMAT.md, format 7):
+// postings.doc's tail postings (docs/FORMAT.md, format 7) and doclens' bit-packed
+// lengths (format 10):
 // every value round-trips, the encoding is the smallest the rules allow,
 // and truncated or overflowing bytes are refused without reading past them.
 #include <gtest/gtest.h>
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/format/field_lengths.hpp"
 #include "common/format/format.hpp"
 #include "common/format/patched_blocks.hpp"
 
@@ -110,28 +112,94 @@ TEST(PatchedBlock, UncheckedDecodeOfDamagedExceptionsStaysInTheBlock) {
   }
 }
 
-TEST(DocLengths, TheFewestBytesThatHoldTheLongest) {
-  EXPECT_EQ(DocLengthBytes(0), 1u);
-  EXPECT_EQ(DocLengthBytes(255), 1u);
-  EXPECT_EQ(DocLengthBytes(256), 2u);
-  EXPECT_EQ(DocLengthBytes(65535), 2u);
-  EXPECT_EQ(DocLengthBytes(65536), 4u);
-  EXPECT_EQ(DocLengthBytes(UINT32_MAX), 4u);
-  for (const std::uint32_t width : {1u, 2u, 4u}) {
-    std::string bytes;
-    const std::vector<std::uint32_t> lengths = {0, 1, 200, 255};
-    for (const std::uint32_t length : lengths) {
-      for (std::uint32_t b = 0; b < width; ++b)
-        bytes.push_back(static_cast<char>(length >> (8 * b)));
+TEST(DocLengths, BitPackedInTheFewestBitsThatHoldTheLongest) {
+  std::mt19937 random(7);
+  for (unsigned width = 0; width <= 32; ++width) {
+    SCOPED_TRACE(width);
+    const std::uint32_t longest = static_cast<std::uint32_t>(WidthMask(width));
+    for (const std::size_t count : {std::size_t{1}, std::size_t{63}, std::size_t{200}}) {
+      std::vector<std::uint32_t> lengths(count);
+      for (std::uint32_t& length : lengths) length = width == 0 ? 0 : random() & longest;
+      lengths[count / 2] = longest;  // the width is the longest's
+      std::string bytes;
+      PutLengthsColumn(bytes, lengths);
+      EXPECT_EQ(bytes.size(), 16 + PackedBytes(count, width));
+      // Exact heap copy: ASan sees a read past it.
+      const std::vector<std::uint8_t> exact(bytes.begin(), bytes.end());
+      LengthsColumn column;
+      std::string error;
+      EXPECT_EQ(GetLengthsColumn(exact.data(), exact.data() + exact.size(), count, &column, &error),
+                exact.data() + exact.size())
+          << error;
+      EXPECT_EQ(column.lengths.width(), width);
+      std::uint64_t total = 0;
+      for (std::size_t d = 0; d < count; ++d) {
+        ASSERT_EQ(column.lengths[d], lengths[d]) << d;
+        total += lengths[d];
+      }
+      EXPECT_EQ(column.total_length, total);
+      EXPECT_EQ(VerifyLengthsColumn(column, count), "");
     }
-    const DocLengths view(Bytes(bytes), width);
-    for (std::size_t d = 0; d < lengths.size(); ++d) EXPECT_EQ(view[d], lengths[d]) << width;
   }
-  std::string wide;
-  Put<std::uint32_t>(wide, 70000);
-  Put<std::uint32_t>(wide, 3);
-  EXPECT_EQ(DocLengths(Bytes(wide), 4)[0], 70000u);
-  EXPECT_EQ(DocLengths(Bytes(wide), 4)[1], 3u);
+}
+
+TEST(DocLengths, CheckFindsAWideWidthAWrongTotalAndDirtyPadding) {
+  const std::vector<std::uint32_t> lengths = {3, 1395, 0, 17};
+  std::string bytes;
+  PutLengthsColumn(bytes, lengths);
+  ASSERT_EQ(Get<std::uint64_t>(Bytes(bytes) + 8), 11u);  // 1395 needs 11 bits
+  const auto verify = [&](const std::string& damaged) {
+    LengthsColumn column;
+    std::string error;
+    if (GetLengthsColumn(Bytes(damaged), Bytes(damaged) + damaged.size(), lengths.size(), &column,
+                         &error) == nullptr) {
+      return "refused: " + error;
+    }
+    return VerifyLengthsColumn(column, lengths.size());
+  };
+  EXPECT_EQ(verify(bytes), "");
+  std::string total = bytes;
+  total[0] = static_cast<char>(total[0] + 1);
+  EXPECT_NE(verify(total).find("not the recorded total"), std::string::npos) << verify(total);
+  std::string padding = bytes;
+  padding[16 + 44 / 8] = static_cast<char>(padding[16 + 44 / 8] | 0x80);  // a bit after the 44
+  EXPECT_NE(verify(padding).find("padding"), std::string::npos) << verify(padding);
+  std::string wide;  // the same lengths at 12 bits: readable, but not the writer's
+  Put<std::uint64_t>(wide, 1415);
+  Put<std::uint64_t>(wide, 12);
+  const std::size_t packed_at = wide.size();
+  wide.append(PackedBytes(lengths.size(), 12), '\0');
+  for (std::size_t d = 0; d < lengths.size(); ++d) {
+    PutPacked(reinterpret_cast<std::uint8_t*>(wide.data() + packed_at), d, 12, lengths[d]);
+  }
+  EXPECT_NE(verify(wide).find("needs 11"), std::string::npos) << verify(wide);
+  std::string over = bytes;
+  over[8] = 33;
+  EXPECT_NE(verify(over).find("over 32 bits"), std::string::npos) << verify(over);
+  // Too few bytes for the count: refused before any length is read.
+  LengthsColumn column;
+  std::string error;
+  EXPECT_EQ(GetLengthsColumn(Bytes(bytes), Bytes(bytes) + bytes.size() - 8, lengths.size(), &column,
+                             &error),
+            nullptr);
+  EXPECT_EQ(
+      GetLengthsColumn(Bytes(bytes), Bytes(bytes) + bytes.size(), UINT64_MAX / 2, &column, &error),
+      nullptr);
+}
+
+TEST(DocLengths, AColumnOfZerosTakesNoBitsForAnyCount) {
+  const std::vector<std::uint32_t> lengths(100000, 0);
+  std::string bytes;
+  PutLengthsColumn(bytes, lengths);
+  EXPECT_EQ(bytes.size(), 16 + kPackedPadding);
+  LengthsColumn column;
+  std::string error;
+  ASSERT_NE(
+      GetLengthsColumn(Bytes(bytes), Bytes(bytes) + bytes.size(), lengths.size(), &column, &error),
+      nullptr)
+      << error;
+  EXPECT_EQ(column.lengths[99999], 0u);
+  EXPECT_EQ(VerifyLengthsColumn(column, lengths.size()), "");
 }
 
 }  // namespace
