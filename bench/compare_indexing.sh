@@ -24,7 +24,8 @@
 # QUERIES=1000 CACHE=cold (drop the page cache before each build: needs root)
 # or warm (read the corpus into it before each build); LUCENE_HEAP_MB (twice
 # MEMORY); JAVA_OPTS (extra JVM options); DOCS (document count, instead of
-# SIZE_GB); LUCENE_DIR=/usr/share/java; ALLOW_OLD_INDEXER=1 runs a
+# SIZE_GB); CORPUS (a real JSON Lines corpus, uncompressed, instead of the
+# generated one: e.g. the wiki passages, zstd -dc'd); LUCENE_DIR=/usr/share/java; ALLOW_OLD_INDEXER=1 runs a
 # fathom-index without --memory/--threads (to test this script only).
 set -euo pipefail
 
@@ -105,7 +106,14 @@ step() { echo "== $*" >&2; }
 # (so the corpus is at least that in GB too), estimated from the first 20,000
 # documents (a prefix of every corpus of the same seed) plus 0.5%.
 TARGET_BYTES=$(awk -v g="$SIZE_GB" 'BEGIN { printf "%.0f", g * 1073741824 }')
-if [ -z "${DOCS:-}" ]; then
+if [ -n "${CORPUS:-}" ]; then
+  # A real corpus instead (uncompressed JSON Lines, as both indexers read it).
+  [ -f "$CORPUS" ] || die "CORPUS: $CORPUS: no such file"
+  case "$CORPUS" in *.zst | *.gz | *.xz | *.bz2) die "CORPUS: $CORPUS: decompress it first (LuceneIndexBench reads plain JSON Lines)" ;; esac
+  CORPUS=$(cd "$(dirname "$CORPUS")" && pwd)/$(basename "$CORPUS")
+  DOCS=$(grep -c . "$CORPUS") || die "CORPUS: $CORPUS has no lines"
+  TARGET_BYTES=0
+elif [ -z "${DOCS:-}" ]; then
   SAMPLE="$WORK/sample-20000.jsonl"
   if [ ! -f "$SAMPLE" ]; then
     "$BENCH" generate-corpus --docs 20000 --seed 1 --output "$SAMPLE.partial" 2>"$WORK/sample.err" ||
@@ -118,7 +126,7 @@ else
   [[ $DOCS =~ ^[1-9][0-9]*$ ]] || die "DOCS: '$DOCS' is not a document count"
   TARGET_BYTES=0
 fi
-CORPUS="$WORK/corpus-$DOCS.jsonl"
+CORPUS=${CORPUS:-$WORK/corpus-$DOCS.jsonl}
 FATHOM_MEM="$WORK/fathom-memory"
 FATHOM_BIG="$WORK/fathom-one-go"
 LUCENE_INDEX="$WORK/lucene"
