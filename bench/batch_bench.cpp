@@ -102,8 +102,9 @@ std::string ToJson(const std::string& index, const std::string& queries_path,
        << JsonEscape(index) << "\",\n  \"queries\": \"" << JsonEscape(queries_path)
        << "\",\n  \"format\": \"" << (options.format == BatchFormat::kTrec ? "trec" : "json")
        << "\",\n  \"topics\": " << (options.topics ? "true" : "false")
-       << ",\n  \"k\": " << options.search.k << ",\n  \"warmup\": " << warmup
-       << ",\n  \"runs\": " << runs << ",\n  \"results\": [\n";
+       << ",\n  \"k\": " << options.search.k
+       << ",\n  \"count\": " << (options.search.count_only ? "true" : "false")
+       << ",\n  \"warmup\": " << warmup << ",\n  \"runs\": " << runs << ",\n  \"results\": [\n";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const BatchRow& row = rows[i];
     json << "    {\"threads\": " << row.threads << ", \"kind\": \"" << JsonEscape(row.kind)
@@ -120,18 +121,20 @@ std::string ToJson(const std::string& index, const std::string& queries_path,
 
 int RunBatchBench(const std::vector<std::string>& arg_list) {
   const Args args(arg_list, {"format", "syntax", "k", "threads", "warmup", "runs", "json", "kinds",
-                             "sort", "facet"});
+                             "sort", "facet", "count"});
   if (args.help()) {
     std::cout
         << "Usage: fathom-bench batch INDEX QUERIES [--format trec|json] [--syntax 0|1]\n"
            "         [--k 1000] [--threads 1[,N]] [--warmup 1] [--runs 3] [--kinds 1|0]\n"
-           "         [--sort FIELD[:asc|desc],...] [--facet FIELD[:BUCKETS][:N]] [--json FILE]\n\n"
+           "         [--sort FIELD[:asc|desc],...] [--facet FIELD[:BUCKETS][:N]] [--count 0|1]\n"
+           "         [--json FILE]\n\n"
            "Times fathom::AnswerBatch, what `fathom-search INDEX --queries QUERIES` runs once\n"
            "the index is open, with its defaults: topics (--syntax 1: the query language),\n"
            "k 1000, a TREC run (--format json: JSON lines with snippets, counting matches up\n"
            "to 1,000). --warmup untimed batches, then --runs timed ones, of the whole file\n"
            "and (--kinds 1) of each query kind's queries (the qid before its last '-').\n"
-           "--sort and --facet as fathom-search's (one facet here).\n"
+           "--sort, --facet and --count (only the exact number of matches) as fathom-search's\n"
+           "(one facet here).\n"
            "Reports the mean, min and max time of a batch and queries per second.\n";
     return 0;
   }
@@ -148,6 +151,7 @@ int RunBatchBench(const std::vector<std::string>& arg_list) {
   options.topics = args.GetUint("syntax", 0) == 0;
   options.search.k = args.GetUint("k", 1000);
   if (options.search.k == 0) throw UsageError("--k must be at least 1");
+  options.search.count_only = args.GetUint("count", 0) != 0;
   const std::vector<std::size_t> thread_counts = args.ThreadCounts();
   const std::size_t warmup = args.GetUint("warmup", 1);
   const std::size_t runs = args.GetUint("runs", 3);
@@ -174,8 +178,10 @@ int RunBatchBench(const std::vector<std::string>& arg_list) {
   }
   std::cout << "index " << index << " (" << searcher.snapshot().live_count() << " documents), "
             << queries.size() << " queries from " << queries_path << " as "
-            << (options.topics ? "topics" : "query language") << ", k " << options.search.k << ", "
-            << format << " output\n"
+            << (options.topics ? "topics" : "query language") << ", "
+            << (options.search.count_only ? "exact counts"
+                                          : "k " + std::to_string(options.search.k))
+            << ", " << format << " output\n"
             << warmup << " warm-up batch(es) and " << runs
             << " timed batch(es) per row; each batch is one AnswerBatch call\n\n";
   std::vector<BatchRow> rows;

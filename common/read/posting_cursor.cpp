@@ -1,6 +1,10 @@
 #include "common/read/posting_cursor.hpp"
 
 #include <algorithm>
+#include <bit>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "common/error.hpp"
 #include "common/format/patched_blocks.hpp"
@@ -234,12 +238,38 @@ std::size_t PostingCursor::FindBlock(DocId target, std::size_t from) const noexc
 void PostingCursor::NextBlock() noexcept { LoadBlock(block_ + 1); }
 
 void PostingCursor::SeekSlow(DocId target) noexcept {
-  if (LastDocOf(block_) < target) {
+  // The loaded block's last doc is its skip entry's (LoadBlock checks it),
+  // and already in cache, unlike the skip table.
+  if (docs_[block_size_ - 1] < target) {
     LoadBlock(FindBlock(target, block_ + 1));
     if (current_doc_ >= target) return;
   }
-  // The target is inside this block.
+  // The target is inside this block: some posting at or after index_ is at
+  // least target. Conjunctions seek mostly within blocks, over tens of
+  // postings, so they are compared eight at a time from the aligned group
+  // of eight that holds index_: the postings before index_ are below
+  // target, and those after the block's end (stale ids in a shorter block)
+  // come after the one that is not.
+#if defined(__SSE2__)
+  static_assert(codec::kBlockSize % 8 == 0, "groups of eight fill a block");
+  const __m128i flip = _mm_set1_epi32(INT32_MIN);  // unsigned order as signed
+  const __m128i bound = _mm_xor_si128(_mm_set1_epi32(static_cast<int>(target)), flip);
+  std::size_t group = index_ & ~std::size_t{7};
+  while (true) {
+    const auto* at = reinterpret_cast<const __m128i*>(docs_ + group);
+    const __m128i low = _mm_cmplt_epi32(_mm_xor_si128(_mm_loadu_si128(at), flip), bound);
+    const __m128i high = _mm_cmplt_epi32(_mm_xor_si128(_mm_loadu_si128(at + 1), flip), bound);
+    // Two mask bits a posting, set where it is below target.
+    const auto below = static_cast<unsigned>(_mm_movemask_epi8(_mm_packs_epi32(low, high)));
+    if (below != 0xffff) {
+      index_ = group + static_cast<std::size_t>(std::countr_zero(~below)) / 2;
+      break;
+    }
+    group += 8;
+  }
+#else
   while (docs_[index_] < target) ++index_;
+#endif
   current_doc_ = docs_[index_];
 }
 

@@ -3,6 +3,7 @@
 // 128-posting block, the largest gaps, and damaged bytes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <set>
 
@@ -66,6 +67,39 @@ TEST_P(PostingListTest, DecodesWhatWasEncoded) {
       cursor.Next();
     }
     EXPECT_EQ(cursor.doc(), kEndDoc);
+  }
+}
+
+// NextGeq lands on the first posting at or after its target, whatever the
+// distance: the next posting, within the block (compared eight at a time
+// from any index), exactly at a block's end, into the next block or far
+// ahead, past the end; and in the short tail block, whose array still holds
+// the previous block's larger ids after its end.
+TEST_P(PostingListTest, NextGeqFindsTheFirstPostingAtOrAfterTheTarget) {
+  const std::size_t count = GetParam();
+  const EncodedList list = MakeList(count, std::uint64_t{count} * 4 + 9, count + 11);
+  std::mt19937_64 rng(count);
+  for (int trial = 0; trial < 40; ++trial) {
+    PostingCursor cursor(list.Data(), "test");
+    DocId target = 0;
+    while (true) {
+      const std::uint64_t step = trial % 4 == 0   ? 1
+                                 : trial % 4 == 1 ? rng() % 16
+                                 : trial % 4 == 2 ? rng() % 200
+                                                  : rng() % 2000;
+      target = static_cast<DocId>(std::min<std::uint64_t>(target + step, kEndDoc - 1));
+      if (trial % 5 == 0 && cursor.doc() != kEndDoc) target = cursor.doc() + 1;  // the next
+      const auto expected = std::lower_bound(list.docs.begin(), list.docs.end(), target);
+      cursor.NextGeq(target);
+      if (expected == list.docs.end()) {
+        ASSERT_EQ(cursor.doc(), kEndDoc) << "target " << target;
+        break;
+      }
+      ASSERT_EQ(cursor.doc(), *expected) << "target " << target;
+      ASSERT_EQ(cursor.frequency(),
+                list.frequencies[static_cast<std::size_t>(expected - list.docs.begin())]);
+      target = cursor.doc();
+    }
   }
 }
 
