@@ -170,11 +170,13 @@ int RunBatchBench(const std::vector<std::string>& arg_list) {
   Searcher searcher(index);
   if (args.Has("sort")) {
     options.search.sort =
-        ParseSortKeys(args.GetString("sort", ""), searcher.snapshot().field_types());
+        ParseSortKeys(args.GetString("sort", ""), searcher.snapshot().field_types(),
+                      searcher.snapshot().field_uses());
   }
   if (args.Has("facet")) {
-    options.search.facets = {
-        ParseFacet(args.GetString("facet", ""), searcher.snapshot().field_types())};
+    options.search.facets = {ParseFacet(args.GetString("facet", ""),
+                                        searcher.snapshot().field_types(),
+                                        searcher.snapshot().field_uses())};
   }
   std::cout << "index " << index << " (" << searcher.snapshot().live_count() << " documents), "
             << queries.size() << " queries from " << queries_path << " as "

@@ -217,8 +217,10 @@ int Run(int argc, char** argv) {
      "JSON Lines: body field(s), comma-separated; all present are indexed")
     ("skip-bad-lines", po::bool_switch(), "JSON Lines: skip unparsable lines instead of failing")
     ("schema", po::value<std::string>(),
-     "JSON file declaring typed fields: {\"year\": \"integer\", \"published\": \"date\"}\n"
-     "(keyword, integer, float, date, boolean); undeclared fields are inferred")
+     "JSON file declaring fields: {\"year\": \"integer\", \"abstract\": \"text\",\n"
+     "\"sku\": {\"type\": \"keyword\", \"stored\": false}} (text, keyword, integer,\n"
+     "float, date, boolean; stored, searchable, sortable: true unless set false);\n"
+     "undeclared fields are inferred")
     ("include-hidden", po::bool_switch(), "folders: also index files and folders named .*")
     ("max-document-size", po::value<std::string>()->default_value("1G"),
      "skip text files larger than this (JSON Lines: lines longer are bad lines); "
@@ -343,7 +345,16 @@ int Run(int argc, char** argv) {
   build.corpus.title_fields = SplitList(vm["title-field"].as<std::string>());
   build.corpus.body_fields = SplitList(vm["body-field"].as<std::string>());
   build.corpus.skip_bad_lines = vm["skip-bad-lines"].as<bool>();
-  if (vm.count("schema")) build.corpus.schema = ReadSchemaFile(vm["schema"].as<std::string>());
+  if (vm.count("schema")) {
+    build.corpus.schema = ReadSchemaFile(vm["schema"].as<std::string>());
+    // Text fields join the body, as --body-field names them.
+    for (const std::string& field : build.corpus.schema.text_fields) {
+      if (std::find(build.corpus.body_fields.begin(), build.corpus.body_fields.end(), field) ==
+          build.corpus.body_fields.end()) {
+        build.corpus.body_fields.push_back(field);
+      }
+    }
+  }
   build.corpus.include_hidden = vm["include-hidden"].as<bool>();
   build.corpus.max_document_bytes = ParseSize(
       "max-document-size", vm["max-document-size"].as<std::string>(), kMaxDocumentBytesLimit);

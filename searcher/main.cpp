@@ -169,11 +169,13 @@ int Run(int argc, char** argv) {
 
   Searcher searcher(args[0]);
   if (vm.count("sort")) {
-    search.sort = ParseSortKeys(vm["sort"].as<std::string>(), searcher.snapshot().field_types());
+    search.sort = ParseSortKeys(vm["sort"].as<std::string>(), searcher.snapshot().field_types(),
+                                searcher.snapshot().field_uses());
   }
   if (vm.count("facet")) {
     for (const std::string& facet : vm["facet"].as<std::vector<std::string>>()) {
-      search.facets.push_back(ParseFacet(facet, searcher.snapshot().field_types()));
+      search.facets.push_back(
+          ParseFacet(facet, searcher.snapshot().field_types(), searcher.snapshot().field_uses()));
     }
   }
   if (vm.count("doc")) {

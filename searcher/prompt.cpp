@@ -193,7 +193,8 @@ int RunPrompt(Searcher& searcher, PromptSettings settings) {
         } else if (name == "sort") {
           settings.search.sort.clear();
           if (!argument.empty()) {
-            settings.search.sort = ParseSortKeys(argument, searcher.snapshot().field_types());
+            settings.search.sort = ParseSortKeys(argument, searcher.snapshot().field_types(),
+                                                 searcher.snapshot().field_uses());
           }
           std::cout << "sorting by " << (argument.empty() ? "score" : argument) << "\n";
           if (!last_query.empty()) {
@@ -204,7 +205,8 @@ int RunPrompt(Searcher& searcher, PromptSettings settings) {
           std::vector<FacetRequest> facets;
           std::istringstream requests(argument);
           for (std::string request; requests >> request;) {
-            facets.push_back(ParseFacet(request, searcher.snapshot().field_types()));
+            facets.push_back(ParseFacet(request, searcher.snapshot().field_types(),
+                                        searcher.snapshot().field_uses()));
           }
           settings.search.facets = std::move(facets);
           std::cout << (argument.empty() ? "no facets" : "counting " + argument) << "\n";
@@ -216,7 +218,12 @@ int RunPrompt(Searcher& searcher, PromptSettings settings) {
           const FieldTypes& fields = searcher.snapshot().field_types();
           if (fields.empty()) std::cout << "no typed fields\n";
           for (const auto& [field, type] : fields) {
-            std::cout << "  " << field << "  " << FieldTypeName(type) << "\n";
+            std::cout << "  " << field << "  " << FieldTypeName(type);
+            const FieldUses uses = UsesOf(searcher.snapshot().field_uses(), field);
+            for (const FieldUses use : {kStored, kSearchable, kSortable}) {
+              if ((uses & use) == 0) std::cout << "  not " << FieldUseName(use);
+            }
+            std::cout << "\n";
           }
         } else if (name == "stats") {
           PrintStats(searcher.snapshot());

@@ -107,6 +107,10 @@ std::optional<DateParts> ParseDateParts(std::string_view text, bool allow_partia
 
 }  // namespace
 
+std::string_view FieldUseName(FieldUses use) {
+  return use == kStored ? "stored" : use == kSearchable ? "searchable" : "sortable";
+}
+
 std::string_view FieldTypeName(FieldType type) {
   switch (type) {
     case FieldType::kKeyword:

@@ -53,12 +53,33 @@ bool IsValidFieldName(std::string_view name);
 // Field names and their types (an index's, a schema's), in name order.
 using FieldTypes = std::map<std::string, FieldType, std::less<>>;
 
+// What a field is kept for: shown with results (stored), matched by
+// `field:value` filters (searchable), sorted and counted in facets
+// (sortable). Every field has every use unless `--schema` takes some away
+// (docs/FORMAT.md, "fields"). One column serves all three, so a field
+// without any use is not kept at all, and one without some is refused for
+// that use.
+using FieldUses = std::uint8_t;
+inline constexpr FieldUses kStored = 1;
+inline constexpr FieldUses kSearchable = 2;
+inline constexpr FieldUses kSortable = 4;
+inline constexpr FieldUses kEveryUse = kStored | kSearchable | kSortable;
+// Fields whose uses are not every use, by name (missing: every use).
+using FieldUsesByName = std::map<std::string, FieldUses, std::less<>>;
+inline FieldUses UsesOf(const FieldUsesByName& uses, std::string_view field) {
+  const auto it = uses.find(field);
+  return it == uses.end() ? kEveryUse : it->second;
+}
+// "stored", "searchable", "sortable": the schema's word for one use.
+std::string_view FieldUseName(FieldUses use);
+
 // One typed value of a document.
 struct FieldValue {
   std::string name;
   FieldType type = FieldType::kKeyword;
   std::int64_t key = 0;  // numeric types (see above)
   std::string keyword;   // kKeyword
+  FieldUses uses = kEveryUse;
 };
 
 std::int64_t FloatKey(double value);

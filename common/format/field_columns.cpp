@@ -106,7 +106,9 @@ void PutFieldColumns(std::string& out, std::uint64_t document_count,
     const auto name_length = static_cast<std::uint16_t>(column.name.size());
     std::memcpy(entry + 20, &name_length, 2);
     entry[22] = static_cast<char>(column.type);
-    entry[23] = 0;
+    // The uses it lacks: 0, the default, is every use.
+    FATHOM_REQUIRE(column.uses != 0 && (column.uses & ~kEveryUse) == 0, "a field kept for a use");
+    entry[23] = static_cast<char>(kEveryUse & ~column.uses);
   }
 }
 
@@ -189,8 +191,12 @@ bool FieldColumns::Open(const std::uint8_t* payload, std::size_t size, std::uint
       return fail(prefix + "names not in order");
     }
     const auto type = static_cast<FieldType>(entry[22]);
-    if (FieldTypeName(type) == "unknown" || entry[23] != 0) return fail(prefix + "unknown type");
+    if (FieldTypeName(type) == "unknown") return fail(prefix + "unknown type");
+    if ((entry[23] & ~kEveryUse) != 0 || entry[23] == kEveryUse) {
+      return fail(prefix + "unknown uses " + std::to_string(entry[23]));
+    }
     column.type_ = type;
+    column.uses_ = static_cast<FieldUses>(kEveryUse & ~entry[23]);
     if (column_offset != expected_at || column_bytes < kColumnHeaderSize ||
         column_bytes > size - column_offset) {
       return fail(prefix + "column out of bounds");
@@ -269,6 +275,7 @@ bool DecodeColumn(const FieldColumn& column, std::uint64_t document_count, Colum
   const std::string prefix = "field '" + std::string(column.name()) + "': ";
   out.name = std::string(column.name());
   out.type = column.type();
+  out.uses = column.uses();
   out.present.assign(document_count, 0);
   out.keys.assign(document_count, 0);
   out.dictionary.clear();

@@ -37,6 +37,7 @@ inline constexpr std::size_t kMaxFields = 4096;
 struct ColumnInput {
   std::string name;
   FieldType type = FieldType::kKeyword;
+  FieldUses uses = kEveryUse;         // REQUIRES: not 0 (such a field is not kept)
   std::vector<std::uint8_t> present;  // 1 when the document has a value
   std::vector<std::int64_t> keys;
   std::vector<std::string> dictionary;
@@ -51,6 +52,7 @@ class FieldColumn {
  public:
   std::string_view name() const { return name_; }
   FieldType type() const { return type_; }
+  FieldUses uses() const { return uses_; }
   std::uint64_t present_count() const { return present_count_; }
   // Smallest and largest key of the documents that have one (0 when none).
   std::int64_t min_key() const { return min_key_; }
@@ -92,6 +94,7 @@ class FieldColumn {
   }
   std::string_view name_;
   FieldType type_ = FieldType::kKeyword;
+  FieldUses uses_ = kEveryUse;
   std::uint64_t present_count_ = 0;
   std::int64_t min_key_ = 0, max_key_ = 0;
   unsigned width_ = 0;

@@ -370,6 +370,7 @@ std::vector<FieldValue> IndexReader::FieldsOf(DocId doc) const {
     FieldValue value;
     value.name = std::string(column.name());
     value.type = column.type();
+    value.uses = column.uses();
     const std::int64_t key = column.Key(doc);
     if (column.type() == FieldType::kKeyword) {
       // Checked here, as every reader of the file would: an ordinal past

@@ -50,6 +50,7 @@ void IndexSnapshot::OpenSegments() {
   total_title_length_ = 0;
   analysis_ = AnalysisSettings{};
   field_types_.clear();
+  field_uses_.clear();
   const fs::path manifest_path = dir_ / format::kManifestFile.file_name;
   for (const SegmentRecord& record : manifest_.segments) {
     SnapshotSegment segment;
@@ -79,6 +80,13 @@ void IndexSnapshot::OpenSegments() {
             (reader.dir() / format::kFieldsFile.file_name).string() + ": field '" + it->first +
             "' is a " + std::string(FieldTypeName(column.type())) + " field here and a " +
             std::string(FieldTypeName(it->second)) + " field in an earlier segment");
+      }
+      // The uses too: a filter or sort must not work in one segment only.
+      if (added && column.uses() != kEveryUse) field_uses_[it->first] = column.uses();
+      if (!added && UsesOf(field_uses_, it->first) != column.uses()) {
+        throw CorruptIndexError((reader.dir() / format::kFieldsFile.file_name).string() +
+                                ": field '" + it->first +
+                                "' has other uses here than in an earlier segment");
       }
     }
     segment.store = std::make_unique<DocStore>(reader.store_file(), reader.document_count());
@@ -151,6 +159,12 @@ StoredDocument IndexSnapshot::Document(DocId doc) const {
 std::vector<FieldValue> IndexSnapshot::FieldsOf(DocId doc) const {
   const SnapshotSegment& segment = SegmentOf(doc);
   return segment.reader->FieldsOf(doc - segment.base);
+}
+
+std::vector<FieldValue> IndexSnapshot::StoredFieldsOf(DocId doc) const {
+  std::vector<FieldValue> values = FieldsOf(doc);
+  std::erase_if(values, [](const FieldValue& value) { return (value.uses & kStored) == 0; });
+  return values;
 }
 
 std::optional<DocId> IndexSnapshot::FindExternalId(std::string_view id) const {

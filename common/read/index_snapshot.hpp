@@ -114,6 +114,8 @@ class IndexSnapshot {
   // The typed fields of the segments (common/format/field_columns.hpp),
   // each with the one type every segment holding it agrees on.
   const FieldTypes& field_types() const { return field_types_; }
+  // The typed fields without every use (field_values.hpp).
+  const FieldUsesByName& field_uses() const { return field_uses_; }
 
   // Look-ups by global id. REQUIRES: doc < document_count().
   const SnapshotSegment& SegmentOf(DocId doc) const;
@@ -124,6 +126,8 @@ class IndexSnapshot {
   StoredDocument Document(DocId doc) const;
   // The document's typed field values, by name.
   std::vector<FieldValue> FieldsOf(DocId doc) const;
+  // What a result shows of them: the fields kept with the stored use.
+  std::vector<FieldValue> StoredFieldsOf(DocId doc) const;
   // The file the document came from, or nullptr (common/format/sources.hpp).
   const SourceFile* source_of(DocId doc) const;
   // The live document with this external id. Linear in the number of
@@ -143,6 +147,7 @@ class IndexSnapshot {
   std::vector<SnapshotSegment> segments_;
   AnalysisSettings analysis_;
   FieldTypes field_types_;
+  FieldUsesByName field_uses_;
   std::uint64_t document_count_ = 0;
   std::uint64_t total_length_ = 0;
   std::uint64_t total_title_length_ = 0;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <simdjson.h>
+
 #include "common/error.hpp"
 #include "indexer/corpus/corpus_reader.hpp"
 
@@ -64,37 +66,80 @@ FieldSchema ReadSchemaFile(const std::filesystem::path& path) {
   } catch (const Error& e) {
     throw InputError(std::string(e.what()));
   }
-  // One object, possibly over several lines: JSON allows the line breaks
-  // the record parser does not expect, so they become spaces.
-  std::replace(text.begin(), text.end(), '\n', ' ');
-  std::replace(text.begin(), text.end(), '\r', ' ');
-  std::vector<JsonMember> members;
-  const JsonParseResult parsed = ParseJsonLine(text, members);
   const std::string where = path.string() + ": ";
-  if (!parsed.ok) {
-    throw InputError(where + "not a JSON object: " + parsed.error + " (byte " +
-                     std::to_string(parsed.column) + ")");
+  constexpr const char* kTypes = "text, keyword, integer, float, date or boolean";
+  simdjson::dom::parser parser;
+  simdjson::dom::object object;
+  if (const auto error = parser.parse(text).get(object); error) {
+    throw InputError(where + "not a JSON object: " + simdjson::error_message(error));
   }
   FieldSchema schema;
-  for (const JsonMember& member : members) {
-    if (!IsValidFieldName(member.name)) {
-      throw InputError(where + "'" + member.name +
+  for (const simdjson::dom::key_value_pair& member : object) {
+    const std::string name(member.key);
+    const simdjson::dom::element value = member.value;
+    const std::string field = where + "field '" + name + "': ";
+    if (!IsValidFieldName(name)) {
+      throw InputError(where + "'" + name +
                        "' is not a field name (letters, digits, '_', '-', '.'; a letter or '_' "
                        "first; at most " +
                        std::to_string(kMaxFieldNameBytes) + " bytes)");
     }
-    if (member.kind != JsonKind::kString) {
-      throw InputError(where + "field '" + member.name +
-                       "': expected its type as a string (keyword, integer, float, date or "
-                       "boolean)");
+    if (schema.types.count(name) != 0 || schema.uses.count(name) != 0 ||
+        std::find(schema.text_fields.begin(), schema.text_fields.end(), name) !=
+            schema.text_fields.end()) {
+      throw InputError(field + "declared twice");
     }
-    const std::string& type_name = member.value;
+    // A type alone, or an object: {"type": ..., "stored": ..., ...}.
+    std::string_view type_name;
+    FieldUses uses = kEveryUse;
+    bool uses_given = false;
+    if (value.is_string()) {
+      type_name = value.get_string().value();
+    } else if (simdjson::dom::object options; value.get(options) == simdjson::SUCCESS) {
+      for (const simdjson::dom::key_value_pair& pair : options) {
+        const std::string_view option = pair.key;
+        const simdjson::dom::element setting = pair.value;
+        if (option == "type") {
+          if (!setting.is_string()) throw InputError(field + "\"type\" must be a string");
+          type_name = setting.get_string().value();
+          continue;
+        }
+        FieldUses use = 0;
+        for (const FieldUses each : {kStored, kSearchable, kSortable}) {
+          if (option == FieldUseName(each)) use = each;
+        }
+        if (use == 0) {
+          throw InputError(field + "unknown setting '" + std::string(option) +
+                           "' (type, stored, searchable, sortable)");
+        }
+        if (!setting.is_bool()) {
+          throw InputError(field + "\"" + std::string(option) + "\" must be true or false");
+        }
+        uses = setting.get_bool().value() ? uses | use : uses & ~use;
+        uses_given = true;
+      }
+      if (type_name.empty()) throw InputError(field + "no \"type\" (" + kTypes + ")");
+    } else {
+      throw InputError(field + "expected its type (" + kTypes +
+                       ") or an object such as {\"type\": \"keyword\", \"stored\": false}");
+    }
+    if (type_name == "text") {
+      // Words of the body: searched, stored and shown as the body is.
+      if (uses_given && uses != (kStored | kSearchable)) {
+        throw InputError(field +
+                         "a text field is always stored and searchable (its words join the "
+                         "body, which check verifies against the stored text) and never "
+                         "sortable");
+      }
+      schema.text_fields.push_back(name);
+      continue;
+    }
     const auto type = ParseFieldType(type_name);
     if (!type) {
-      throw InputError(where + "field '" + member.name + "': unknown type '" + type_name +
-                       "' (keyword, integer, float, date or boolean)");
+      throw InputError(field + "unknown type '" + std::string(type_name) + "' (" + kTypes + ")");
     }
-    schema.types[member.name] = *type;
+    schema.types[name] = *type;
+    if (uses != kEveryUse) schema.uses[name] = uses;
   }
   return schema;
 }
@@ -129,6 +174,8 @@ std::string FieldTyper::Add(const JsonMember& member, std::vector<FieldValue>& v
   }
   FieldValue value;
   value.name = member.name;
+  value.uses = UsesOf(declared_.uses, member.name);
+  if (value.uses == 0) return {};  // kept for nothing: not kept, not typed
   if (const auto it = declared_.types.find(member.name); it != declared_.types.end()) {
     if (member.kind == JsonKind::kArray || member.kind == JsonKind::kObject) {
       return "field '" + member.name + "': an array or object is not a " +

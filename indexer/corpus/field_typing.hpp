@@ -28,15 +28,22 @@
 
 namespace fathom {
 
-// Declared field types, by name.
+// Declared fields, by name.
 struct FieldSchema {
   FieldTypes types;
+  // Typed fields without every use (field_values.hpp: FieldUses); 0: the
+  // field is not kept.
+  FieldUsesByName uses;
+  // Members whose text joins the body (JSON Lines: like --body-field).
+  std::vector<std::string> text_fields;
 };
 
-// Reads a schema file: a JSON object of one line or several, each member a
-// field and its type ({"year": "integer", "published": "date"}). Every
-// typed field is stored, filterable, sortable and countable. Throws InputError naming the file and
-// what is wrong (an unknown type, a bad field name, malformed JSON).
+// Reads a schema file: a JSON object, each member a field and its type
+// ({"year": "integer", "published": "date", "abstract": "text"}) or an
+// object with the type and the uses to take away ({"type": "keyword",
+// "stored": false}; "searchable" and "sortable" likewise; all true by
+// default). Throws InputError naming the file, the field and what is wrong
+// (an unknown type or setting, a bad field name, malformed JSON).
 FieldSchema ReadSchemaFile(const std::filesystem::path& path);
 
 // The fields every document of a file gets, with their fixed types.

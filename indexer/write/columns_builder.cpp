@@ -14,9 +14,14 @@ void ColumnsBuilder::Add(const std::vector<FieldValue>& values) {
     if (it == columns_.end()) {
       Column column;
       column.type = value.type;
+      column.uses = value.uses;
       it = columns_.emplace(value.name, std::move(column)).first;
     }
     Column& column = it->second;
+    if (column.uses != value.uses) {
+      throw InputError("field '" + value.name + "' has other uses (stored, searchable, " +
+                       "sortable) in one part than in another");
+    }
     std::int64_t key = value.key;
     if (column.type != value.type) {
       if (column.type == FieldType::kInteger && value.type == FieldType::kFloat) {
@@ -51,6 +56,7 @@ std::vector<format::ColumnInput> ColumnsBuilder::Finish() {
     format::ColumnInput input;
     input.name = name;
     input.type = column.type;
+    input.uses = column.uses;
     column.present.resize(document_count_, 0);
     column.keys.resize(document_count_, 0);
     if (column.type == FieldType::kKeyword) {

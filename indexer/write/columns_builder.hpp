@@ -31,6 +31,7 @@ class ColumnsBuilder {
  private:
   struct Column {
     FieldType type;
+    FieldUses uses;
     std::vector<std::uint8_t> present;
     std::vector<std::int64_t> keys;  // keywords: ids in order of first appearance
     std::unordered_map<std::string, std::uint32_t> ids;

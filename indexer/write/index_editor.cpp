@@ -25,7 +25,8 @@ namespace {
 
 // The index's typed fields are declared for the documents added to it, so
 // that every segment gives a field one type (a value that does not fit is
-// an error naming it). A --schema type that differs is refused.
+// an error naming it), with the same uses. A --schema that declares a
+// field otherwise is refused.
 void DeclareIndexFields(const IndexSnapshot& snapshot, FieldSchema& schema) {
   for (const auto& [name, type] : snapshot.field_types()) {
     const auto [it, added] = schema.types.emplace(name, type);
@@ -34,6 +35,17 @@ void DeclareIndexFields(const IndexSnapshot& snapshot, FieldSchema& schema) {
                        std::string(FieldTypeName(it->second)) + " field; the index holds it as a " +
                        std::string(FieldTypeName(type)) + " field");
     }
+    const FieldUses held = UsesOf(snapshot.field_uses(), name);
+    if (!added && UsesOf(schema.uses, name) != held) {
+      std::string uses;
+      for (const FieldUses use : {kStored, kSearchable, kSortable}) {
+        uses += std::string(uses.empty() ? "" : ", ") + "\"" + std::string(FieldUseName(use)) +
+                "\": " + ((held & use) != 0 ? "true" : "false");
+      }
+      throw InputError("--schema gives '" + name + "' other uses than the index holds (" + uses +
+                       ")");
+    }
+    if (held != kEveryUse) schema.uses[name] = held;
   }
 }
 

@@ -174,7 +174,7 @@ std::optional<Document> Index::GetDocument(std::string_view id) const {
   if (!doc) return std::nullopt;
   StoredDocument stored = searcher->Document(*doc);
   Document document{std::string(id), std::move(stored.title), std::move(stored.body)};
-  for (FieldValue& value : searcher->snapshot().FieldsOf(*doc)) {
+  for (FieldValue& value : searcher->snapshot().StoredFieldsOf(*doc)) {
     DocumentField field{std::move(value.name), {}};
     switch (value.type) {
       case FieldType::kKeyword:

@@ -19,11 +19,17 @@ std::string KnownFields(const FieldTypes& fields) {
   return known.empty() ? "none: the index has no typed fields" : known;
 }
 
-FieldType TypeOrThrow(std::string_view field, const FieldTypes& fields, std::string_view what) {
+// The field's type, for sorting and facets, which need its values in order.
+FieldType SortableTypeOrThrow(std::string_view field, const FieldTypes& fields,
+                              const FieldUsesByName& uses, std::string_view what) {
   const auto it = fields.find(field);
   if (it == fields.end()) {
     throw InputError(std::string(what) + ": unknown field '" + std::string(field) +
                      "'; the typed fields of this index are: " + KnownFields(fields));
+  }
+  if ((UsesOf(uses, field) & kSortable) == 0) {
+    throw InputError(std::string(what) + ": field '" + std::string(field) +
+                     "' is not sortable (the index's schema says \"sortable\": false)");
   }
   return it->second;
 }
@@ -61,7 +67,8 @@ std::string PeriodLabel(FacetBuckets buckets, std::int64_t start) {
 
 }  // namespace
 
-std::vector<SortKey> ParseSortKeys(std::string_view text, const FieldTypes& fields) {
+std::vector<SortKey> ParseSortKeys(std::string_view text, const FieldTypes& fields,
+                                   const FieldUsesByName& uses) {
   std::vector<SortKey> keys;
   std::size_t start = 0;
   while (start <= text.size()) {
@@ -76,7 +83,7 @@ std::vector<SortKey> ParseSortKeys(std::string_view text, const FieldTypes& fiel
     if (key.is_score()) {
       key.descending = true;
     } else {
-      TypeOrThrow(key.field, fields, "--sort");
+      SortableTypeOrThrow(key.field, fields, uses, "--sort");
     }
     if (colon != std::string_view::npos) {
       const std::string_view direction = part.substr(colon + 1);
@@ -96,11 +103,12 @@ std::vector<SortKey> ParseSortKeys(std::string_view text, const FieldTypes& fiel
   return keys;
 }
 
-FacetRequest ParseFacet(std::string_view text, const FieldTypes& fields) {
+FacetRequest ParseFacet(std::string_view text, const FieldTypes& fields,
+                        const FieldUsesByName& uses) {
   FacetRequest request;
   const std::size_t colon = text.find(':');
   request.field = std::string(text.substr(0, colon));
-  const FieldType type = TypeOrThrow(request.field, fields, "--facet");
+  const FieldType type = SortableTypeOrThrow(request.field, fields, uses, "--facet");
   request.buckets = type == FieldType::kDate ? FacetBuckets::kMonth : FacetBuckets::kValue;
   std::string_view rest = colon == std::string_view::npos ? "" : text.substr(colon + 1);
   while (!rest.empty()) {

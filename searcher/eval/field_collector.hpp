@@ -23,9 +23,10 @@ struct SortKey {
 };
 // "date", "date:desc", "price:asc", "score"; several separated by commas.
 // A field's default direction is ascending, the score's descending. Throws
-// InputError naming an unknown field (and listing the known ones) or a bad
-// direction.
-std::vector<SortKey> ParseSortKeys(std::string_view text, const FieldTypes& fields);
+// InputError naming an unknown field (and listing the known ones), one
+// that is not sortable (uses: the index's field_uses()) or a bad direction.
+std::vector<SortKey> ParseSortKeys(std::string_view text, const FieldTypes& fields,
+                                   const FieldUsesByName& uses = {});
 
 // How a facet groups values.
 enum class FacetBuckets { kValue, kYear, kMonth, kDay, kRange };
@@ -37,8 +38,10 @@ struct FacetRequest {
 // "FIELD[:BUCKETS][:N]": BUCKETS is value, year, month, day (dates) or
 // range (numbers: ten equal ranges over the matches' values); N the
 // number of buckets shown. Dates default to month, others to value.
-// Throws InputError for an unknown field or a bucket its type cannot take.
-FacetRequest ParseFacet(std::string_view text, const FieldTypes& fields);
+// Throws InputError for an unknown field, one that is not sortable, or a
+// bucket its type cannot take.
+FacetRequest ParseFacet(std::string_view text, const FieldTypes& fields,
+                        const FieldUsesByName& uses = {});
 
 struct FacetBucket {
   std::string label;  // as shown: "2025-02", "pdf", "[10 TO 20)"

@@ -24,7 +24,7 @@ constexpr const char* kReset = "\033[0m";
 
 std::string FieldsJson(const IndexSnapshot& snapshot, DocId doc) {
   std::string json = "{";
-  for (const FieldValue& value : snapshot.FieldsOf(doc)) {
+  for (const FieldValue& value : snapshot.StoredFieldsOf(doc)) {
     json += (json.size() == 1 ? "\"" : ",\"") + JsonEscape(value.name) +
             "\":" + ValueAsJson(value.type, value.key, value.keyword);
   }
@@ -182,8 +182,8 @@ void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& di
       out << "\n";
     }
     if (!display.sort.empty()) {
-      // The values the hits are ordered by.
-      const std::vector<FieldValue> values = searcher.snapshot().FieldsOf(hit.doc);
+      // The values the hits are ordered by, those stored.
+      const std::vector<FieldValue> values = searcher.snapshot().StoredFieldsOf(hit.doc);
       out << "    " << paint(kDim);
       for (std::size_t k = 0; k < display.sort.size(); ++k) {
         const SortKey& key = display.sort[k];
@@ -194,7 +194,10 @@ void PrintResults(std::ostream& out, Searcher& searcher, const DisplayResult& di
         }
         const auto value = std::find_if(values.begin(), values.end(),
                                         [&](const FieldValue& v) { return v.name == key.field; });
-        out << (value == values.end() ? std::string("(none)") : DisplayValue(*value));
+        const bool stored = (UsesOf(searcher.snapshot().field_uses(), key.field) & kStored) != 0;
+        out << (value != values.end() ? DisplayValue(*value)
+                : stored              ? std::string("(none)")
+                                      : std::string("(not stored)"));
       }
       out << paint(kReset) << "\n";
     }

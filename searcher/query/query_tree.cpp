@@ -51,8 +51,9 @@ struct QueryTreeParser::Token {
 
 class QueryTreeParser::Lexer {
  public:
-  Lexer(std::string_view text, std::vector<std::string>& warnings, const FieldTypes& typed_fields)
-      : text_(text), warnings_(warnings), typed_fields_(typed_fields) {}
+  Lexer(std::string_view text, std::vector<std::string>& warnings, const FieldTypes& typed_fields,
+        const FieldUsesByName& field_uses)
+      : text_(text), warnings_(warnings), typed_fields_(typed_fields), field_uses_(field_uses) {}
 
   Token Next() {
     while (pos_ < text_.size() && IsQuerySpace(text_[pos_])) ++pos_;
@@ -177,6 +178,11 @@ class QueryTreeParser::Lexer {
       throw QuerySyntaxError(token.column, "unknown field '" + std::string(name) +
                                                "'; the fields of this index are: " + known);
     }
+    if ((UsesOf(field_uses_, name) & kSearchable) == 0) {
+      throw QuerySyntaxError(token.column, "field '" + std::string(name) +
+                                               "' is not searchable (the index's schema says "
+                                               "\"searchable\": false)");
+    }
     if (text_[value_at] == '(') {
       throw QuerySyntaxError(value_at + 1, "field '" + std::string(name) +
                                                "' takes a value, a range or a comparison, not a "
@@ -226,6 +232,7 @@ class QueryTreeParser::Lexer {
   std::string_view text_;
   std::vector<std::string>& warnings_;
   const FieldTypes& typed_fields_;
+  const FieldUsesByName& field_uses_;
   std::size_t pos_ = 0;
 };
 
@@ -234,7 +241,7 @@ class QueryTreeParser::Grammar {
   Grammar(QueryTreeParser& parser, std::string_view text, ParsedQuery& out)
       : parser_(parser),
         text_(text),
-        lexer_(text, out.warnings, parser.snapshot_.field_types()),
+        lexer_(text, out.warnings, parser.snapshot_.field_types(), parser.snapshot_.field_uses()),
         out_(out) {
     Advance();
   }

@@ -255,6 +255,51 @@ TEST(FieldTyping, DeclaredTypesRefuseWhatDoesNotFit) {
   }
 }
 
+TEST(FieldTyping, SchemaSettingsAreReadOrRefusedNamingTheField) {
+  TempDir dir;
+  WriteFile(dir.path() / "schema.json",
+            R"({"abstract": "text", "sku": {"type": "keyword", "stored": false},)"
+            R"( "rank": {"type": "integer", "sortable": false, "searchable": true},)"
+            R"( "junk": {"type": "keyword", "stored": false, "searchable": false,)"
+            R"( "sortable": false}})");
+  const FieldSchema schema = ReadSchemaFile(dir.path() / "schema.json");
+  EXPECT_EQ(schema.text_fields, std::vector<std::string>{"abstract"});
+  EXPECT_EQ(schema.types.count("abstract"), 0u);
+  EXPECT_EQ(UsesOf(schema.uses, "sku"), kSearchable | kSortable);
+  EXPECT_EQ(UsesOf(schema.uses, "rank"), kStored | kSearchable);
+  EXPECT_EQ(UsesOf(schema.uses, "junk"), 0);
+  EXPECT_EQ(schema.uses.count("abstract"), 0u);
+  // A field kept for nothing is not typed either: any value goes.
+  FieldTyper typer(schema);
+  std::vector<FieldValue> values;
+  EXPECT_EQ(typer.Add(Members(R"({"junk": 12.5})")[0], values), "");
+  EXPECT_TRUE(values.empty());
+  EXPECT_EQ(typer.Add(Members(R"({"sku": "A-1"})")[0], values), "");
+  ASSERT_EQ(values.size(), 1u);
+  EXPECT_EQ(values[0].uses, kSearchable | kSortable);
+  const auto error_of = [&](const std::string& text) -> std::string {
+    WriteFile(dir.path() / "bad.json", text);
+    try {
+      ReadSchemaFile(dir.path() / "bad.json");
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  const std::string setting = error_of(R"({"sku": {"type": "keyword", "sorted": false}})");
+  EXPECT_NE(setting.find("bad.json: field 'sku': unknown setting 'sorted'"), std::string::npos)
+      << setting;
+  EXPECT_NE(error_of(R"({"sku": {"type": "keyword", "stored": "no"}})").find("true or false"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"sku": {"stored": false}})").find("no \"type\""), std::string::npos);
+  EXPECT_NE(error_of(R"({"body2": {"type": "text", "stored": false}})").find("always stored"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"sku": 3})").find("expected its type"), std::string::npos);
+  EXPECT_NE(error_of(R"({"sku": "keyword", "sku": "date"})").find("declared twice"),
+            std::string::npos);
+  EXPECT_NE(error_of("{\"sku\": ").find("not a JSON object"), std::string::npos);
+}
+
 TEST(FieldTyping, LeadingDateLine) {
   std::string text = " date 2025-02-22 Authored by A. Writer,\n\nText.";
   EXPECT_EQ(TakeLeadingDateLine(text), Utc(2025, 2, 22));
@@ -715,6 +760,98 @@ TEST_F(FieldQueries, UnknownFieldsAndBadValuesAreQueryErrors) {
   EXPECT_EQ(error_of("w1 10:30 re: w2"), "");
   EXPECT_THROW(ParseSortKeys("colour", searcher.snapshot().field_types()), InputError);
   EXPECT_THROW(ParseFacet("cat:month", searcher.snapshot().field_types()), InputError);
+}
+
+// ---- Uses a schema takes away -------------------------------------------------
+
+// --schema's stored/searchable/sortable, as a user meets them: hits show
+// only stored fields, filters refuse unsearchable ones, --sort and --facet
+// unsortable ones, each with a one-line error; a text field's words are
+// searched with the body; `add` keeps the index's uses (and refuses a
+// schema that changes them), a merge carries them, and check passes.
+TEST(FieldUses, SchemaUsesHoldThroughSearchAddMergeAndCheck) {
+  TempDir dir;
+  const fs::path index = dir.path() / "index";
+  WriteFile(dir.path() / "a.jsonl",
+            "{\"id\": \"a\", \"body\": \"an apple a day\", \"abstract\": \"orchard fruit\", "
+            "\"sku\": \"s1\", \"code\": 7, \"rank\": 3, \"junk\": \"x\"}\n"
+            "{\"id\": \"b\", \"body\": \"a pear tree\", \"abstract\": \"orchard tree\", "
+            "\"sku\": \"s2\", \"code\": 9, \"rank\": 1, \"junk\": \"y\"}\n");
+  WriteFile(dir.path() / "c.jsonl",
+            "{\"id\": \"c\", \"body\": \"a plum\", \"abstract\": \"orchard stone fruit\", "
+            "\"sku\": \"s3\", \"code\": 8, \"rank\": 2}\n");
+  WriteFile(dir.path() / "schema.json",
+            R"({"abstract": "text", "sku": {"type": "keyword", "stored": false},)"
+            R"( "code": {"type": "integer", "searchable": false},)"
+            R"( "rank": {"type": "integer", "sortable": false},)"
+            R"( "junk": {"type": "keyword", "stored": false, "searchable": false,)"
+            R"( "sortable": false}})");
+  const auto index_cmd = [&](const std::string& args) {
+    return RunCommand(kIndexBin + " " + args);
+  };
+  const auto search = [&](const std::string& args) {
+    return RunCommand(kSearchBin + " " + Quote(index) + " " + args);
+  };
+  ASSERT_EQ(index_cmd(Quote(dir.path() / "a.jsonl") + " " + Quote(index) + " --schema " +
+                      Quote(dir.path() / "schema.json"))
+                .exit_code,
+            0);
+  const auto check_answers = [&](std::size_t documents) {
+    SCOPED_TRACE(documents);
+    // The text field's words are searched; only stored fields are shown.
+    const CommandResult json = search("orchard --format json");
+    EXPECT_EQ(json.exit_code, 0) << json.err;
+    EXPECT_NE(json.out.find("\"matches\":" + std::to_string(documents)), std::string::npos)
+        << json.out;
+    EXPECT_NE(json.out.find("\"code\":7"), std::string::npos) << json.out;
+    EXPECT_NE(json.out.find("\"rank\":3"), std::string::npos) << json.out;
+    EXPECT_EQ(json.out.find("sku"), std::string::npos) << json.out;
+    EXPECT_EQ(json.out.find("junk"), std::string::npos) << json.out;
+    // Not stored, still searchable and sortable.
+    const CommandResult sku = search("'+orchard +sku:s2' --format json");
+    EXPECT_NE(sku.out.find("\"matches\":1,"), std::string::npos) << sku.out << sku.err;
+    const CommandResult by_sku = search("orchard --sort sku:desc --no-snippets --color never");
+    EXPECT_EQ(by_sku.exit_code, 0) << by_sku.err;
+    EXPECT_NE(by_sku.out.find("sku (not stored)"), std::string::npos) << by_sku.out;
+    EXPECT_NE(by_sku.out.find(documents == 3 ? " 1. c " : " 1. b "), std::string::npos)
+        << by_sku.out;
+    // Not searchable: refused in a query, still sorted.
+    const CommandResult code = search("'code:7'");
+    EXPECT_NE(code.exit_code, 0);
+    EXPECT_NE(code.err.find("field 'code' is not searchable"), std::string::npos) << code.err;
+    EXPECT_EQ(search("orchard --sort code").exit_code, 0);
+    // Not sortable: refused by --sort and --facet, still filtered.
+    for (const char* option : {"--sort rank", "--facet rank"}) {
+      const CommandResult rank = search(std::string("orchard ") + option);
+      EXPECT_NE(rank.exit_code, 0) << option;
+      EXPECT_NE(rank.err.find("field 'rank' is not sortable"), std::string::npos) << rank.err;
+    }
+    EXPECT_NE(search("'+orchard +rank:[1 TO 1]' --format json").out.find("\"matches\":1,"),
+              std::string::npos);
+    // Kept for nothing: not a field at all.
+    EXPECT_NE(search("'junk:x'").err.find("unknown field 'junk'"), std::string::npos);
+    const CommandResult check = index_cmd("check " + Quote(index));
+    EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  };
+  check_answers(2);
+  // A schema that changes a use is refused, and adds nothing.
+  WriteFile(dir.path() / "other.json", R"({"sku": "keyword"})");
+  const CommandResult refused =
+      index_cmd("add " + Quote(index) + " " + Quote(dir.path() / "c.jsonl") + " --schema " +
+                Quote(dir.path() / "other.json"));
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("other uses than the index holds (\"stored\": false"),
+            std::string::npos)
+      << refused.err;
+  // Without one, the index's uses hold for the added documents (the text
+  // field, not recorded in the index, is named again).
+  ASSERT_EQ(index_cmd("add " + Quote(index) + " " + Quote(dir.path() / "c.jsonl") +
+                      " --body-field body,abstract")
+                .exit_code,
+            0);
+  check_answers(3);
+  ASSERT_EQ(index_cmd("merge " + Quote(index)).exit_code, 0);
+  check_answers(3);
 }
 
 // ---- Files and the news sample ----------------------------------------------
