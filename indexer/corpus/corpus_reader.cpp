@@ -264,7 +264,9 @@ std::string FormatLimit(std::uint64_t bytes) {
 class TextFilesReader final : public CorpusReader {
  public:
   TextFilesReader(const fs::path& root, const CorpusOptions& options, WarningSink warn)
-      : warn_(std::move(warn)), max_document_bytes_(options.max_document_bytes) {
+      : warn_(std::move(warn)),
+        max_document_bytes_(options.max_document_bytes),
+        declared_uses_(options.schema.uses) {
     if (fs::is_directory(root)) {
       root_ = root;
       files_ = ListFolderFiles(root, options, warn_, stats_);
@@ -279,6 +281,7 @@ class TextFilesReader final : public CorpusReader {
                   WarningSink warn)
       : warn_(std::move(warn)),
         max_document_bytes_(options.max_document_bytes),
+        declared_uses_(options.schema.uses),
         root_(root),
         files_(std::move(files)) {
     for (const fs::path& file : files_) {
@@ -565,6 +568,8 @@ class TextFilesReader final : public CorpusReader {
         if (file->modified_ns % 1'000'000'000 < 0) --seconds;
         fields.push_back({std::string(kModifiedField), FieldType::kDate, seconds, {}});
       }
+      for (FieldValue& value : fields) value.uses = UsesOf(declared_uses_, value.name);
+      std::erase_if(fields, [](const FieldValue& value) { return value.uses == 0; });
       std::sort(fields.begin(), fields.end(),
                 [](const FieldValue& a, const FieldValue& b) { return a.name < b.name; });
     }
@@ -664,6 +669,8 @@ class TextFilesReader final : public CorpusReader {
 
   WarningSink warn_;
   std::uint64_t max_document_bytes_;
+  // --schema's uses for the metadata fields (field_typing.hpp).
+  FieldUsesByName declared_uses_;
   fs::path root_;
   std::vector<fs::path> files_;
   std::size_t next_file_ = 0;

@@ -854,6 +854,37 @@ TEST(FieldUses, SchemaUsesHoldThroughSearchAddMergeAndCheck) {
   check_answers(3);
 }
 
+// A folder's metadata fields take the schema's uses too.
+TEST(FieldUses, MetadataFieldsOfFilesTakeTheSchemasUses) {
+  TempDir dir;
+  fs::create_directories(dir.path() / "docs");
+  WriteFile(dir.path() / "docs" / "note.txt", "A note\n\nabout orchards and fruit\n");
+  WriteFile(dir.path() / "schema.json",
+            R"({"path": {"type": "keyword", "stored": false},)"
+            R"( "size": {"type": "integer", "stored": false, "searchable": false,)"
+            R"( "sortable": false}})");
+  const fs::path index = dir.path() / "index";
+  const CommandResult built =
+      RunCommand(kIndexBin + " " + Quote(dir.path() / "docs") + " " + Quote(index) + " --schema " +
+                 Quote(dir.path() / "schema.json"));
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  const CommandResult json =
+      RunCommand(kSearchBin + " " + Quote(index) + " orchards --format json");
+  EXPECT_NE(json.out.find("\"matches\":1,"), std::string::npos) << json.out;
+  // The hit's "file" (from `sources`) still names it; its fields do not.
+  const std::string fields =
+      json.out.substr(std::min(json.out.find("\"fields\":"), json.out.size()));
+  EXPECT_NE(fields.find("\"extension\":\"txt\""), std::string::npos) << json.out;
+  EXPECT_EQ(fields.find("\"path\""), std::string::npos) << json.out;
+  EXPECT_EQ(fields.find("\"size\""), std::string::npos) << json.out;
+  EXPECT_NE(
+      RunCommand(kSearchBin + " " + Quote(index) + " '+orchards +path:note.txt' --format json")
+          .out.find("\"matches\":1,"),
+      std::string::npos);
+  EXPECT_NE(RunCommand(kSearchBin + " " + Quote(index) + " 'size:<100'").err.find("unknown field"),
+            std::string::npos);
+}
+
 // ---- Files and the news sample ----------------------------------------------
 
 TEST(FileFields, NewsSampleDatesFiltersSortingAndFacets) {
