@@ -32,6 +32,68 @@ bool UnionByBitmap(const IndexReader& reader, const PreparedQuery& prepared, std
   return postings * 32 >= reader.document_count() && limit >= postings;
 }
 
+// Two lists of terms whose densities differ at most this much are merged a
+// block at a time rather than leapfrogged: seeking costs each candidate a
+// call and a mispredicted exit, while merging decoded ids costs a few
+// instructions an id without a branch; for a much sparser lead, seeking
+// passes over whole blocks of the other list that merging would read.
+// (On the wiki `and` queries, 8 and 32 measured alike, 2 slower.)
+constexpr std::uint64_t kMergeDensityRatio = 8;
+
+// Counts the documents of the two rarest required terms (and the other
+// required clauses, checked for each), merging their loaded blocks.
+// counted(doc) counts one and says whether the limit is reached; returns
+// true then.
+template <typename Counted>
+bool CountByMerging(const std::vector<ClauseCursor*>& order, Counted&& counted) {
+  PostingCursor& a = *order[0]->term();
+  PostingCursor& b = *order[1]->term();
+  const auto others_hold = [&](DocId doc) {
+    for (std::size_t i = 2; i < order.size(); ++i) {
+      order[i]->NextGeq(doc);
+      if (order[i]->doc() != doc) return false;
+    }
+    return true;
+  };
+  DocId both[codec::kBlockSize];
+  while (a.doc() != kEndDoc && b.doc() != kEndDoc) {
+    // Seek first, so that a long gap in one list skips blocks of the other.
+    if (a.doc() < b.doc()) {
+      a.NextGeq(b.doc());
+      continue;
+    }
+    if (b.doc() < a.doc()) {
+      b.NextGeq(a.doc());
+      continue;
+    }
+    const std::uint32_t* a_docs = a.block_docs();
+    const std::uint32_t* b_docs = b.block_docs();
+    const std::size_t a_size = a.block_size(), b_size = b.block_size();
+    std::size_t i = a.index_in_block(), j = b.index_in_block(), found = 0;
+    while (i < a_size && j < b_size) {
+      const DocId x = a_docs[i], y = b_docs[j];
+      both[found] = x;
+      found += x == y ? 1 : 0;
+      i += x <= y ? 1 : 0;
+      j += y <= x ? 1 : 0;
+    }
+    for (std::size_t f = 0; f < found; ++f) {
+      if (others_hold(both[f]) && counted(both[f])) return true;
+    }
+    if (i < a_size) {
+      a.MoveInBlock(i);
+    } else {
+      a.SeekBlock(a.block_index() + 1);
+    }
+    if (j < b_size) {
+      b.MoveInBlock(j);
+    } else {
+      b.SeekBlock(b.block_index() + 1);
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 EvalResult CountMatches(const IndexReader& reader, const Query& query, const EvalOptions& options) {
@@ -70,9 +132,14 @@ EvalResult CountMatches(const IndexReader& reader, const Query& query, const Eva
   if (!prepared.required.empty()) {
     // Optional clauses do not change which documents match.
     const std::vector<ClauseCursor*> order = LeapfrogOrder(prepared.required);
-    for (DocId doc = Align(order); doc != kEndDoc; doc = Align(order)) {
-      if (counted(doc)) return at_limit;
-      order[0]->Next();
+    if (order.size() >= 2 && order[0]->term() != nullptr && order[1]->term() != nullptr &&
+        order[1]->cost() <= kMergeDensityRatio * order[0]->cost()) {
+      if (CountByMerging(order, counted)) return at_limit;
+    } else {
+      for (DocId doc = Align(order); doc != kEndDoc; doc = Align(order)) {
+        if (counted(doc)) return at_limit;
+        order[0]->Next();
+      }
     }
   } else if (prepared.optional.size() == 1 && excluded.empty() &&
              prepared.optional[0].term() != nullptr) {
