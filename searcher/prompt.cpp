@@ -220,7 +220,7 @@ int RunPrompt(Searcher& searcher, PromptSettings settings) {
           for (const auto& [field, type] : fields) {
             std::cout << "  " << field << "  " << FieldTypeName(type);
             const FieldUses uses = UsesOf(searcher.snapshot().field_uses(), field);
-            for (const FieldUses use : {kStored, kSearchable, kSortable}) {
+            for (const FieldUses use : kEachUse) {
               if ((uses & use) == 0) std::cout << "  not " << FieldUseName(use);
             }
             std::cout << "\n";

@@ -64,6 +64,7 @@ inline constexpr FieldUses kStored = 1;
 inline constexpr FieldUses kSearchable = 2;
 inline constexpr FieldUses kSortable = 4;
 inline constexpr FieldUses kEveryUse = kStored | kSearchable | kSortable;
+inline constexpr FieldUses kEachUse[] = {kStored, kSearchable, kSortable};
 // Fields whose uses are not every use, by name (missing: every use).
 using FieldUsesByName = std::map<std::string, FieldUses, std::less<>>;
 inline FieldUses UsesOf(const FieldUsesByName& uses, std::string_view field) {

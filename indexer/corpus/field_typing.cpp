@@ -84,7 +84,7 @@ FieldSchema ReadSchemaFile(const std::filesystem::path& path) {
                        "first; at most " +
                        std::to_string(kMaxFieldNameBytes) + " bytes)");
     }
-    if (schema.types.count(name) != 0 || schema.uses.count(name) != 0 ||
+    if (schema.types.count(name) != 0 ||
         std::find(schema.text_fields.begin(), schema.text_fields.end(), name) !=
             schema.text_fields.end()) {
       throw InputError(field + "declared twice");
@@ -105,7 +105,7 @@ FieldSchema ReadSchemaFile(const std::filesystem::path& path) {
           continue;
         }
         FieldUses use = 0;
-        for (const FieldUses each : {kStored, kSearchable, kSortable}) {
+        for (const FieldUses each : kEachUse) {
           if (option == FieldUseName(each)) use = each;
         }
         if (use == 0) {

@@ -38,7 +38,7 @@ void DeclareIndexFields(const IndexSnapshot& snapshot, FieldSchema& schema) {
     const FieldUses held = UsesOf(snapshot.field_uses(), name);
     if (!added && UsesOf(schema.uses, name) != held) {
       std::string uses;
-      for (const FieldUses use : {kStored, kSearchable, kSortable}) {
+      for (const FieldUses use : kEachUse) {
         uses += std::string(uses.empty() ? "" : ", ") + "\"" + std::string(FieldUseName(use)) +
                 "\": " + ((held & use) != 0 ? "true" : "false");
       }
