@@ -238,9 +238,7 @@ std::size_t PostingCursor::FindBlock(DocId target, std::size_t from) const noexc
 void PostingCursor::NextBlock() noexcept { LoadBlock(block_ + 1); }
 
 void PostingCursor::SeekSlow(DocId target) noexcept {
-  // The loaded block's last doc is its skip entry's (LoadBlock checks it),
-  // and already in cache, unlike the skip table.
-  if (docs_[block_size_ - 1] < target) {
+  if (loaded_last_doc() < target) {
     LoadBlock(FindBlock(target, block_ + 1));
     if (current_doc_ >= target) return;
   }

@@ -103,6 +103,13 @@ class PostingCursor {
   void SeekBlock(std::size_t block) noexcept {
     if (block != block_ || index_ != 0) LoadBlock(block);
   }
+  // The loaded block's last doc, which LoadBlock checks is its skip
+  // entry's, read from the decoded ids (in cache) instead of the skip
+  // table. REQUIRES: doc() != kEndDoc.
+  DocId loaded_last_doc() const noexcept {
+    FATHOM_REQUIRE(block_size_ > 0 && block_ < block_count_, "a loaded block");
+    return docs_[block_size_ - 1];
+  }
   // The current posting's index in the loaded block.
   std::size_t index_in_block() const noexcept { return index_; }
   // Moves to posting `index` of the loaded block, for evaluators that pick

@@ -56,11 +56,11 @@ EvalResult TopKMaxScore(const IndexReader& reader, PreparedQuery& prepared, std:
     if (first == kEndDoc) break;
     PostingCursor* lead_term = lists[lead_index]->term();
     if (threshold != kNoThreshold && lead_term != nullptr &&
-        second > lead_term->LastDocOf(lead_term->block_index())) {
+        second > lead_term->loaded_last_doc()) {
       ClauseCursor& lead = *lists[lead_index];
       PostingCursor& term = *lead_term;
       if (!viable.Covers(term) || viable_lead != lead_index || viable_threshold != threshold) {
-        DocId stretch_end = term.LastDocOf(term.block_index());
+        DocId stretch_end = term.loaded_last_doc();
         float others = 0;
         for (std::size_t i = 0; i < first_essential; ++i) {
           others += lists[i]->BlockMaxScore(first);
