@@ -24,7 +24,9 @@ TermBlock GetTermBlock(const std::uint8_t* in) noexcept {
 }
 
 void PutTermEntry(std::string& out, const TermEntry& e) {
-  codec::PutVarint(e.term_length, out);
+  const std::uint32_t head_shared = std::min<std::uint32_t>(e.shared_prefix, kSharedPrefixInHead);
+  codec::PutVarint(std::uint32_t{e.suffix_length} * 16 + head_shared, out);
+  if (head_shared == kSharedPrefixInHead) codec::PutVarint(e.shared_prefix - head_shared, out);
   codec::PutVarint(e.postings_bytes, out);
   codec::PutVarint(e.positions_bytes, out);
   codec::PutVarint(e.document_frequency, out);
@@ -33,10 +35,19 @@ void PutTermEntry(std::string& out, const TermEntry& e) {
 
 const std::uint8_t* GetTermEntry(const std::uint8_t* in, const std::uint8_t* end,
                                  TermEntry* e) noexcept {
-  std::uint32_t length = 0, df = 0;
+  std::uint32_t head = 0, shared = 0, df = 0;
   std::uint64_t extra = 0;
-  in = codec::GetVarint(in, end, &length);
-  if (in == nullptr || length == 0 || length > UINT16_MAX) return nullptr;
+  in = codec::GetVarint(in, end, &head);
+  if (in == nullptr) return nullptr;
+  const std::uint32_t suffix = head / 16;
+  shared = head % 16;
+  if (shared == kSharedPrefixInHead) {
+    std::uint32_t more = 0;
+    in = codec::GetVarint(in, end, &more);
+    if (in == nullptr || more > UINT16_MAX - shared) return nullptr;
+    shared += more;
+  }
+  if (suffix == 0 || suffix > UINT16_MAX || shared + suffix > UINT16_MAX) return nullptr;
   in = codec::GetVarint64(in, end, &e->postings_bytes);
   if (in == nullptr) return nullptr;
   in = codec::GetVarint64(in, end, &e->positions_bytes);
@@ -45,7 +56,8 @@ const std::uint8_t* GetTermEntry(const std::uint8_t* in, const std::uint8_t* end
   if (in == nullptr || df == 0) return nullptr;
   in = codec::GetVarint64(in, end, &extra);
   if (in == nullptr || extra > UINT64_MAX - df) return nullptr;
-  e->term_length = static_cast<std::uint16_t>(length);
+  e->shared_prefix = static_cast<std::uint16_t>(shared);
+  e->suffix_length = static_cast<std::uint16_t>(suffix);
   e->document_frequency = df;
   e->collection_frequency = df + extra;
   return in;

@@ -48,7 +48,9 @@ static_assert(std::endian::native == std::endian::little,
 //      title), which BM25F normalizes field by field.
 //  10  `doclens` and `fieldlens` bit-pack each length in the fewest bits
 //      that hold the longest, instead of the fewest whole bytes.
-inline constexpr std::uint32_t kFormatVersion = 10;
+//  11  `terms.dict` front-codes term texts: an entry gives the bytes its
+//      term shares with the previous one and the pool holds only the rest.
+inline constexpr std::uint32_t kFormatVersion = 11;
 
 inline constexpr char kMagic[4] = {'F', 'T', 'H', 'M'};
 inline constexpr char kFooterMagic[4] = {'F', 'T', 'H', 'E'};
@@ -99,13 +101,19 @@ inline constexpr std::uint64_t PageCount(std::uint64_t file_size) {
 
 // terms.dict: the terms in byte order, in blocks of kTermBlockTerms. A
 // fixed-size block table gives each block's first term's place (postings,
-// positions, term text, entry bytes); each term's entry is five varints
-// (term length, postings and positions byte counts, document frequency,
-// collection frequency minus document frequency); the term texts follow in
-// one pool. docs/FORMAT.md, "terms.dict".
+// positions, term text, entry bytes); each term's entry is varints: the
+// bytes it shares with the previous term of its block (0 for a block's
+// first) and how many follow, postings and positions byte counts, document
+// frequency, collection frequency minus document frequency. The pool holds
+// each term's bytes after the shared ones (front coding). docs/FORMAT.md,
+// "terms.dict".
 inline constexpr std::size_t kTermBlockTerms = 16;
 inline constexpr std::size_t kTermBlockSize = 24;
 inline constexpr std::size_t kDictionaryHeaderSize = 32;
+// An entry's first varint is suffix_length * 16 + min(shared_prefix, 15);
+// a shared prefix of 15 bytes or more continues in a second varint (the
+// excess), so that most entries spend one byte on both.
+inline constexpr std::uint32_t kSharedPrefixInHead = 15;
 struct TermBlock {
   std::uint64_t postings_offset;   // absolute offset of the first term's postings
   std::uint64_t positions_offset;  // absolute offset of the first term's positions
@@ -118,10 +126,12 @@ struct TermEntry {
   std::uint64_t positions_offset;  // absolute offset of the first position in postings.pos
   std::uint64_t collection_frequency;
   std::uint32_t document_frequency;
-  std::uint32_t pool_offset;
-  std::uint16_t term_length;
+  std::uint32_t pool_offset;      // of the term's suffix (the bytes not shared), in the pool
+  std::uint16_t shared_prefix;    // bytes shared with the previous term of the block
+  std::uint16_t suffix_length;    // bytes in the pool; never 0 (terms are distinct)
   std::uint64_t postings_bytes;   // its postings: [postings_offset, + postings_bytes)
   std::uint64_t positions_bytes;  // its positions: [positions_offset, + positions_bytes)
+  std::uint32_t term_length() const { return std::uint32_t{shared_prefix} + suffix_length; }
 };
 
 // postings.doc: a skip table of one entry per block, then one impact record
@@ -255,12 +265,13 @@ class DocLengths {
 
 void PutTermBlock(std::string& out, const TermBlock& block);
 TermBlock GetTermBlock(const std::uint8_t* in) noexcept;
-// A term's entry in its block: the five varints.
+// A term's entry in its block: its varints.
 void PutTermEntry(std::string& out, const TermEntry& entry);
 // Decodes the entry at in (before end) into entry's lengths and frequencies
 // (the offsets are the caller's). Returns the byte after it, or nullptr
-// when it runs past end, a value does not fit its field, or the term length
-// is 0 or the document frequency 0.
+// when it runs past end, a value does not fit its field, or the suffix
+// length is 0 or the document frequency 0. Whether the shared prefix fits
+// the previous term is the caller's to check.
 const std::uint8_t* GetTermEntry(const std::uint8_t* in, const std::uint8_t* end,
                                  TermEntry* entry) noexcept;
 // An impact record: the pairs in increasing frequency (and length), each as

@@ -225,10 +225,10 @@ format::TermEntry IndexReader::EntryAt(std::uint64_t index, const std::uint8_t**
   for (std::uint64_t i = first; i < index; ++i) {
     postings += entry.postings_bytes;
     positions += entry.positions_bytes;
-    pool += entry.term_length;
+    pool += entry.suffix_length;
     entry = DecodeEntry(i + 1, at);
   }
-  if (pool + entry.term_length > term_pool_size_) {
+  if (pool + entry.suffix_length > term_pool_size_) {
     Corrupt(dictionary_, "term " + std::to_string(index) + " points outside the term pool");
   }
   entry.postings_offset = postings;
@@ -238,9 +238,24 @@ format::TermEntry IndexReader::EntryAt(std::uint64_t index, const std::uint8_t**
   return entry;
 }
 
-std::string_view IndexReader::TermAt(std::uint64_t index) const {
+void IndexReader::ThrowBadTermText(std::uint64_t index) const {
+  Corrupt(dictionary_, "term " + std::to_string(index) +
+                           " shares more bytes than the term before it has, is too long, or "
+                           "points outside the term pool");
+}
+
+std::string_view IndexReader::BlockFirstTerm(std::uint64_t block) const {
+  const std::uint64_t index = block * format::kTermBlockTerms;
   const format::TermEntry entry = EntryAt(index);
-  return {reinterpret_cast<const char*>(term_pool_ + entry.pool_offset), entry.term_length};
+  if (entry.shared_prefix != 0) {
+    Corrupt(dictionary_, "term " + std::to_string(index) +
+                             " begins a block but shares bytes with the term before it");
+  }
+  return {reinterpret_cast<const char*>(term_pool_ + entry.pool_offset), entry.suffix_length};
+}
+
+std::string IndexReader::TermAt(std::uint64_t index) const {
+  return std::string(TermWalker(*this, index).term());
 }
 
 TermInfo IndexReader::TermInfoAt(std::uint64_t index) const {
@@ -265,7 +280,12 @@ TermInfo IndexReader::InfoOf(std::uint64_t index, const format::TermEntry& entry
 
 TermWalker::TermWalker(const IndexReader& reader, std::uint64_t index)
     : reader_(reader), index_(index) {
-  if (!done()) entry_ = reader_.EntryAt(index_, &at_);
+  if (done()) return;
+  // The term is rebuilt from its block's first, which is stored whole.
+  const std::uint64_t first = index_ - index_ % format::kTermBlockTerms;
+  entry_ = reader_.EntryAt(first, &at_);
+  reader_.RebuildTerm(first, entry_, text_, length_);
+  for (std::uint64_t i = first + 1; i <= index_; ++i) Step(i);
 }
 
 void TermWalker::Next() {
@@ -274,56 +294,52 @@ void TermWalker::Next() {
   if (index_ % format::kTermBlockTerms == 0) {
     // A block starts afresh from the table, so damage stays in its block.
     entry_ = reader_.EntryAt(index_, &at_);
+    reader_.RebuildTerm(index_, entry_, text_, length_);
     return;
   }
-  const format::TermEntry previous = entry_;
-  entry_ = reader_.DecodeEntry(index_, at_);
-  entry_.postings_offset = previous.postings_offset + previous.postings_bytes;
-  entry_.positions_offset = previous.positions_offset + previous.positions_bytes;
-  const std::uint64_t pool = std::uint64_t{previous.pool_offset} + previous.term_length;
-  if (pool + entry_.term_length > reader_.term_pool_size_) {
-    Corrupt(reader_.dictionary_,
-            "term " + std::to_string(index_) + " points outside the term pool");
-  }
-  entry_.pool_offset = static_cast<std::uint32_t>(pool);
+  Step(index_);
 }
 
-std::uint64_t IndexReader::LowerBound(std::string_view term) const {
-  // The last block whose first term is below term, then its terms in order.
+void TermWalker::Step(std::uint64_t index) {
+  const format::TermEntry previous = entry_;
+  entry_ = reader_.DecodeEntry(index, at_);
+  entry_.postings_offset = previous.postings_offset + previous.postings_bytes;
+  entry_.positions_offset = previous.positions_offset + previous.positions_bytes;
+  entry_.pool_offset = previous.pool_offset + previous.suffix_length;
+  reader_.RebuildTerm(index, entry_, text_, length_);
+}
+
+std::uint64_t IndexReader::BlockHolding(std::string_view term) const {
+  // The last block whose first term is at most term (block 0 if none is).
   std::uint64_t low = 0;
   std::uint64_t high = term_block_count_;
   while (low < high) {
     const std::uint64_t mid = low + (high - low) / 2;
-    if (TermAt(mid * format::kTermBlockTerms) < term) {
+    if (BlockFirstTerm(mid) <= term) {
       low = mid + 1;
     } else {
       high = mid;
     }
   }
-  if (low == 0) return 0;
-  const std::uint64_t first = (low - 1) * format::kTermBlockTerms;
+  return low == 0 ? 0 : low - 1;
+}
+
+std::uint64_t IndexReader::LowerBound(std::string_view term) const {
+  const std::uint64_t first = BlockHolding(term) * format::kTermBlockTerms;
   const std::uint64_t last = std::min<std::uint64_t>(first + format::kTermBlockTerms, term_count_);
-  const format::TermBlock block = BlockAt(low - 1);
-  const std::uint8_t* at = term_entries_ + block.entries_offset;
-  const std::uint8_t* const end = term_entries_ + term_entries_size_;
-  std::uint64_t pool = block.pool_offset;
-  for (std::uint64_t i = first; i < last; ++i) {
-    format::TermEntry entry{};
-    at = format::GetTermEntry(at, end, &entry);
-    if (at == nullptr || pool + entry.term_length > term_pool_size_) {
-      Corrupt(dictionary_, "entry of term " + std::to_string(i) + " is malformed");
-    }
-    const std::string_view text(reinterpret_cast<const char*>(term_pool_ + pool),
-                                entry.term_length);
-    if (!(text < term)) return i;
-    pool += entry.term_length;
+  for (TermWalker walker(*this, first); walker.index() < last; walker.Next()) {
+    if (!(walker.term() < term)) return walker.index();
   }
   return last;
 }
 
 std::optional<TermInfo> IndexReader::FindTerm(std::string_view term) const {
-  const std::uint64_t index = LowerBound(term);
-  if (index < term_count_ && TermAt(index) == term) return TermInfoAt(index);
+  const std::uint64_t first = BlockHolding(term) * format::kTermBlockTerms;
+  const std::uint64_t last = std::min<std::uint64_t>(first + format::kTermBlockTerms, term_count_);
+  for (TermWalker walker(*this, first); walker.index() < last; walker.Next()) {
+    if (walker.term() == term) return walker.info();
+    if (walker.term() > term) break;
+  }
   return std::nullopt;
 }
 

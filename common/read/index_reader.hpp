@@ -3,7 +3,9 @@
 // bounds-checked access to the dictionary, lengths, ids and posting bytes.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -12,6 +14,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "common/analysis/fields.hpp"
 #include "common/analysis/minhash.hpp"
 #include "common/format/doc_ids.hpp"
 #include "common/format/field_columns.hpp"
@@ -73,7 +76,8 @@ class IndexReader {
   double average_length() const { return meta_.average_length(); }
 
   std::uint64_t term_count() const { return term_count_; }
-  std::string_view TermAt(std::uint64_t index) const;
+  // The term's text, rebuilt from its block's front-coded entries.
+  std::string TermAt(std::uint64_t index) const;
   // Index of the first term >= term in byte order (term_count() if none):
   // where a term, or the terms starting with a prefix, would be.
   std::uint64_t LowerBound(std::string_view term) const;
@@ -159,6 +163,31 @@ class IndexReader {
   // The entry's posting bounds, checked.
   TermInfo InfoOf(std::uint64_t index, const format::TermEntry& entry) const;
   format::TermBlock BlockAt(std::uint64_t block) const;
+  // The block a term is in, if anywhere: the last whose first term is at
+  // most it (0 if none is).
+  std::uint64_t BlockHolding(std::string_view term) const;
+  // The first term of a block, stored whole: a view of the mapped file.
+  std::string_view BlockFirstTerm(std::uint64_t block) const;
+  // Makes text[0, length), the previous term of index's block (empty for
+  // its first), into index's term; throws CorruptIndexError when the
+  // entry's shared prefix is longer than that term, the term longer than
+  // any term may be, or its suffix leaves the pool.
+  // Inline: a walk over the dictionary (fuzzy and prefix expansion) calls
+  // it once a term.
+  void RebuildTerm(std::uint64_t index, const format::TermEntry& entry,
+                   std::array<char, kMaxIndexedTermBytes>& text, std::size_t& length) const {
+    // A block's first term shares nothing: blocks decode independently.
+    const bool block_first = index % format::kTermBlockTerms == 0;
+    if ((block_first && entry.shared_prefix != 0) || entry.shared_prefix > length ||
+        entry.term_length() > text.size() ||
+        std::uint64_t{entry.pool_offset} + entry.suffix_length > term_pool_size_) [[unlikely]] {
+      ThrowBadTermText(index);
+    }
+    std::memcpy(text.data() + entry.shared_prefix, term_pool_ + entry.pool_offset,
+                entry.suffix_length);
+    length = entry.term_length();
+  }
+  [[noreturn]] void ThrowBadTermText(std::uint64_t index) const;
   std::uint64_t term_count_ = 0;
   std::uint64_t term_block_count_ = 0;
   const std::uint8_t* term_blocks_ = nullptr;
@@ -183,19 +212,20 @@ class TermWalker {
   bool done() const { return index_ >= reader_.term_count(); }
   std::uint64_t index() const { return index_; }
   // REQUIRES: !done().
-  std::string_view term() const {
-    return {reinterpret_cast<const char*>(reader_.term_pool_ + entry_.pool_offset),
-            entry_.term_length};
-  }
+  std::string_view term() const { return {text_.data(), length_}; }
   TermInfo info() const { return reader_.InfoOf(index_, entry_); }
   void Next();
 
  private:
-  void Load();  // the entry of index_, starting its block afresh at a block boundary
+  // Decodes the entry of index, the term after the current one in its block.
+  void Step(std::uint64_t index);
   const IndexReader& reader_;
   std::uint64_t index_;
   const std::uint8_t* at_ = nullptr;  // the next entry's bytes
   format::TermEntry entry_{};
+  // The term, rebuilt in place from the front-coded entries.
+  std::array<char, kMaxIndexedTermBytes> text_;
+  std::size_t length_ = 0;
 };
 
 }  // namespace fathom

@@ -185,7 +185,7 @@ std::vector<CollectionTerm> IndexSnapshot::TermsWithPrefix(std::string_view pref
     for (TermWalker walk(reader, reader.LowerBound(prefix)); !walk.done(); walk.Next()) {
       const std::string_view term = walk.term();
       if (!term.starts_with(prefix)) break;
-      terms.push_back({term, walk.info().entry.document_frequency});
+      terms.push_back({std::string(term), walk.info().entry.document_frequency});
     }
   }
   if (segments_.size() > 1) SumByTerm(terms);

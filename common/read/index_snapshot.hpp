@@ -57,10 +57,10 @@ struct SnapshotSegment {
 };
 
 // A dictionary term of the collection and its document frequency over all
-// segments. The view points into a segment's mapped dictionary and lives as
-// long as the snapshot.
+// segments. The text is a copy: dictionaries are front-coded, so a term's
+// bytes exist whole only while a TermWalker stands on it.
 struct CollectionTerm {
-  std::string_view term;
+  std::string term;
   std::uint64_t document_frequency = 0;
 };
 

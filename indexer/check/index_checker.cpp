@@ -372,7 +372,7 @@ class SegmentChecker {
     std::vector<std::uint64_t> entry_offsets(term_count);
     std::uint64_t entries_expected = 0, pool_expected = 0;
     std::uint64_t postings_expected = kHeaderSize, positions_expected = kHeaderSize;
-    std::string_view previous_term;
+    std::string previous_term, term;
     for (std::uint64_t i = 0; i < term_count; ++i) {
       if (i % format::kTermBlockTerms == 0) {
         const std::uint64_t b = i / format::kTermBlockTerms;
@@ -406,15 +406,30 @@ class SegmentChecker {
       }
       entry_offsets[i] = entry_at;
       entries_expected = static_cast<std::uint64_t>(next - entries);
-      if (e.term_length > kMaxIndexedTermBytes || e.term_length > pool_size - pool_expected) {
+      if (e.term_length() > kMaxIndexedTermBytes || e.suffix_length > pool_size - pool_expected) {
         Fail(path, entry_at,
-             which + "term length " + std::to_string(e.term_length) + " is invalid");
+             which + "term length " + std::to_string(e.term_length()) + " is invalid");
       }
-      const std::string_view term(
-          reinterpret_cast<const char*>(file.data() + pool_at) + pool_expected, e.term_length);
+      // Front coding: a block's first term whole, then each term after the
+      // longest prefix it shares with the one before (what the writer puts).
+      const bool block_first = i % format::kTermBlockTerms == 0;
+      if (block_first ? e.shared_prefix != 0 : e.shared_prefix > previous_term.size()) {
+        Fail(path, entry_at,
+             which + "shares " + std::to_string(e.shared_prefix) + " bytes with a term of " +
+                 std::to_string(block_first ? 0 : previous_term.size()) + " before it");
+      }
+      term.assign(previous_term, 0, e.shared_prefix);
+      term.append(reinterpret_cast<const char*>(file.data() + pool_at) + pool_expected,
+                  e.suffix_length);
+      if (!block_first && e.shared_prefix < previous_term.size() &&
+          term[e.shared_prefix] == previous_term[e.shared_prefix]) {
+        Fail(path, entry_at,
+             which + "shares " + std::to_string(e.shared_prefix) +
+                 " bytes with the term before it, which has more in common");
+      }
       if (term.size() > MaxTermBytes(term)) {
         Fail(path, entry_at,
-             which + "term length " + std::to_string(e.term_length) + " is over the limit of " +
+             which + "term length " + std::to_string(e.term_length()) + " is over the limit of " +
                  std::to_string(MaxTermBytes(term)) + " bytes for a " +
                  (IsFieldTerm(term) ? "field term" : "word"));
       }
@@ -433,7 +448,7 @@ class SegmentChecker {
       if (e.positions_bytes > positions_limit - positions_expected) {
         Fail(path, entry_at, which + "positions run past the end of postings.pos");
       }
-      pool_expected += e.term_length;
+      pool_expected += e.suffix_length;
       postings_expected += e.postings_bytes;
       positions_expected += e.positions_bytes;
       previous_term = term;
@@ -504,11 +519,11 @@ class SegmentChecker {
     const fs::path& doc_path = postings.path();
     const fs::path& pos_path = positions.path();
     const format::TermEntry& e = info.entry;
-    const std::string term = Quoted(reader_->TermAt(index));
+    const std::string text = reader_->TermAt(index);
+    const std::string term = Quoted(text);
     // Field terms ("title:x") repeat words already counted in the length;
     // they add up to the number of title words instead.
-    std::vector<std::uint64_t>& sums =
-        IsFieldTerm(reader_->TermAt(index)) ? title_sums_ : term_sums_;
+    std::vector<std::uint64_t>& sums = IsFieldTerm(text) ? title_sums_ : term_sums_;
     const std::uint8_t* data = postings.data();
     const std::uint64_t df = e.document_frequency;
     const std::uint64_t blocks = (df + codec::kBlockSize - 1) / codec::kBlockSize;

@@ -219,7 +219,7 @@ void SegmentWriter::WritePostings(const std::vector<PostingSource*>& sources,
   std::vector<std::uint32_t> frequencies;
   std::string positions, encoded, entry_bytes;
   format::EncodedPositions encoded_positions;
-  std::string term;
+  std::string term, previous_term;
   std::uint64_t terms = 0;
   // Moves the sources of the term just merged on to their next terms.
   const auto next_term = [&] {
@@ -283,10 +283,19 @@ void SegmentWriter::WritePostings(const std::vector<PostingSource*>& sources,
     format::TermEntry entry{};
     entry.collection_frequency = collection_frequency;
     entry.document_frequency = static_cast<std::uint32_t>(docs.size());
-    static_assert(kMaxIndexedTermBytes <= UINT16_MAX, "term_length is a u16");
-    entry.term_length = static_cast<std::uint16_t>(term.size());
-    pool_size += term.size();
-    pool_file.Append(term);
+    // Front coding: a block's first term whole, so that a look-up can
+    // binary-search the blocks by it; the others after what they share.
+    static_assert(kMaxIndexedTermBytes <= UINT16_MAX, "term lengths fit a u16");
+    std::size_t shared = 0;
+    if (terms % format::kTermBlockTerms != 0) {
+      const std::size_t most = std::min(term.size(), previous_term.size());
+      while (shared < most && term[shared] == previous_term[shared]) ++shared;
+    }
+    entry.shared_prefix = static_cast<std::uint16_t>(shared);
+    entry.suffix_length = static_cast<std::uint16_t>(term.size() - shared);
+    pool_size += entry.suffix_length;
+    pool_file.Append(std::string_view(term).substr(shared));
+    previous_term.assign(term);
 
     encoded.clear();
     EncodePostings(docs, frequencies, positions, lengths_, encoded, encoded_positions);

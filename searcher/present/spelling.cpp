@@ -73,7 +73,7 @@ std::vector<SpellingCandidate> FuzzyTerms(const IndexReader& reader, std::string
   for (std::size_t j = 0; j < width; ++j) rows[j] = static_cast<int>(j);
   std::vector<std::size_t> prefix_bytes(max_rows, 0);
   std::size_t depth = 0;  // rows valid: 0..depth
-  std::string_view previous;
+  std::string previous;   // a copy: the walker rebuilds its term in place
 
   std::vector<SpellingCandidate> found;
   // Consecutive terms are walked (each entry decoded once); a pruned
@@ -108,12 +108,12 @@ std::vector<SpellingCandidate> FuzzyTerms(const IndexReader& reader, std::string
         break;
       }
     }
-    previous = candidate;
+    previous.assign(candidate);
     if (pruned) {
       // No term starting with this prefix can be within reach.
       // Most such groups are a few terms: walk past them, and search only
       // past a long one.
-      const std::string_view dead_end = candidate.substr(0, pos);
+      const std::string dead_end(candidate.substr(0, pos));
       walk->Next();
       for (int steps = 0; walk->index() < count && steps < 16 && walk->term().starts_with(dead_end);
            ++steps) {

@@ -3,9 +3,15 @@
 // brute-force model computes from the documents.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include "common/analysis/fields.hpp"
 #include "common/read/doc_store.hpp"
 #include "common/read/index_reader.hpp"
 #include "common/read/posting_cursor.hpp"
+#include "indexer/check/index_checker.hpp"
 #include "tests/model_index.hpp"
 #include "tests/test_support.hpp"
 
@@ -113,6 +119,63 @@ TEST(RoundTrip, SkipEntriesCarryBlockMaxima) {
       cursor.NextGeq(last + 1);
     }
   }
+}
+
+// Front coding (format 11): terms sharing nothing, a few bytes, exactly 15
+// (where the shared length leaves the entry's first varint), more than 127
+// (two-byte varints), up to the longest term but one byte; terms that are
+// prefixes of the next; runs longer than a block of 16, so that block
+// boundaries fall inside them. Every term reads back, is found, and
+// bounds the search for the strings between terms.
+TEST(RoundTrip, FrontCodedTermsReadBackAtEveryShareAndBlockBoundary) {
+  std::set<std::string> words;
+  const std::string longest(kMaxTermBytes, 'q');
+  for (const std::size_t shared : {1u, 2u, 14u, 15u, 16u, 30u, 127u, 128u, 200u, 254u}) {
+    for (char c = 'a'; c <= 'r'; ++c) {
+      words.insert(longest.substr(0, shared) + c);
+      const std::string longer = longest.substr(0, shared) + c + c + "z";
+      if (longer.size() <= kMaxTermBytes) words.insert(longer);
+    }
+  }
+  for (std::size_t n = 1; n <= 40; ++n) words.insert(std::string(n, 'm'));  // prefix chains
+  words.insert(longest);
+  for (int i = 0; i < 50; ++i) words.insert("w" + std::to_string(i));
+  std::vector<SourceDocument> docs;
+  std::string body;
+  std::size_t n = 0;
+  for (const std::string& word : words) {
+    body += word + " ";
+    if (++n % 40 == 0) {
+      docs.push_back({"d" + std::to_string(docs.size()), "", body});
+      body.clear();
+    }
+  }
+  docs.push_back({"d" + std::to_string(docs.size()), "", body});
+  TempDir dir;
+  const auto index_dir = BuildFromDocs(dir, docs, {"none", {}});
+  const IndexReader reader(index_dir);
+  ASSERT_EQ(reader.term_count(), words.size());
+  std::uint64_t index = 0;
+  TermWalker walk(reader, 0);
+  for (const std::string& word : words) {
+    ASSERT_FALSE(walk.done());
+    ASSERT_EQ(walk.term(), word) << index;
+    ASSERT_EQ(reader.TermAt(index), word);
+    ASSERT_EQ(TermWalker(reader, index).term(), word);
+    ASSERT_TRUE(reader.FindTerm(word).has_value()) << word;
+    ASSERT_EQ(reader.LowerBound(word), index);
+    // Just below the term (its last byte dropped sorts first) and just above.
+    ASSERT_LE(reader.LowerBound(word.substr(0, word.size() - 1)), index);
+    ASSERT_EQ(reader.LowerBound(word + '\x01'), index + 1) << word;
+    ASSERT_FALSE(reader.FindTerm(word + '\x01').has_value());
+    walk.Next();
+    ++index;
+  }
+  EXPECT_TRUE(walk.done());
+  EXPECT_EQ(reader.LowerBound(""), 0u);
+  EXPECT_EQ(reader.LowerBound("zzzz"), reader.term_count());
+  const CheckReport report = CheckIndex(index_dir);
+  EXPECT_TRUE(report.sound) << report.problem;
 }
 
 }  // namespace
