@@ -50,7 +50,9 @@ static_assert(std::endian::native == std::endian::little,
 //      that hold the longest, instead of the fewest whole bytes.
 //  11  `terms.dict` front-codes term texts: an entry gives the bytes its
 //      term shares with the previous one and the pool holds only the rest.
-inline constexpr std::uint32_t kFormatVersion = 11;
+//  12  word pairs: adjacent pair words (fields.hpp) are also indexed as one
+//      term, "pair:" + first + " " + second, which phrases use.
+inline constexpr std::uint32_t kFormatVersion = 12;
 
 inline constexpr char kMagic[4] = {'F', 'T', 'H', 'M'};
 inline constexpr char kFooterMagic[4] = {'F', 'T', 'H', 'E'};

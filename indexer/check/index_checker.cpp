@@ -258,6 +258,7 @@ class SegmentChecker {
     lengths_ = column.lengths;
     term_sums_.assign(n, 0);
     title_sums_.assign(n, 0);
+    pair_sums_.assign(n, 0);
   }
 
   // Structure here; each title length is compared with the title terms'
@@ -482,6 +483,7 @@ class SegmentChecker {
            "posting count " + std::to_string(meta_.posting_count) + " but the posting lists hold " +
                std::to_string(posting_total));
     }
+    CheckWordPairs();
     const MmapFile& lengths = File(format::kLengthsFile);
     for (std::uint64_t d = 0; d < meta_.document_count; ++d) {
       const std::uint32_t length = lengths_[d];
@@ -495,6 +497,80 @@ class SegmentChecker {
              "document " + std::to_string(d) + " has title length " +
                  std::to_string(title_lengths_[d]) + " but its title terms add up to " +
                  std::to_string(title_sums_[d]));
+      }
+    }
+  }
+
+  // Every pair of the language's pair words (common/analysis/fields.hpp) is
+  // indexed exactly where its words stand one after the other: the pair
+  // term's documents and frequencies are the phrase's, worked out here from
+  // the words' positions, and a pair that occurs has its term. A phrase
+  // search trusts the pair lists instead of the words', so a list that
+  // disagreed would give wrong answers without this. Every other term
+  // starting with "pair:" is refused.
+  void CheckWordPairs() {
+    const std::span<const std::string_view> words = PairWords(meta_.analysis.language);
+    const fs::path& path = File(format::kDictionaryFile).path();
+    for (TermWalker walk(*reader_, reader_->LowerBound(kPairPrefix));
+         !walk.done() && IsPairTerm(walk.term()); walk.Next()) {
+      const std::string_view pair = walk.term().substr(kPairPrefix.size());
+      const std::size_t space = pair.find(' ');
+      if (space == std::string_view::npos || !IsPairWord(words, pair.substr(0, space)) ||
+          !IsPairWord(words, pair.substr(space + 1))) {
+        Fail(path, kHeaderSize,
+             "term " + Quoted(walk.term()) + " is not a pair of the pair words of language '" +
+                 meta_.analysis.language + "'");
+      }
+    }
+    std::vector<std::uint32_t> first_positions, second_positions, pair_positions, starts;
+    for (const std::string_view first : words) {
+      for (const std::string_view second : words) {
+        const std::string pair = PairTerm(first, second);
+        const auto first_info = reader_->FindTerm(first);
+        const auto second_info = reader_->FindTerm(second);
+        const auto pair_info = reader_->FindTerm(pair);
+        std::optional<PostingCursor> a, b, listed;
+        if (first_info && second_info) a.emplace(*reader_, *first_info);
+        if (first_info && second_info) b.emplace(*reader_, *second_info);
+        if (pair_info) listed.emplace(*reader_, *pair_info);
+        // The phrase's documents in order, each compared with the list's next.
+        while (a && a->doc() != kEndDoc && b->doc() != kEndDoc) {
+          if (a->doc() < b->doc()) {
+            a->NextGeq(b->doc());
+            continue;
+          }
+          if (b->doc() < a->doc()) {
+            b->NextGeq(a->doc());
+            continue;
+          }
+          const DocId doc = a->doc();
+          a->Positions(first_positions);
+          b->Positions(second_positions);
+          starts.clear();
+          std::size_t j = 0;
+          for (const std::uint32_t p : first_positions) {
+            while (j < second_positions.size() && second_positions[j] < p + 1ull) ++j;
+            if (j < second_positions.size() && second_positions[j] == p + 1ull) starts.push_back(p);
+          }
+          if (!starts.empty()) {
+            const bool listed_here = listed && listed->doc() == doc;
+            if (listed_here) listed->Positions(pair_positions);
+            if (!listed_here || pair_positions != starts) {
+              Fail(path, kHeaderSize,
+                   "word pair " + Quoted(pair) + ": document " + std::to_string(doc) + " holds " +
+                       std::to_string(starts.size()) +
+                       " but the pair's list does not give it there at those positions");
+            }
+            listed->Next();
+          }
+          a->Next();
+          b->Next();
+        }
+        if (listed && listed->doc() != kEndDoc) {
+          Fail(path, kHeaderSize,
+               "word pair " + Quoted(pair) + ": document " + std::to_string(listed->doc()) +
+                   " is listed but does not hold the pair");
+        }
       }
     }
   }
@@ -522,8 +598,11 @@ class SegmentChecker {
     const std::string text = reader_->TermAt(index);
     const std::string term = Quoted(text);
     // Field terms ("title:x") repeat words already counted in the length;
-    // they add up to the number of title words instead.
-    std::vector<std::uint64_t>& sums = IsFieldTerm(text) ? title_sums_ : term_sums_;
+    // they add up to the number of title words instead. Word pairs repeat
+    // words too; CheckWordPairs compares them with their words.
+    std::vector<std::uint64_t>& sums = IsPairTerm(text)    ? pair_sums_
+                                       : IsFieldTerm(text) ? title_sums_
+                                                           : term_sums_;
     const std::uint8_t* data = postings.data();
     const std::uint64_t df = e.document_frequency;
     const std::uint64_t blocks = (df + codec::kBlockSize - 1) / codec::kBlockSize;
@@ -909,6 +988,7 @@ class SegmentChecker {
   format::DocLengths lengths_;
   std::vector<std::uint64_t> term_sums_;  // per document, the sum of its word terms' frequencies
   format::DocLengths title_lengths_;
+  std::vector<std::uint64_t> pair_sums_;   // word pairs': checked against their words instead
   std::vector<std::uint64_t> title_sums_;  // per document, the same for its title field terms
 };
 

@@ -77,8 +77,23 @@ DocumentSummary InvertedIndex::AddDocument(DocId doc, std::string_view title,
   DocumentSummary summary;
   pending_.clear();
   pending_bytes_.clear();
+  // The pair words' pairs (common/analysis/fields.hpp): the last pair word
+  // seen, while it is the word just before the current one.
+  const std::span<const std::string_view> pair_words = PairWords(analyzer_.settings().language);
+  std::string_view previous_pair_word;
+  std::uint32_t previous_position = 0;
   AnalyzeDocument(analyzer_, title, body, token_, [&](const Token& token, bool in_title) {
     AddPending(token.term, token.position);
+    const auto pair_word = std::find(pair_words.begin(), pair_words.end(), token.term);
+    if (pair_word != pair_words.end()) {
+      if (!previous_pair_word.empty() && token.position == previous_position + 1) {
+        AddPending(PairTerm(previous_pair_word, token.term), previous_position);
+      }
+      previous_pair_word = *pair_word;  // the list's, not the reused token's
+      previous_position = token.position;
+    } else {
+      previous_pair_word = {};
+    }
     if (in_title) {
       AddPending(FieldTerm(kTitleField, token.term), token.position);
       ++summary.title_length;

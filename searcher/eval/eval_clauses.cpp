@@ -119,6 +119,9 @@ std::uint32_t PhraseMatcher::CountSloppyOccurrences() {
 }
 
 std::uint32_t PhraseMatcher::CountOccurrences() {
+  // A phrase of one list (two pair words, matched through their pair)
+  // occurs wherever the list's term does.
+  if (cursors_.size() == 1 && offsets_[0] == 0) return cursors_[0].frequency();
   // Anchor on the term with the fewest positions in this document, then
   // keep the phrase starts every other term confirms: linear merges of
   // sorted lists, stopping (and decoding no more positions) once no start

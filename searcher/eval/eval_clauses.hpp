@@ -128,11 +128,14 @@ struct ViableLeadPostings {
 };
 
 // Documents where the terms occur at their relative offsets (or, with a
-// slop, near them: Lucene's sloppy phrases). Candidates come
-// from a leapfrog conjunction driven by the rarest term; positions are
-// decoded only for documents that contain every term, and (with pruning set)
-// only when the smallest term frequency there could still score into the
-// top k: the phrase cannot occur more often than its rarest word.
+// slop, near them: Lucene's sloppy phrases). A term may be a word pair
+// standing for two adjacent words (MakeMatcher; common/analysis/fields.hpp):
+// a phrase of one pair is that pair's list, whose frequency is the
+// phrase's. Candidates come from a leapfrog conjunction driven by the
+// rarest term; positions are decoded only for documents that contain every
+// term, and (with pruning set) only when the smallest term frequency there
+// could still score into the top k: the phrase cannot occur more often
+// than its rarest word (or pair).
 class PhraseMatcher final : public Matcher {
  public:
   // With slop 0, the terms at exactly their offsets; with slop > 0, within

@@ -116,10 +116,34 @@ ClauseMatcher MakeMatcher(const IndexReader& reader, const QueryClause& clause,
   }
   if (cursors.size() == 1) {
     result.matcher = std::make_unique<TermMatcher>(std::move(cursors[0]));
-  } else {
-    result.matcher =
-        std::make_unique<eval::PhraseMatcher>(std::move(cursors), clause.offsets, clause.slop);
+    return result;
   }
+  // Adjacent pair words of an exact phrase are matched through their pair's
+  // list (common/analysis/fields.hpp), which holds exactly where both stand
+  // one after the other: "history of the war" as history@0, "of the"@1,
+  // war@3. The score is still the words' (their idf, the phrase's
+  // frequency). An absent pair never occurs in this segment.
+  const std::span<const std::string_view> pair_words = PairWords(reader.meta().analysis.language);
+  std::vector<PostingCursor> elements;
+  std::vector<std::uint32_t> offsets;
+  for (std::size_t i = 0; i < cursors.size(); ++i) {
+    const bool pair = clause.slop == 0 && i + 1 < cursors.size() &&
+                      clause.offsets[i + 1] == clause.offsets[i] + 1 &&
+                      IsPairWord(pair_words, clause.terms[i]) &&
+                      IsPairWord(pair_words, clause.terms[i + 1]);
+    if (!pair) {
+      elements.push_back(std::move(cursors[i]));
+      offsets.push_back(clause.offsets[i]);
+      continue;
+    }
+    const auto info = reader.FindTerm(PairTerm(clause.terms[i], clause.terms[i + 1]));
+    if (!info) return {};
+    elements.emplace_back(reader, *info);
+    offsets.push_back(clause.offsets[i]);
+    ++i;
+  }
+  result.matcher =
+      std::make_unique<eval::PhraseMatcher>(std::move(elements), std::move(offsets), clause.slop);
   return result;
 }
 

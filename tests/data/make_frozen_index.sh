@@ -17,7 +17,8 @@
 # deletion file, so every kind of file is there; since version 5 a third
 # segment comes from a folder (a text file and a TREC SGML file written
 # here), so that its `sources` file lists files; since version 9 a fourth
-# holds typed fields (since version 10, two of them without every use).
+# holds typed fields (since version 10, two of them without every use; since
+# version 12, a record of word pairs).
 set -euo pipefail
 build="${1:-build}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -48,6 +49,11 @@ printf '%s\n' \
   '{"id": "typed-1", "body": "typed frozen record", "year": 2001, "published": "2025-02-22", "kind": "memo", "draft": true, "weight": 1.5}' \
   '{"id": "typed-2", "body": "typed frozen record two", "year": 2012, "published": "2024-12-31T23:00:00Z", "kind": "letter", "draft": false, "weight": -3}' \
   >"$scratch/typed.jsonl"
+# Since version 12, word pairs: a record whose pair words ("of the", "in
+# the") stand side by side, which frozen_queries.tsv's phrases match.
+printf '%s\n' \
+  '{"id": "paired-1", "body": "the record of the frozen index in the folder of the run"}' \
+  >>"$scratch/typed.jsonl"
 # Since version 10, a schema takes uses away from two of them.
 printf '%s\n' '{"kind": {"type": "keyword", "stored": false}, "weight": {"type": "float", "sortable": false}}' \
   >"$scratch/schema.json"

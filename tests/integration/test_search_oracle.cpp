@@ -6,6 +6,8 @@
 
 #include <map>
 
+#include "common/analysis/fields.hpp"
+#include "indexer/check/index_checker.hpp"
 #include "searcher/searcher.hpp"
 #include "tests/model_index.hpp"
 #include "tests/test_support.hpp"
@@ -121,6 +123,63 @@ TEST_P(OracleTest, RequiredAndExcludedClauses) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, OracleTest, ::testing::Values(11, 12));
+
+// Word pairs (format 12): phrases whose adjacent words are pair words
+// ("of the") are matched through the pair's list. On text where the pair
+// words are most of the words, in every arrangement, in titles and bodies,
+// in an index of several segments: every phrase gives the scan's documents
+// and scores, ranked in full, in the top 10, and counted; and check
+// compares each pair list with its words' positions.
+TEST(Search, PhrasesThroughWordPairsMatchTokenStreamScan) {
+  std::mt19937_64 rng(23);
+  const std::vector<std::string> words = {"the", "of",  "and", "in",  "the", "of",
+                                          "w1x", "w2x", "w3x", "w4x", "w5x"};
+  std::vector<SourceDocument> docs;
+  for (int d = 0; d < 900; ++d) {
+    std::string title, body;
+    for (std::size_t i = rng() % 4; i-- > 0;) title += words[rng() % words.size()] + " ";
+    for (std::size_t i = 1 + rng() % 40; i-- > 0;) body += words[rng() % words.size()] + " ";
+    if (d % 10 == 0) body += "of the\n\nof the";  // a paragraph break: a gap, no pair
+    docs.push_back({"d" + std::to_string(d), title, body});
+  }
+  const ModelIndex model(docs, AnalysisSettings{});
+  TempDir dir;
+  const auto index = BuildSegmented(dir, docs, {400, 300, 200});
+  const CheckReport report = CheckIndex(index);
+  ASSERT_TRUE(report.sound) << report.problem;
+  Searcher searcher(index);
+  ASSERT_TRUE(searcher.snapshot().DocumentFrequency(PairTerm("of", "the")) > 0);
+  std::vector<std::vector<std::string>> phrases;
+  for (const std::string_view a : kEnglishPairWords) {
+    for (const std::string_view b : kEnglishPairWords) {
+      phrases.push_back({std::string(a), std::string(b)});
+      phrases.push_back({"w1x", std::string(a), std::string(b)});
+      phrases.push_back({std::string(a), std::string(b), "w2x", std::string(a)});
+    }
+  }
+  for (int q = 0; q < 80; ++q) phrases.push_back(OccurringPhrase(model, rng, 2 + rng() % 4));
+  phrases.push_back({"of", "the", "of", "the"});
+  phrases.push_back({"the", "the", "the"});
+  for (const auto& phrase : phrases) {
+    ExpectSameResults(searcher, model, {{Occur::kShould, phrase}}, {});
+    ExpectSameResults(searcher, model, {{Occur::kMust, phrase}, {Occur::kShould, {"w3x"}}}, {});
+    const std::string text = ToQueryText({{Occur::kShould, phrase}});
+    const auto expected = ExpectedMatches(model, {{Occur::kShould, phrase}}, {});
+    SearchOptions top10;
+    top10.k = 10;
+    const SearchResult result = searcher.Search(text, top10);
+    std::vector<double> scores;
+    for (const auto& [doc, score] : expected) scores.push_back(score);
+    std::sort(scores.rbegin(), scores.rend());
+    ASSERT_EQ(result.hits.size(), std::min<std::size_t>(10, scores.size())) << text;
+    for (std::size_t i = 0; i < result.hits.size(); ++i) {
+      ASSERT_NEAR(result.hits[i].score, scores[i], 1e-4 * std::max(1.0, scores[i])) << text;
+    }
+    SearchOptions count;
+    count.count_only = true;
+    EXPECT_EQ(searcher.Search(text, count).total_matches, expected.size()) << text;
+  }
+}
 
 TEST(Search, TopKIsThePrefixOfTheFullRanking) {
   TempDir dir;
