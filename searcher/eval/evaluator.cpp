@@ -123,15 +123,10 @@ ClauseMatcher MakeMatcher(const IndexReader& reader, const QueryClause& clause,
   // one after the other: "history of the war" as history@0, "of the"@1,
   // war@3. The score is still the words' (their idf, the phrase's
   // frequency). An absent pair never occurs in this segment.
-  const std::span<const std::string_view> pair_words = PairWords(reader.meta().analysis.language);
   std::vector<PostingCursor> elements;
   std::vector<std::uint32_t> offsets;
   for (std::size_t i = 0; i < cursors.size(); ++i) {
-    const bool pair = clause.slop == 0 && i + 1 < cursors.size() &&
-                      clause.offsets[i + 1] == clause.offsets[i] + 1 &&
-                      IsPairWord(pair_words, clause.terms[i]) &&
-                      IsPairWord(pair_words, clause.terms[i + 1]);
-    if (!pair) {
+    if (!MatchedAsPair(reader, clause, i)) {
       elements.push_back(std::move(cursors[i]));
       offsets.push_back(clause.offsets[i]);
       continue;
@@ -145,6 +140,13 @@ ClauseMatcher MakeMatcher(const IndexReader& reader, const QueryClause& clause,
   result.matcher =
       std::make_unique<eval::PhraseMatcher>(std::move(elements), std::move(offsets), clause.slop);
   return result;
+}
+
+bool MatchedAsPair(const IndexReader& reader, const QueryClause& clause, std::size_t i) {
+  const std::span<const std::string_view> pair_words = PairWords(reader.meta().analysis.language);
+  return clause.slop == 0 && i + 1 < clause.terms.size() &&
+         clause.offsets[i + 1] == clause.offsets[i] + 1 &&
+         IsPairWord(pair_words, clause.terms[i]) && IsPairWord(pair_words, clause.terms[i + 1]);
 }
 
 std::string_view AlgorithmName(Algorithm algorithm) {

@@ -103,6 +103,10 @@ struct ClauseMatcher {
 };
 ClauseMatcher MakeMatcher(const IndexReader& reader, const QueryClause& clause,
                           const CollectionStats* stats = nullptr);
+// Whether the phrase's terms i and i + 1 are matched through their word
+// pair's list (common/analysis/fields.hpp) in this segment: an exact phrase,
+// the two adjacent, both pair words of the index's language.
+bool MatchedAsPair(const IndexReader& reader, const QueryClause& clause, std::size_t i);
 
 // How top-k queries of optional terms (unions) are evaluated. Every
 // algorithm returns the same hits; they differ in how much they skip.

@@ -114,9 +114,15 @@ EvalResult CountMatches(const IndexReader& reader, const Query& query, const Eva
     if (clause.occur == Occur::kMust && ++required == 1) single = &clause;
     if (clause.occur == Occur::kShould && ++optional == 1 && required == 0) single = &clause;
   }
-  if (!any_excluded && options.filter == nullptr && single != nullptr && !single->is_phrase() &&
+  // So is a phrase of two pair words: its pair's list holds exactly the
+  // documents that hold it.
+  const bool single_list =
+      single != nullptr &&
+      (!single->is_phrase() || (single->terms.size() == 2 && MatchedAsPair(reader, *single, 0)));
+  if (!any_excluded && options.filter == nullptr && single_list &&
       (required == 1 || (required == 0 && optional == 1))) {
-    const auto info = reader.FindTerm(single->terms[0]);
+    const auto info = reader.FindTerm(
+        single->is_phrase() ? PairTerm(single->terms[0], single->terms[1]) : single->terms[0]);
     const std::uint64_t frequency = info ? info->entry.document_frequency : 0;
     if (options.deleted == nullptr) return {{}, frequency, true};
     const std::uint64_t deleted = options.deleted->count();
