@@ -198,7 +198,7 @@ PreparedQuery Prepare(const IndexReader& reader, const Query& query, const EvalO
   struct Pending {
     const QueryClause* clause;
     ClauseMatcher made;
-    std::optional<TermInfo> info;  // of a term clause
+    std::optional<TermInfo> info;  // of a term clause, or of a phrase's word pair
   };
   std::vector<Pending> required, optional;
   for (const auto& clause : query.clauses) {
@@ -214,8 +214,14 @@ PreparedQuery Prepare(const IndexReader& reader, const Query& query, const EvalO
         if (clause.occur == Occur::kMust) prepared.matches_nothing = true;
         continue;
       }
+      // A phrase of two pair words is one list, the pair's: scored as a
+      // term (with the phrase's idf), it gets a term's block-max bounds.
+      std::optional<TermInfo> pair;
+      if (clause.terms.size() == 2 && MatchedAsPair(reader, clause, 0)) {
+        pair = reader.FindTerm(PairTerm(clause.terms[0], clause.terms[1]));
+      }
       (clause.occur == Occur::kMust ? required : optional)
-          .push_back({&clause, std::move(made), std::nullopt});
+          .push_back({&clause, std::move(made), pair});
     } else {
       const auto info = reader.FindTerm(clause.terms[0]);
       if (!info) {
@@ -232,7 +238,7 @@ PreparedQuery Prepare(const IndexReader& reader, const Query& query, const EvalO
     out.reserve(list->size());
     for (Pending& pending : *list) {
       const QueryClause& clause = *pending.clause;
-      if (clause.is_phrase()) {
+      if (clause.is_phrase() && !pending.info) {
         const Bm25Scorer scorer(bm25, pending.made.idf, average_length);
         std::unique_ptr<PhraseMatcher> phrase(
             static_cast<PhraseMatcher*>(pending.made.matcher.release()));
@@ -240,11 +246,14 @@ PreparedQuery Prepare(const IndexReader& reader, const Query& query, const EvalO
         out.emplace_back(std::move(phrase), scorer, clause.weight, slot++);
       } else {
         const TermInfo& info = *pending.info;
-        const float idf =
-            ScoringIdf(reader, options.stats, clause.terms[0], info.entry.document_frequency);
+        const float idf = clause.is_phrase() ? pending.made.idf
+                                             : ScoringIdf(reader, options.stats, clause.terms[0],
+                                                          info.entry.document_frequency);
         const Bm25Scorer scorer(bm25, idf, average_length);
         std::optional<TitleScoring> title;
-        if (clause.title) title = MakeTitleScoring(reader, clause, bm25, options.stats, idf);
+        if (clause.title && !clause.is_phrase()) {
+          title = MakeTitleScoring(reader, clause, bm25, options.stats, idf);
+        }
         out.emplace_back(PostingCursor(reader, info), scorer, clause.weight, slot++, compute_bounds,
                          std::move(title));
       }

@@ -163,18 +163,32 @@ TEST(Search, PhrasesThroughWordPairsMatchTokenStreamScan) {
   for (const auto& phrase : phrases) {
     ExpectSameResults(searcher, model, {{Occur::kShould, phrase}}, {});
     ExpectSameResults(searcher, model, {{Occur::kMust, phrase}, {Occur::kShould, {"w3x"}}}, {});
+    // The top 10 by every algorithm, alone and beside words: a phrase of
+    // one pair is evaluated as a term of the pair's list.
+    for (const std::vector<ModelClause>& clauses : std::vector<std::vector<ModelClause>>{
+             {{Occur::kShould, phrase}},
+             {{Occur::kShould, phrase}, {Occur::kShould, {"w4x"}}},
+             {{Occur::kMust, phrase}, {Occur::kShould, {"of"}}}}) {
+      const std::string text = ToQueryText(clauses);
+      const auto expected = ExpectedMatches(model, clauses, {});
+      std::vector<double> scores;
+      for (const auto& [doc, score] : expected) scores.push_back(score);
+      std::sort(scores.rbegin(), scores.rend());
+      for (const Algorithm algorithm :
+           {Algorithm::kAuto, Algorithm::kExhaustive, Algorithm::kMaxScore, Algorithm::kBmw}) {
+        SearchOptions top10;
+        top10.k = 10;
+        top10.algorithm = algorithm;
+        const SearchResult result = searcher.Search(text, top10);
+        ASSERT_EQ(result.hits.size(), std::min<std::size_t>(10, scores.size())) << text;
+        for (std::size_t i = 0; i < result.hits.size(); ++i) {
+          ASSERT_NEAR(result.hits[i].score, scores[i], 1e-4 * std::max(1.0, scores[i]))
+              << text << " by " << AlgorithmName(algorithm);
+        }
+      }
+    }
     const std::string text = ToQueryText({{Occur::kShould, phrase}});
     const auto expected = ExpectedMatches(model, {{Occur::kShould, phrase}}, {});
-    SearchOptions top10;
-    top10.k = 10;
-    const SearchResult result = searcher.Search(text, top10);
-    std::vector<double> scores;
-    for (const auto& [doc, score] : expected) scores.push_back(score);
-    std::sort(scores.rbegin(), scores.rend());
-    ASSERT_EQ(result.hits.size(), std::min<std::size_t>(10, scores.size())) << text;
-    for (std::size_t i = 0; i < result.hits.size(); ++i) {
-      ASSERT_NEAR(result.hits[i].score, scores[i], 1e-4 * std::max(1.0, scores[i])) << text;
-    }
     SearchOptions count;
     count.count_only = true;
     EXPECT_EQ(searcher.Search(text, count).total_matches, expected.size()) << text;
