@@ -258,7 +258,6 @@ class SegmentChecker {
     lengths_ = column.lengths;
     term_sums_.assign(n, 0);
     title_sums_.assign(n, 0);
-    pair_sums_.assign(n, 0);
   }
 
   // Structure here; each title length is compared with the title terms'
@@ -530,8 +529,10 @@ class SegmentChecker {
         const auto second_info = reader_->FindTerm(second);
         const auto pair_info = reader_->FindTerm(pair);
         std::optional<PostingCursor> a, b, listed;
-        if (first_info && second_info) a.emplace(*reader_, *first_info);
-        if (first_info && second_info) b.emplace(*reader_, *second_info);
+        if (first_info && second_info) {
+          a.emplace(*reader_, *first_info);
+          b.emplace(*reader_, *second_info);
+        }
         if (pair_info) listed.emplace(*reader_, *pair_info);
         // The phrase's documents in order, each compared with the list's next.
         while (a && a->doc() != kEndDoc && b->doc() != kEndDoc) {
@@ -600,9 +601,9 @@ class SegmentChecker {
     // Field terms ("title:x") repeat words already counted in the length;
     // they add up to the number of title words instead. Word pairs repeat
     // words too; CheckWordPairs compares them with their words.
-    std::vector<std::uint64_t>& sums = IsPairTerm(text)    ? pair_sums_
-                                       : IsFieldTerm(text) ? title_sums_
-                                                           : term_sums_;
+    std::vector<std::uint64_t>* sums = IsPairTerm(text)    ? nullptr
+                                       : IsFieldTerm(text) ? &title_sums_
+                                                           : &term_sums_;
     const std::uint8_t* data = postings.data();
     const std::uint64_t df = e.document_frequency;
     const std::uint64_t blocks = (df + codec::kBlockSize - 1) / codec::kBlockSize;
@@ -752,7 +753,7 @@ class SegmentChecker {
         block_lengths[i] = lengths_[doc];
         min_length = std::min(min_length, block_lengths[i]);
         collection_frequency += tf;
-        sums[doc] += tf;
+        if (sums != nullptr) (*sums)[doc] += tf;
         // Positions: tf values, increasing, in this posting's order.
         if (collection_frequency > e.collection_frequency ||
             collection_frequency >
@@ -988,7 +989,6 @@ class SegmentChecker {
   format::DocLengths lengths_;
   std::vector<std::uint64_t> term_sums_;  // per document, the sum of its word terms' frequencies
   format::DocLengths title_lengths_;
-  std::vector<std::uint64_t> pair_sums_;   // word pairs': checked against their words instead
   std::vector<std::uint64_t> title_sums_;  // per document, the same for its title field terms
 };
 

@@ -216,10 +216,7 @@ PreparedQuery Prepare(const IndexReader& reader, const Query& query, const EvalO
       }
       // A phrase of two pair words is one list, the pair's: scored as a
       // term (with the phrase's idf), it gets a term's block-max bounds.
-      std::optional<TermInfo> pair;
-      if (clause.terms.size() == 2 && MatchedAsPair(reader, clause, 0)) {
-        pair = reader.FindTerm(PairTerm(clause.terms[0], clause.terms[1]));
-      }
+      const std::optional<TermInfo> pair = made.pair_list;
       (clause.occur == Occur::kMust ? required : optional)
           .push_back({&clause, std::move(made), pair});
     } else {

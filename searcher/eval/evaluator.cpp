@@ -133,6 +133,7 @@ ClauseMatcher MakeMatcher(const IndexReader& reader, const QueryClause& clause,
     }
     const auto info = reader.FindTerm(PairTerm(clause.terms[i], clause.terms[i + 1]));
     if (!info) return {};
+    if (cursors.size() == 2) result.pair_list = info;
     elements.emplace_back(reader, *info);
     offsets.push_back(clause.offsets[i]);
     ++i;

@@ -100,6 +100,9 @@ TitleScoring MakeTitleScoring(const IndexReader& reader, const QueryClause& clau
 struct ClauseMatcher {
   std::unique_ptr<Matcher> matcher;
   float idf = 0;
+  // Set when the clause is a phrase of two pair words: its pair's list,
+  // which holds exactly the phrase's documents and frequencies.
+  std::optional<TermInfo> pair_list;
 };
 ClauseMatcher MakeMatcher(const IndexReader& reader, const QueryClause& clause,
                           const CollectionStats* stats = nullptr);
