@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstring>
+#include <utility>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -13,26 +14,60 @@ namespace {
 constexpr std::size_t kLanes = 4;
 constexpr std::size_t kPerLane = kBlockSize / kLanes;  // 32 values per lane
 
+// in holds PackedBytes(kWidth) bytes at any alignment.
+#ifdef __SSE2__
+// Value row j (values 4j..4j+3, one per lane) of a block at kWidth bits:
+// with j a constant, every shift is an immediate and the row is stored
+// whole, so a prefix sum that loads it next forwards from the store.
+template <std::uint32_t kWidth, std::size_t kRow>
+inline void UnpackRow(const std::uint8_t* in, __m128i* out, __m128i mask) noexcept {
+  constexpr std::size_t kBit = kRow * kWidth;
+  constexpr std::size_t kWord = kBit / 32;
+  constexpr std::size_t kShift = kBit % 32;
+  const auto* words = reinterpret_cast<const __m128i*>(in);
+  __m128i row = _mm_srli_epi32(_mm_loadu_si128(words + kWord), static_cast<int>(kShift));
+  if constexpr (kShift + kWidth > 32) {
+    row = _mm_or_si128(
+        row, _mm_slli_epi32(_mm_loadu_si128(words + kWord + 1), static_cast<int>(32 - kShift)));
+  }
+  if constexpr (kWidth < 32) row = _mm_and_si128(row, mask);
+  _mm_storeu_si128(out + kRow, row);
+}
+
+template <std::uint32_t kWidth, std::size_t... kRows>
+inline void UnpackRows(const std::uint8_t* in, std::uint32_t* out,
+                       std::index_sequence<kRows...>) noexcept {
+  const __m128i mask = _mm_set1_epi32(static_cast<int>(kWidth == 32 ? ~0u : (1u << kWidth) - 1));
+  (UnpackRow<kWidth, kRows>(in, reinterpret_cast<__m128i*>(out), mask), ...);
+}
+#endif
+
 template <std::uint32_t kWidth>
-void Unpack(const std::uint32_t* in, std::uint32_t* out) noexcept {
+void Unpack(const std::uint8_t* in, std::uint32_t* out) noexcept {
   if constexpr (kWidth == 0) {
     std::memset(out, 0, kBlockSize * sizeof(std::uint32_t));
   } else {
+#ifdef __SSE2__
+    UnpackRows<kWidth>(in, out, std::make_index_sequence<kPerLane>{});
+#else
     constexpr std::uint32_t kMask = kWidth == 32 ? ~0u : (1u << kWidth) - 1;
+    std::uint32_t words[kBlockSize];
+    std::memcpy(words, in, PackedBytes(kWidth));  // little-endian host
     for (std::size_t j = 0; j < kPerLane; ++j) {
       const std::size_t bit = j * kWidth;
       const std::size_t word = bit / 32;
       const std::size_t shift = bit % 32;
       for (std::size_t lane = 0; lane < kLanes; ++lane) {
-        std::uint32_t v = in[word * kLanes + lane] >> shift;
-        if (shift + kWidth > 32) v |= in[(word + 1) * kLanes + lane] << (32 - shift);
+        std::uint32_t v = words[word * kLanes + lane] >> shift;
+        if (shift + kWidth > 32) v |= words[(word + 1) * kLanes + lane] << (32 - shift);
         out[j * kLanes + lane] = v & kMask;
       }
     }
+#endif
   }
 }
 
-using UnpackFn = void (*)(const std::uint32_t*, std::uint32_t*) noexcept;
+using UnpackFn = void (*)(const std::uint8_t*, std::uint32_t*) noexcept;
 
 template <std::size_t... kWidths>
 constexpr std::array<UnpackFn, sizeof...(kWidths)> MakeUnpackers(std::index_sequence<kWidths...>) {
@@ -68,10 +103,7 @@ void PackBlock(const std::uint32_t* values, std::uint32_t width, std::string& ou
 }
 
 void UnpackBlock(const std::uint8_t* in, std::uint32_t width, std::uint32_t* values) noexcept {
-  // Copy to aligned words first: blocks sit at arbitrary byte offsets.
-  alignas(64) std::uint32_t words[kBlockSize];
-  std::memcpy(words, in, PackedBytes(width));
-  kUnpackers[width](words, values);
+  kUnpackers[width](in, values);
 }
 
 void UnpackValues(const std::uint8_t* in, std::uint32_t width, std::size_t first, std::size_t n,
@@ -96,21 +128,47 @@ void UnpackValues(const std::uint8_t* in, std::uint32_t width, std::size_t first
   }
 }
 
-void PrefixSum(std::uint32_t* values, std::size_t n, std::uint32_t base) noexcept {
+bool PrefixSum(std::uint32_t* values, std::size_t n, std::uint32_t base,
+               std::size_t first_checked) noexcept {
   std::size_t i = 0;
+  bool zero_gap = false;
 #ifdef __SSE2__
+  // Two rows at a time: each row's sums within itself and the second's
+  // share of the first are independent of the carry, so the loop-carried
+  // chain (add the carry, broadcast the last sum) is taken once per eight
+  // values instead of once per four.
+  const __m128i zero = _mm_setzero_si128();
   __m128i carry = _mm_set1_epi32(static_cast<int>(base));
-  for (; i + 4 <= n; i += 4) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(values + i));
+  __m128i zero_lanes = zero;
+  // Lane 0 of the first row made nonzero for the check when it is exempt.
+  __m128i exempt = _mm_cvtsi32_si128(first_checked > 0 ? 1 : 0);
+  const auto row_sums = [](__m128i v) {
     v = _mm_add_epi32(v, _mm_slli_si128(v, 4));
-    v = _mm_add_epi32(v, _mm_slli_si128(v, 8));
-    v = _mm_add_epi32(v, carry);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(values + i), v);
-    carry = _mm_shuffle_epi32(v, 0xFF);  // broadcast the last sum
+    return _mm_add_epi32(v, _mm_slli_si128(v, 8));
+  };
+  for (; i + 8 <= n; i += 8) {
+    auto* at = reinterpret_cast<__m128i*>(values + i);
+    const __m128i first = _mm_loadu_si128(at);
+    const __m128i second = _mm_loadu_si128(at + 1);
+    zero_lanes = _mm_or_si128(zero_lanes, _mm_cmpeq_epi32(_mm_or_si128(first, exempt), zero));
+    zero_lanes = _mm_or_si128(zero_lanes, _mm_cmpeq_epi32(second, zero));
+    exempt = zero;
+    const __m128i first_sums = row_sums(first);
+    const __m128i second_sums =
+        _mm_add_epi32(row_sums(second), _mm_shuffle_epi32(first_sums, 0xFF));
+    _mm_storeu_si128(at, _mm_add_epi32(first_sums, carry));
+    const __m128i second_out = _mm_add_epi32(second_sums, carry);
+    _mm_storeu_si128(at + 1, second_out);
+    carry = _mm_shuffle_epi32(second_out, 0xFF);  // broadcast the last sum
   }
+  zero_gap = _mm_movemask_epi8(zero_lanes) != 0;
   base = i > 0 ? values[i - 1] : base;
 #endif
-  for (; i < n; ++i) values[i] = base += values[i];
+  for (; i < n; ++i) {
+    zero_gap |= values[i] == 0 && i >= first_checked;
+    values[i] = base += values[i];
+  }
+  return !zero_gap;
 }
 
 }  // namespace fathom::codec

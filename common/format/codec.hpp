@@ -4,7 +4,7 @@
 // 4-lane interleaved layout: value i lives in lane i % 4, and each lane's 32
 // values form their own little-endian bit stream whose 32-bit words are
 // interleaved across the lanes. Unpacking then works on four independent
-// lanes at once, which the compiler turns into SIMD code without intrinsics
+// lanes at once: one SSE2 register holds a row of four consecutive values
 // (the layout of SIMD-BP128, Lemire and Boytsov 2015). Partial blocks and
 // small headers use LEB128 varints.
 #pragma once
@@ -97,9 +97,13 @@ inline const std::uint8_t* GetVarintUnchecked(const std::uint8_t* in,
   return in;
 }
 
-// values[i] = base + values[0] + ... + values[i] (doc gaps to doc ids), four
-// lanes at a time where SSE2 is available (every x86-64 CPU).
-void PrefixSum(std::uint32_t* values, std::size_t n, std::uint32_t base) noexcept;
+// values[i] = base + values[0] + ... + values[i] modulo 2^32 (doc gaps to doc
+// ids), four lanes at a time where SSE2 is available (every x86-64 CPU).
+// Returns whether every gap from index first_checked (0 or 1) on is
+// positive: the ids then increase unless a sum wrapped, which the caller
+// rules out from the gaps' widths or their 64-bit total.
+bool PrefixSum(std::uint32_t* values, std::size_t n, std::uint32_t base,
+               std::size_t first_checked) noexcept;
 
 // Skips n varints in [in, end) by counting their last bytes (high bit
 // clear), eight bytes at a time. Returns the byte after the n-th, or nullptr

@@ -173,25 +173,28 @@ void PostingCursor::LoadBlock(std::size_t block) noexcept {
     }
     frequencies_ready_ = true;
   }
-  // Every gap but the list's first must be positive, and the sum must not
+  // Every gap but the list's first must be positive, and the sums must not
   // wrap around: then the ids increase, and with the last one below the
-  // document count every id is a valid index into doclens. The checks are
-  // reductions the compiler vectorizes; the prefix sum is left dependency
-  // chain only.
-  std::uint32_t zero_gaps = 0;
-  std::uint64_t total = base;
-  for (std::size_t i = 0; i < block_size_; ++i) {
-    zero_gaps |= docs_[i] == 0 ? 1u : 0u;
-    total += docs_[i];
+  // document count every id is a valid index into doclens. A full block's
+  // gaps are below 2^(width + exception bits), so 128 of them cannot wrap
+  // from most bases; only others are summed in 64 bits first.
+  bool may_wrap = true;
+  if (block_size_ == codec::kBlockSize) {
+    const std::uint32_t gap_bits = in[0] + (in[1] > 0 ? format::kMaxExceptionBits : 0);
+    may_wrap = gap_bits + 7 >= 32 || std::uint64_t{base} + (std::uint64_t{1} << (gap_bits + 7)) >
+                                         (std::uint64_t{1} << 32);
   }
-  if (block == 0 && docs_[0] == 0) {  // doc 0 may start the list
-    zero_gaps = 0;
-    for (std::size_t i = 1; i < block_size_; ++i) zero_gaps |= docs_[i] == 0 ? 1u : 0u;
+  bool damaged = false;
+  if (may_wrap) {
+    std::uint64_t total = base;
+    for (std::size_t i = 0; i < block_size_; ++i) total += docs_[i];
+    damaged = total >= document_count_;
   }
-  bool damaged = zero_gaps != 0 || total >= document_count_;
   if (!damaged) {
-    codec::PrefixSum(docs_, block_size_, base);
-    damaged = skip.last_doc != kEndDoc && docs_[block_size_ - 1] != skip.last_doc;
+    const std::size_t first_checked = block == 0 ? 1 : 0;  // doc 0 may start the list
+    damaged = !codec::PrefixSum(docs_, block_size_, base, first_checked) ||
+              docs_[block_size_ - 1] >= document_count_ ||
+              (skip.last_doc != kEndDoc && docs_[block_size_ - 1] != skip.last_doc);
   }
   if (damaged) {
     // Blocks disagree with their skip entry or the collection: the data is

@@ -219,6 +219,33 @@ TEST(CodecBlock, ConsecutiveBlocksInOneBuffer) {
   EXPECT_EQ(in, reinterpret_cast<const std::uint8_t*>(out.data() + out.size()));
 }
 
+// --------------------------------------------------------------- PrefixSum
+
+// Doc gaps to ids at every length (SIMD rows and the scalar tail), with a
+// zero gap at each place: the sums modulo 2^32, and positive gaps reported
+// as such only when no gap from first_checked on is zero.
+TEST(CodecPrefixSum, SumsFromBaseAndReportsZeroGaps) {
+  std::mt19937_64 rng(7);
+  for (std::size_t n = 0; n <= kBlockSize + 3; ++n) {
+    for (const std::size_t first_checked : {std::size_t{0}, std::size_t{1}}) {
+      for (std::size_t zero_at = 0; zero_at <= n; ++zero_at) {  // n: no zero gap
+        std::vector<std::uint32_t> gaps(n);
+        for (auto& gap : gaps) gap = 1 + static_cast<std::uint32_t>(rng() % 5000);
+        if (zero_at < n) gaps[zero_at] = 0;
+        const auto base = static_cast<std::uint32_t>(rng() % 3 == 0 ? 0xFFFFF000u : rng() % 100000);
+        std::vector<std::uint32_t> expected(n);
+        std::uint32_t sum = base;
+        for (std::size_t i = 0; i < n; ++i) expected[i] = sum += gaps[i];
+        std::vector<std::uint32_t> values = gaps;
+        const bool positive = PrefixSum(values.data(), n, base, first_checked);
+        EXPECT_EQ(values, expected) << "n " << n;
+        EXPECT_EQ(positive, zero_at == n || zero_at < first_checked)
+            << "n " << n << ", zero gap at " << zero_at << ", checked from " << first_checked;
+      }
+    }
+  }
+}
+
 // ----------------------------------------------------------------- Varints
 
 std::string Encode(std::uint64_t value) {

@@ -2,6 +2,7 @@
 // frequency; required clauses leapfrog without decoding frequencies; long
 // unions of terms set bits in a bitmap of the collection. Every path stops
 // at options.count_limit.
+#include "searcher/eval/intersect.hpp"
 #include "searcher/eval/pruning.hpp"
 
 namespace fathom::eval {
@@ -42,10 +43,11 @@ constexpr std::uint64_t kMergeDensityRatio = 8;
 
 // Counts the documents of the two rarest required terms (and the other
 // required clauses, checked for each), merging their loaded blocks.
-// counted(doc) counts one and says whether the limit is reached; returns
-// true then.
+// counted(docs, n) counts n matching documents and says whether the limit
+// is reached; returns true then. Without want_ids, two lists pass no ids
+// (docs is null).
 template <typename Counted>
-bool CountByMerging(const std::vector<ClauseCursor*>& order, Counted&& counted) {
+bool CountByMerging(const std::vector<ClauseCursor*>& order, bool want_ids, Counted&& counted) {
   PostingCursor& a = *order[0]->term();
   PostingCursor& b = *order[1]->term();
   const auto others_hold = [&](DocId doc) {
@@ -69,16 +71,18 @@ bool CountByMerging(const std::vector<ClauseCursor*>& order, Counted&& counted) 
     const std::uint32_t* a_docs = a.block_docs();
     const std::uint32_t* b_docs = b.block_docs();
     const std::size_t a_size = a.block_size(), b_size = b.block_size();
-    std::size_t i = a.index_in_block(), j = b.index_in_block(), found = 0;
-    while (i < a_size && j < b_size) {
-      const DocId x = a_docs[i], y = b_docs[j];
-      both[found] = x;
-      found += x == y ? 1 : 0;
-      i += x <= y ? 1 : 0;
-      j += y <= x ? 1 : 0;
-    }
-    for (std::size_t f = 0; f < found; ++f) {
-      if (others_hold(both[f]) && counted(both[f])) return true;
+    std::size_t i = a.index_in_block(), j = b.index_in_block();
+    if (order.size() == 2 && !want_ids) {
+      const std::size_t found = IntersectBlocks<false>(a_docs, i, a_size, b_docs, j, b_size, both);
+      if (found > 0 && counted(nullptr, found)) return true;
+    } else {
+      const std::size_t found = IntersectBlocks<true>(a_docs, i, a_size, b_docs, j, b_size, both);
+      std::size_t held = 0;
+      for (std::size_t f = 0; f < found; ++f) {
+        both[held] = both[f];
+        held += others_hold(both[f]) ? 1 : 0;
+      }
+      if (held > 0 && counted(both, held)) return true;
     }
     if (i < a_size) {
       a.MoveInBlock(i);
@@ -140,7 +144,17 @@ EvalResult CountMatches(const IndexReader& reader, const Query& query, const Eva
     const std::vector<ClauseCursor*> order = LeapfrogOrder(prepared.required);
     if (order.size() >= 2 && order[0]->term() != nullptr && order[1]->term() != nullptr &&
         order[1]->cost() <= kMergeDensityRatio * order[0]->cost()) {
-      if (CountByMerging(order, counted)) return at_limit;
+      const auto counted_all = [&](const DocId* docs, std::size_t n) {
+        if (!excluded.empty()) {
+          for (std::size_t f = 0; f < n; ++f) {
+            if (counted(docs[f])) return true;
+          }
+          return false;
+        }
+        count += std::min<std::uint64_t>(n, limit - count);
+        return count == limit;
+      };
+      if (CountByMerging(order, !excluded.empty(), counted_all)) return at_limit;
     } else {
       for (DocId doc = Align(order); doc != kEndDoc; doc = Align(order)) {
         if (counted(doc)) return at_limit;
