@@ -111,7 +111,9 @@ int Run(int argc, char** argv) {
      "batch mode: answer the queries on N threads (results stay in query-file order)")
     ("algorithm", po::value<std::string>()->default_value("auto"),
      "ranked evaluation: auto, exhaustive, maxscore, bmw (same results; for comparison)")
-    ("count", po::bool_switch(), "only count the matching documents (all of them), without ranking")
+    ("count", po::bool_switch(),
+     "only count the matching documents (all of them), without ranking; with --queries,\n"
+     "one `qid<TAB>count` line per query (or JSON lines with --format json)")
     ("count-up-to", po::value<std::uint64_t>()->default_value(SearchOptions::kDefaultCountUpTo),
      "ranked queries count matches exactly up to N, then show N+ (a lower bound); 0: only\n"
      "those ranking visits. --count counts them all; a TREC batch counts none")

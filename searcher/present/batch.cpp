@@ -56,7 +56,11 @@ BatchAnswer BatchAnswerer::Answer(const BatchQuery& query, std::size_t k) {
   }
   answer.warnings = result.query.warnings;
   std::ostringstream text;
-  if (options_.format == BatchFormat::kTrec) {
+  if (options_.format == BatchFormat::kTrec && search.count_only) {
+    // A run has no place for a count, and counting ranks nothing: one
+    // `qid<TAB>count` line, exact.
+    text << query.qid << '\t' << result.total_matches << '\n';
+  } else if (options_.format == BatchFormat::kTrec) {
     WriteTrecRun(text, searcher_.snapshot(), query.qid, result, options_.tag);
   } else {
     JsonResultStyle json;

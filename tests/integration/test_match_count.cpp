@@ -293,5 +293,24 @@ TEST_F(MatchCountTest, BatchJsonCountsAndTrecRunsAreTheSameHits) {
   EXPECT_EQ(static_cast<std::size_t>(std::count(trec.out.begin(), trec.out.end(), '\n')), lines);
 }
 
+// --count in a batch counts every match of each query: a line `qid<TAB>N`
+// in the default (TREC) format, exact JSON counts with --format json.
+TEST_F(MatchCountTest, BatchCountPrintsEachQuerysExactCount) {
+  WriteFile(*dir_ / "count-queries.tsv", "q1\tevery\nq2\trare\nq3\t+every +even\nq4\tnowhere\n");
+  const std::string queries = Quote(*dir_ / "count-queries.tsv");
+  for (const auto& index : {one_, many_}) {
+    const CommandResult counts = Search(index, "--queries " + queries + " --syntax --count");
+    ASSERT_EQ(counts.exit_code, 0) << counts.err;
+    EXPECT_EQ(counts.out, "q1\t3000\nq2\t50\nq3\t1500\nq4\t0\n");
+    const CommandResult json =
+        Search(index, "--queries " + queries + " --syntax --count --format json");
+    ASSERT_EQ(json.exit_code, 0) << json.err;
+    EXPECT_NE(json.out.find("\"qid\":\"q3\",\"query\":\"+every +even\",\"matches\":1500,"
+                            "\"matches_exact\":true"),
+              std::string::npos)
+        << json.out;
+  }
+}
+
 }  // namespace
 }  // namespace fathom::testing
