@@ -11,7 +11,10 @@
 #   CORPUS=../shared/corpora/wiki/corpus.jsonl.zst bench/compare_lucene.sh build /tmp/cmp-wiki
 # Environment (defaults): DOCS=1000000 QUERIES=1000 RUNS=3 MODES=top10,top100,count
 # THREADS=1,<nproc> WARMUP_QUERIES=20000 LUCENE_JAR=/usr/share/java/lucene-core-8*.jar
-# JAVA_OPTS="-Xms4g -Xmx4g". Steps whose output already exists in WORK_DIR are
+# JAVA_OPTS="-Xms4g -Xmx4g" CPU= (a taskset CPU list, such as 0: every timed
+# step of both engines runs on those CPUs only; on a machine whose cores run
+# at different speeds, as shared virtual machines' do, an unpinned ratio
+# depends on where each engine was scheduled). Steps whose output already exists in WORK_DIR are
 # skipped (delete a file to redo its step), so the slow ones (corpus, both
 # indexes) are done once.
 set -euo pipefail
@@ -26,11 +29,15 @@ THREADS=${THREADS:-1,$(nproc)}
 WARMUP_QUERIES=${WARMUP_QUERIES:-20000}
 LUCENE_JAR=${LUCENE_JAR:-$(ls /usr/share/java/lucene-core-8*.jar 2>/dev/null | head -1)}
 JAVA_OPTS=${JAVA_OPTS:--Xms4g -Xmx4g}
+CPU=${CPU:-}
+PIN=()
+[ -z "$CPU" ] || PIN=(taskset -c "$CPU")
 HERE=$(cd "$(dirname "$0")" && pwd)
 BENCH="$BUILD/bench/fathom-bench"
 INDEXER="$BUILD/indexer/fathom-index"
+SEARCHER="$BUILD/searcher/fathom-search"
 
-for tool in "$BENCH" "$INDEXER"; do
+for tool in "$BENCH" "$INDEXER" "$SEARCHER"; do
   [ -x "$tool" ] || { echo "missing $tool: build Fathom first (cmake --build $BUILD)" >&2; exit 1; }
 done
 [ -f "$LUCENE_JAR" ] || { echo "missing $LUCENE_JAR: apt-get install liblucene8-java" >&2; exit 1; }
@@ -67,19 +74,32 @@ javac -nowarn -d "$CLASSES" -cp "$LUCENE_JAR" "$HERE/lucene/LuceneBench.java"
   step "Lucene index"; java $JAVA_OPTS -cp "$LUCENE_JAR:$CLASSES" LuceneBench index \
     "$WORK/docs-$NAME.analyzed" "$LUCENE_INDEX"; }
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg), timed steps on CPUs ${CPU:-any}"
 step "Fathom (auto), modes $MODES, threads $THREADS"
-"$BENCH" queries "$INDEX" "$QUERY_FILE" --modes "$MODES" --threads "$THREADS" --runs "$RUNS" \
+"${PIN[@]}" "$BENCH" queries "$INDEX" "$QUERY_FILE" --modes "$MODES" --threads "$THREADS" --runs "$RUNS" \
   --warmup 2 --results "$WORK/fathom-results.tsv" --json "$WORK/fathom.json" | tee "$WORK/fathom.txt"
 step "Fathom (exhaustive, the unpruned baseline), top10, 1 thread"
-"$BENCH" queries "$INDEX" "$QUERY_FILE" --modes top10 --algorithm exhaustive,maxscore,bmw \
+"${PIN[@]}" "$BENCH" queries "$INDEX" "$QUERY_FILE" --modes top10 --algorithm exhaustive,maxscore,bmw \
   --threads 1 --runs "$RUNS" --warmup 1 --json "$WORK/fathom-algorithms.json" | tee "$WORK/fathom-algorithms.txt"
 step "Lucene, modes $MODES, threads $THREADS"
 # shellcheck disable=SC2086
-java $JAVA_OPTS -cp "$LUCENE_JAR:$CLASSES" LuceneBench search "$LUCENE_INDEX" \
+"${PIN[@]}" java $JAVA_OPTS -cp "$LUCENE_JAR:$CLASSES" LuceneBench search "$LUCENE_INDEX" \
   "$QUERIES_ANALYZED" --modes "$MODES" --threads "$THREADS" --runs "$RUNS" \
   --warmup-queries "$WARMUP_QUERIES" --compare "$WORK/fathom-results.tsv" \
   --json "$WORK/lucene.json" | tee "$WORK/lucene.txt"
+# What `fathom-search INDEX --queries Q --syntax -k N` (or --count) runs:
+# AnswerBatch, TREC output, no match counting for ranked queries.
+for mode in ${MODES//,/ }; do
+  case $mode in
+    count) batch_mode=(--count 1) ;;
+    top*) batch_mode=(--k "${mode#top}") ;;
+    *) continue ;;
+  esac
+  step "Fathom's batch path, $mode, 1 thread"
+  "${PIN[@]}" "$BENCH" batch "$INDEX" "$QUERY_FILE" --syntax 1 "${batch_mode[@]}" --threads 1 \
+    --warmup 1 --runs "$RUNS" --kinds 1 --json "$WORK/fathom-batch-$mode.json" |
+    tee "$WORK/fathom-batch-$mode.txt"
+done
 
 # field(line, name): a value of the one-object-per-line JSON fathom-bench
 # and LuceneBench write, for the awk programs below.
@@ -117,6 +137,86 @@ awk "$JSON_FIELD"'
         mean["L", key], p50["L", key], p99["L", key], qps["L", key], mean["F", key] / mean["L", key]
     }
   }' "$WORK/fathom.json" "$WORK/lucene.json" | tee "$WORK/comparison.txt"
+
+# What a user's process pays as well: one `fathom-search` process per kind
+# and mode reads its queries once, from a cold start (pages mapped,
+# verified and cached on first use). Start-up is taken out as the same
+# command's time on an empty query file; each figure is the median of RUNS.
+step "fathom-search processes, one per kind and mode, $RUNS times each"
+KIND_DIR="$WORK/queries-by-kind"
+mkdir -p "$KIND_DIR"
+rm -f "$KIND_DIR"/*.tsv
+awk -F'\t' -v dir="$KIND_DIR" '{ kind = $1; sub(/-[0-9]+$/, "", kind); print > (dir "/" kind ".tsv") }' \
+  "$QUERY_FILE"
+: >"$KIND_DIR/empty.tsv"
+tenths_of_ms() {  # command...: its wall time in tenths of a millisecond
+  local start end
+  start=$(date +%s%N)
+  "$@" >/dev/null 2>&1 || true
+  end=$(date +%s%N)
+  echo $(((end - start) / 100000))
+}
+median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+: >"$WORK/fathom-process.tsv"
+for mode in ${MODES//,/ }; do
+  case $mode in
+    count) search_mode=(--count) ;;
+    top*) search_mode=(-k "${mode#top}") ;;
+    *) continue ;;
+  esac
+  for file in "$KIND_DIR"/*.tsv; do
+    kind=$(basename "$file" .tsv)
+    [ "$kind" = empty ] && continue
+    empty_times="" kind_times=""
+    for _ in $(seq "$RUNS"); do
+      empty_times+=" $(tenths_of_ms "${PIN[@]}" "$SEARCHER" "$INDEX" --queries "$KIND_DIR/empty.tsv" --syntax "${search_mode[@]}")"
+      kind_times+=" $(tenths_of_ms "${PIN[@]}" "$SEARCHER" "$INDEX" --queries "$file" --syntax "${search_mode[@]}")"
+    done
+    queries=$(wc -l <"$file")
+    empty_median=$(echo "$empty_times" | median)
+    kind_median=$(echo "$kind_times" | median)
+    printf '%s\t%s\t%s\t%s\n' "$mode" "$kind" "$queries" \
+      "$(awk -v k="$kind_median" -v e="$empty_median" -v n="$queries" 'BEGIN { printf "%.1f", (k - e) * 100 / n }')" \
+      >>"$WORK/fathom-process.tsv"
+  done
+done
+
+echo
+echo "What users run vs Lucene, 1 thread, mean microseconds a query. F batch: fathom-bench batch"
+echo "(AnswerBatch, warm: after a warm-up batch); F process: one fathom-search process per kind,"
+echo "its queries read once from a cold start, less an empty run's time (median of RUNS)"
+for mode in ${MODES//,/ }; do
+  [ -f "$WORK/fathom-batch-$mode.json" ] || continue
+  awk -v mode="$mode" "$JSON_FIELD"'
+    FILENAME ~ /lucene.json$/ && /"kind"/ && field($0, "mode") == mode && field($0, "threads") == "1" {
+      lucene[field($0, "kind")] = field($0, "mean_us")
+    }
+    FILENAME ~ /fathom-process.tsv$/ {
+      split($0, column, "\t")
+      if (column[1] == mode) process[column[2]] = column[4]
+    }
+    FILENAME !~ /lucene.json$/ && /"kind"/ && field($0, "threads") == "1" {
+      kind = field($0, "kind"); order[++n] = kind
+      batch[kind] = field($0, "batch_ms") * 1000 / field($0, "count")
+    }
+    END {
+      if (mode == "'"${MODES%%,*}"'") {
+        printf "%-7s %-7s | %9s %6s | %9s %6s | %9s\n", "mode", "kind", "F batch", "F/L",
+          "F process", "F/L", "L mean"
+      }
+      for (i = 1; i <= n; i++) {
+        kind = order[i]
+        if (!(kind in lucene)) continue
+        if (kind in process) {
+          printf "%-7s %-7s | %9.1f %6.2f | %9.1f %6.2f | %9.1f\n", mode, kind, batch[kind],
+            batch[kind] / lucene[kind], process[kind], process[kind] / lucene[kind], lucene[kind]
+        } else {
+          printf "%-7s %-7s | %9.1f %6.2f | %9s %6s | %9.1f\n", mode, kind, batch[kind],
+            batch[kind] / lucene[kind], "-", "-", lucene[kind]
+        }
+      }
+    }' "$WORK/lucene.json" "$WORK/fathom-process.tsv" "$WORK/fathom-batch-$mode.json"
+done | tee "$WORK/comparison-batch.txt"
 
 echo
 echo "Pruning vs exhaustive (top10, 1 thread; speedup = exhaustive mean / algorithm mean)"
