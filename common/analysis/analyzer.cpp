@@ -316,7 +316,13 @@ void Analyzer::Stem(const std::string& word, std::string& out) {
     StemUncached(word, out);
     return;
   }
-  if (stem_cache_.empty()) stem_cache_.resize(kStemCacheEntries);
+  if (stem_cache_.empty()) {
+    if (++stems_without_cache_ <= kStemsBeforeCache) {
+      StemUncached(word, out);
+      return;
+    }
+    stem_cache_.resize(kStemCacheEntries);
+  }
   StemCacheEntry& entry =
       stem_cache_[std::hash<std::string_view>{}(word) & (kStemCacheEntries - 1)];
   if (entry.used && entry.word == word) {
