@@ -14,7 +14,6 @@ namespace {
 constexpr std::size_t kLanes = 4;
 constexpr std::size_t kPerLane = kBlockSize / kLanes;  // 32 values per lane
 
-// in holds PackedBytes(kWidth) bytes at any alignment.
 #ifdef __SSE2__
 // Value row j (values 4j..4j+3, one per lane) of a block at kWidth bits:
 // with j a constant, every shift is an immediate and the row is stored
@@ -42,6 +41,7 @@ inline void UnpackRows(const std::uint8_t* in, std::uint32_t* out,
 }
 #endif
 
+// in holds PackedBytes(kWidth) bytes at any alignment.
 template <std::uint32_t kWidth>
 void Unpack(const std::uint8_t* in, std::uint32_t* out) noexcept {
   if constexpr (kWidth == 0) {

@@ -22,8 +22,9 @@ namespace fathom::eval {
 // Advances i and j until one run is used up (i == a_size or j == b_size).
 // No id left in the other run is an uncounted id of the used-up run, so the
 // caller moves to the used-up list's next block and seeks the other to it.
-// With kWrite, out has room for a_size - i ids and overlaps neither run (a
-// quad of a is read again after ids are written when only b's advances).
+// Without kWrite, out is not used (it may be null). With kWrite, out has
+// room for a_size - i ids and overlaps neither run (a quad of a is read
+// again after ids are written when only b's quad advances).
 template <bool kWrite>
 std::size_t IntersectBlocks(const std::uint32_t* a, std::size_t& i, std::size_t a_size,
                             const std::uint32_t* b, std::size_t& j, std::size_t b_size,

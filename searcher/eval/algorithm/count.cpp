@@ -74,7 +74,8 @@ bool CountByMerging(const std::vector<ClauseCursor*>& order, bool want_ids, Coun
     const std::size_t a_size = a.block_size(), b_size = b.block_size();
     std::size_t i = a.index_in_block(), j = b.index_in_block();
     if (order.size() == 2 && !want_ids) {
-      const std::size_t found = IntersectBlocks<false>(a_docs, i, a_size, b_docs, j, b_size, both);
+      const std::size_t found =
+          IntersectBlocks<false>(a_docs, i, a_size, b_docs, j, b_size, nullptr);
       if (found > 0 && counted(nullptr, found)) return true;
     } else {
       const std::size_t found = IntersectBlocks<true>(a_docs, i, a_size, b_docs, j, b_size, both);
