@@ -21,6 +21,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -186,6 +187,25 @@ std::string FormatFixed(double value, int decimals) {
   return text;
 }
 
+// Each query's mean over the runs, as LuceneBench --per-query writes it
+// ("mode<TAB>threads<TAB>qid<TAB>mean us"), to find where engines differ.
+void WritePerQuery(const Config& config, const std::vector<QueryLine>& queries,
+                   const std::vector<Sample>& samples, OutputFile& out) {
+  std::vector<double> sum(queries.size(), 0.0);
+  std::vector<std::size_t> seen(queries.size(), 0);
+  for (const Sample& sample : samples) {
+    sum[sample.query] += sample.micros;
+    ++seen[sample.query];
+  }
+  std::string text;
+  for (std::size_t q = 0; q < queries.size(); ++q) {
+    text += config.mode.name + "\t" + std::to_string(config.threads) + "\t" + queries[q].qid +
+            "\t" + FormatFixed(sum[q] / static_cast<double>(std::max<std::size_t>(1, seen[q])), 1) +
+            "\n";
+  }
+  out.Write(text);
+}
+
 void PrintTable(const std::vector<Row>& rows, std::ostream& out) {
   char line[256];
   std::snprintf(line, sizeof line, "%-10s %-7s %3s %-7s %7s %10s %10s %10s %10s %10s %9s\n",
@@ -250,19 +270,21 @@ void WriteResults(Searcher& searcher, const std::vector<QueryLine>& queries, Alg
 }  // namespace
 
 int RunQueries(const std::vector<std::string>& arg_list) {
-  const Args args(arg_list,
-                  {"modes", "k", "algorithm", "threads", "warmup", "runs", "json", "results"});
+  const Args args(arg_list, {"modes", "k", "algorithm", "threads", "warmup", "runs", "json",
+                             "results", "per-query"});
   if (args.help()) {
     std::cout << "Usage: fathom-bench queries INDEX QUERIES [--modes top10,top100,count]\n"
                  "         [--algorithm auto[,exhaustive,maxscore,bmw]] [--threads 1[,N]]\n"
-                 "         [--warmup 1] [--runs 3] [--json FILE] [--results FILE]\n\n"
+                 "         [--warmup 1] [--runs 3] [--json FILE] [--results FILE]\n"
+                 "         [--per-query FILE]\n\n"
                  "Replays QUERIES ('qid<TAB>query' lines) through Searcher::Search on INDEX for\n"
                  "every algorithm x mode x thread count: --warmup untimed passes, then --runs\n"
                  "timed passes. Modes: topN (the N best hits, matches counted as fathom-search\n"
                  "counts them: exactly up to 1,000) and count (every match, as --count).\n"
                  "Reports latency per query kind (the qid before its last '-') in microseconds\n"
                  "and queries per second. --k N is short for --modes topN. --results writes the\n"
-                 "hits of the first top-k mode and algorithm (for compare_lucene.sh).\n";
+                 "hits of the first top-k mode and algorithm (for compare_lucene.sh). --per-query\n"
+                 "writes each query's mean, as LuceneBench --per-query does.\n";
     return 0;
   }
   args.ExpectPositional(2, "INDEX and QUERIES");
@@ -299,6 +321,8 @@ int RunQueries(const std::vector<std::string>& arg_list) {
             << warmup << " warm-up pass(es) and " << runs
             << " timed run(s) per configuration; top-k modes count matches exactly up to "
             << FormatCount(SearchOptions::kDefaultCountUpTo) << " (fathom-search's default)\n\n";
+  std::optional<OutputFile> per_query;
+  if (args.Has("per-query")) per_query.emplace(args.GetString("per-query", ""));
   std::vector<Row> rows;
   const auto start = std::chrono::steady_clock::now();
   for (const std::size_t threads : thread_counts) {
@@ -313,6 +337,7 @@ int RunQueries(const std::vector<std::string>& arg_list) {
         if (warmup > 0) Replay(searchers, queries, options, warmup, threads, &wall);
         const std::vector<Sample> samples =
             Replay(searchers, queries, options, runs, threads, &wall);
+        if (per_query) WritePerQuery(config, queries, samples, *per_query);
         std::vector<Row> config_rows = SummarizeByKind(config, queries, samples, runs, wall);
         PrintTable(config_rows, std::cout);
         std::cout << "\n";
@@ -323,6 +348,7 @@ int RunQueries(const std::vector<std::string>& arg_list) {
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (per_query) per_query->Close();
   std::cout << FormatFixed(seconds, 1) << " s in all\n";
   if (args.Has("json")) {
     OutputFile json(args.GetString("json", ""));

@@ -6,7 +6,8 @@
 //   java -cp lucene-core.jar:. LuceneBench index DOCS.txt INDEX_DIR
 //   java -cp lucene-core.jar:. LuceneBench search INDEX_DIR QUERIES.analyzed
 //        [--modes top10,top100,count] [--threads 1,2] [--warmup-queries 20000]
-//        [--runs 3] [--compare FATHOM_RESULTS.tsv] [--json FILE]
+//        [--runs 3] [--compare FATHOM_RESULTS.tsv] [--json FILE] [--per-query FILE]
+//   --per-query appends "mode<TAB>threads<TAB>qid<TAB>mean us" per query.
 //
 // Documents: one per line, "title terms<TAB>body terms", terms separated by
 // single spaces, "\u0001N" meaning N skipped positions. Both parts go into
@@ -366,6 +367,24 @@ public final class LuceneBench {
           for (double[] s : samples) {
             byKind.computeIfAbsent(queries.get((int) s[0]).kind, k -> new ArrayList<>()).add(s[1]);
             all.add(s[1]);
+          }
+        }
+        if (options.containsKey("per-query")) {
+          // Each query's mean over the runs, to find where the engines differ most.
+          double[] sum = new double[queries.size()];
+          int[] seen = new int[queries.size()];
+          for (List<double[]> samples : perThread) {
+            for (double[] s : samples) {
+              sum[(int) s[0]] += s[1];
+              seen[(int) s[0]]++;
+            }
+          }
+          try (PrintStream out = new PrintStream(new java.io.FileOutputStream(
+                   options.get("per-query"), true), false, "UTF-8")) {
+            for (int i = 0; i < queries.size(); i++) {
+              out.printf(Locale.ROOT, "%s\t%d\t%s\t%.1f%n", mode.name, threads,
+                  queries.get(i).qid, sum[i] / Math.max(1, seen[i]));
+            }
           }
         }
         for (Map.Entry<String, List<Double>> e : byKind.entrySet()) {
