@@ -169,7 +169,11 @@ int Run(int argc, char** argv) {
   style.snippets = !vm["no-snippets"].as<bool>();
   style.explain = vm["explain"].as<bool>();
 
-  Searcher searcher(args[0]);
+  // One query (or one document, or one pass over the sketches) is answered
+  // sooner from the mapped index than after preloading its lists.
+  const bool one_shot =
+      !batch && (!query.empty() || vm.count("doc") > 0 || vm["near-duplicates"].as<bool>());
+  Searcher searcher(args[0], one_shot ? Residency::kMapped : Residency::kPreloaded);
   if (vm.count("sort")) {
     search.sort = ParseSortKeys(vm["sort"].as<std::string>(), searcher.snapshot().field_types(),
                                 searcher.snapshot().field_uses());

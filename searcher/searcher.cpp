@@ -7,8 +7,8 @@
 
 namespace fathom {
 
-Searcher::Searcher(const std::filesystem::path& index_dir)
-    : Searcher(std::make_shared<const IndexSnapshot>(index_dir)) {}
+Searcher::Searcher(const std::filesystem::path& index_dir, Residency hot)
+    : Searcher(std::make_shared<const IndexSnapshot>(index_dir, hot)) {}
 
 namespace {
 

@@ -79,8 +79,12 @@ class Searcher {
  public:
   // Opens a snapshot of the index as it is now; throws fathom::Error
   // subclasses. The Searcher answers from that snapshot for its lifetime,
-  // whatever later changes to the index.
-  explicit Searcher(const std::filesystem::path& index_dir);
+  // whatever later changes to the index. `hot`: how the lists queries
+  // read are held (IndexReader). Preloaded by default: a searcher usually
+  // answers many queries, each of which would otherwise pay page faults and
+  // TLB misses on first touching them; a single query is answered sooner
+  // from the mapping, without the copy.
+  explicit Searcher(const std::filesystem::path& index_dir, Residency hot = Residency::kPreloaded);
   explicit Searcher(std::shared_ptr<const IndexSnapshot> snapshot);
 
   // Parses the query language (searcher/query/query_tree.hpp); throws

@@ -5,7 +5,8 @@
 namespace fathom {
 
 SearcherPool::SearcherPool(std::filesystem::path path)
-    : path_(std::move(path)), snapshot_(std::make_shared<const IndexSnapshot>(path_)) {}
+    : path_(std::move(path)),
+      snapshot_(std::make_shared<const IndexSnapshot>(path_, Residency::kPreloaded)) {}
 
 SearcherPool::Lease SearcherPool::Borrow() {
   std::shared_ptr<const IndexSnapshot> current;
@@ -31,7 +32,7 @@ bool SearcherPool::Refresh() {
   // The manifest is a few hundred bytes; opening a snapshot maps every
   // segment and reads its dictionary index.
   if (ReadManifest(path_).generation == current) return false;
-  auto fresh = std::make_shared<const IndexSnapshot>(path_);
+  auto fresh = std::make_shared<const IndexSnapshot>(path_, Residency::kPreloaded);
   std::lock_guard lock(mutex_);
   if (fresh->manifest().generation == snapshot_->manifest().generation) return false;
   snapshot_ = std::move(fresh);

@@ -18,7 +18,7 @@ namespace fathom {
 
 class SearcherPool {
  public:
-  // Opens the index (throws as IndexSnapshot).
+  // Opens the index (throws as IndexSnapshot), preloaded as Searcher's.
   explicit SearcherPool(std::filesystem::path path);
 
   class Lease {

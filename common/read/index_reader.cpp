@@ -15,7 +15,8 @@ namespace {
 }
 }  // namespace
 
-MmapFile IndexReader::OpenFile(const format::FileKind& kind, bool verify_checksum) {
+MmapFile IndexReader::OpenFile(const format::FileKind& kind, bool verify_checksum,
+                               Residency residency) {
   const IndexFileRecord* record = meta_.FindFile(kind.file_name);
   const fs::path path = dir_ / kind.file_name;
   if (record == nullptr) {
@@ -24,7 +25,7 @@ MmapFile IndexReader::OpenFile(const format::FileKind& kind, bool verify_checksu
   }
   std::error_code ec;
   if (!fs::exists(path, ec)) throw CorruptIndexError(path.string() + ": file is missing");
-  MmapFile file(path);
+  MmapFile file(path, residency);
   if (file.size() != record->size) {
     throw CorruptIndexError(path.string() + ": size is " + std::to_string(file.size()) +
                             " bytes but the index recorded " + std::to_string(record->size) +
@@ -38,8 +39,9 @@ MmapFile IndexReader::OpenFile(const format::FileKind& kind, bool verify_checksu
 }
 
 CheckedFile IndexReader::OpenCheckedFile(const format::FileKind& kind,
-                                         std::vector<PageChecksums>& page_checksums) {
-  MmapFile file = OpenFile(kind, false);
+                                         std::vector<PageChecksums>& page_checksums,
+                                         Residency residency) {
+  MmapFile file = OpenFile(kind, false, residency);
   const auto listed =
       std::find_if(page_checksums.begin(), page_checksums.end(),
                    [&](const PageChecksums& c) { return c.name == kind.file_name; });
@@ -63,18 +65,18 @@ fs::path IndexReader::ResolveSegment(const fs::path& dir, std::uint64_t* meta_ch
   return dir / manifest.segments[0].name;
 }
 
-IndexReader::IndexReader(const fs::path& path) {
+IndexReader::IndexReader(const fs::path& path, Residency hot) {
   std::uint64_t expected_meta_checksum = 0;
   dir_ = ResolveSegment(path, &expected_meta_checksum);
-  Open(expected_meta_checksum);
+  Open(expected_meta_checksum, hot);
 }
 
-IndexReader::IndexReader(const fs::path& segment_dir, std::uint64_t meta_checksum)
+IndexReader::IndexReader(const fs::path& segment_dir, std::uint64_t meta_checksum, Residency hot)
     : dir_(segment_dir) {
-  Open(meta_checksum);
+  Open(meta_checksum, hot);
 }
 
-void IndexReader::Open(std::uint64_t expected_meta_checksum) {
+void IndexReader::Open(std::uint64_t expected_meta_checksum, Residency hot) {
   const fs::path& dir = dir_;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
@@ -96,12 +98,12 @@ void IndexReader::Open(std::uint64_t expected_meta_checksum) {
   meta_ = ParseMeta(meta_path, meta_payload.data, meta_payload.size);
 
   // Small files are verified whole: everything a query touches first.
-  dictionary_ = OpenFile(format::kDictionaryFile, true);
-  lengths_file_ = OpenFile(format::kLengthsFile, true);
+  dictionary_ = OpenFile(format::kDictionaryFile, true, hot);
+  lengths_file_ = OpenFile(format::kLengthsFile, true, hot);
   doc_ids_ = OpenFile(format::kDocIdsFile, true);
   minhash_ = OpenFile(format::kMinHashFile, true);
   fields_file_ = OpenFile(format::kFieldsFile, true);
-  field_lengths_file_ = OpenFile(format::kFieldLengthsFile, true);
+  field_lengths_file_ = OpenFile(format::kFieldLengthsFile, true, hot);
   {
     const format::Payload p = format::PayloadOf(fields_file_.data(), fields_file_.size());
     std::string error;
@@ -121,8 +123,8 @@ void IndexReader::Open(std::uint64_t expected_meta_checksum) {
     const format::Payload p = format::PayloadOf(checksums.data(), checksums.size());
     std::vector<PageChecksums> page_checksums =
         ParsePageChecksums(checksums.path(), p.data, p.size);
-    postings_ = OpenCheckedFile(format::kPostingsFile, page_checksums);
-    positions_ = OpenCheckedFile(format::kPositionsFile, page_checksums);
+    postings_ = OpenCheckedFile(format::kPostingsFile, page_checksums, hot);
+    positions_ = OpenCheckedFile(format::kPositionsFile, page_checksums, hot);
     store_ = OpenCheckedFile(format::kStoreFile, page_checksums);
   }
 

@@ -64,10 +64,14 @@ class IndexReader {
   // names a single segment with nothing deleted (what a fresh build makes).
   // Throws IoError (missing files), CorruptIndexError or FormatVersionError,
   // each naming the file, and InputError for an index of several segments.
-  explicit IndexReader(const std::filesystem::path& path);
+  // `hot` is how the files every query reads all over are held (the
+  // dictionary, the posting and position lists, the lengths); the others
+  // are always mapped.
+  explicit IndexReader(const std::filesystem::path& path, Residency hot = Residency::kMapped);
   // Opens the segment folder of an index, checking that its meta file is the
   // one the manifest recorded (meta_checksum, its footer checksum).
-  IndexReader(const std::filesystem::path& segment_dir, std::uint64_t meta_checksum);
+  IndexReader(const std::filesystem::path& segment_dir, std::uint64_t meta_checksum,
+              Residency hot = Residency::kMapped);
 
   // The segment's folder.
   const std::filesystem::path& dir() const { return dir_; }
@@ -139,11 +143,13 @@ class IndexReader {
   static std::filesystem::path ResolveSegment(const std::filesystem::path& path,
                                               std::uint64_t* meta_checksum);
   // Maps and validates every file of dir_; expected_meta_checksum 0: any.
-  void Open(std::uint64_t expected_meta_checksum);
-  MmapFile OpenFile(const format::FileKind& kind, bool verify_checksum);
+  void Open(std::uint64_t expected_meta_checksum, Residency hot);
+  MmapFile OpenFile(const format::FileKind& kind, bool verify_checksum,
+                    Residency residency = Residency::kMapped);
   // Opens a large file with its page checksums.
   CheckedFile OpenCheckedFile(const format::FileKind& kind,
-                              std::vector<PageChecksums>& page_checksums);
+                              std::vector<PageChecksums>& page_checksums,
+                              Residency residency = Residency::kMapped);
 
   std::filesystem::path dir_;
   IndexMeta meta_;

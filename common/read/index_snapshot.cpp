@@ -20,7 +20,8 @@ constexpr int kOpenAttempts = 50;
 
 }  // namespace
 
-IndexSnapshot::IndexSnapshot(const fs::path& index_dir) : dir_(index_dir) {
+IndexSnapshot::IndexSnapshot(const fs::path& index_dir, Residency hot)
+    : dir_(index_dir), hot_(hot) {
   for (int attempt = 1;; ++attempt) {
     manifest_ = ReadManifest(dir_);
     try {
@@ -55,7 +56,7 @@ void IndexSnapshot::OpenSegments() {
   for (const SegmentRecord& record : manifest_.segments) {
     SnapshotSegment segment;
     segment.record = record;
-    segment.reader = std::make_unique<IndexReader>(dir_ / record.name, record.meta_checksum);
+    segment.reader = std::make_unique<IndexReader>(dir_ / record.name, record.meta_checksum, hot_);
     const IndexReader& reader = *segment.reader;
     if (reader.document_count() != record.document_count) {
       throw CorruptIndexError(manifest_path.string() + ": segment " + record.name + " holds " +

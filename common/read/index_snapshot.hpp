@@ -90,8 +90,9 @@ class IndexSnapshot {
   // against each other's) and loads their deletions. If a file vanishes
   // meanwhile because a writer replaced the manifest, reads the new manifest
   // and starts again, a few times. Throws IoError, CorruptIndexError or
-  // FormatVersionError naming the file.
-  explicit IndexSnapshot(const std::filesystem::path& index_dir);
+  // FormatVersionError naming the file. `hot`: as IndexReader's.
+  explicit IndexSnapshot(const std::filesystem::path& index_dir,
+                         Residency hot = Residency::kMapped);
   IndexSnapshot(const IndexSnapshot&) = delete;
   IndexSnapshot& operator=(const IndexSnapshot&) = delete;
 
@@ -143,6 +144,7 @@ class IndexSnapshot {
   void OpenSegments();
 
   std::filesystem::path dir_;
+  Residency hot_;
   Manifest manifest_;
   std::vector<SnapshotSegment> segments_;
   AnalysisSettings analysis_;

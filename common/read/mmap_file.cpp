@@ -7,14 +7,48 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
+#include <fstream>
+#include <string>
 #include <utility>
 
 #include "common/error.hpp"
 
 namespace fathom {
 
-MmapFile::MmapFile(const std::filesystem::path& path) : path_(path) {
+namespace {
+
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
+
+// MemAvailable from /proc/meminfo in bytes; 0 when unknown.
+std::uint64_t MemoryAvailable() {
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  std::uint64_t kib = 0;
+  std::string unit;
+  while (in >> key >> kib >> unit) {
+    if (key == "MemAvailable:") return kib * 1024;
+  }
+  return 0;
+}
+
+}  // namespace
+
+// madvise(MADV_HUGEPAGE) can give anonymous memory huge pages where the
+// kernel's mode is "always" or "madvise", not "never" (or absent).
+bool MmapFile::HugePagesOffered() {
+  static const bool offered = [] {
+    std::ifstream in("/sys/kernel/mm/transparent_hugepage/enabled");
+    std::string modes;
+    std::getline(in, modes);
+    return modes.find("[always]") != std::string::npos ||
+           modes.find("[madvise]") != std::string::npos;
+  }();
+  return offered;
+}
+
+MmapFile::MmapFile(const std::filesystem::path& path, Residency residency) : path_(path) {
   // O_NONBLOCK: a FIFO put in place of an index file must not hang the open
   // (it is then refused as not a regular file); no effect on regular files.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -30,6 +64,21 @@ MmapFile::MmapFile(const std::filesystem::path& path) : path_(path) {
     throw IoError(path.string() + ": not a regular file");
   }
   size_ = static_cast<std::size_t>(st.st_size);
+  if (residency == Residency::kPreloaded && size_ > 0) {
+    if (HugePagesOffered() && size_ <= MemoryAvailable() / 4) {
+      bool read = false;
+      try {
+        read = Preload(fd);
+      } catch (...) {
+        ::close(fd);
+        throw;
+      }
+      if (read) {
+        ::close(fd);
+        return;
+      }
+    }
+  }
   if (size_ > 0) {
     void* mapped = ::mmap(nullptr, size_, PROT_READ, MAP_SHARED, fd, 0);
     if (mapped == MAP_FAILED) {
@@ -42,12 +91,44 @@ MmapFile::MmapFile(const std::filesystem::path& path) : path_(path) {
   ::close(fd);
 }
 
+bool MmapFile::Preload(int fd) {
+  // Room for the file rounded up to whole huge pages, plus one to align
+  // its start: the kernel backs only aligned 2 MiB ranges with huge pages.
+  const std::size_t rounded = (size_ + kHugePage - 1) / kHugePage * kHugePage;
+  const std::size_t reserved = rounded + kHugePage;
+  void* base =
+      ::mmap(nullptr, reserved, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED) return false;  // the mapping of the file may still fit
+  auto* start = reinterpret_cast<std::uint8_t*>(
+      (reinterpret_cast<std::uintptr_t>(base) + kHugePage - 1) / kHugePage * kHugePage);
+  ::madvise(start, rounded, MADV_HUGEPAGE);
+  std::size_t done = 0;
+  while (done < size_) {
+    const ssize_t got = ::pread(fd, start + done, size_ - done, static_cast<off_t>(done));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) {
+      const std::string why = got < 0 ? std::strerror(errno) : "the file shrank while read";
+      ::munmap(base, reserved);
+      throw IoError(path_.string() + ": cannot read: " + why);
+    }
+    done += static_cast<std::size_t>(got);
+  }
+  // Read-only from here, as a file mapping is: a stray write faults.
+  ::mprotect(start, rounded, PROT_READ);
+  data_ = start;
+  reserved_base_ = base;
+  reserved_ = reserved;
+  return true;
+}
+
 MmapFile::~MmapFile() { Release(); }
 
 MmapFile::MmapFile(MmapFile&& other) noexcept
     : path_(std::move(other.path_)),
       data_(std::exchange(other.data_, nullptr)),
-      size_(std::exchange(other.size_, 0)) {}
+      size_(std::exchange(other.size_, 0)),
+      reserved_base_(std::exchange(other.reserved_base_, nullptr)),
+      reserved_(std::exchange(other.reserved_, 0)) {}
 
 MmapFile& MmapFile::operator=(MmapFile&& other) noexcept {
   if (this != &other) {
@@ -55,12 +136,14 @@ MmapFile& MmapFile::operator=(MmapFile&& other) noexcept {
     path_ = std::move(other.path_);
     data_ = std::exchange(other.data_, nullptr);
     size_ = std::exchange(other.size_, 0);
+    reserved_base_ = std::exchange(other.reserved_base_, nullptr);
+    reserved_ = std::exchange(other.reserved_, 0);
   }
   return *this;
 }
 
 void MmapFile::WillNeed() const {
-  if (data_ != nullptr) {
+  if (data_ != nullptr && !preloaded()) {
     ::madvise(const_cast<std::uint8_t*>(data_), size_, MADV_WILLNEED);
   }
 }
@@ -69,15 +152,21 @@ void MmapFile::DropPages(std::size_t begin, std::size_t end) const {
   static const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
   begin = (begin + page - 1) / page * page;  // whole pages inside the range only
   end = std::min(end, size_) / page * page;
-  if (data_ != nullptr && begin < end) {
+  if (data_ != nullptr && !preloaded() && begin < end) {
     ::madvise(const_cast<std::uint8_t*>(data_) + begin, end - begin, MADV_DONTNEED);
   }
 }
 
 void MmapFile::Release() noexcept {
-  if (data_ != nullptr) ::munmap(const_cast<std::uint8_t*>(data_), size_);
+  if (preloaded()) {
+    ::munmap(reserved_base_, reserved_);
+  } else if (data_ != nullptr) {
+    ::munmap(const_cast<std::uint8_t*>(data_), size_);
+  }
   data_ = nullptr;
   size_ = 0;
+  reserved_base_ = nullptr;
+  reserved_ = 0;
 }
 
 }  // namespace fathom

@@ -7,11 +7,30 @@
 
 namespace fathom {
 
+// How a file's bytes are reached once it is open.
+enum class Residency {
+  // A shared mapping of the page cache: pages are mapped as they are first
+  // read, a page fault each 64 KiB or so (13.6 us apiece on the virtual
+  // machine bench/README.md measures on), and each 4 KiB page takes a TLB
+  // entry.
+  kMapped,
+  // Read whole into memory the kernel is asked to back with transparent
+  // huge pages (2 MiB): no page faults after opening and a 512th of the
+  // TLB entries, for a copy made when the file is opened (28 ms for the
+  // 150 MB of the wiki index's hot files there). What the searcher does
+  // with the posting and position lists, the dictionary and the lengths,
+  // which queries read all over (bench/README.md, "Preloading"). Falls back
+  // to kMapped where it would not pay or could not fit: the kernel offers
+  // no huge pages, or the file is over a quarter of the memory available.
+  kPreloaded,
+};
+
 class MmapFile {
  public:
   MmapFile() = default;
-  // Maps the file; throws IoError naming the path when it cannot.
-  explicit MmapFile(const std::filesystem::path& path);
+  // Maps (or, with kPreloaded, reads) the file; throws IoError naming the
+  // path when it cannot.
+  explicit MmapFile(const std::filesystem::path& path, Residency residency = Residency::kMapped);
   ~MmapFile();
   MmapFile(MmapFile&& other) noexcept;
   MmapFile& operator=(MmapFile&& other) noexcept;
@@ -26,15 +45,27 @@ class MmapFile {
   void WillNeed() const;
   // Gives back the pages of [begin, end) that a one-pass reader is done
   // with: they stay in the page cache, but no longer count as this
-  // process's resident memory (what --memory bounds).
+  // process's resident memory (what --memory bounds). Nothing for a
+  // preloaded file, whose memory is its only copy.
   void DropPages(std::size_t begin, std::size_t end) const;
+  // Whether the file was read into memory (kPreloaded, not fallen back).
+  bool preloaded() const { return reserved_ != 0; }
+  // Whether this machine's kernel offers transparent huge pages, without
+  // which kPreloaded falls back to kMapped.
+  static bool HugePagesOffered();
 
  private:
   void Release() noexcept;
+  // kPreloaded's copy: false (nothing changed) where it falls back.
+  bool Preload(int fd);
 
   std::filesystem::path path_;
   const std::uint8_t* data_ = nullptr;
   std::size_t size_ = 0;
+  // A preloaded file's anonymous mapping (aligned to a huge page inside
+  // it); reserved_ is 0 for a file mapping.
+  void* reserved_base_ = nullptr;
+  std::size_t reserved_ = 0;
 };
 
 }  // namespace fathom
