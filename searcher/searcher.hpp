@@ -83,7 +83,7 @@ class Searcher {
   // read are held (IndexReader). Preloaded by default: a searcher usually
   // answers many queries, each of which would otherwise pay page faults and
   // TLB misses on first touching them; a single query is answered sooner
-  // from the mapping, without the copy.
+  // from the plain mapping.
   explicit Searcher(const std::filesystem::path& index_dir, Residency hot = Residency::kPreloaded);
   explicit Searcher(std::shared_ptr<const IndexSnapshot> snapshot);
 

@@ -64,8 +64,11 @@ MmapFile::MmapFile(const std::filesystem::path& path, Residency residency) : pat
     throw IoError(path.string() + ": not a regular file");
   }
   size_ = static_cast<std::size_t>(st.st_size);
-  if (residency == Residency::kPreloaded && size_ > 0) {
-    if (HugePagesOffered() && size_ <= MemoryAvailable() / 4) {
+  // kPreloaded holds only what fits in a quarter of the memory available.
+  const bool preload =
+      residency == Residency::kPreloaded && size_ > 0 && size_ <= MemoryAvailable() / 4;
+  if (preload && size_ <= kLargestCopied) {
+    if (HugePagesOffered()) {
       bool read = false;
       try {
         read = Preload(fd);
@@ -80,7 +83,9 @@ MmapFile::MmapFile(const std::filesystem::path& path, Residency residency) : pat
     }
   }
   if (size_ > 0) {
-    void* mapped = ::mmap(nullptr, size_, PROT_READ, MAP_SHARED, fd, 0);
+    // A large preloaded file: every page mapped now, in one call.
+    void* mapped =
+        ::mmap(nullptr, size_, PROT_READ, MAP_SHARED | (preload ? MAP_POPULATE : 0), fd, 0);
     if (mapped == MAP_FAILED) {
       const int saved = errno;
       ::close(fd);

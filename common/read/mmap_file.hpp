@@ -14,14 +14,14 @@ enum class Residency {
   // machine bench/README.md measures on), and each 4 KiB page takes a TLB
   // entry.
   kMapped,
-  // Read whole into memory the kernel is asked to back with transparent
-  // huge pages (2 MiB): no page faults after opening and a 512th of the
-  // TLB entries, for a copy made when the file is opened (28 ms for the
-  // 150 MB of the wiki index's hot files there). What the searcher does
-  // with the posting and position lists, the dictionary and the lengths,
-  // which queries read all over (bench/README.md, "Preloading"). Falls back
-  // to kMapped where it would not pay or could not fit: the kernel offers
-  // no huge pages, or the file is over a quarter of the memory available.
+  // No page faults after opening. A file up to 16 MiB is read whole into
+  // memory the kernel is asked to back with transparent huge pages (2 MiB),
+  // a 512th of the TLB entries (where the kernel offers no huge pages, it
+  // is mapped instead); a larger one is mapped with every page at once
+  // (MAP_POPULATE). What the searcher does with the dictionary and the
+  // lengths, read at random, and the posting and position lists
+  // (bench/README.md, "Preloading the lists queries read"). A file over a
+  // quarter of the memory available is only mapped.
   kPreloaded,
 };
 
@@ -48,11 +48,20 @@ class MmapFile {
   // process's resident memory (what --memory bounds). Nothing for a
   // preloaded file, whose memory is its only copy.
   void DropPages(std::size_t begin, std::size_t end) const;
-  // Whether the file was read into memory (kPreloaded, not fallen back).
+  // Whether the file was read into memory (kPreloaded, copied).
   bool preloaded() const { return reserved_ != 0; }
   // Whether this machine's kernel offers transparent huge pages, without
-  // which kPreloaded falls back to kMapped.
+  // which kPreloaded maps even its small files.
   static bool HugePagesOffered();
+  // kPreloaded copies files up to this size and maps larger ones whole. A
+  // copy needs fresh memory, and on the virtual machine bench/README.md
+  // measures on, fresh memory a second or more after the last process freed
+  // it costs start-up again: copying the wiki index's 150 MB of hot files took
+  // start-up from about 120 ms back to back to about 350 ms after a pause,
+  // more than the copy saved its queries. The small files (dictionary,
+  // lengths), which queries read at random, are copied; the posting and
+  // position lists, read in runs, are mapped with every page at once.
+  static constexpr std::size_t kLargestCopied = std::size_t{16} << 20;
 
  private:
   void Release() noexcept;

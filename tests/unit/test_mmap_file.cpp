@@ -1,6 +1,7 @@
 // How an open file's bytes are held (common/read/mmap_file.hpp): a preloaded
-// copy reads as the mapping does, survives what a mapping may give back,
-// and answers queries exactly as the mapped index does.
+// file (copied, or mapped whole) reads as the mapping does, a copy survives
+// what a mapping may give back, and a preloaded index answers queries
+// exactly as the mapped one does.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -27,10 +28,12 @@ std::string Bytes(const MmapFile& file) {
 
 TEST(MmapFile, PreloadedReadsAsMappedAtEverySize) {
   TempDir dir;
-  // Empty, under a page, a page, across huge-page boundaries.
+  // Empty, under a page, a page, across huge-page boundaries, the largest
+  // file copied and the smallest mapped whole instead.
   for (const std::size_t size :
        {std::size_t{0}, std::size_t{1}, std::size_t{4095}, std::size_t{4096},
-        (std::size_t{2} << 20) - 1, (std::size_t{2} << 20) + 3, std::size_t{5} << 20}) {
+        (std::size_t{2} << 20) - 1, (std::size_t{2} << 20) + 3, std::size_t{5} << 20,
+        MmapFile::kLargestCopied, MmapFile::kLargestCopied + 1}) {
     SCOPED_TRACE(size);
     const auto path = dir.path() / ("file-" + std::to_string(size));
     const std::string bytes = RandomBytes(size, static_cast<std::uint32_t>(size));
@@ -38,7 +41,8 @@ TEST(MmapFile, PreloadedReadsAsMappedAtEverySize) {
     const MmapFile mapped(path, Residency::kMapped);
     const MmapFile preloaded(path, Residency::kPreloaded);
     EXPECT_FALSE(mapped.preloaded());
-    EXPECT_EQ(preloaded.preloaded(), size > 0 && MmapFile::HugePagesOffered());
+    EXPECT_EQ(preloaded.preloaded(),
+              size > 0 && size <= MmapFile::kLargestCopied && MmapFile::HugePagesOffered());
     EXPECT_EQ(preloaded.size(), size);
     EXPECT_EQ(Bytes(mapped), bytes);
     EXPECT_EQ(Bytes(preloaded), bytes);
