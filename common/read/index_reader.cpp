@@ -189,7 +189,8 @@ void IndexReader::Open(std::uint64_t expected_meta_checksum, Residency hot) {
     }
     sketches_ = p.data + 8;
   }
-  postings_.mapped().WillNeed();
+  // Preloaded lists are in memory already.
+  if (hot == Residency::kMapped) postings_.mapped().WillNeed();
 }
 
 void IndexReader::DropDocumentPages() const {

@@ -21,6 +21,12 @@ namespace {
 
 constexpr std::size_t kHugePage = std::size_t{2} << 20;
 
+// Closes a file descriptor when the scope ends, thrown out of or not.
+struct ClosedOnExit {
+  int fd;
+  ~ClosedOnExit() { ::close(fd); }
+};
+
 // MemAvailable from /proc/meminfo in bytes; 0 when unknown.
 std::uint64_t MemoryAvailable() {
   std::ifstream in("/proc/meminfo");
@@ -53,47 +59,26 @@ MmapFile::MmapFile(const std::filesystem::path& path, Residency residency) : pat
   // (it is then refused as not a regular file); no effect on regular files.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) throw IoError(path.string() + ": cannot open: " + std::strerror(errno));
+  const ClosedOnExit closer{fd};
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
-    const int saved = errno;
-    ::close(fd);
-    throw IoError(path.string() + ": cannot stat: " + std::strerror(saved));
+    throw IoError(path.string() + ": cannot stat: " + std::strerror(errno));
   }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    throw IoError(path.string() + ": not a regular file");
-  }
+  if (!S_ISREG(st.st_mode)) throw IoError(path.string() + ": not a regular file");
   size_ = static_cast<std::size_t>(st.st_size);
   // kPreloaded holds only what fits in a quarter of the memory available.
   const bool preload =
       residency == Residency::kPreloaded && size_ > 0 && size_ <= MemoryAvailable() / 4;
-  if (preload && size_ <= kLargestCopied) {
-    if (HugePagesOffered()) {
-      bool read = false;
-      try {
-        read = Preload(fd);
-      } catch (...) {
-        ::close(fd);
-        throw;
-      }
-      if (read) {
-        ::close(fd);
-        return;
-      }
-    }
-  }
+  if (preload && size_ <= kLargestCopied && HugePagesOffered() && Preload(fd)) return;
   if (size_ > 0) {
-    // A large preloaded file: every page mapped now, in one call.
+    // A preloaded file not copied: every page mapped now, in one call.
     void* mapped =
         ::mmap(nullptr, size_, PROT_READ, MAP_SHARED | (preload ? MAP_POPULATE : 0), fd, 0);
     if (mapped == MAP_FAILED) {
-      const int saved = errno;
-      ::close(fd);
-      throw IoError(path.string() + ": cannot map: " + std::strerror(saved));
+      throw IoError(path.string() + ": cannot map: " + std::strerror(errno));
     }
     data_ = static_cast<const std::uint8_t*>(mapped);
   }
-  ::close(fd);
 }
 
 bool MmapFile::Preload(int fd) {
@@ -148,7 +133,7 @@ MmapFile& MmapFile::operator=(MmapFile&& other) noexcept {
 }
 
 void MmapFile::WillNeed() const {
-  if (data_ != nullptr && !preloaded()) {
+  if (data_ != nullptr) {
     ::madvise(const_cast<std::uint8_t*>(data_), size_, MADV_WILLNEED);
   }
 }
