@@ -78,6 +78,17 @@ CheckedFile::CheckedFile(MmapFile file, std::vector<std::uint64_t> sums)
   assert(sums_.size() == format::PageCount(file_.size()));
 }
 
+CheckedFile CheckedFile::VerifiedWhole(MmapFile file) {
+  const std::uint64_t pages = format::PageCount(file.size());
+  CheckedFile checked;
+  checked.verified_ = std::make_unique<std::atomic<std::uint64_t>[]>((pages + 63) / 64);
+  for (std::uint64_t word = 0; word < (pages + 63) / 64; ++word) {
+    checked.verified_[word].store(~std::uint64_t{0}, std::memory_order_relaxed);
+  }
+  checked.file_ = std::move(file);
+  return checked;
+}
+
 void CheckedFile::VerifyPages(std::uint64_t word, std::uint64_t mask) const {
   const std::uint64_t done = verified_[word].load(std::memory_order_relaxed);
   for (std::uint64_t bits = mask & ~done; bits != 0; bits &= bits - 1) {

@@ -46,6 +46,10 @@ class CheckedFile {
   CheckedFile() = default;
   // REQUIRES: sums.size() == format::PageCount(file.size()).
   CheckedFile(MmapFile file, std::vector<std::uint64_t> sums);
+  // A file its reader verified whole (against its footer's checksum), as
+  // an index written before its pages had checksums: every page counts as
+  // verified.
+  static CheckedFile VerifiedWhole(MmapFile file);
   CheckedFile(CheckedFile&&) noexcept = default;
   CheckedFile& operator=(CheckedFile&&) noexcept = default;
 

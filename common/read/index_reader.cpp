@@ -101,7 +101,6 @@ void IndexReader::Open(std::uint64_t expected_meta_checksum, Residency hot) {
   dictionary_ = OpenFile(format::kDictionaryFile, true, hot);
   lengths_file_ = OpenFile(format::kLengthsFile, true, hot);
   doc_ids_ = OpenFile(format::kDocIdsFile, true);
-  minhash_ = OpenFile(format::kMinHashFile, true);
   fields_file_ = OpenFile(format::kFieldsFile, true);
   field_lengths_file_ = OpenFile(format::kFieldLengthsFile, true, hot);
   {
@@ -126,6 +125,15 @@ void IndexReader::Open(std::uint64_t expected_meta_checksum, Residency hot) {
     postings_ = OpenCheckedFile(format::kPostingsFile, page_checksums, hot);
     positions_ = OpenCheckedFile(format::kPositionsFile, page_checksums, hot);
     store_ = OpenCheckedFile(format::kStoreFile, page_checksums);
+    // Sketches are read only for the results shown (near-duplicate
+    // folding): by page where `checksums` lists them (format.hpp,
+    // kOptionallyPageCheckedFiles), else whole now.
+    const bool sketch_pages_listed = std::any_of(
+        page_checksums.begin(), page_checksums.end(),
+        [](const PageChecksums& c) { return c.name == format::kMinHashFile.file_name; });
+    minhash_ = sketch_pages_listed
+                   ? OpenCheckedFile(format::kMinHashFile, page_checksums)
+                   : CheckedFile::VerifiedWhole(OpenFile(format::kMinHashFile, true));
   }
 
   {  // Dictionary layout: counts, block table, entries, pool, exactly filling
@@ -183,9 +191,10 @@ void IndexReader::Open(std::uint64_t expected_meta_checksum, Residency hot) {
   }
   {
     const format::Payload p = format::PayloadOf(minhash_.data(), minhash_.size());
+    if (p.size >= 8) minhash_.Verify(p.data - minhash_.data(), p.data + 8 - minhash_.data());
     if (p.size < 8 || format::Get<std::uint64_t>(p.data) != meta_.document_count ||
         p.size != 8 + kSketchBytes * meta_.document_count) {
-      Corrupt(minhash_, "document count or size does not match the index");
+      Corrupt(minhash_.mapped(), "document count or size does not match the index");
     }
     sketches_ = p.data + 8;
   }
@@ -194,7 +203,8 @@ void IndexReader::Open(std::uint64_t expected_meta_checksum, Residency hot) {
 }
 
 void IndexReader::DropDocumentPages() const {
-  for (const MmapFile* file : {&lengths_file_, &field_lengths_file_, &doc_ids_, &minhash_}) {
+  for (const MmapFile* file :
+       {&lengths_file_, &field_lengths_file_, &doc_ids_, &minhash_.mapped()}) {
     file->DropPages(0, file->size());
   }
 }
@@ -362,6 +372,8 @@ std::string IndexReader::external_id(DocId doc) const {
 
 MinHashSketch IndexReader::sketch(DocId doc) const {
   const std::uint8_t* at = sketches_ + kSketchBytes * static_cast<std::uint64_t>(doc);
+  const auto offset = static_cast<std::uint64_t>(at - minhash_.data());
+  minhash_.Verify(offset, offset + kSketchBytes);
   MinHashSketch sketch;
   sketch.shingles = format::Get<std::uint32_t>(at);
   for (std::size_t i = 0; i < kMinHashes; ++i) {

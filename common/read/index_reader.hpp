@@ -114,7 +114,8 @@ class IndexReader {
       ThrowCorruptIds(offset, error);
     }
   }
-  // The document's MinHash sketch, for near-duplicate detection.
+  // The document's MinHash sketch, for near-duplicate detection. Verifies
+  // its page first (CorruptIndexError).
   MinHashSketch sketch(DocId doc) const;
   // The files the segment's documents came from (sources.hpp), and the one
   // doc came from (nullptr for a document of no file: JSON Lines, memory).
@@ -153,10 +154,9 @@ class IndexReader {
 
   std::filesystem::path dir_;
   IndexMeta meta_;
-  MmapFile meta_file_, dictionary_, lengths_file_, field_lengths_file_, doc_ids_, minhash_,
-      fields_file_;
+  MmapFile meta_file_, dictionary_, lengths_file_, field_lengths_file_, doc_ids_, fields_file_;
   format::FieldColumns columns_;
-  CheckedFile postings_, positions_, store_;
+  CheckedFile postings_, positions_, store_, minhash_;
   std::unique_ptr<ValidatedLists> validated_lists_ = std::make_unique<ValidatedLists>();
   friend class TermWalker;
   // The term dictionary (docs/FORMAT.md, "terms.dict"): index's entry with

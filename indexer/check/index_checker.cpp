@@ -196,21 +196,29 @@ class SegmentChecker {
     files_.emplace(kind.file_name, std::move(file));
   }
 
-  // The `checksums` file lists exactly the page-checked files, at their
-  // sizes, with the checksum of each of their pages.
+  // The `checksums` file lists exactly the page-checked files, the
+  // optional ones or not, at their sizes, with the checksum of each of
+  // their pages.
   void CheckPageChecksums() {
     const MmapFile& file = File(format::kChecksumsFile);
     const format::Payload p = format::PayloadOf(file.data(), file.size());
     const std::vector<PageChecksums> listed = ParsePageChecksums(file.path(), p.data, p.size);
-    if (listed.size() != std::size(format::kPageCheckedFiles)) {
+    const auto find = [&](const format::FileKind& kind) {
+      return std::find_if(listed.begin(), listed.end(),
+                          [&](const PageChecksums& c) { return c.name == kind.file_name; });
+    };
+    std::vector<format::FileKind> expected(std::begin(format::kPageCheckedFiles),
+                                           std::end(format::kPageCheckedFiles));
+    for (const format::FileKind& kind : format::kOptionallyPageCheckedFiles) {
+      if (find(kind) != listed.end()) expected.push_back(kind);
+    }
+    if (listed.size() != expected.size()) {
       Fail(file.path(), kHeaderSize + 4,
            "lists " + std::to_string(listed.size()) + " files, expected " +
-               std::to_string(std::size(format::kPageCheckedFiles)));
+               std::to_string(expected.size()));
     }
-    for (const format::FileKind& kind : format::kPageCheckedFiles) {
-      const auto it = std::find_if(listed.begin(), listed.end(), [&](const PageChecksums& c) {
-        return c.name == kind.file_name;
-      });
+    for (const format::FileKind& kind : expected) {
+      const auto it = find(kind);
       if (it == listed.end()) {
         Fail(file.path(), kHeaderSize, "does not list '" + std::string(kind.file_name) + "'");
       }

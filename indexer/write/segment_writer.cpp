@@ -346,6 +346,16 @@ SegmentRecord SegmentWriter::Finish(const std::string& name) {
   if (!postings_written_) WritePostings({});
   meta_.document_count = lengths_.size();
   {
+    FileWriter file(dir_, format::kMinHashFile);
+    std::string bytes;
+    format::Put<std::uint64_t>(bytes, lengths_.size());
+    file.Append(bytes);
+    sketches_->CopyInto(file);
+    const IndexFileRecord record = file.Finish();
+    page_checksums_.push_back({record.name, record.size, file.page_checksums()});
+    meta_.files.push_back(record);
+  }
+  {
     const IndexFileRecord record = store_.Finish();
     page_checksums_.push_back({record.name, record.size, store_.page_checksums()});
     meta_.files.push_back(record);
@@ -372,14 +382,6 @@ SegmentRecord SegmentWriter::Finish(const std::string& name) {
     FileWriter file(dir_, format::kDocIdsFile);
     file.Append(id_encoder_.Head());
     id_entries_->CopyInto(file);
-    meta_.files.push_back(file.Finish());
-  }
-  {
-    FileWriter file(dir_, format::kMinHashFile);
-    std::string bytes;
-    format::Put<std::uint64_t>(bytes, lengths_.size());
-    file.Append(bytes);
-    sketches_->CopyInto(file);
     meta_.files.push_back(file.Finish());
   }
   {

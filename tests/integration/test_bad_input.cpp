@@ -3,6 +3,7 @@
 // cannot be used, and no crash; a failed build leaves the old index intact.
 #include <gtest/gtest.h>
 
+#include "common/analysis/minhash.hpp"
 #include "common/format/format.hpp"
 #include "tests/test_support.hpp"
 
@@ -193,7 +194,8 @@ class DamagedIndexTest : public ::testing::Test {
   std::string deletes_;
 };
 
-const std::string kSegment = "seg-000001/";
+const std::string kSegmentFolder = "seg-000001";
+const std::string kSegment = kSegmentFolder + "/";
 
 TEST_F(DamagedIndexTest, TruncatedFile) {
   std::string bytes = ReadFile(index_ / (kSegment + "postings.doc"));
@@ -222,6 +224,55 @@ TEST_F(DamagedIndexTest, FlippedByteInEverySmallFileIsCaught) {
     }
   }
   EXPECT_EQ(Search(index_, "light").exit_code, 0);
+}
+
+// Sketches are verified by page, when a result shown needs its sketch (to
+// fold near duplicates): a damaged sketch stops the query whose results
+// read it, and no other. A TREC batch reads none.
+TEST(DamagedSketches, AreCaughtWhereAResultNeedsThemAndNowhereElse) {
+  TempDir dir;
+  std::string corpus;
+  constexpr std::size_t kDocs = 400;  // seven pages of sketches
+  for (std::size_t d = 0; d < kDocs; ++d) {
+    const std::string word = d == 0 ? "firstword" : d == kDocs - 1 ? "lastword" : "";
+    corpus += "{\"id\": \"d" + std::to_string(d) + "\", \"body\": \"common filler number" +
+              std::to_string(d) + " " + word + "\"}\n";
+  }
+  WriteFile(dir / "c.jsonl", corpus);
+  const std::filesystem::path index = dir / "idx";
+  ASSERT_EQ(Index(dir / "c.jsonl", index, "-q --reorder off").exit_code, 0);
+  const std::filesystem::path sketches = index / kSegmentFolder / "minhash";
+  ASSERT_GT(std::filesystem::file_size(sketches), 4 * format::kPageSize);
+  EXPECT_NE(ReadFile(index / kSegmentFolder / "checksums").find("minhash"), std::string::npos);
+  WriteFile(dir / "q.tsv", "q1\tcommon\nq2\tlastword\n");
+  const std::string batch_command =
+      kSearchBin + " " + Quote(index) + " --queries " + Quote(dir / "q.tsv") + " -k 1000";
+  const CommandResult batch_before = RunCommand(batch_command);
+  const CommandResult first_before = Search(index, "firstword");
+  ASSERT_EQ(batch_before.exit_code, 0) << batch_before.err;
+  ASSERT_EQ(first_before.exit_code, 0) << first_before.err;
+
+  // A byte of the last document's sketch, in the file's last page.
+  std::string bytes = ReadFile(sketches);
+  const std::size_t last_sketch = format::kHeaderSize + 8 + kSketchBytes * (kDocs - 1);
+  ASSERT_GE(last_sketch, bytes.size() - format::kFooterSize - format::kPageSize);
+  bytes[last_sketch + 5] ^= 0x40;
+  WriteFile(sketches, bytes);
+
+  const CommandResult last = Search(index, "lastword");
+  ExpectOneLineError(last, "minhash");
+  EXPECT_NE(last.err.find("do not match their checksum"), std::string::npos) << last.err;
+  const CommandResult first = Search(index, "firstword");
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  // The same results (the first line also gives the time taken).
+  const auto results = [](const std::string& out) { return out.substr(out.find('\n')); };
+  EXPECT_EQ(results(first.out), results(first_before.out));
+  const CommandResult batch = RunCommand(batch_command);
+  EXPECT_EQ(batch.exit_code, 0) << batch.err;
+  EXPECT_EQ(batch.out, batch_before.out);
+  const CommandResult check = RunCommand(kIndexBin + " check " + Quote(index));
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_NE((check.out + check.err).find("minhash"), std::string::npos) << check.out << check.err;
 }
 
 TEST_F(DamagedIndexTest, FlippedHeaderOrFooterOfLargeFilesIsCaught) {
