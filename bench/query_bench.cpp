@@ -74,11 +74,12 @@ std::vector<Mode> ParseModes(const std::string& text) {
 
 // fathom-search's defaults, with the configuration's algorithm and k (or
 // --count).
-SearchOptions OptionsFor(const Config& config) {
+SearchOptions OptionsFor(const Config& config, std::uint64_t count_up_to) {
   SearchOptions options;
   options.algorithm = config.algorithm;
   options.k = config.mode.k;
   options.count_only = config.mode.k == 0;
+  options.count_exactly_up_to = count_up_to;
   return options;
 }
 
@@ -271,16 +272,17 @@ void WriteResults(Searcher& searcher, const std::vector<QueryLine>& queries, Alg
 
 int RunQueries(const std::vector<std::string>& arg_list) {
   const Args args(arg_list, {"modes", "k", "algorithm", "threads", "warmup", "runs", "json",
-                             "results", "per-query"});
+                             "results", "per-query", "count-up-to"});
   if (args.help()) {
     std::cout << "Usage: fathom-bench queries INDEX QUERIES [--modes top10,top100,count]\n"
                  "         [--algorithm auto[,exhaustive,maxscore,bmw]] [--threads 1[,N]]\n"
                  "         [--warmup 1] [--runs 3] [--json FILE] [--results FILE]\n"
-                 "         [--per-query FILE]\n\n"
+                 "         [--per-query FILE] [--count-up-to N]\n\n"
                  "Replays QUERIES ('qid<TAB>query' lines) through Searcher::Search on INDEX for\n"
                  "every algorithm x mode x thread count: --warmup untimed passes, then --runs\n"
                  "timed passes. Modes: topN (the N best hits, matches counted as fathom-search\n"
-                 "counts them: exactly up to 1,000) and count (every match, as --count).\n"
+                 "counts them: exactly up to --count-up-to, 1,000 by default, 0 as a TREC batch\n"
+                 "counts none) and count (every match, as --count).\n"
                  "Reports latency per query kind (the qid before its last '-') in microseconds\n"
                  "and queries per second. --k N is short for --modes topN. --results writes the\n"
                  "hits of the first top-k mode and algorithm (for compare_lucene.sh). --per-query\n"
@@ -302,6 +304,7 @@ int RunQueries(const std::vector<std::string>& arg_list) {
   const std::vector<std::size_t> thread_counts = args.ThreadCounts();
   const std::size_t warmup = args.GetUint("warmup", 1);
   const std::size_t runs = args.GetUint("runs", 3);
+  const std::uint64_t count_up_to = args.GetUint("count-up-to", SearchOptions::kDefaultCountUpTo);
   if (runs == 0) throw UsageError("--runs must be at least 1");
 
   const std::vector<QueryLine> queries = ReadQueryFile(queries_path);
@@ -320,7 +323,9 @@ int RunQueries(const std::vector<std::string>& arg_list) {
             << " queries from " << queries_path << "\n"
             << warmup << " warm-up pass(es) and " << runs
             << " timed run(s) per configuration; top-k modes count matches exactly up to "
-            << FormatCount(SearchOptions::kDefaultCountUpTo) << " (fathom-search's default)\n\n";
+            << FormatCount(count_up_to)
+            << (count_up_to == SearchOptions::kDefaultCountUpTo ? " (fathom-search's default)" : "")
+            << "\n\n";
   std::optional<OutputFile> per_query;
   if (args.Has("per-query")) per_query.emplace(args.GetString("per-query", ""));
   std::vector<Row> rows;
@@ -332,7 +337,7 @@ int RunQueries(const std::vector<std::string>& arg_list) {
     for (const Algorithm algorithm : algorithms) {
       for (const Mode& mode : modes) {
         const Config config{algorithm, mode, threads};
-        const SearchOptions options = OptionsFor(config);
+        const SearchOptions options = OptionsFor(config, count_up_to);
         double wall = 0;
         if (warmup > 0) Replay(searchers, queries, options, warmup, threads, &wall);
         const std::vector<Sample> samples =
