@@ -12,7 +12,8 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <unordered_map>
+#include <vector>
 
 #include "common/analysis/fields.hpp"
 #include "common/analysis/minhash.hpp"
@@ -38,24 +39,54 @@ struct TermInfo {
 
 class TermWalker;
 
-// The long posting lists whose block headers a cursor has validated, by
-// their offset in postings.doc: such a list is walked once per process, not
-// at every query that opens it (the mapped bytes never change, and their
-// pages stay verified the same way). Thread-safe.
+// The long posting lists whose skip entries and block headers a cursor has
+// validated, by their offset in postings.doc, with what that walk found:
+// such a list is walked once per process, not at every query that opens it
+// (the mapped bytes never change, and their pages stay verified the same
+// way). Thread-safe; an entry, once added, never changes or moves.
 class ValidatedLists {
  public:
-  bool Contains(std::uint64_t offset) const {
+  struct Facts {
+    std::uint32_t max_frequency = 0;  // over the list's blocks
+    // The (frequency, length) pairs of all the blocks' impact records that
+    // no other pair dominates (as frequent or more, in a document as short
+    // or shorter): the list's best score under any BM25 parameters is one
+    // of theirs. Filled on first request (PostingCursor::ListImpacts).
+    std::vector<format::Impact> frontier;
+    bool frontier_known = false;
+  };
+  // The facts of a list validated before, or null.
+  const Facts* Find(std::uint64_t offset) const {
     std::shared_lock lock(mutex_);
-    return offsets_.contains(offset);
+    const auto it = facts_.find(offset);
+    return it == facts_.end() ? nullptr : &it->second;
   }
-  void Add(std::uint64_t offset) {
+  void Add(std::uint64_t offset, std::uint32_t max_frequency) {
     std::unique_lock lock(mutex_);
-    offsets_.insert(offset);
+    facts_.try_emplace(offset, Facts{max_frequency, {}, false});
+  }
+  // The list's frontier, computed by `compute` the first time any thread
+  // asks. REQUIRES: the list was added.
+  template <typename Compute>
+  const std::vector<format::Impact>& Frontier(std::uint64_t offset, Compute&& compute) {
+    {
+      std::shared_lock lock(mutex_);
+      const Facts& facts = facts_.at(offset);
+      if (facts.frontier_known) return facts.frontier;
+    }
+    std::vector<format::Impact> frontier = compute();
+    std::unique_lock lock(mutex_);
+    Facts& facts = facts_.at(offset);
+    if (!facts.frontier_known) {
+      facts.frontier = std::move(frontier);
+      facts.frontier_known = true;
+    }
+    return facts.frontier;
   }
 
  private:
   mutable std::shared_mutex mutex_;
-  std::unordered_set<std::uint64_t> offsets_;
+  std::unordered_map<std::uint64_t, Facts> facts_;
 };
 
 class IndexReader {

@@ -73,41 +73,51 @@ PostingCursor::PostingCursor(const PostingListData& data, std::string_view sourc
     single_block_.last_doc = kEndDoc;
     single_block_.max_frequency = 1;
   }
-  // Validate every block header once, so decoding needs no checks. Impact
-  // records lie in order before the first block. A long list's headers are
-  // checked at its first use in the process only: walking them costs a
+  // Validate every skip entry and block header once, so decoding needs no
+  // checks. Impact records lie in order before the first block. A long
+  // list is walked at its first use in the process only: walking it costs a
   // query on a frequent word a tenth of its time.
   const bool remember = data.validated != nullptr && block_count_ >= kRememberedListBlocks;
-  const bool headers_valid = remember && data.validated->Contains(data.source_offset);
-  first_block_offset_ = block_count_ > 1 ? SkipAt(0).block_offset : 0;
-  std::uint64_t previous_offset = 0;
-  std::uint64_t previous_impacts = 0;
-  DocId previous_last = 0;
-  for (std::size_t b = 0; b < block_count_; ++b) {
-    const format::SkipEntry skip = SkipAt(b);
-    const bool full = b + 1 < block_count_ || document_frequency_ % codec::kBlockSize == 0;
-    if (skip.block_offset < previous_offset || skip.block_offset >= block_bytes ||
-        (b > 0 && skip.last_doc <= previous_last) ||
-        skip.positions_offset / codec::kBlockSize > position_bytes || skip.max_frequency == 0 ||
-        (block_count_ > 1 && skip.last_doc >= document_count_) ||
-        skip.impacts_offset < previous_impacts || skip.impacts_offset > first_block_offset_) {
-      corrupt("skip entry " + std::to_string(b) + " is inconsistent");
-    }
-    previous_impacts = skip.impacts_offset;
-    if (full && !headers_valid) {
-      // Two patched blocks: doc gaps, then frequencies. Their headers give
-      // their sizes, so decoding needs no bounds checks.
-      const std::uint8_t* docs = blocks_ + skip.block_offset;
-      const std::uint8_t* frequencies = format::SkipPatchedBlock(docs, blocks_end_);
-      if (frequencies == nullptr || format::SkipPatchedBlock(frequencies, blocks_end_) == nullptr) {
-        corrupt("block " + std::to_string(b) + " has a bad header or is truncated");
-      }
-    }
-    previous_offset = skip.block_offset;
-    previous_last = skip.last_doc;
-    max_frequency_ = std::max(max_frequency_, skip.max_frequency);
+  const ValidatedLists::Facts* known =
+      remember ? data.validated->Find(data.source_offset) : nullptr;
+  if (remember) {
+    validated_ = data.validated;
+    source_offset_ = data.source_offset;
   }
-  if (remember && !headers_valid) data.validated->Add(data.source_offset);
+  first_block_offset_ = block_count_ > 1 ? SkipAt(0).block_offset : 0;
+  if (known != nullptr) {
+    max_frequency_ = known->max_frequency;
+  } else {
+    std::uint64_t previous_offset = 0;
+    std::uint64_t previous_impacts = 0;
+    DocId previous_last = 0;
+    for (std::size_t b = 0; b < block_count_; ++b) {
+      const format::SkipEntry skip = SkipAt(b);
+      const bool full = b + 1 < block_count_ || document_frequency_ % codec::kBlockSize == 0;
+      if (skip.block_offset < previous_offset || skip.block_offset >= block_bytes ||
+          (b > 0 && skip.last_doc <= previous_last) ||
+          skip.positions_offset / codec::kBlockSize > position_bytes || skip.max_frequency == 0 ||
+          (block_count_ > 1 && skip.last_doc >= document_count_) ||
+          skip.impacts_offset < previous_impacts || skip.impacts_offset > first_block_offset_) {
+        corrupt("skip entry " + std::to_string(b) + " is inconsistent");
+      }
+      previous_impacts = skip.impacts_offset;
+      if (full) {
+        // Two patched blocks: doc gaps, then frequencies. Their headers give
+        // their sizes, so decoding needs no bounds checks.
+        const std::uint8_t* docs = blocks_ + skip.block_offset;
+        const std::uint8_t* frequencies = format::SkipPatchedBlock(docs, blocks_end_);
+        if (frequencies == nullptr ||
+            format::SkipPatchedBlock(frequencies, blocks_end_) == nullptr) {
+          corrupt("block " + std::to_string(b) + " has a bad header or is truncated");
+        }
+      }
+      previous_offset = skip.block_offset;
+      previous_last = skip.last_doc;
+      max_frequency_ = std::max(max_frequency_, skip.max_frequency);
+    }
+    if (remember) data.validated->Add(data.source_offset, max_frequency_);
+  }
   LoadBlock(0);
   if (block_count_ == 1) {
     single_block_.last_doc = block_size_ > 0 ? docs_[block_size_ - 1] : 0;
@@ -134,6 +144,28 @@ std::size_t PostingCursor::ImpactsOf(std::size_t block, format::Impact* out) con
   }
   out[0] = {skip.max_frequency, skip.min_length};
   return 1;
+}
+
+const std::vector<format::Impact>* PostingCursor::ListImpacts() const {
+  if (validated_ == nullptr) return nullptr;
+  return &validated_->Frontier(source_offset_, [this] {
+    std::vector<format::Impact> pairs;
+    format::Impact block_pairs[format::kMaxImpacts];
+    for (std::size_t b = 0; b < block_count_; ++b) {
+      const std::size_t count = ImpactsOf(b, block_pairs);
+      pairs.insert(pairs.end(), block_pairs, block_pairs + count);
+    }
+    // Most frequent first, shortest first among equals: a pair is kept when
+    // it is shorter than every pair kept before it.
+    std::sort(pairs.begin(), pairs.end(), [](const format::Impact& a, const format::Impact& b) {
+      return a.frequency != b.frequency ? a.frequency > b.frequency : a.length < b.length;
+    });
+    std::vector<format::Impact> frontier;
+    for (const format::Impact& pair : pairs) {
+      if (frontier.empty() || pair.length < frontier.back().length) frontier.push_back(pair);
+    }
+    return frontier;
+  });
 }
 
 void PostingCursor::EndList() noexcept {

@@ -92,6 +92,10 @@ class PostingCursor {
   // damaged record, gives the one pair (max_frequency, min_length).
   // REQUIRES: block < block_count().
   std::size_t ImpactsOf(std::size_t block, format::Impact* out) const noexcept;
+  // The pairs of all the blocks' impact records that no other pair
+  // dominates (ValidatedLists::Facts::frontier), for a long list its reader
+  // remembers; null for others. Computed once per process and list.
+  const std::vector<format::Impact>* ListImpacts() const;
   DocId LastDocOf(std::size_t block) const noexcept {
     return block_count_ == 1 ? single_block_.last_doc : skip_table_.LastDocAt(block);
   }
@@ -167,6 +171,11 @@ class PostingCursor {
   alignas(64) mutable std::uint32_t frequencies_[codec::kBlockSize] = {};
   mutable bool frequencies_ready_ = true;
   const std::uint8_t* frequency_bytes_ = nullptr;
+
+  // Where a long list's validation and impact frontier are remembered
+  // (null for a list not remembered), and the list's offset there.
+  ValidatedLists* validated_ = nullptr;
+  std::uint64_t source_offset_ = 0;
 
   // The positions' file until their pages are verified (null for a cursor
   // over raw bytes, which its caller vouches for).

@@ -207,16 +207,21 @@ TEST(Impacts, RecordsRoundTripAndMalformedOnesAreRejected) {
   EXPECT_EQ(format::GetImpacts(in, in, 0, decoded), 0u);  // empty
 }
 
-// Through the writer and the cursor: a multi-block list stores each block's
-// record; a single-block list has none and gives (max frequency, min length).
-TEST(Impacts, CursorReturnsEachBlocksRecord) {
-  for (const std::size_t df : {1, 100, 128, 129, 700, 3000}) {
+// A list of df postings through the writer, with its lengths, for cursors.
+struct WrittenList {
+  std::vector<DocId> docs;
+  std::vector<std::uint32_t> lengths, frequencies;
+  std::string bytes, length_bytes;
+  format::EncodedPositions encoded_positions;
+  std::uint64_t collection_frequency = 0;
+  std::size_t collection = 0;
+
+  explicit WrittenList(std::size_t df) : collection(df * 4 + 10) {
     std::mt19937_64 rng(df);
-    const std::size_t collection = df * 4 + 10;
     std::set<DocId> chosen;
     while (chosen.size() < df) chosen.insert(static_cast<DocId>(rng() % collection));
-    const std::vector<DocId> docs(chosen.begin(), chosen.end());
-    std::vector<std::uint32_t> lengths(collection), frequencies;
+    docs.assign(chosen.begin(), chosen.end());
+    lengths.resize(collection);
     std::string positions;
     for (const DocId doc : docs) {
       frequencies.push_back(1 +
@@ -225,32 +230,40 @@ TEST(Impacts, CursorReturnsEachBlocksRecord) {
       for (std::uint32_t i = 0; i < frequencies.back(); ++i)
         codec::PutVarint(i == 0 ? 0 : 1, positions);
     }
-    std::string bytes;
-    format::EncodedPositions encoded_positions;
     EncodePostings(docs, frequencies, positions, lengths, bytes, encoded_positions);
-    std::uint64_t collection_frequency = 0;
     for (const std::uint32_t frequency : frequencies) collection_frequency += frequency;
     // At 32 bits each, packed lengths are the little-endian u32s.
-    std::string length_bytes(reinterpret_cast<const char*>(lengths.data()), lengths.size() * 4);
+    length_bytes.assign(reinterpret_cast<const char*>(lengths.data()), lengths.size() * 4);
     length_bytes.resize(format::PackedBytes(lengths.size(), 32), '\0');
-    const PostingListData data{
-        reinterpret_cast<const std::uint8_t*>(bytes.data()),
-        reinterpret_cast<const std::uint8_t*>(bytes.data() + bytes.size()),
-        reinterpret_cast<const std::uint8_t*>(encoded_positions.bytes.data()),
-        reinterpret_cast<const std::uint8_t*>(encoded_positions.bytes.data() +
-                                              encoded_positions.bytes.size()),
-        static_cast<std::uint32_t>(df),
-        collection_frequency,
-        collection,
-        format::DocLengths(reinterpret_cast<const std::uint8_t*>(length_bytes.data()), 32),
-        0};
-    const PostingCursor cursor(data, "test");
+  }
+  PostingListData Data(ValidatedLists* validated = nullptr) const {
+    return {reinterpret_cast<const std::uint8_t*>(bytes.data()),
+            reinterpret_cast<const std::uint8_t*>(bytes.data() + bytes.size()),
+            reinterpret_cast<const std::uint8_t*>(encoded_positions.bytes.data()),
+            reinterpret_cast<const std::uint8_t*>(encoded_positions.bytes.data() +
+                                                  encoded_positions.bytes.size()),
+            static_cast<std::uint32_t>(docs.size()),
+            collection_frequency,
+            collection,
+            format::DocLengths(reinterpret_cast<const std::uint8_t*>(length_bytes.data()), 32),
+            0,
+            validated};
+  }
+};
+
+// Through the writer and the cursor: a multi-block list stores each block's
+// record; a single-block list has none and gives (max frequency, min length).
+TEST(Impacts, CursorReturnsEachBlocksRecord) {
+  for (const std::size_t df : {1, 100, 128, 129, 700, 3000}) {
+    const WrittenList list(df);
+    const std::vector<DocId>& docs = list.docs;
+    const PostingCursor cursor(list.Data(), "test");
     for (std::size_t b = 0; b < cursor.block_count(); ++b) {
       const std::size_t first = b * 128, n = std::min<std::size_t>(128, df - first);
       Block block;
       for (std::size_t i = first; i < first + n; ++i) {
-        block.frequencies.push_back(frequencies[i]);
-        block.lengths.push_back(lengths[docs[i]]);
+        block.frequencies.push_back(list.frequencies[i]);
+        block.lengths.push_back(list.lengths[docs[i]]);
       }
       Impact expected[format::kMaxImpacts], got[format::kMaxImpacts];
       std::size_t expected_count = 1;
@@ -269,6 +282,43 @@ TEST(Impacts, CursorReturnsEachBlocksRecord) {
       }
     }
   }
+}
+
+// A long list the reader remembers: its frontier is exactly the pairs of
+// all its blocks' records that no other pair dominates, computed once and
+// shared by later cursors, which skip the walk and keep its max frequency.
+TEST(Impacts, ListFrontierIsTheUndominatedPairsOfAllBlocks) {
+  ValidatedLists remembered;
+  const WrittenList list(5000);  // 40 blocks
+  const PostingCursor first(list.Data(&remembered), "test");
+  ASSERT_GE(first.block_count(), 16u);
+  EXPECT_EQ(PostingCursor(list.Data(), "test").ListImpacts(), nullptr);  // not remembered
+  std::vector<Impact> all;
+  for (std::size_t b = 0; b < first.block_count(); ++b) {
+    Impact pairs[format::kMaxImpacts];
+    all.insert(all.end(), pairs, pairs + first.ImpactsOf(b, pairs));
+  }
+  std::set<std::pair<std::uint32_t, std::uint32_t>> expected;
+  for (const Impact& p : all) {
+    const bool dominated = std::any_of(all.begin(), all.end(), [&](const Impact& q) {
+      return q.frequency >= p.frequency && q.length <= p.length &&
+             (q.frequency != p.frequency || q.length != p.length);
+    });
+    if (!dominated) expected.insert({p.frequency, p.length});
+  }
+  const std::vector<Impact>* frontier = first.ListImpacts();
+  ASSERT_NE(frontier, nullptr);
+  std::set<std::pair<std::uint32_t, std::uint32_t>> got;
+  for (const Impact& p : *frontier) got.insert({p.frequency, p.length});
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(got.size(), frontier->size());  // no pair twice
+  EXPECT_GT(expected.size(), 1u);
+
+  const PostingCursor later(list.Data(&remembered), "test");
+  EXPECT_EQ(later.ListImpacts(), frontier);
+  EXPECT_EQ(later.max_frequency(), first.max_frequency());
+  EXPECT_EQ(first.max_frequency(),
+            *std::max_element(list.frequencies.begin(), list.frequencies.end()));
 }
 
 }  // namespace
