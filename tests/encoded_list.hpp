@@ -50,7 +50,9 @@ struct EncodedList {
     return sum;
   }
 
-  PostingListData Data() const {
+  // The list's bytes; with `validated`, a long list is remembered there as
+  // a reader's are.
+  PostingListData Data(ValidatedLists* validated = nullptr) const {
     return {reinterpret_cast<const std::uint8_t*>(bytes.data()),
             reinterpret_cast<const std::uint8_t*>(bytes.data() + bytes.size()),
             reinterpret_cast<const std::uint8_t*>(encoded_positions.bytes.data()),
@@ -60,7 +62,8 @@ struct EncodedList {
             CollectionFrequency(),
             lengths.size(),
             format::DocLengths(reinterpret_cast<const std::uint8_t*>(length_bytes.data()), 32),
-            0};
+            0,
+            validated};
   }
 };
 

@@ -14,6 +14,7 @@
 #include "common/format/impacts.hpp"
 #include "common/read/posting_cursor.hpp"
 #include "indexer/write/segment_writer.hpp"
+#include "tests/encoded_list.hpp"
 
 namespace fathom {
 namespace {
@@ -207,55 +208,28 @@ TEST(Impacts, RecordsRoundTripAndMalformedOnesAreRejected) {
   EXPECT_EQ(format::GetImpacts(in, in, 0, decoded), 0u);  // empty
 }
 
-// A list of df postings through the writer, with its lengths, for cursors.
-struct WrittenList {
-  std::vector<DocId> docs;
-  std::vector<std::uint32_t> lengths, frequencies;
-  std::string bytes, length_bytes;
-  format::EncodedPositions encoded_positions;
-  std::uint64_t collection_frequency = 0;
-  std::size_t collection = 0;
-
-  explicit WrittenList(std::size_t df) : collection(df * 4 + 10) {
-    std::mt19937_64 rng(df);
-    std::set<DocId> chosen;
-    while (chosen.size() < df) chosen.insert(static_cast<DocId>(rng() % collection));
-    docs.assign(chosen.begin(), chosen.end());
-    lengths.resize(collection);
-    std::string positions;
-    for (const DocId doc : docs) {
-      frequencies.push_back(1 +
-                            static_cast<std::uint32_t>(rng() % 8 == 0 ? rng() % 50 : rng() % 3));
-      lengths[doc] = frequencies.back() + static_cast<std::uint32_t>(rng() % 2000);
-      for (std::uint32_t i = 0; i < frequencies.back(); ++i)
-        codec::PutVarint(i == 0 ? 0 : 1, positions);
-    }
-    EncodePostings(docs, frequencies, positions, lengths, bytes, encoded_positions);
-    for (const std::uint32_t frequency : frequencies) collection_frequency += frequency;
-    // At 32 bits each, packed lengths are the little-endian u32s.
-    length_bytes.assign(reinterpret_cast<const char*>(lengths.data()), lengths.size() * 4);
-    length_bytes.resize(format::PackedBytes(lengths.size(), 32), '\0');
+// A list of df postings through the writer, for cursors: frequencies mostly
+// 1 to 3, some up to 50, lengths up to 2,000 words.
+testing::EncodedList WrittenList(std::size_t df) {
+  std::mt19937_64 rng(df);
+  testing::EncodedList list(df * 4 + 10);
+  std::set<DocId> chosen;
+  while (chosen.size() < df) chosen.insert(static_cast<DocId>(rng() % list.lengths.size()));
+  for (const DocId doc : chosen) {
+    const auto frequency = 1 + static_cast<std::uint32_t>(rng() % 8 == 0 ? rng() % 50 : rng() % 3);
+    std::vector<std::uint32_t> positions(frequency);
+    for (std::uint32_t i = 0; i < frequency; ++i) positions[i] = i;
+    list.Add(doc, std::move(positions), frequency + static_cast<std::uint32_t>(rng() % 2000));
   }
-  PostingListData Data(ValidatedLists* validated = nullptr) const {
-    return {reinterpret_cast<const std::uint8_t*>(bytes.data()),
-            reinterpret_cast<const std::uint8_t*>(bytes.data() + bytes.size()),
-            reinterpret_cast<const std::uint8_t*>(encoded_positions.bytes.data()),
-            reinterpret_cast<const std::uint8_t*>(encoded_positions.bytes.data() +
-                                                  encoded_positions.bytes.size()),
-            static_cast<std::uint32_t>(docs.size()),
-            collection_frequency,
-            collection,
-            format::DocLengths(reinterpret_cast<const std::uint8_t*>(length_bytes.data()), 32),
-            0,
-            validated};
-  }
-};
+  list.Encode();
+  return list;
+}
 
 // Through the writer and the cursor: a multi-block list stores each block's
 // record; a single-block list has none and gives (max frequency, min length).
 TEST(Impacts, CursorReturnsEachBlocksRecord) {
   for (const std::size_t df : {1, 100, 128, 129, 700, 3000}) {
-    const WrittenList list(df);
+    const testing::EncodedList list = WrittenList(df);
     const std::vector<DocId>& docs = list.docs;
     const PostingCursor cursor(list.Data(), "test");
     for (std::size_t b = 0; b < cursor.block_count(); ++b) {
@@ -289,7 +263,7 @@ TEST(Impacts, CursorReturnsEachBlocksRecord) {
 // shared by later cursors, which skip the walk and keep its max frequency.
 TEST(Impacts, ListFrontierIsTheUndominatedPairsOfAllBlocks) {
   ValidatedLists remembered;
-  const WrittenList list(5000);  // 40 blocks
+  const testing::EncodedList list = WrittenList(5000);  // 40 blocks
   const PostingCursor first(list.Data(&remembered), "test");
   ASSERT_GE(first.block_count(), 16u);
   EXPECT_EQ(PostingCursor(list.Data(), "test").ListImpacts(), nullptr);  // not remembered
