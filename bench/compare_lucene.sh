@@ -10,7 +10,7 @@
 # query language), for example:
 #   CORPUS=../shared/corpora/wiki/corpus.jsonl.zst bench/compare_lucene.sh build /tmp/cmp-wiki
 # Environment (defaults): DOCS=1000000 QUERIES=1000 RUNS=3 MODES=top10,top100,count
-# THREADS=1,<nproc> WARMUP_QUERIES=20000 LUCENE_JAR=/usr/share/java/lucene-core-8*.jar
+# THREADS=1,<nproc> WARMUP_QUERIES=50000 LUCENE_JAR=/usr/share/java/lucene-core-8*.jar
 # JAVA_OPTS="-Xms4g -Xmx4g" CPU= (a taskset CPU list, such as 0: every timed
 # step of both engines runs on those CPUs only; on a machine whose cores run
 # at different speeds, as shared virtual machines' do, an unpinned ratio
@@ -26,7 +26,9 @@ QUERIES=${QUERIES:-1000}
 RUNS=${RUNS:-3}
 MODES=${MODES:-top10,top100,count}
 THREADS=${THREADS:-1,$(nproc)}
-WARMUP_QUERIES=${WARMUP_QUERIES:-20000}
+# Lucene's means still fall between 20,000 and 50,000 warm-up queries on
+# this VM (bench/README.md, "Warm JVM"): fewer would time a JVM still compiling.
+WARMUP_QUERIES=${WARMUP_QUERIES:-50000}
 LUCENE_JAR=${LUCENE_JAR:-$(ls /usr/share/java/lucene-core-8*.jar 2>/dev/null | head -1)}
 JAVA_OPTS=${JAVA_OPTS:--Xms4g -Xmx4g}
 CPU=${CPU:-}
