@@ -70,6 +70,7 @@ MmapFile::MmapFile(const std::filesystem::path& path, Residency residency) : pat
   const bool preload =
       residency == Residency::kPreloaded && size_ > 0 && size_ <= MemoryAvailable() / 4;
   if (preload && size_ <= kLargestCopied && HugePagesOffered() && Preload(fd)) return;
+  if (preload && HugePagesOffered() && MapInHugeFolios(fd)) return;
   if (size_ > 0) {
     // A preloaded file not copied: every page mapped now, in one call.
     void* mapped =
@@ -108,6 +109,33 @@ bool MmapFile::Preload(int fd) {
   data_ = start;
   reserved_base_ = base;
   reserved_ = reserved;
+  copied_ = true;
+  return true;
+}
+
+bool MmapFile::MapInHugeFolios(int fd) {
+  // The mapping starts on a 2 MiB boundary, so that 2 MiB folios can also
+  // be mapped whole; the reservation around it is released with it.
+  const std::size_t rounded = (size_ + kHugePage - 1) / kHugePage * kHugePage;
+  const std::size_t reserved = rounded + kHugePage;
+  void* base = ::mmap(nullptr, reserved, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED) return false;
+  auto* start = reinterpret_cast<std::uint8_t*>(
+      (reinterpret_cast<std::uintptr_t>(base) + kHugePage - 1) / kHugePage * kHugePage);
+  // Advised before any page is read in: pages not in the page cache yet
+  // are then read in 2 MiB folios. MADV_POPULATE_READ (Linux 5.14) maps
+  // every page as MAP_POPULATE would have; where the kernel lacks either,
+  // the plain populated mapping is used instead.
+  constexpr int kPopulateRead = 22;  // MADV_POPULATE_READ, absent from older headers
+  if (::mmap(start, size_, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED ||
+      ::madvise(start, size_, MADV_HUGEPAGE) != 0 || ::madvise(start, size_, kPopulateRead) != 0) {
+    ::munmap(base, reserved);
+    return false;
+  }
+  data_ = start;
+  reserved_base_ = base;
+  reserved_ = reserved;
+  copied_ = false;
   return true;
 }
 
@@ -118,7 +146,8 @@ MmapFile::MmapFile(MmapFile&& other) noexcept
       data_(std::exchange(other.data_, nullptr)),
       size_(std::exchange(other.size_, 0)),
       reserved_base_(std::exchange(other.reserved_base_, nullptr)),
-      reserved_(std::exchange(other.reserved_, 0)) {}
+      reserved_(std::exchange(other.reserved_, 0)),
+      copied_(std::exchange(other.copied_, false)) {}
 
 MmapFile& MmapFile::operator=(MmapFile&& other) noexcept {
   if (this != &other) {
@@ -128,6 +157,7 @@ MmapFile& MmapFile::operator=(MmapFile&& other) noexcept {
     size_ = std::exchange(other.size_, 0);
     reserved_base_ = std::exchange(other.reserved_base_, nullptr);
     reserved_ = std::exchange(other.reserved_, 0);
+    copied_ = std::exchange(other.copied_, false);
   }
   return *this;
 }
@@ -148,7 +178,7 @@ void MmapFile::DropPages(std::size_t begin, std::size_t end) const {
 }
 
 void MmapFile::Release() noexcept {
-  if (preloaded()) {
+  if (reserved_ != 0) {
     ::munmap(reserved_base_, reserved_);
   } else if (data_ != nullptr) {
     ::munmap(const_cast<std::uint8_t*>(data_), size_);
@@ -157,6 +187,7 @@ void MmapFile::Release() noexcept {
   size_ = 0;
   reserved_base_ = nullptr;
   reserved_ = 0;
+  copied_ = false;
 }
 
 }  // namespace fathom

@@ -17,11 +17,16 @@ enum class Residency {
   // No page faults after opening. A file up to 16 MiB is read whole into
   // memory the kernel is asked to back with transparent huge pages (2 MiB),
   // a 512th of the TLB entries (where the kernel offers no huge pages, it
-  // is mapped instead); a larger one is mapped with every page at once
-  // (MAP_POPULATE). What the searcher does with the dictionary and the
-  // lengths, read at random, and the posting and position lists
-  // (bench/README.md, "Preloading the lists queries read"). A file over a
-  // quarter of the memory available is only mapped.
+  // is mapped instead); a larger one is mapped with every page at once,
+  // asking the kernel for huge pages first, so that what it reads in now
+  // (pages not cached yet) comes in 2 MiB folios: on that VM, the first
+  // touch of a page in such a folio costs far less (bench/README.md, "Lists
+  // in 2 MiB folios"); the index writer drops these lists from the page
+  // cache for that (FileWriter::DropFromCacheWhenFinished). What the
+  // searcher does with the dictionary and the lengths, read at random, and
+  // the posting and position lists (bench/README.md, "Preloading the lists
+  // queries read"). A file over a quarter of the memory available is only
+  // mapped.
   kPreloaded,
 };
 
@@ -49,7 +54,7 @@ class MmapFile {
   // preloaded file, whose memory is its only copy.
   void DropPages(std::size_t begin, std::size_t end) const;
   // Whether the file was read into memory (kPreloaded, copied).
-  bool preloaded() const { return reserved_ != 0; }
+  bool preloaded() const { return copied_; }
   // Whether this machine's kernel offers transparent huge pages, without
   // which kPreloaded maps even its small files.
   static bool HugePagesOffered();
@@ -67,14 +72,20 @@ class MmapFile {
   void Release() noexcept;
   // kPreloaded's copy: false (nothing changed) where it falls back.
   bool Preload(int fd);
+  // kPreloaded's mapping of a larger file, every page mapped and read in
+  // 2 MiB folios where not cached yet: false (nothing changed) where the
+  // kernel offers neither.
+  bool MapInHugeFolios(int fd);
 
   std::filesystem::path path_;
   const std::uint8_t* data_ = nullptr;
   std::size_t size_ = 0;
-  // A preloaded file's anonymous mapping (aligned to a huge page inside
-  // it); reserved_ is 0 for a file mapping.
+  // The address range reserved around a preloaded file, to align it to a
+  // huge page: its anonymous copy, or its mapping (reserved_ is 0 for a
+  // file mapped where the kernel chose).
   void* reserved_base_ = nullptr;
   std::size_t reserved_ = 0;
+  bool copied_ = false;
 };
 
 }  // namespace fathom

@@ -93,6 +93,8 @@ IndexFileRecord FileWriter::Finish() {
   buffer_.append(footer);
   Flush();
   if (::fsync(fd_) != 0) throw IoError(path_.string() + ": fsync failed: " + std::strerror(errno));
+  // Advice only: the file is complete whether or not the kernel takes it.
+  if (drop_from_cache_) ::posix_fadvise(fd_, 0, 0, POSIX_FADV_DONTNEED);
   if (::close(fd_) != 0) {
     fd_ = -1;
     throw IoError(path_.string() + ": close failed: " + std::strerror(errno));

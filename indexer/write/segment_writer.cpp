@@ -198,6 +198,8 @@ void SegmentWriter::WritePostings(const std::vector<PostingSource*>& sources,
   postings_written_ = true;
   FileWriter postings_file(dir_, format::kPostingsFile);
   FileWriter positions_file(dir_, format::kPositionsFile);
+  postings_file.DropFromCacheWhenFinished();
+  positions_file.DropFromCacheWhenFinished();
   SpillFile entries(dir_ / ".terms.entries");
   SpillFile pool_file(dir_ / ".terms.pool");
   std::uint64_t pool_size = 0;

@@ -3,6 +3,7 @@
 // what a mapping may give back, and a preloaded index answers queries
 // exactly as the mapped one does.
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 
 #include <random>
 #include <string>
@@ -110,6 +111,41 @@ TEST(MmapFile, PreloadedIndexAnswersAsMapped) {
       }
     }
   }
+}
+
+// Pages of the file in the page cache, by mincore on a mapping of it that
+// reads none.
+std::size_t ResidentPages(const std::filesystem::path& path) {
+  const MmapFile file(path);
+  const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> resident((file.size() + page - 1) / page);
+  EXPECT_EQ(::mincore(const_cast<std::uint8_t*>(file.data()), file.size(), resident.data()), 0);
+  std::size_t count = 0;
+  for (const unsigned char r : resident) count += r & 1;
+  return count;
+}
+
+// The writer leaves the posting and position lists out of the page cache,
+// so that the searcher's preloading reads them back in 2 MiB folios; the
+// other files stay cached (which shows mincore sees what is cached), and
+// preloading maps every page of the lists.
+TEST(MmapFile, WriterLeavesTheListsOutOfThePageCache) {
+  TempDir dir;
+  std::vector<SourceDocument> docs;
+  for (int i = 0; i < 4000; ++i) {
+    docs.push_back({"d" + std::to_string(i), "",
+                    "words of document " + std::to_string(i) + " and more words in it " +
+                        std::to_string(i * 7)});
+  }
+  const auto index = BuildFromDocs(dir, docs);
+  const auto segment = index / "seg-000001";
+  ASSERT_GT(std::filesystem::file_size(segment / "postings.doc"), 4 * 4096u);
+  EXPECT_EQ(ResidentPages(segment / "postings.doc"), 0u);
+  EXPECT_EQ(ResidentPages(segment / "postings.pos"), 0u);
+  EXPECT_GT(ResidentPages(segment / "docids"), 0u);
+  const Searcher preloaded(index, Residency::kPreloaded);
+  const MmapFile postings(segment / "postings.doc");
+  EXPECT_EQ(ResidentPages(segment / "postings.doc"), (postings.size() + 4095) / 4096);
 }
 
 }  // namespace
