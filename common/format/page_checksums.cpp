@@ -1,5 +1,6 @@
 #include "common/format/page_checksums.hpp"
 
+#include <algorithm>
 #include <cassert>
 
 #include "common/error.hpp"
@@ -59,6 +60,12 @@ std::vector<PageChecksums> ParsePageChecksums(const std::filesystem::path& path,
   }
   if (at != end) corrupt("bytes after the last file's checksums");
   return files;
+}
+
+PageChecksums* FindPageChecksums(std::vector<PageChecksums>& files, std::string_view name) {
+  const auto it = std::find_if(files.begin(), files.end(),
+                               [&](const PageChecksums& c) { return c.name == name; });
+  return it == files.end() ? nullptr : &*it;
 }
 
 std::vector<std::uint64_t> ComputePageChecksums(const std::uint8_t* data, std::size_t size) {

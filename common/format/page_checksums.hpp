@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/format/format.hpp"
@@ -36,6 +37,8 @@ std::string SerializePageChecksums(const std::vector<PageChecksums>& files);
 // path when its structure is wrong.
 std::vector<PageChecksums> ParsePageChecksums(const std::filesystem::path& path,
                                               const std::uint8_t* data, std::size_t size);
+// The entry of the file named `name`, or null where the list has none.
+PageChecksums* FindPageChecksums(std::vector<PageChecksums>& files, std::string_view name);
 // The checksum of each page of a whole file image (what the writer records).
 std::vector<std::uint64_t> ComputePageChecksums(const std::uint8_t* data, std::size_t size);
 

@@ -42,10 +42,8 @@ CheckedFile IndexReader::OpenCheckedFile(const format::FileKind& kind,
                                          std::vector<PageChecksums>& page_checksums,
                                          Residency residency) {
   MmapFile file = OpenFile(kind, false, residency);
-  const auto listed =
-      std::find_if(page_checksums.begin(), page_checksums.end(),
-                   [&](const PageChecksums& c) { return c.name == kind.file_name; });
-  if (listed == page_checksums.end() || listed->size != file.size()) {
+  PageChecksums* listed = FindPageChecksums(page_checksums, kind.file_name);
+  if (listed == nullptr || listed->size != file.size()) {
     throw CorruptIndexError((dir_ / format::kChecksumsFile.file_name).string() +
                             ": does not list the pages of '" + kind.file_name + "'");
   }
@@ -128,10 +126,7 @@ void IndexReader::Open(std::uint64_t expected_meta_checksum, Residency hot) {
     // Sketches are read only for the results shown (near-duplicate
     // folding): by page where `checksums` lists them (format.hpp,
     // kOptionallyPageCheckedFiles), else whole now.
-    const bool sketch_pages_listed = std::any_of(
-        page_checksums.begin(), page_checksums.end(),
-        [](const PageChecksums& c) { return c.name == format::kMinHashFile.file_name; });
-    minhash_ = sketch_pages_listed
+    minhash_ = FindPageChecksums(page_checksums, format::kMinHashFile.file_name) != nullptr
                    ? OpenCheckedFile(format::kMinHashFile, page_checksums)
                    : CheckedFile::VerifiedWhole(OpenFile(format::kMinHashFile, true));
   }

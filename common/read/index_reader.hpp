@@ -51,9 +51,9 @@ class ValidatedLists {
     // The (frequency, length) pairs of all the blocks' impact records that
     // no other pair dominates (as frequent or more, in a document as short
     // or shorter): the list's best score under any BM25 parameters is one
-    // of theirs. Filled on first request (PostingCursor::ListImpacts).
+    // of theirs. Filled on first request (PostingCursor::ListImpacts);
+    // empty until then (every block has at least one pair).
     std::vector<format::Impact> frontier;
-    bool frontier_known = false;
   };
   // The facts of a list validated before, or null.
   const Facts* Find(std::uint64_t offset) const {
@@ -63,24 +63,21 @@ class ValidatedLists {
   }
   void Add(std::uint64_t offset, std::uint32_t max_frequency) {
     std::unique_lock lock(mutex_);
-    facts_.try_emplace(offset, Facts{max_frequency, {}, false});
+    facts_.try_emplace(offset, Facts{max_frequency, {}});
   }
-  // The list's frontier, computed by `compute` the first time any thread
-  // asks. REQUIRES: the list was added.
+  // The list's frontier, computed by `compute` (which returns a non-empty
+  // one) the first time any thread asks. REQUIRES: the list was added.
   template <typename Compute>
   const std::vector<format::Impact>& Frontier(std::uint64_t offset, Compute&& compute) {
     {
       std::shared_lock lock(mutex_);
       const Facts& facts = facts_.at(offset);
-      if (facts.frontier_known) return facts.frontier;
+      if (!facts.frontier.empty()) return facts.frontier;
     }
     std::vector<format::Impact> frontier = compute();
     std::unique_lock lock(mutex_);
     Facts& facts = facts_.at(offset);
-    if (!facts.frontier_known) {
-      facts.frontier = std::move(frontier);
-      facts.frontier_known = true;
-    }
+    if (facts.frontier.empty()) facts.frontier = std::move(frontier);
     return facts.frontier;
   }
 

@@ -27,6 +27,27 @@ struct ClosedOnExit {
   ~ClosedOnExit() { ::close(fd); }
 };
 
+// An address range for a preloaded file of `size` bytes whose start is on
+// a huge-page boundary: the kernel backs only aligned 2 MiB ranges with
+// huge pages and maps only aligned 2 MiB folios whole. The range holds
+// the file rounded up to whole huge pages, plus one to align its start.
+struct HugeAlignedRange {
+  void* base = nullptr;  // MAP_FAILED when none could be reserved
+  std::size_t reserved = 0;
+  std::uint8_t* start = nullptr;
+  std::size_t rounded = 0;  // the size from start, whole huge pages
+};
+
+HugeAlignedRange ReserveHugeAligned(std::size_t size, int protection) {
+  HugeAlignedRange range;
+  range.rounded = (size + kHugePage - 1) / kHugePage * kHugePage;
+  range.reserved = range.rounded + kHugePage;
+  range.base = ::mmap(nullptr, range.reserved, protection, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  range.start = reinterpret_cast<std::uint8_t*>(
+      (reinterpret_cast<std::uintptr_t>(range.base) + kHugePage - 1) / kHugePage * kHugePage);
+  return range;
+}
+
 // MemAvailable from /proc/meminfo in bytes; 0 when unknown.
 std::uint64_t MemoryAvailable() {
   std::ifstream in("/proc/meminfo");
@@ -69,8 +90,10 @@ MmapFile::MmapFile(const std::filesystem::path& path, Residency residency) : pat
   // kPreloaded holds only what fits in a quarter of the memory available.
   const bool preload =
       residency == Residency::kPreloaded && size_ > 0 && size_ <= MemoryAvailable() / 4;
-  if (preload && size_ <= kLargestCopied && HugePagesOffered() && Preload(fd)) return;
-  if (preload && HugePagesOffered() && MapInHugeFolios(fd)) return;
+  if (preload && HugePagesOffered()) {
+    if (size_ <= kLargestCopied && Preload(fd)) return;
+    if (MapInHugeFolios(fd)) return;
+  }
   if (size_ > 0) {
     // A preloaded file not copied: every page mapped now, in one call.
     void* mapped =
@@ -83,15 +106,8 @@ MmapFile::MmapFile(const std::filesystem::path& path, Residency residency) : pat
 }
 
 bool MmapFile::Preload(int fd) {
-  // Room for the file rounded up to whole huge pages, plus one to align
-  // its start: the kernel backs only aligned 2 MiB ranges with huge pages.
-  const std::size_t rounded = (size_ + kHugePage - 1) / kHugePage * kHugePage;
-  const std::size_t reserved = rounded + kHugePage;
-  void* base =
-      ::mmap(nullptr, reserved, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  const auto [base, reserved, start, rounded] = ReserveHugeAligned(size_, PROT_READ | PROT_WRITE);
   if (base == MAP_FAILED) return false;  // the mapping of the file may still fit
-  auto* start = reinterpret_cast<std::uint8_t*>(
-      (reinterpret_cast<std::uintptr_t>(base) + kHugePage - 1) / kHugePage * kHugePage);
   ::madvise(start, rounded, MADV_HUGEPAGE);
   std::size_t done = 0;
   while (done < size_) {
@@ -114,14 +130,10 @@ bool MmapFile::Preload(int fd) {
 }
 
 bool MmapFile::MapInHugeFolios(int fd) {
-  // The mapping starts on a 2 MiB boundary, so that 2 MiB folios can also
-  // be mapped whole; the reservation around it is released with it.
-  const std::size_t rounded = (size_ + kHugePage - 1) / kHugePage * kHugePage;
-  const std::size_t reserved = rounded + kHugePage;
-  void* base = ::mmap(nullptr, reserved, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  // The file is mapped over the aligned start of the reservation, which is
+  // released with it.
+  const auto [base, reserved, start, rounded] = ReserveHugeAligned(size_, PROT_NONE);
   if (base == MAP_FAILED) return false;
-  auto* start = reinterpret_cast<std::uint8_t*>(
-      (reinterpret_cast<std::uintptr_t>(base) + kHugePage - 1) / kHugePage * kHugePage);
   // Advised before any page is read in: pages not in the page cache yet
   // are then read in 2 MiB folios. MADV_POPULATE_READ (Linux 5.14) maps
   // every page as MAP_POPULATE would have; where the kernel lacks either,

@@ -202,15 +202,11 @@ class SegmentChecker {
   void CheckPageChecksums() {
     const MmapFile& file = File(format::kChecksumsFile);
     const format::Payload p = format::PayloadOf(file.data(), file.size());
-    const std::vector<PageChecksums> listed = ParsePageChecksums(file.path(), p.data, p.size);
-    const auto find = [&](const format::FileKind& kind) {
-      return std::find_if(listed.begin(), listed.end(),
-                          [&](const PageChecksums& c) { return c.name == kind.file_name; });
-    };
+    std::vector<PageChecksums> listed = ParsePageChecksums(file.path(), p.data, p.size);
     std::vector<format::FileKind> expected(std::begin(format::kPageCheckedFiles),
                                            std::end(format::kPageCheckedFiles));
     for (const format::FileKind& kind : format::kOptionallyPageCheckedFiles) {
-      if (find(kind) != listed.end()) expected.push_back(kind);
+      if (FindPageChecksums(listed, kind.file_name) != nullptr) expected.push_back(kind);
     }
     if (listed.size() != expected.size()) {
       Fail(file.path(), kHeaderSize + 4,
@@ -218,8 +214,8 @@ class SegmentChecker {
                std::to_string(expected.size()));
     }
     for (const format::FileKind& kind : expected) {
-      const auto it = find(kind);
-      if (it == listed.end()) {
+      const PageChecksums* it = FindPageChecksums(listed, kind.file_name);
+      if (it == nullptr) {
         Fail(file.path(), kHeaderSize, "does not list '" + std::string(kind.file_name) + "'");
       }
       const MmapFile& checked = File(kind);

@@ -167,18 +167,14 @@ ClauseCursor::ClauseCursor(PostingCursor cursor, const Bm25Scorer& scorer, float
 float ClauseCursor::ExactMaxScore() const {
   // The exact maximum of the block bounds: a looser bound (largest
   // frequency with shortest length, from different blocks) would keep
-  // frequent terms essential in MaxScore for much longer. Only blocks whose
-  // loose bound beats the best so far need their impact records read.
-  // A long list's frontier holds every pair that can give its best bound
-  // (the bound grows with the frequency and shrinks with the length), and is
-  // read once per process.
+  // frequent terms essential in MaxScore for much longer. A long list's
+  // frontier holds every pair that can give it (the bound grows with the
+  // frequency and shrinks with the length), and is read once per process.
   if (const std::vector<format::Impact>* frontier = term_->ListImpacts()) {
-    float best = 0;
-    for (const format::Impact& pair : *frontier) {
-      best = std::max(best, UnweightedBound(pair.frequency, pair.length));
-    }
-    return weight_ * best * kBoundSlack;
+    return PairsBound(frontier->data(), frontier->size());
   }
+  // Otherwise only blocks whose loose bound beats the best so far need
+  // their impact records read.
   float best = 0;
   for (std::size_t b = 0; b < term_->block_count(); ++b) {
     if (LooseBlockBound(b) > best) best = std::max(best, BlockBound(b));

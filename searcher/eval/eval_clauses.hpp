@@ -274,10 +274,13 @@ class ClauseCursor {
   // Bound on ScoreAt over a block: the best score of its impact pairs.
   float BlockBound(std::size_t block) const {
     format::Impact impacts[format::kMaxImpacts];
-    const std::size_t count = term_->ImpactsOf(block, impacts);
+    return PairsBound(impacts, term_->ImpactsOf(block, impacts));
+  }
+  // Bound on ScoreAt where the (frequency, length) pairs are the only ones.
+  float PairsBound(const format::Impact* pairs, std::size_t count) const {
     float best = 0;
     for (std::size_t i = 0; i < count; ++i) {
-      best = std::max(best, UnweightedBound(impacts[i].frequency, impacts[i].length));
+      best = std::max(best, UnweightedBound(pairs[i].frequency, pairs[i].length));
     }
     return weight_ * best * kBoundSlack;
   }
