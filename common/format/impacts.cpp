@@ -102,4 +102,41 @@ std::size_t CompetitiveImpacts(const std::uint32_t* frequencies, const std::uint
   return m;
 }
 
+ImpactFrontier::ImpactFrontier(std::uint32_t max_frequency)
+    : shortest_(std::size_t{max_frequency} + 1, UINT64_MAX) {}
+
+void ImpactFrontier::Add(format::Impact pair) {
+  if (pair.frequency < shortest_.size()) {
+    std::uint64_t& shortest = shortest_[pair.frequency];
+    shortest = std::min<std::uint64_t>(shortest, pair.length);
+  } else {
+    beyond_.push_back(pair);
+  }
+}
+
+std::vector<format::Impact> ImpactFrontier::Take() {
+  std::vector<format::Impact> frontier = std::move(beyond_);
+  const bool ranked = frontier.empty();
+  // From the most frequent down, a pair is kept when it is shorter than
+  // every pair kept before it.
+  std::uint64_t shorter_than = UINT64_MAX;
+  for (std::size_t frequency = shortest_.size(); frequency-- > 0;) {
+    if (shortest_[frequency] < shorter_than) {
+      shorter_than = shortest_[frequency];
+      frontier.push_back(
+          {static_cast<std::uint32_t>(frequency), static_cast<std::uint32_t>(shorter_than)});
+    }
+  }
+  shortest_.assign(shortest_.size(), UINT64_MAX);
+  if (ranked) return frontier;
+  std::sort(frontier.begin(), frontier.end(), [](const format::Impact& x, const format::Impact& y) {
+    return x.frequency != y.frequency ? x.frequency > y.frequency : x.length < y.length;
+  });
+  std::vector<format::Impact> kept;
+  for (const format::Impact& pair : frontier) {
+    if (kept.empty() || pair.length < kept.back().length) kept.push_back(pair);
+  }
+  return kept;
+}
+
 }  // namespace fathom

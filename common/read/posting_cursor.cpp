@@ -7,6 +7,7 @@
 #endif
 
 #include "common/error.hpp"
+#include "common/format/impacts.hpp"
 #include "common/format/patched_blocks.hpp"
 
 namespace fathom {
@@ -149,22 +150,13 @@ std::size_t PostingCursor::ImpactsOf(std::size_t block, format::Impact* out) con
 const std::vector<format::Impact>* PostingCursor::ListImpacts() const {
   if (validated_ == nullptr) return nullptr;
   return &validated_->Frontier(source_offset_, [this] {
-    std::vector<format::Impact> pairs;
+    ImpactFrontier frontier(max_frequency_);
     format::Impact block_pairs[format::kMaxImpacts];
     for (std::size_t b = 0; b < block_count_; ++b) {
       const std::size_t count = ImpactsOf(b, block_pairs);
-      pairs.insert(pairs.end(), block_pairs, block_pairs + count);
+      for (std::size_t i = 0; i < count; ++i) frontier.Add(block_pairs[i]);
     }
-    // Most frequent first, shortest first among equals: a pair is kept when
-    // it is shorter than every pair kept before it.
-    std::sort(pairs.begin(), pairs.end(), [](const format::Impact& a, const format::Impact& b) {
-      return a.frequency != b.frequency ? a.frequency > b.frequency : a.length < b.length;
-    });
-    std::vector<format::Impact> frontier;
-    for (const format::Impact& pair : pairs) {
-      if (frontier.empty() || pair.length < frontier.back().length) frontier.push_back(pair);
-    }
-    return frontier;
+    return frontier.Take();
   });
 }
 

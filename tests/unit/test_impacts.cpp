@@ -258,6 +258,39 @@ TEST(Impacts, CursorReturnsEachBlocksRecord) {
   }
 }
 
+// The frontier of any pairs, those above the max frequency it was told of
+// included, is exactly the pairs no other dominates, most frequent first.
+TEST(Impacts, FrontierOfAnyPairsIsTheUndominatedOnes) {
+  std::mt19937_64 rng(11);
+  for (int round = 0; round < 200; ++round) {
+    const auto max_frequency = static_cast<std::uint32_t>(1 + rng() % 40);
+    std::vector<Impact> pairs(1 + rng() % 60);
+    for (Impact& pair : pairs) {
+      // One pair in ten above max_frequency: a record at odds with its skip entries.
+      const std::uint32_t top = rng() % 10 == 0 ? 2 * max_frequency + 3 : max_frequency + 1;
+      pair = {static_cast<std::uint32_t>(rng() % top), static_cast<std::uint32_t>(rng() % 50)};
+    }
+    ImpactFrontier frontier(max_frequency);
+    for (const Impact& pair : pairs) frontier.Add(pair);
+    std::set<std::pair<std::uint32_t, std::uint32_t>> expected;
+    for (const Impact& p : pairs) {
+      const bool dominated = std::any_of(pairs.begin(), pairs.end(), [&](const Impact& q) {
+        return q.frequency >= p.frequency && q.length <= p.length &&
+               (q.frequency != p.frequency || q.length != p.length);
+      });
+      if (!dominated) expected.insert({p.frequency, p.length});
+    }
+    const std::vector<Impact> got = frontier.Take();
+    ASSERT_EQ(got.size(), expected.size()) << "round " << round;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      ASSERT_TRUE(expected.count({got[i].frequency, got[i].length})) << "round " << round;
+      if (i > 0) {
+        ASSERT_GT(got[i - 1].frequency, got[i].frequency) << "round " << round;
+      }
+    }
+  }
+}
+
 // A long list the reader remembers: its frontier is exactly the pairs of
 // all its blocks' records that no other pair dominates, computed once and
 // shared by later cursors, which skip the walk and keep its max frequency.
