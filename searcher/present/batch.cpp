@@ -55,19 +55,20 @@ BatchAnswer BatchAnswerer::Answer(const BatchQuery& query, std::size_t k) {
     return answer;
   }
   answer.warnings = result.query.warnings;
-  std::ostringstream text;
   if (options_.format == BatchFormat::kTrec && search.count_only) {
     // A run has no place for a count, and counting ranks nothing: one
     // `qid<TAB>count` line, exact.
-    text << query.qid << '\t' << result.total_matches << '\n';
+    answer.results.append(query.qid).append("\t");
+    answer.results.append(std::to_string(result.total_matches)).append("\n");
   } else if (options_.format == BatchFormat::kTrec) {
-    WriteTrecRun(text, searcher_.snapshot(), query.qid, result, options_.tag);
+    AppendTrecRun(answer.results, searcher_.snapshot(), query.qid, result, options_.tag);
   } else {
     JsonResultStyle json;
     json.snippets = options_.snippets;
+    std::ostringstream text;
     WriteJsonResult(text, searcher_, query.qid, query.text, result, Unfolded(result.hits), json);
+    answer.results = std::move(text).str();
   }
-  answer.results = std::move(text).str();
   return answer;
 }
 
@@ -84,14 +85,14 @@ BatchSummary AnswerBatch(Searcher& searcher, const std::vector<BatchQuery>& quer
   const auto answer_one = [&](BatchAnswerer& answerer, const BatchQuery& query) {
     BatchAnswer answered = answerer.Answer(query, options.search.k);
     Answer answer;
-    const std::string where = options.source + ": query " + query.qid + ": ";
+    const auto where = [&] { return options.source + ": query " + query.qid + ": "; };
     if (answered.failed()) {
-      answer.messages = "error: " + where + answered.error + "\n";
+      answer.messages = "error: " + where() + answered.error + "\n";
       answer.failed = true;
       return answer;
     }
     for (const auto& warning : answered.warnings) {
-      answer.messages += "warning: " + where + warning + "\n";
+      answer.messages += "warning: " + where() + warning + "\n";
     }
     answer.results = std::move(answered.results);
     return answer;

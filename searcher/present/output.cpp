@@ -1,5 +1,6 @@
 #include "searcher/present/output.hpp"
 
+#include <charconv>
 #include <ctime>
 
 #include <cstdio>
@@ -7,6 +8,7 @@
 #include <sstream>
 
 #include "common/command_line.hpp"
+#include "common/contract.hpp"
 #include "common/json_text.hpp"
 #include "common/read/posting_cursor.hpp"
 #include "searcher/present/explain.hpp"
@@ -31,9 +33,19 @@ std::string FieldsJson(const IndexSnapshot& snapshot, DocId doc) {
   return json + "}";
 }
 
+void AppendScore(std::string& out, Score score) {
+  // to_chars rounds the exact binary value as printf does, and faster. The
+  // widest float takes 45 characters this way ("-340282346638528859811704183484516925440.0000").
+  char text[64];
+  const auto [end, error] = std::to_chars(text, text + sizeof text, static_cast<double>(score),
+                                          std::chars_format::fixed, 4);
+  FATHOM_REQUIRE(error == std::errc(), "a float's fixed form fits 64 characters");
+  out.append(text, static_cast<std::size_t>(end - text));
+}
+
 std::string FormatScore(Score score) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.4f", static_cast<double>(score));
+  std::string text;
+  AppendScore(text, score);
   return text;
 }
 
@@ -272,17 +284,36 @@ std::string FormatModified(std::int64_t modified_ns) {
   return text;
 }
 
-void WriteTrecRun(std::ostream& out, const IndexSnapshot& snapshot, std::string_view qid,
-                  const SearchResult& result, std::string_view tag) {
+void AppendTrecRun(std::string& out, const IndexSnapshot& snapshot, std::string_view qid,
+                   const SearchResult& result, std::string_view tag) {
   std::size_t rank = 0;
   for (const Hit& hit : result.hits) {
-    WriteTrecLine(out, qid, snapshot.external_id(hit.doc), ++rank, hit.score, tag);
+    AppendTrecLine(out, qid, snapshot.external_id(hit.doc), ++rank, hit.score, tag);
   }
+}
+
+void AppendTrecLine(std::string& out, std::string_view qid, std::string_view docid,
+                    std::size_t rank, Score score, std::string_view tag) {
+  char number[24];
+  char* number_end = std::to_chars(number, number + sizeof number, rank).ptr;
+  out.append(qid).append(" Q0 ").append(docid).append(" ");
+  out.append(number, static_cast<std::size_t>(number_end - number)).append(" ");
+  AppendScore(out, score);
+  out.append(" ").append(tag).append("\n");
+}
+
+void WriteTrecRun(std::ostream& out, const IndexSnapshot& snapshot, std::string_view qid,
+                  const SearchResult& result, std::string_view tag) {
+  std::string run;
+  AppendTrecRun(run, snapshot, qid, result, tag);
+  out << run;
 }
 
 void WriteTrecLine(std::ostream& out, std::string_view qid, std::string_view docid,
                    std::size_t rank, Score score, std::string_view tag) {
-  out << qid << " Q0 " << docid << " " << rank << " " << FormatScore(score) << " " << tag << "\n";
+  std::string line;
+  AppendTrecLine(line, qid, docid, rank, score, tag);
+  out << line;
 }
 
 void WriteJsonResult(std::ostream& out, Searcher& searcher, std::string_view qid,
