@@ -39,6 +39,15 @@ class SlotScores {
   std::vector<Score> values_;
 };
 
+// How many times the rarest required clause's cost (document frequency) a
+// term's must exceed for TopKConjunction to bound it by its list's max
+// score over a whole window instead of by its blocks, whose ends would cut
+// the window to a sliver of the rarest clause's blocks (`of` beside `down`:
+// 717,494 postings against 18,411 on Wikipedia). On the wiki conjunctions
+// 2 was faster than 1, 4 and 8 (bench/README.md); MaxScore's stretches
+// gained nothing from the same rule.
+inline constexpr std::uint64_t kCoarseCostRatio = 2;
+
 // Whether a document visited after every document in top (a larger id)
 // enters it: equal scores rank the smaller id first.
 inline bool Enters(const TopK& top, Score score) { return !top.full() || score > top.threshold(); }

@@ -23,6 +23,27 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
     required_upper += clause->loose_max_score();
     required_cost = std::min(required_cost, clause->cost());
   }
+  // A term far more frequent than the rarest required clause (`of` beside
+  // `down`) has blocks that span a sliver of the rarest one's: letting its
+  // block ends close the window would recompute every bound at almost every
+  // candidate (Lucene's block-max conjunction takes its window from the
+  // lead alone for this reason). Such a clause is bounded by its list's
+  // max score over any window, and leaves the window's end to the others.
+  // The rarest required clause is never coarse, so some clause ends it.
+  const auto coarse = [&](const ClauseCursor* clause) {
+    return clause->is_term() && clause->cost() / kCoarseCostRatio > required_cost;
+  };
+  std::vector<char> coarse_slot(prepared.slots(), 0);
+  for (ClauseCursor* clause : required) coarse_slot[clause->slot()] = coarse(clause) ? 1 : 0;
+  for (ClauseCursor* clause : optional) coarse_slot[clause->slot()] = coarse(clause) ? 1 : 0;
+  // A clause's bound over the window that starts at doc, and the window's
+  // end as far as the clause has it.
+  const auto window_bound = [&](ClauseCursor* clause, DocId doc) {
+    return coarse_slot[clause->slot()] ? clause->max_score() : clause->BlockMaxScore(doc);
+  };
+  const auto window_last = [&](ClauseCursor* clause) {
+    return coarse_slot[clause->slot()] ? kEndDoc : clause->block_last_doc();
+  };
   // The optional clauses' union can lead only if they are all terms (a
   // phrase's NextGeq is too costly to call on every candidate).
   std::uint64_t union_cost = 0;
@@ -118,14 +139,14 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
         float required_bound = 0, bound = 0;
         window_end = kEndDoc;
         for (ClauseCursor* clause : required) {
-          required_bound += clause->BlockMaxScore(doc);
-          window_end = std::min(window_end, clause->block_last_doc());
+          required_bound += window_bound(clause, doc);
+          window_end = std::min(window_end, window_last(clause));
         }
         bound = required_bound;
         for (std::size_t j = 0; j < optional.size(); ++j) {
-          optional_bound[j] = optional[j]->BlockMaxScore(doc);
+          optional_bound[j] = window_bound(optional[j], doc);
           bound += optional_bound[j];
-          window_end = std::min(window_end, optional[j]->block_last_doc());
+          window_end = std::min(window_end, window_last(optional[j]));
         }
         if (bound <= prune) {
           window_valid = false;
@@ -176,23 +197,33 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
         for (ClauseCursor* driver : drivers) {
           PostingCursor* term = driver->term();
           if (term == nullptr) continue;
+          const std::size_t slot = driver->slot();
+          // The others add at most bound - own; margins keep float rounding
+          // of this difference on the safe side.
+          if (coarse_slot[slot]) {
+            // Over the window the clause may span many blocks: the bound
+            // with the list's largest frequency in a one-word document
+            // holds in all of them.
+            const float need =
+                prune - (bound - driver->max_score()) * kBoundSlack - std::abs(prune) * 1e-6f;
+            min_frequency[slot] = MinFrequency(*driver, 1, term->max_frequency(), need);
+            own_need[slot] = need;
+            continue;
+          }
           const float own = driver->BlockMaxScore(doc);
           const std::size_t block = driver->shallow_block();
           if (block >= term->block_count()) {
-            min_frequency[driver->slot()] = UINT32_MAX;  // the list ends before doc
+            min_frequency[slot] = UINT32_MAX;  // the list ends before doc
             continue;
           }
-          // The others add at most bound - own; margins keep float rounding
-          // of this difference on the safe side.
           const format::SkipEntry skip = term->SkipOf(block);
           const float need = prune - (bound - own) * kBoundSlack - std::abs(prune) * 1e-6f;
-          min_frequency[driver->slot()] =
-              MinFrequency(*driver, skip.min_length, skip.max_frequency, need);
-          own_need[driver->slot()] = need;
+          min_frequency[slot] = MinFrequency(*driver, skip.min_length, skip.max_frequency, need);
+          own_need[slot] = need;
         }
         // What the optional clauses can add within the window.
         for (std::size_t j = optional.size(); j-- > 0;) {
-          window_optional_upper[j] = window_optional_upper[j + 1] + optional[j]->BlockMaxScore(doc);
+          window_optional_upper[j] = window_optional_upper[j + 1] + optional_bound[j];
         }
         window_valid = true;
         viable.stale = true;
