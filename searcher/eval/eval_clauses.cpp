@@ -123,20 +123,29 @@ std::uint32_t PhraseMatcher::CountOccurrences() {
   // occurs wherever the list's term does.
   if (cursors_.size() == 1 && offsets_[0] == 0) return cursors_[0].frequency();
   // Anchor on the term with the fewest positions in this document, then
-  // keep the phrase starts every other term confirms: linear merges of
-  // sorted lists, stopping (and decoding no more positions) once no start
-  // is left.
-  std::size_t anchor = 0;
-  for (std::size_t i = 1; i < cursors_.size(); ++i) {
-    if (cursors_[i].frequency() < cursors_[anchor].frequency()) anchor = i;
+  // keep the phrase starts every other term confirms, the terms with fewer
+  // positions first: linear merges of sorted lists, stopping (and decoding
+  // no more positions) once no start is left. In "song of songs" the second
+  // `song` rules out most documents before the many positions of `of` are
+  // decoded.
+  confirm_order_.clear();
+  for (std::size_t i = 0; i < cursors_.size(); ++i) {
+    confirm_order_.emplace_back(cursors_[i].frequency(), i);
   }
+  // A handful of terms: insertion sort, stable, so ties keep query order.
+  for (std::size_t i = 1; i < confirm_order_.size(); ++i) {
+    for (std::size_t j = i; j > 0 && confirm_order_[j].first < confirm_order_[j - 1].first; --j) {
+      std::swap(confirm_order_[j], confirm_order_[j - 1]);
+    }
+  }
+  const std::size_t anchor = confirm_order_[0].second;
   cursors_[anchor].Positions(positions_[anchor]);
   starts_.clear();
   for (const std::uint32_t p : positions_[anchor]) {
     if (p >= offsets_[anchor]) starts_.push_back(p - offsets_[anchor]);
   }
-  for (std::size_t i = 0; i < cursors_.size() && !starts_.empty(); ++i) {
-    if (i == anchor) continue;
+  for (std::size_t k = 1; k < confirm_order_.size() && !starts_.empty(); ++k) {
+    const std::size_t i = confirm_order_[k].second;
     cursors_[i].Positions(positions_[i]);
     const std::vector<std::uint32_t>& positions = positions_[i];
     const std::uint32_t offset = offsets_[i];

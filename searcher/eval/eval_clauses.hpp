@@ -187,6 +187,9 @@ class PhraseMatcher final : public Matcher {
   std::vector<std::size_t> order_;
   std::vector<std::vector<std::uint32_t>> positions_;
   std::vector<std::uint32_t> starts_;  // phrase starts still possible
+  // CountOccurrences' order of the terms after the anchor, and their
+  // frequencies in the current document.
+  std::vector<std::pair<std::uint32_t, std::size_t>> confirm_order_;
   std::uint32_t slop_;
   std::vector<std::pair<std::int64_t, std::size_t>> events_;  // sloppy: (shifted position, term)
   DocId doc_ = kEndDoc;
