@@ -32,20 +32,19 @@ PostingListData DataOf(const IndexReader& reader, const TermInfo& term) {
           &reader.validated_lists()};
 }
 
-PostingListData VerifiedDataOf(const IndexReader& reader, const TermInfo& term) {
-  // The posting bytes now; positions when first asked for (most queries
-  // need none).
-  reader.postings_file().Verify(term.entry.postings_offset, term.postings_end);
-  return DataOf(reader, term);
-}
 }  // namespace
 
 PostingCursor::PostingCursor(const IndexReader& reader, const TermInfo& term)
-    : PostingCursor(VerifiedDataOf(reader, term), reader.postings_file().path().native()) {
+    : PostingCursor(DataOf(reader, term), reader.postings_file().path().native(),
+                    &reader.postings_file()) {
   positions_file_ = &reader.positions_file();
 }
 
 PostingCursor::PostingCursor(const PostingListData& data, std::string_view source)
+    : PostingCursor(data, source, nullptr) {}
+
+PostingCursor::PostingCursor(const PostingListData& data, std::string_view source,
+                             const CheckedFile* postings_file)
     : document_frequency_(data.document_frequency),
       document_count_(data.document_count),
       block_count_((data.document_frequency + codec::kBlockSize - 1) / codec::kBlockSize),
@@ -55,12 +54,34 @@ PostingCursor::PostingCursor(const PostingListData& data, std::string_view sourc
                             std::to_string(data.source_offset) + ": " + what);
   };
   if (document_frequency_ == 0) corrupt("empty posting list");
+  // Pages are verified before their bytes are read: here the skip table and
+  // the impact records (a one-block list: its block); each block's own
+  // pages when LoadBlock first decodes it, so a query that skips most of a
+  // frequent word's blocks never reads, nor hashes, their pages.
+  postings_file_ = postings_file;
+  source_ = source;
+  source_offset_ = data.source_offset;
+  const auto verify = [&](const std::uint8_t* begin, const std::uint8_t* end) {
+    if (postings_file_ != nullptr) {
+      postings_file_->Verify(static_cast<std::uint64_t>(begin - postings_file_->data()),
+                             static_cast<std::uint64_t>(end - postings_file_->data()));
+    }
+  };
+  // At most `bytes` from `from`, within the list.
+  const auto upto = [&](const std::uint8_t* from, std::size_t bytes) {
+    return from + std::min<std::size_t>(bytes, static_cast<std::size_t>(data.postings_end - from));
+  };
   blocks_ = data.postings;
   if (block_count_ > 1) {
+    verify(data.postings, upto(data.postings, format::kSkipHeaderSize));
     if (!skip_table_.Open(data.postings, data.postings_end, block_count_)) {
       corrupt("skip table malformed or out of bounds");
     }
     blocks_ += skip_table_.size();
+    // Entries are read eight bytes at a time, past the last one.
+    verify(data.postings, upto(blocks_, format::kSkipReadPast));
+  } else {
+    verify(data.postings, data.postings_end);
   }
   blocks_end_ = data.postings_end;
   positions_begin_ = data.positions;
@@ -83,9 +104,10 @@ PostingCursor::PostingCursor(const PostingListData& data, std::string_view sourc
       remember ? data.validated->Find(data.source_offset) : nullptr;
   if (remember) {
     validated_ = data.validated;
-    source_offset_ = data.source_offset;
   }
   first_block_offset_ = block_count_ > 1 ? SkipAt(0).block_offset : 0;
+  if (first_block_offset_ > block_bytes) corrupt("skip entry 0 is inconsistent");
+  verify(blocks_, blocks_ + first_block_offset_);  // the impact records
   if (known != nullptr) {
     max_frequency_ = known->max_frequency;
   } else {
@@ -94,7 +116,6 @@ PostingCursor::PostingCursor(const PostingListData& data, std::string_view sourc
     DocId previous_last = 0;
     for (std::size_t b = 0; b < block_count_; ++b) {
       const format::SkipEntry skip = SkipAt(b);
-      const bool full = b + 1 < block_count_ || document_frequency_ % codec::kBlockSize == 0;
       if (skip.block_offset < previous_offset || skip.block_offset >= block_bytes ||
           (b > 0 && skip.last_doc <= previous_last) ||
           skip.positions_offset / codec::kBlockSize > position_bytes || skip.max_frequency == 0 ||
@@ -103,16 +124,6 @@ PostingCursor::PostingCursor(const PostingListData& data, std::string_view sourc
         corrupt("skip entry " + std::to_string(b) + " is inconsistent");
       }
       previous_impacts = skip.impacts_offset;
-      if (full) {
-        // Two patched blocks: doc gaps, then frequencies. Their headers give
-        // their sizes, so decoding needs no bounds checks.
-        const std::uint8_t* docs = blocks_ + skip.block_offset;
-        const std::uint8_t* frequencies = format::SkipPatchedBlock(docs, blocks_end_);
-        if (frequencies == nullptr ||
-            format::SkipPatchedBlock(frequencies, blocks_end_) == nullptr) {
-          corrupt("block " + std::to_string(b) + " has a bad header or is truncated");
-        }
-      }
       previous_offset = skip.block_offset;
       previous_last = skip.last_doc;
       max_frequency_ = std::max(max_frequency_, skip.max_frequency);
@@ -168,7 +179,7 @@ void PostingCursor::EndList() noexcept {
   frequencies_ready_ = true;
 }
 
-void PostingCursor::LoadBlock(std::size_t block) noexcept {
+void PostingCursor::LoadBlock(std::size_t block) {
   block_ = block;
   index_ = 0;
   if (block >= block_count_) {
@@ -180,7 +191,23 @@ void PostingCursor::LoadBlock(std::size_t block) noexcept {
   const std::uint8_t* in = blocks_ + skip.block_offset;
   block_size_ =
       std::min<std::size_t>(codec::kBlockSize, document_frequency_ - block * codec::kBlockSize);
+  // The skip entries' offsets increase (checked when the cursor was made),
+  // so the block ends where the next one starts.
+  const std::uint8_t* block_end =
+      block + 1 < block_count_ ? blocks_ + SkipAt(block + 1).block_offset : blocks_end_;
+  if (postings_file_ != nullptr) {
+    postings_file_->Verify(static_cast<std::uint64_t>(in - postings_file_->data()),
+                           static_cast<std::uint64_t>(block_end - postings_file_->data()));
+  }
   if (block_size_ == codec::kBlockSize) {
+    // Two patched blocks: doc gaps, then frequencies. Their headers give
+    // their sizes, so decoding needs no bounds checks once they fit.
+    const std::uint8_t* frequencies = format::SkipPatchedBlock(in, block_end);
+    if (frequencies == nullptr || format::SkipPatchedBlock(frequencies, block_end) == nullptr) {
+      throw CorruptIndexError(std::string(source_) + ": posting list at offset " +
+                              std::to_string(source_offset_) + ": block " + std::to_string(block) +
+                              " has a bad header or is truncated");
+    }
     format::UnpackPatchedBlockUnchecked(in, docs_);
     frequency_bytes_ = in + format::PatchedBlockBytes(in[0], in[1]);
     frequencies_ready_ = false;
@@ -262,9 +289,9 @@ std::size_t PostingCursor::FindBlock(DocId target, std::size_t from) const noexc
   return low;
 }
 
-void PostingCursor::NextBlock() noexcept { LoadBlock(block_ + 1); }
+void PostingCursor::NextBlock() { LoadBlock(block_ + 1); }
 
-void PostingCursor::SeekSlow(DocId target) noexcept {
+void PostingCursor::SeekSlow(DocId target) {
   if (loaded_last_doc() < target) {
     LoadBlock(FindBlock(target, block_ + 1));
     if (current_doc_ >= target) return;

@@ -45,12 +45,16 @@ struct PostingListData {
 
 class PostingCursor {
  public:
-  // Verifies the pages of the term's postings (and, on the first call to
-  // Positions, of its positions) against their checksums, and validates its
-  // skip table against its byte ranges; throws CorruptIndexError naming the
-  // file when either fails.
+  // Verifies the pages of the term's skip table and impact records against
+  // their checksums, and validates its skip entries against its byte
+  // ranges; each block's pages and headers are verified when the cursor
+  // first loads it (Next, NextGeq, SeekBlock: a query that skips a block
+  // never reads it), its positions' pages on the first call to Positions.
+  // Throws CorruptIndexError naming the file when any fails.
   PostingCursor(const IndexReader& reader, const TermInfo& term);
-  // The same over raw bytes; `source` names them in error messages.
+  // The same over raw bytes, which their caller vouches for (no page
+  // checksums); `source` names them in error messages and outlives the
+  // cursor.
   PostingCursor(const PostingListData& data, std::string_view source);
 
   DocId doc() const noexcept { return current_doc_; }
@@ -61,14 +65,14 @@ class PostingCursor {
   std::uint32_t document_frequency() const noexcept { return document_frequency_; }
 
   // The fast paths are inline: evaluators call them once per posting.
-  void Next() noexcept {
+  void Next() {
     if (++index_ < block_size_) {
       current_doc_ = docs_[index_];
     } else {
       NextBlock();
     }
   }
-  void NextGeq(DocId target) noexcept {
+  void NextGeq(DocId target) {
     if (current_doc_ >= target) return;
     SeekSlow(target);
   }
@@ -104,7 +108,7 @@ class PostingCursor {
   std::size_t FindBlock(DocId target, std::size_t from) const noexcept;
   // Moves to the first posting of `block` (block_count() to end the list)
   // without decoding the blocks in between. REQUIRES: block >= block_index().
-  void SeekBlock(std::size_t block) noexcept {
+  void SeekBlock(std::size_t block) {
     if (block != block_ || index_ != 0) LoadBlock(block);
   }
   // The loaded block's last doc, which LoadBlock checks is its skip
@@ -134,14 +138,17 @@ class PostingCursor {
   }
 
  private:
+  PostingCursor(const PostingListData& data, std::string_view source,
+                const CheckedFile* postings_file);
   format::SkipEntry SkipAt(std::size_t block) const noexcept {
     return block_count_ == 1 ? single_block_ : skip_table_.At(block);
   }
-  void LoadBlock(std::size_t block) noexcept;
+  // Verifies the block's pages and headers first (CorruptIndexError).
+  void LoadBlock(std::size_t block);
   // Past the last posting: at the end of the list, or on damaged data.
   void EndList() noexcept;
-  void NextBlock() noexcept;
-  void SeekSlow(DocId target) noexcept;
+  void NextBlock();
+  void SeekSlow(DocId target);
   void DecodeFrequencies() const noexcept;
   void VerifyPositions();
 
@@ -173,10 +180,15 @@ class PostingCursor {
   const std::uint8_t* frequency_bytes_ = nullptr;
 
   // Where a long list's validation and impact frontier are remembered
-  // (null for a list not remembered), and the list's offset there.
+  // (null for a list not remembered), and the list's offset (there, and in
+  // error messages).
   ValidatedLists* validated_ = nullptr;
   std::uint64_t source_offset_ = 0;
 
+  // The postings' file, whose pages LoadBlock verifies (null for a cursor
+  // over raw bytes), and what error messages name it by.
+  const CheckedFile* postings_file_ = nullptr;
+  std::string_view source_;
   // The positions' file until their pages are verified (null for a cursor
   // over raw bytes, which its caller vouches for).
   const CheckedFile* positions_file_ = nullptr;

@@ -275,6 +275,51 @@ TEST(DamagedSketches, AreCaughtWhereAResultNeedsThemAndNowhereElse) {
   EXPECT_NE((check.out + check.err).find("minhash"), std::string::npos) << check.out << check.err;
 }
 
+// A posting list's blocks are verified by page when a query first reads
+// them: a damaged block stops the query that reads it, not one that skips
+// it, and check finds it.
+TEST(DamagedBlocks, AreCaughtWhereAQueryReadsThemAndNowhereElse) {
+  TempDir dir;
+  std::string corpus;
+  constexpr std::size_t kDocs = 30000;
+  for (std::size_t d = 0; d < kDocs; ++d) {
+    // zzcommon (the last term, so its list ends postings.doc) in every
+    // document, 1 to 12 times: a list of many pages.
+    std::string body = "filler" + std::to_string(d % 97);
+    for (std::size_t r = 0; r <= (d * 7) % 12; ++r) body += " zzcommon";
+    if (d == 0) body += " firstword";
+    if (d == kDocs - 1) body += " lastword";
+    corpus += "{\"id\": \"d" + std::to_string(d) + "\", \"body\": \"" + body + "\"}\n";
+  }
+  WriteFile(dir / "c.jsonl", corpus);
+  const std::filesystem::path index = dir / "idx";
+  ASSERT_EQ(Index(dir / "c.jsonl", index, "-q --reorder off").exit_code, 0);
+  const std::filesystem::path postings = index / kSegmentFolder / "postings.doc";
+  ASSERT_GT(std::filesystem::file_size(postings), 4 * format::kPageSize);
+  const CommandResult first_before = Search(index, "+firstword +zzcommon");
+  ASSERT_EQ(first_before.exit_code, 0) << first_before.err;
+  ASSERT_EQ(Search(index, "+lastword +zzcommon").exit_code, 0);
+
+  // A byte of zzcommon's last block, in the file's last page.
+  std::string bytes = ReadFile(postings);
+  bytes[bytes.size() - format::kFooterSize - 3] ^= 0x10;
+  WriteFile(postings, bytes);
+
+  ExpectOneLineError(Search(index, "+lastword +zzcommon"), "postings.doc");
+  // filler26 is in the last document (29,999 % 97 == 26): counting must
+  // read the last block.
+  const CommandResult counted =
+      RunCommand(kSearchBin + " " + Quote(index) + " --count '+zzcommon +filler26'");
+  ExpectOneLineError(counted, "postings.doc");
+  const CommandResult first = Search(index, "+firstword +zzcommon");
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  const auto results = [](const std::string& out) { return out.substr(out.find('\n')); };
+  EXPECT_EQ(results(first.out), results(first_before.out));
+  const CommandResult check = RunCommand(kIndexBin + " check " + Quote(index));
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_NE((check.out + check.err).find("postings.doc"), std::string::npos) << check.out;
+}
+
 TEST_F(DamagedIndexTest, FlippedHeaderOrFooterOfLargeFilesIsCaught) {
   for (const std::string& file :
        {kSegment + "postings.doc", kSegment + "postings.pos", kSegment + "store"}) {

@@ -6,6 +6,7 @@
 #include <random>
 #include <set>
 
+#include "common/error.hpp"
 #include "common/format/codec.hpp"
 #include "common/read/posting_cursor.hpp"
 #include "indexer/write/segment_writer.hpp"
@@ -106,6 +107,39 @@ TEST_P(CursorBlocksTest, PositionsOfScatteredPostingsAfterLongSkips) {
 
 INSTANTIATE_TEST_SUITE_P(Sizes, CursorBlocksTest,
                          ::testing::Values(1, 5, 127, 128, 129, 640, 1000, 4097));
+
+// A block is checked when the cursor first loads it, not when the cursor is
+// made: a damaged header stops the reader that reaches the block, with an
+// error naming it, and a reader that stops before it never sees it.
+TEST(CursorBlocks, ABadBlockHeaderIsCaughtWhenTheBlockIsLoaded) {
+  const List list = MakeList(128 * 10 + 5, 100000, 5);  // 11 blocks
+  List damaged = list;
+  format::SkipTable table;
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(list.bytes.data());
+  ASSERT_TRUE(table.Open(bytes, bytes + list.bytes.size(), 11));
+  const std::size_t header = table.size() + table.At(6).block_offset;
+  damaged.bytes[header] = static_cast<char>(40);  // a bit width over 32
+
+  PostingCursor early(damaged.Data(), "test");
+  early.NextGeq(list.docs[5 * 128 + 3]);
+  EXPECT_EQ(early.doc(), list.docs[5 * 128 + 3]);
+  try {
+    PostingCursor cursor(damaged.Data(), "test");
+    cursor.NextGeq(list.docs[6 * 128]);
+    FAIL() << "a bad header in block 6 was read";
+  } catch (const CorruptIndexError& e) {
+    EXPECT_NE(std::string(e.what()).find("block 6 has a bad header"), std::string::npos)
+        << e.what();
+  }
+  PostingCursor walking(damaged.Data(), "test");
+  std::size_t read = 0;
+  EXPECT_THROW(
+      {
+        for (; walking.doc() != kEndDoc; walking.Next()) ++read;
+      },
+      CorruptIndexError);
+  EXPECT_EQ(read, 6u * 128);
+}
 
 TEST(SkipVarints, CountsVarintEndsAcrossWords) {
   std::mt19937_64 rng(3);
