@@ -47,20 +47,27 @@ Block RandomBlock(std::mt19937_64& rng, std::size_t n, std::uint32_t max_value) 
   return block;
 }
 
-// Pairs of the block that no other pair dominates (frequency >= and length
-// <=, one of them strictly), by brute force.
-std::size_t ParetoSize(const Block& block) {
-  std::set<std::pair<std::uint32_t, std::uint32_t>> frontier;
-  for (std::size_t i = 0; i < block.frequencies.size(); ++i) {
-    bool dominated = false;
-    for (std::size_t j = 0; j < block.frequencies.size() && !dominated; ++j) {
-      dominated =
-          block.frequencies[j] >= block.frequencies[i] && block.lengths[j] <= block.lengths[i] &&
-          (block.frequencies[j] > block.frequencies[i] || block.lengths[j] < block.lengths[i]);
-    }
-    if (!dominated) frontier.insert({block.frequencies[i], block.lengths[i]});
+// The pairs no other pair dominates (as frequent or more, as short or
+// shorter), by comparing every two: the frontier's definition.
+std::set<std::pair<std::uint32_t, std::uint32_t>> UndominatedPairs(const std::vector<Impact>& all) {
+  std::set<std::pair<std::uint32_t, std::uint32_t>> undominated;
+  for (const Impact& p : all) {
+    const bool dominated = std::any_of(all.begin(), all.end(), [&](const Impact& q) {
+      return q.frequency >= p.frequency && q.length <= p.length &&
+             (q.frequency != p.frequency || q.length != p.length);
+    });
+    if (!dominated) undominated.insert({p.frequency, p.length});
   }
-  return frontier.size();
+  return undominated;
+}
+
+// The size of a block's frontier.
+std::size_t ParetoSize(const Block& block) {
+  std::vector<Impact> pairs;
+  for (std::size_t i = 0; i < block.frequencies.size(); ++i) {
+    pairs.push_back({block.frequencies[i], block.lengths[i]});
+  }
+  return UndominatedPairs(pairs).size();
 }
 
 void ExpectBounds(const Block& block, const Impact* impacts, std::size_t count, bool exact,
@@ -272,14 +279,7 @@ TEST(Impacts, FrontierOfAnyPairsIsTheUndominatedOnes) {
     }
     ImpactFrontier frontier(max_frequency);
     for (const Impact& pair : pairs) frontier.Add(pair);
-    std::set<std::pair<std::uint32_t, std::uint32_t>> expected;
-    for (const Impact& p : pairs) {
-      const bool dominated = std::any_of(pairs.begin(), pairs.end(), [&](const Impact& q) {
-        return q.frequency >= p.frequency && q.length <= p.length &&
-               (q.frequency != p.frequency || q.length != p.length);
-      });
-      if (!dominated) expected.insert({p.frequency, p.length});
-    }
+    const std::set<std::pair<std::uint32_t, std::uint32_t>> expected = UndominatedPairs(pairs);
     const std::vector<Impact> got = frontier.Take();
     ASSERT_EQ(got.size(), expected.size()) << "round " << round;
     for (std::size_t i = 0; i < got.size(); ++i) {
@@ -305,14 +305,7 @@ TEST(Impacts, ListFrontierIsTheUndominatedPairsOfAllBlocks) {
     Impact pairs[format::kMaxImpacts];
     all.insert(all.end(), pairs, pairs + first.ImpactsOf(b, pairs));
   }
-  std::set<std::pair<std::uint32_t, std::uint32_t>> expected;
-  for (const Impact& p : all) {
-    const bool dominated = std::any_of(all.begin(), all.end(), [&](const Impact& q) {
-      return q.frequency >= p.frequency && q.length <= p.length &&
-             (q.frequency != p.frequency || q.length != p.length);
-    });
-    if (!dominated) expected.insert({p.frequency, p.length});
-  }
+  const std::set<std::pair<std::uint32_t, std::uint32_t>> expected = UndominatedPairs(all);
   const std::vector<Impact>* frontier = first.ListImpacts();
   ASSERT_NE(frontier, nullptr);
   std::set<std::pair<std::uint32_t, std::uint32_t>> got;
