@@ -199,6 +199,9 @@ class SkipTable {
   std::uint32_t LastDocAt(std::size_t block) const noexcept {
     return static_cast<std::uint32_t>(Field(entries_ + block * entry_size_, 0));
   }
+  std::uint32_t BlockOffsetAt(std::size_t block) const noexcept {
+    return static_cast<std::uint32_t>(Field(entries_ + block * entry_size_, 1));
+  }
   std::uint32_t ImpactsOffsetAt(std::size_t block) const noexcept {
     return static_cast<std::uint32_t>(Field(entries_ + block * entry_size_, 5));
   }

@@ -127,7 +127,6 @@ std::vector<format::Impact> ImpactFrontier::Take() {
           {static_cast<std::uint32_t>(frequency), static_cast<std::uint32_t>(shorter_than)});
     }
   }
-  shortest_.assign(shortest_.size(), UINT64_MAX);
   if (ranked) return frontier;
   std::sort(frontier.begin(), frontier.end(), [](const format::Impact& x, const format::Impact& y) {
     return x.frequency != y.frequency ? x.frequency > y.frequency : x.length < y.length;

@@ -36,7 +36,7 @@ class ImpactFrontier {
  public:
   explicit ImpactFrontier(std::uint32_t max_frequency);
   void Add(format::Impact pair);
-  // The frontier of the pairs added; empty when none was.
+  // The frontier of the pairs added; empty when none was. Call once.
   std::vector<format::Impact> Take();
 
  private:

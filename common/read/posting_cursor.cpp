@@ -61,27 +61,21 @@ PostingCursor::PostingCursor(const PostingListData& data, std::string_view sourc
   postings_file_ = postings_file;
   source_ = source;
   source_offset_ = data.source_offset;
-  const auto verify = [&](const std::uint8_t* begin, const std::uint8_t* end) {
-    if (postings_file_ != nullptr) {
-      postings_file_->Verify(static_cast<std::uint64_t>(begin - postings_file_->data()),
-                             static_cast<std::uint64_t>(end - postings_file_->data()));
-    }
-  };
   // At most `bytes` from `from`, within the list.
   const auto upto = [&](const std::uint8_t* from, std::size_t bytes) {
     return from + std::min<std::size_t>(bytes, static_cast<std::size_t>(data.postings_end - from));
   };
   blocks_ = data.postings;
   if (block_count_ > 1) {
-    verify(data.postings, upto(data.postings, format::kSkipHeaderSize));
+    VerifyBytes(data.postings, upto(data.postings, format::kSkipHeaderSize));
     if (!skip_table_.Open(data.postings, data.postings_end, block_count_)) {
       corrupt("skip table malformed or out of bounds");
     }
     blocks_ += skip_table_.size();
     // Entries are read eight bytes at a time, past the last one.
-    verify(data.postings, upto(blocks_, format::kSkipReadPast));
+    VerifyBytes(data.postings, upto(blocks_, format::kSkipReadPast));
   } else {
-    verify(data.postings, data.postings_end);
+    VerifyBytes(data.postings, data.postings_end);
   }
   blocks_end_ = data.postings_end;
   positions_begin_ = data.positions;
@@ -107,7 +101,7 @@ PostingCursor::PostingCursor(const PostingListData& data, std::string_view sourc
   }
   first_block_offset_ = block_count_ > 1 ? SkipAt(0).block_offset : 0;
   if (first_block_offset_ > block_bytes) corrupt("skip entry 0 is inconsistent");
-  verify(blocks_, blocks_ + first_block_offset_);  // the impact records
+  VerifyBytes(blocks_, blocks_ + first_block_offset_);  // the impact records
   if (known != nullptr) {
     max_frequency_ = known->max_frequency;
   } else {
@@ -171,6 +165,12 @@ const std::vector<format::Impact>* PostingCursor::ListImpacts() const {
   });
 }
 
+void PostingCursor::VerifyBytes(const std::uint8_t* begin, const std::uint8_t* end) const {
+  if (postings_file_ == nullptr) return;
+  postings_file_->Verify(static_cast<std::uint64_t>(begin - postings_file_->data()),
+                         static_cast<std::uint64_t>(end - postings_file_->data()));
+}
+
 void PostingCursor::EndList() noexcept {
   block_ = block_count_;
   block_size_ = 0;
@@ -194,11 +194,8 @@ void PostingCursor::LoadBlock(std::size_t block) {
   // The skip entries' offsets increase (checked when the cursor was made),
   // so the block ends where the next one starts.
   const std::uint8_t* block_end =
-      block + 1 < block_count_ ? blocks_ + SkipAt(block + 1).block_offset : blocks_end_;
-  if (postings_file_ != nullptr) {
-    postings_file_->Verify(static_cast<std::uint64_t>(in - postings_file_->data()),
-                           static_cast<std::uint64_t>(block_end - postings_file_->data()));
-  }
+      block + 1 < block_count_ ? blocks_ + skip_table_.BlockOffsetAt(block + 1) : blocks_end_;
+  VerifyBytes(in, block_end);
   if (block_size_ == codec::kBlockSize) {
     // Two patched blocks: doc gaps, then frequencies. Their headers give
     // their sizes, so decoding needs no bounds checks once they fit.

@@ -145,6 +145,8 @@ class PostingCursor {
   }
   // Verifies the block's pages and headers first (CorruptIndexError).
   void LoadBlock(std::size_t block);
+  // Verifies the postings' pages holding [begin, end) (none for raw bytes).
+  void VerifyBytes(const std::uint8_t* begin, const std::uint8_t* end) const;
   // Past the last posting: at the end of the list, or on damaged data.
   void EndList() noexcept;
   void NextBlock();

@@ -198,27 +198,29 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
           PostingCursor* term = driver->term();
           if (term == nullptr) continue;
           const std::size_t slot = driver->slot();
+          // The driver's own bound over the window, and the largest
+          // frequency and shortest length it can have there: over the many
+          // blocks a coarse clause may span in the window, its list's largest
+          // frequency in a one-word document.
+          float own = 0;
+          std::uint32_t min_length = 1, max_frequency = term->max_frequency();
+          if (coarse_slot[slot]) {
+            own = driver->max_score();
+          } else {
+            own = driver->BlockMaxScore(doc);
+            const std::size_t block = driver->shallow_block();
+            if (block >= term->block_count()) {
+              min_frequency[slot] = UINT32_MAX;  // the list ends before doc
+              continue;
+            }
+            const format::SkipEntry skip = term->SkipOf(block);
+            min_length = skip.min_length;
+            max_frequency = skip.max_frequency;
+          }
           // The others add at most bound - own; margins keep float rounding
           // of this difference on the safe side.
-          if (coarse_slot[slot]) {
-            // Over the window the clause may span many blocks: the bound
-            // with the list's largest frequency in a one-word document
-            // holds in all of them.
-            const float need =
-                prune - (bound - driver->max_score()) * kBoundSlack - std::abs(prune) * 1e-6f;
-            min_frequency[slot] = MinFrequency(*driver, 1, term->max_frequency(), need);
-            own_need[slot] = need;
-            continue;
-          }
-          const float own = driver->BlockMaxScore(doc);
-          const std::size_t block = driver->shallow_block();
-          if (block >= term->block_count()) {
-            min_frequency[slot] = UINT32_MAX;  // the list ends before doc
-            continue;
-          }
-          const format::SkipEntry skip = term->SkipOf(block);
           const float need = prune - (bound - own) * kBoundSlack - std::abs(prune) * 1e-6f;
-          min_frequency[slot] = MinFrequency(*driver, skip.min_length, skip.max_frequency, need);
+          min_frequency[slot] = MinFrequency(*driver, min_length, max_frequency, need);
           own_need[slot] = need;
         }
         // What the optional clauses can add within the window.
