@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "searcher/eval/eval_clauses.hpp"
+#include "searcher/eval/intersect.hpp"
 
 namespace fathom::eval {
 
@@ -99,6 +100,92 @@ inline DocId Align(const std::vector<ClauseCursor*>& order) {
     doc = lead->doc();
   }
   return kEndDoc;
+}
+
+// Two lists of terms whose densities differ at most this much are merged a
+// block at a time rather than leapfrogged: seeking costs each candidate a
+// call and a mispredicted exit, while intersecting decoded blocks
+// (IntersectBlocks) costs about an instruction an id without a branch; for
+// a much sparser lead, seeking passes over whole blocks of the other list
+// that merging would read. (On the wiki `and` queries, counted: 32 and 64
+// measured alike, 8 six per cent slower.)
+inline constexpr std::uint64_t kMergeDensityRatio = 32;
+
+// Whether MergeRequired takes the required clauses in `order`
+// (LeapfrogOrder): the two rarest are terms of similar density.
+inline bool MergesRequired(const std::vector<ClauseCursor*>& order) {
+  return order.size() >= 2 && order[0]->term() != nullptr && order[1]->term() != nullptr &&
+         order[1]->cost() <= kMergeDensityRatio * order[0]->cost();
+}
+
+// The documents of every clause in `order` (REQUIRES: MergesRequired),
+// found by merging the loaded blocks of the two rarest and checking the
+// others for each document they share. Wherever the two lists reach a
+// common document, before their blocks are merged from there, from(doc)
+// returns doc, or a later document the rarest list skips to (kEndDoc: no
+// more) when none in between can count. matched(docs, n) is handed the
+// documents in increasing order and returns true to stop; MergeRequired
+// then returns true. With two lists and !want_ids it is handed a merge's
+// number of documents at once (docs null); otherwise each document alone
+// (n = 1), while the clauses after the two rarest are on it. matched may
+// move the two rarest lists to the document it is handed (to read their
+// frequencies).
+template <typename From, typename Matched>
+bool MergeRequired(const std::vector<ClauseCursor*>& order, bool want_ids, From&& from,
+                   Matched&& matched) {
+  FATHOM_REQUIRE(MergesRequired(order), "two terms of similar density lead");
+  PostingCursor& a = *order[0]->term();
+  PostingCursor& b = *order[1]->term();
+  const auto others_hold = [&](DocId doc) {
+    for (std::size_t i = 2; i < order.size(); ++i) {
+      order[i]->NextGeq(doc);
+      if (order[i]->doc() != doc) return false;
+    }
+    return true;
+  };
+  DocId both[codec::kBlockSize];
+  while (a.doc() != kEndDoc && b.doc() != kEndDoc) {
+    // Seek first, so that a long gap in one list skips blocks of the other.
+    if (a.doc() < b.doc()) {
+      a.NextGeq(b.doc());
+      continue;
+    }
+    if (b.doc() < a.doc()) {
+      b.NextGeq(a.doc());
+      continue;
+    }
+    if (const DocId target = from(a.doc()); target != a.doc()) {
+      if (target == kEndDoc) break;
+      a.NextGeq(target);
+      continue;
+    }
+    const std::uint32_t* a_docs = a.block_docs();
+    const std::uint32_t* b_docs = b.block_docs();
+    const std::size_t a_size = a.block_size(), b_size = b.block_size();
+    std::size_t i = a.index_in_block(), j = b.index_in_block();
+    if (order.size() == 2 && !want_ids) {
+      const std::size_t found =
+          IntersectBlocks<false>(a_docs, i, a_size, b_docs, j, b_size, nullptr);
+      if (found > 0 && matched(nullptr, found)) return true;
+    } else {
+      const std::size_t found = IntersectBlocks<true>(a_docs, i, a_size, b_docs, j, b_size, both);
+      for (std::size_t f = 0; f < found; ++f) {
+        if (others_hold(both[f]) && matched(both + f, 1)) return true;
+      }
+    }
+    // matched left a and b at or before i and j.
+    if (i < a_size) {
+      a.MoveInBlock(i);
+    } else {
+      a.SeekBlock(a.block_index() + 1);
+    }
+    if (j < b_size) {
+      b.MoveInBlock(j);
+    } else {
+      b.SeekBlock(b.block_index() + 1);
+    }
+  }
+  return false;
 }
 
 // Smallest term frequency whose bound, in a block whose shortest document

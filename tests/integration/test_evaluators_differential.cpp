@@ -21,6 +21,7 @@
 
 #include "common/analysis/analyzer.hpp"
 #include "common/analysis/fields.hpp"
+#include "common/format/codec.hpp"
 #include "common/read/index_reader.hpp"
 #include "common/read/index_snapshot.hpp"
 #include "searcher/eval/evaluator.hpp"
@@ -230,6 +231,76 @@ TEST(DifferentialBursts, RequiredTermBurstsBetweenOptionalPostingsAreFound) {
           }
         }
       }
+    }
+  }
+}
+
+// Conjunctions whose two rarest lists are sparse (at most a 64th of the
+// documents) and of similar density, which TopKConjunction merges a block
+// at a time: lists of several full blocks, pairs that co-occur more often
+// than chance, a dense third clause, an excluded one and a phrase beside
+// them. The random corpora above are too small for such lists.
+TEST(DifferentialSparse, MergedConjunctionsAgreeWithTheOracle) {
+  constexpr std::size_t kDocs = 40000;
+  std::mt19937_64 rng(11);
+  std::vector<SourceDocument> docs;
+  for (std::size_t d = 0; d < kDocs; ++d) {
+    SourceDocument doc;
+    doc.id = "doc-" + std::to_string(d);
+    const auto add = [&](const std::string& word) {
+      for (std::size_t i = 0, n = 1 + rng() % 4; i < n; ++i) doc.body += word + " ";
+    };
+    for (int s = 0; s < 8; ++s) {
+      if (rng() % 110 == 0) add("sparse" + std::to_string(s));
+    }
+    if (rng() % 250 == 0) {  // pairs that go together
+      add("sparse0");
+      add("sparse1");
+      doc.body += "sparse2 sparse3 ";
+    }
+    if (rng() % 3 == 0) add("common");
+    for (std::size_t i = 0, n = 3 + rng() % 80; i < n; ++i) {
+      doc.body += "filler" + std::to_string(rng() % 3000) + " ";
+    }
+    docs.push_back(std::move(doc));
+  }
+  TempDir dir;
+  const std::filesystem::path index = BuildFromDocs(dir, docs);
+  const IndexReader reader(index);
+  const IndexSnapshot snapshot(index);
+  Analyzer analyzer(reader.meta().analysis);
+  QueryTreeParser parser(analyzer, snapshot);
+  for (int s = 0; s < 4; ++s) {
+    const auto info = reader.FindTerm("sparse" + std::to_string(s));
+    ASSERT_TRUE(info.has_value());
+    const std::uint64_t frequency = info->entry.document_frequency;
+    EXPECT_GT(frequency, 2 * codec::kBlockSize) << "lists of several full blocks";
+    EXPECT_LE(frequency * 64, kDocs) << "sparse enough to be merged";
+  }
+  for (const char* text :
+       {"+sparse0 +sparse1", "+sparse2 +sparse3", "+sparse0 +sparse4", "+sparse0 +sparse1 +sparse2",
+        "+sparse0 +sparse1 +common", "+sparse2 +sparse3 -sparse0",
+        "+sparse0 +sparse1 +\"sparse2 sparse3\"", "+sparse5 +sparse6 +sparse7"}) {
+    const Query query = ParseFlatQuery(parser, text);
+    for (const Bm25Params bm25 : {Bm25Params{}, Bm25Params{1.2f, 0.75f}}) {
+      for (const std::size_t k : {1u, 3u, 10u, 100u}) {
+        EvalOptions options;
+        options.k = k;
+        options.bm25 = bm25;
+        const EvalResult oracle = EvaluateExhaustive(reader, query, options);
+        const EvalResult pruned = Evaluate(reader, query, options);
+        ASSERT_EQ(pruned.hits.size(), oracle.hits.size()) << text << " k=" << k;
+        for (std::size_t i = 0; i < oracle.hits.size(); ++i) {
+          ASSERT_EQ(pruned.hits[i].doc, oracle.hits[i].doc) << text << " k=" << k << " rank " << i;
+          ASSERT_EQ(pruned.hits[i].score, oracle.hits[i].score) << text << " k=" << k;
+        }
+      }
+      EvalOptions count;
+      count.bm25 = bm25;
+      count.count_only = true;
+      EXPECT_EQ(Evaluate(reader, query, count).total_matches,
+                EvaluateExhaustive(reader, query, {kDocs, bm25}).total_matches)
+          << text;
     }
   }
 }

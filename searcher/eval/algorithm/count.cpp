@@ -2,7 +2,6 @@
 // frequency; required clauses leapfrog without decoding frequencies; long
 // unions of terms set bits in a bitmap of the collection. Every path stops
 // at options.count_limit.
-#include "searcher/eval/intersect.hpp"
 #include "searcher/eval/pruning.hpp"
 
 namespace fathom::eval {
@@ -31,73 +30,6 @@ bool UnionByBitmap(const IndexReader& reader, const PreparedQuery& prepared, std
     postings += clause.cost();
   }
   return postings * 32 >= reader.document_count() && limit >= postings;
-}
-
-// Two lists of terms whose densities differ at most this much are merged a
-// block at a time rather than leapfrogged: seeking costs each candidate a
-// call and a mispredicted exit, while intersecting decoded blocks
-// (IntersectBlocks) costs about an instruction an id without a branch; for
-// a much sparser lead, seeking passes over whole blocks of the other list
-// that merging would read. (On the wiki `and` queries, counted: 32 and 64
-// measured alike, 8 six per cent slower.)
-constexpr std::uint64_t kMergeDensityRatio = 32;
-
-// Counts the documents of the two rarest required terms (and the other
-// required clauses, checked for each), merging their loaded blocks.
-// counted(docs, n) counts n matching documents and says whether the limit
-// is reached; returns true then. Without want_ids, two lists pass no ids
-// (docs is null).
-template <typename Counted>
-bool CountByMerging(const std::vector<ClauseCursor*>& order, bool want_ids, Counted&& counted) {
-  PostingCursor& a = *order[0]->term();
-  PostingCursor& b = *order[1]->term();
-  const auto others_hold = [&](DocId doc) {
-    for (std::size_t i = 2; i < order.size(); ++i) {
-      order[i]->NextGeq(doc);
-      if (order[i]->doc() != doc) return false;
-    }
-    return true;
-  };
-  DocId both[codec::kBlockSize];
-  while (a.doc() != kEndDoc && b.doc() != kEndDoc) {
-    // Seek first, so that a long gap in one list skips blocks of the other.
-    if (a.doc() < b.doc()) {
-      a.NextGeq(b.doc());
-      continue;
-    }
-    if (b.doc() < a.doc()) {
-      b.NextGeq(a.doc());
-      continue;
-    }
-    const std::uint32_t* a_docs = a.block_docs();
-    const std::uint32_t* b_docs = b.block_docs();
-    const std::size_t a_size = a.block_size(), b_size = b.block_size();
-    std::size_t i = a.index_in_block(), j = b.index_in_block();
-    if (order.size() == 2 && !want_ids) {
-      const std::size_t found =
-          IntersectBlocks<false>(a_docs, i, a_size, b_docs, j, b_size, nullptr);
-      if (found > 0 && counted(nullptr, found)) return true;
-    } else {
-      const std::size_t found = IntersectBlocks<true>(a_docs, i, a_size, b_docs, j, b_size, both);
-      std::size_t held = 0;
-      for (std::size_t f = 0; f < found; ++f) {
-        both[held] = both[f];
-        held += others_hold(both[f]) ? 1 : 0;
-      }
-      if (held > 0 && counted(both, held)) return true;
-    }
-    if (i < a_size) {
-      a.MoveInBlock(i);
-    } else {
-      a.SeekBlock(a.block_index() + 1);
-    }
-    if (j < b_size) {
-      b.MoveInBlock(j);
-    } else {
-      b.SeekBlock(b.block_index() + 1);
-    }
-  }
-  return false;
 }
 
 }  // namespace
@@ -144,8 +76,7 @@ EvalResult CountMatches(const IndexReader& reader, const Query& query, const Eva
   if (!prepared.required.empty()) {
     // Optional clauses do not change which documents match.
     const std::vector<ClauseCursor*> order = LeapfrogOrder(prepared.required);
-    if (order.size() >= 2 && order[0]->term() != nullptr && order[1]->term() != nullptr &&
-        order[1]->cost() <= kMergeDensityRatio * order[0]->cost()) {
+    if (MergesRequired(order)) {
       const auto counted_all = [&](const DocId* docs, std::size_t n) {
         if (!excluded.empty()) {
           for (std::size_t f = 0; f < n; ++f) {
@@ -156,7 +87,8 @@ EvalResult CountMatches(const IndexReader& reader, const Query& query, const Eva
         count += std::min<std::uint64_t>(n, limit - count);
         return count == limit;
       };
-      if (CountByMerging(order, !excluded.empty(), counted_all)) return at_limit;
+      const auto from_any = [](DocId doc) { return doc; };
+      if (MergeRequired(order, !excluded.empty(), from_any, counted_all)) return at_limit;
     } else {
       for (DocId doc = Align(order); doc != kEndDoc; doc = Align(order)) {
         if (counted(doc)) return at_limit;
