@@ -135,7 +135,9 @@ struct ViableLeadPostings {
 // rarest term; positions are decoded only for documents that contain every
 // term, and (with pruning set) only when the smallest term frequency there
 // could still score into the top k: the phrase cannot occur more often
-// than its rarest word (or pair).
+// than its rarest word (or pair). A far more frequent word of a longer
+// phrase is looked up only in documents where the others occur at their
+// offsets.
 class PhraseMatcher final : public Matcher {
  public:
   // With slop 0, the terms at exactly their offsets; with slop > 0, within
@@ -185,6 +187,14 @@ class PhraseMatcher final : public Matcher {
   std::vector<PostingCursor> cursors_;
   std::vector<std::uint32_t> offsets_;
   std::vector<std::size_t> order_;
+  // Settle aligns order_'s first aligned_terms_ terms on a candidate before
+  // its positions are read. In an exact phrase of three or more terms, a
+  // term kDeferredTermRatio times as frequent as the rarest (`of` in "song
+  // of songs") is deferred: moved to the candidate only when the aligned
+  // terms' positions leave a start for it to confirm, so its doc ids are
+  // not decoded for every candidate. deferred_[i]: cursor i is.
+  std::size_t aligned_terms_ = 0;
+  std::vector<char> deferred_;
   std::vector<std::vector<std::uint32_t>> positions_;
   std::vector<std::uint32_t> starts_;  // phrase starts still possible
   // CountOccurrences' order of the terms after the anchor, and their

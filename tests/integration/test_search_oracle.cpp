@@ -195,6 +195,49 @@ TEST(Search, PhrasesThroughWordPairsMatchTokenStreamScan) {
   }
 }
 
+// A phrase word far more frequent than the others (`of` in "song of
+// songs") is looked up in a document only once the others occur there at
+// their offsets. Where it is missing from such a document, its list is
+// already on a later one that has it at the offset the phrase wants: that
+// document's positions must not count.
+TEST(Search, PhrasesWithAFarMoreFrequentWordMatchTokenStreamScan) {
+  std::vector<SourceDocument> docs;
+  for (std::size_t d = 0; d < 3000; ++d) {
+    SourceDocument doc;
+    doc.id = "doc-" + std::to_string(d);
+    switch (d % 100) {
+      case 3:
+        doc.body = "alpha beta gamma and alpha gamma beta";
+        break;  // both occur
+      case 5:
+        doc.body = "alpha beta delta";
+        break;  // no gamma, ...
+      case 6:
+        doc.body = "one two gamma three";
+        break;  // ... and gamma at 2 next
+      case 8:
+        doc.body = "alpha zeta beta";
+        break;  // no gamma; the next has it at 1
+      default:
+        doc.body = "filler gamma word" + std::to_string(d % 50);
+        break;
+    }
+    docs.push_back(std::move(doc));
+  }
+  TempDir dir;
+  const ModelIndex model(docs, AnalysisSettings{});
+  Searcher searcher(BuildFromDocs(dir, docs));
+  ASSERT_GE(model.postings.at("gamma").size(), 8 * model.postings.at("alpha").size());
+  for (const std::vector<std::string>& words :
+       std::vector<std::vector<std::string>>{{"alpha", "beta", "gamma"},
+                                             {"alpha", "gamma", "beta"},
+                                             {"gamma", "alpha", "beta"},
+                                             {"beta", "gamma"}}) {
+    ExpectSameResults(searcher, model, {{Occur::kShould, words}}, {});
+    ExpectSameResults(searcher, model, {{Occur::kMust, words}, {Occur::kShould, {"one"}}}, {});
+  }
+}
+
 TEST(Search, TopKIsThePrefixOfTheFullRanking) {
   TempDir dir;
   const auto docs = RandomDocs(800, 60, 5);
