@@ -173,14 +173,18 @@ bool MergeRequired(const std::vector<ClauseCursor*>& order, bool want_ids, From&
         if (others_hold(both[f]) && matched(both + f, 1)) return true;
       }
     }
-    // matched left a and b at or before i and j.
+    // Each list goes on from i (j) or, when matched moved it to a shared
+    // document past that, from there: a quad of ids is compared whole, so
+    // the merge can stop with i before a document it found (b's run used
+    // up). The ids the list passes over are below that document, which
+    // the other list's run held, so not in its next blocks.
     if (i < a_size) {
-      a.MoveInBlock(i);
+      a.MoveInBlock(std::max(i, a.index_in_block()));
     } else {
       a.SeekBlock(a.block_index() + 1);
     }
     if (j < b_size) {
-      b.MoveInBlock(j);
+      b.MoveInBlock(std::max(j, b.index_in_block()));
     } else {
       b.SeekBlock(b.block_index() + 1);
     }
