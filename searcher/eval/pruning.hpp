@@ -49,6 +49,20 @@ class SlotScores {
 // gained nothing from the same rule.
 inline constexpr std::uint64_t kCoarseCostRatio = 2;
 
+// Whether TopKConjunction bounds a clause by its list's max score over a
+// whole window (kCoarseCostRatio), given the rarest required clause's cost.
+inline bool IsCoarse(const ClauseCursor& clause, std::uint64_t rarest_cost) {
+  return clause.is_term() && clause.cost() / kCoarseCostRatio > rarest_cost;
+}
+
+// What a clause bounded by `own` in a window must score itself to take a
+// document above prune when the window's clauses together are bounded by
+// `bound`: the others add at most bound - own. Margins keep float rounding
+// of this difference on the safe side.
+inline float OwnNeed(float prune, float bound, float own) {
+  return prune - (bound - own) * kBoundSlack - std::abs(prune) * 1e-6f;
+}
+
 // Whether a document visited after every document in top (a larger id)
 // enters it: equal scores rank the smaller id first.
 inline bool Enters(const TopK& top, Score score) { return !top.full() || score > top.threshold(); }
@@ -205,6 +219,18 @@ inline std::uint32_t MinFrequency(const ClauseCursor& clause, std::uint32_t min_
         return clause.weight() * clause.UnweightedBound(frequency, min_length) * kBoundSlack;
       },
       max_frequency, need);
+}
+
+// MinFrequency for a term clause within a window: over the block its
+// BlockMaxScore last looked at, or, coarse (IsCoarse), over the many blocks
+// it may span there, its list's largest frequency in a one-word document.
+// REQUIRES: clause.term(); unless coarse, that block is in the list.
+inline std::uint32_t WindowMinFrequency(ClauseCursor& clause, bool coarse, float need) {
+  const PostingCursor& term = *clause.term();
+  if (coarse) return MinFrequency(clause, 1, term.max_frequency(), need);
+  FATHOM_REQUIRE(clause.shallow_block() < term.block_count(), "a block of the list");
+  const format::SkipEntry skip = term.SkipOf(clause.shallow_block());
+  return MinFrequency(clause, skip.min_length, skip.max_frequency, need);
 }
 
 // ViableLeadPostings::Find for a term clause, bounded as the clause scores.

@@ -164,6 +164,15 @@ TEST_P(DifferentialTest, EveryQueryKindAgreesWithTheOracle) {
   }
 }
 
+// The same documents with the same scores, bit for bit, rank by rank.
+void ExpectSameHits(const EvalResult& pruned, const EvalResult& oracle, const std::string& what) {
+  ASSERT_EQ(pruned.hits.size(), oracle.hits.size()) << what;
+  for (std::size_t i = 0; i < oracle.hits.size(); ++i) {
+    ASSERT_EQ(pruned.hits[i].doc, oracle.hits[i].doc) << what << " rank " << i;
+    ASSERT_EQ(pruned.hits[i].score, oracle.hits[i].score) << what << " rank " << i;
+  }
+}
+
 // `+a b` where b alone makes documents competitive, and short documents
 // dense in a (a burst) beat them without b. Where a's blocks cannot reach
 // the threshold, b is required in effect and leads (it is rarer); the burst
@@ -221,13 +230,9 @@ TEST(DifferentialBursts, RequiredTermBurstsBetweenOptionalPostingsAreFound) {
           const EvalResult oracle = EvaluateExhaustive(reader, query, options);
           for (const Algorithm algorithm : {Algorithm::kAuto, Algorithm::kBmw}) {
             options.algorithm = algorithm;
-            const EvalResult pruned = Evaluate(reader, query, options);
-            ASSERT_EQ(pruned.hits.size(), oracle.hits.size()) << text << " k=" << k;
-            for (std::size_t i = 0; i < oracle.hits.size(); ++i) {
-              ASSERT_EQ(pruned.hits[i].doc, oracle.hits[i].doc)
-                  << text << " k=" << k << " seed " << seed << " rank " << i;
-              ASSERT_EQ(pruned.hits[i].score, oracle.hits[i].score) << text << " k=" << k;
-            }
+            ExpectSameHits(
+                Evaluate(reader, query, options), oracle,
+                std::string(text) + " k=" + std::to_string(k) + " seed " + std::to_string(seed));
           }
         }
       }
@@ -287,13 +292,8 @@ TEST(DifferentialSparse, MergedConjunctionsAgreeWithTheOracle) {
         EvalOptions options;
         options.k = k;
         options.bm25 = bm25;
-        const EvalResult oracle = EvaluateExhaustive(reader, query, options);
-        const EvalResult pruned = Evaluate(reader, query, options);
-        ASSERT_EQ(pruned.hits.size(), oracle.hits.size()) << text << " k=" << k;
-        for (std::size_t i = 0; i < oracle.hits.size(); ++i) {
-          ASSERT_EQ(pruned.hits[i].doc, oracle.hits[i].doc) << text << " k=" << k << " rank " << i;
-          ASSERT_EQ(pruned.hits[i].score, oracle.hits[i].score) << text << " k=" << k;
-        }
+        ExpectSameHits(Evaluate(reader, query, options), EvaluateExhaustive(reader, query, options),
+                       std::string(text) + " k=" + std::to_string(k));
       }
       EvalOptions count;
       count.bm25 = bm25;

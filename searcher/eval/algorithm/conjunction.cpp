@@ -30,10 +30,9 @@ EvalResult TopKMergedConjunction(const IndexReader& reader, PreparedQuery& prepa
   for (const ClauseCursor* clause : required) required_upper += clause->loose_max_score();
   // A term far more frequent than the rarest (TopKConjunction) is bounded
   // by its list's max score and leaves the window's end to the others.
-  const std::uint64_t rarest_cost = required[0]->cost();
   std::vector<char> coarse(required.size(), 0);
   for (std::size_t i = 0; i < required.size(); ++i) {
-    coarse[i] = required[i]->is_term() && required[i]->cost() / kCoarseCostRatio > rarest_cost;
+    coarse[i] = IsCoarse(*required[i], required[0]->cost());
   }
   TopK top(k);
   float threshold = prepared.threshold;
@@ -62,18 +61,9 @@ EvalResult TopKMergedConjunction(const IndexReader& reader, PreparedQuery& prepa
       bound += bounds[i];
     }
     if (bound <= prune) return end == kEndDoc ? kEndDoc : end + 1;
-    for (std::size_t i = 0; i < 2; ++i) {
-      const PostingCursor& term = *required[i]->term();
-      std::uint32_t min_length = 1, max_frequency = term.max_frequency();
-      if (!coarse[i]) {
-        const format::SkipEntry skip = term.SkipOf(required[i]->shallow_block());
-        min_length = skip.min_length;
-        max_frequency = skip.max_frequency;
-      }
-      // The others add at most bound - own; margins keep float rounding
-      // of this difference on the safe side.
-      const float need = prune - (bound - bounds[i]) * kBoundSlack - std::abs(prune) * 1e-6f;
-      min_frequency[i] = MinFrequency(*required[i], min_length, max_frequency, need);
+    for (std::size_t i = 0; i < 2; ++i) {  // both on doc: in a block of their lists
+      min_frequency[i] =
+          WindowMinFrequency(*required[i], coarse[i], OwnNeed(prune, bound, bounds[i]));
     }
     window_end = end;
     return doc;
@@ -131,12 +121,11 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
   // lead alone for this reason). Such a clause is bounded by its list's
   // max score over any window, and leaves the window's end to the others.
   // The rarest required clause is never coarse, so some clause ends it.
-  const auto coarse = [&](const ClauseCursor* clause) {
-    return clause->is_term() && clause->cost() / kCoarseCostRatio > required_cost;
-  };
   std::vector<char> coarse_slot(prepared.slots(), 0);
-  for (ClauseCursor* clause : required) coarse_slot[clause->slot()] = coarse(clause) ? 1 : 0;
-  for (ClauseCursor* clause : optional) coarse_slot[clause->slot()] = coarse(clause) ? 1 : 0;
+  for (ClauseCursor* clause : required)
+    coarse_slot[clause->slot()] = IsCoarse(*clause, required_cost);
+  for (ClauseCursor* clause : optional)
+    coarse_slot[clause->slot()] = IsCoarse(*clause, required_cost);
   // A clause's bound over the window that starts at doc, and the window's
   // end as far as the clause has it.
   const auto window_bound = [&](ClauseCursor* clause, DocId doc) {
@@ -299,29 +288,14 @@ EvalResult TopKConjunction(const IndexReader& reader, PreparedQuery& prepared, s
           PostingCursor* term = driver->term();
           if (term == nullptr) continue;
           const std::size_t slot = driver->slot();
-          // The driver's own bound over the window, and the largest
-          // frequency and shortest length it can have there: over the many
-          // blocks a coarse clause may span in the window, its list's largest
-          // frequency in a one-word document.
-          float own = 0;
-          std::uint32_t min_length = 1, max_frequency = term->max_frequency();
-          if (coarse_slot[slot]) {
-            own = driver->max_score();
-          } else {
-            own = driver->BlockMaxScore(doc);
-            const std::size_t block = driver->shallow_block();
-            if (block >= term->block_count()) {
-              min_frequency[slot] = UINT32_MAX;  // the list ends before doc
-              continue;
-            }
-            const format::SkipEntry skip = term->SkipOf(block);
-            min_length = skip.min_length;
-            max_frequency = skip.max_frequency;
+          // The driver's own bound over the window.
+          const float own = window_bound(driver, doc);
+          if (!coarse_slot[slot] && driver->shallow_block() >= term->block_count()) {
+            min_frequency[slot] = UINT32_MAX;  // the list ends before doc
+            continue;
           }
-          // The others add at most bound - own; margins keep float rounding
-          // of this difference on the safe side.
-          const float need = prune - (bound - own) * kBoundSlack - std::abs(prune) * 1e-6f;
-          min_frequency[slot] = MinFrequency(*driver, min_length, max_frequency, need);
+          const float need = OwnNeed(prune, bound, own);
+          min_frequency[slot] = WindowMinFrequency(*driver, coarse_slot[slot], need);
           own_need[slot] = need;
         }
         // What the optional clauses can add within the window.
