@@ -100,7 +100,10 @@ BatchSummary AnswerBatch(Searcher& searcher, const std::vector<BatchQuery>& quer
   BatchSummary summary;
   summary.queries = queries.size();
   const auto write = [&](const Answer& done) {
-    messages << done.messages;
+    // Only when there is a message: messages is usually std::cerr, tied to
+    // std::cout, and every write to it flushes the results, which cost a
+    // system call per query.
+    if (!done.messages.empty()) messages << done.messages;
     results << done.results;
     summary.failed += done.failed ? 1 : 0;
   };
