@@ -1,7 +1,9 @@
 #include "common/read/mmap_file.hpp"
 #include <algorithm>
+#include <array>
 
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,8 +12,10 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "common/error.hpp"
 
@@ -58,6 +62,57 @@ std::uint64_t MemoryAvailable() {
     if (key == "MemAvailable:") return kib * 1024;
   }
   return 0;
+}
+
+// PAGEMAP_SCAN (Linux 6.7), declared here: older kernel headers lack it.
+struct PageMapScan {
+  std::uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
+  std::uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
+};
+struct PageRegion {
+  std::uint64_t start, end, categories;
+};
+constexpr unsigned long kPageMapScan = _IOWR('f', 16, PageMapScan);
+constexpr std::uint64_t kPageIsHuge = std::uint64_t{1} << 6;  // mapped by a 2 MiB entry
+
+// The offsets of the 2 MiB ranges of [start, start + length) that are not
+// mapped by a 2 MiB page-table entry (their pages cached in smaller
+// folios), merged; nullopt where the kernel cannot tell. `start` and
+// `length` are whole huge pages.
+std::optional<std::vector<std::pair<std::size_t, std::size_t>>> RangesNotInHugePages(
+    const std::uint8_t* start, std::size_t length) {
+  const int pagemap = ::open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+  if (pagemap < 0) return std::nullopt;
+  const ClosedOnExit closer{pagemap};
+  const auto base = reinterpret_cast<std::uintptr_t>(start);
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  std::array<PageRegion, 64> found{};
+  PageMapScan scan{};
+  scan.size = sizeof scan;
+  scan.start = base;
+  scan.end = base + length;
+  while (scan.start < scan.end) {
+    scan.vec = reinterpret_cast<std::uintptr_t>(found.data());
+    scan.vec_len = found.size();
+    scan.category_inverted = kPageIsHuge;  // the pages that are not huge
+    scan.category_mask = kPageIsHuge;
+    scan.return_mask = kPageIsHuge;
+    const int count = ::ioctl(pagemap, kPageMapScan, &scan);
+    if (count < 0) return std::nullopt;
+    for (int i = 0; i < count; ++i) {
+      const std::size_t begin = (found[i].start - base) / kHugePage * kHugePage;
+      const std::size_t end =
+          std::min(length, (found[i].end - base + kHugePage - 1) / kHugePage * kHugePage);
+      if (!ranges.empty() && begin <= ranges.back().second) {
+        ranges.back().second = std::max(ranges.back().second, end);
+      } else {
+        ranges.emplace_back(begin, end);
+      }
+    }
+    if (scan.walk_end <= scan.start) break;  // no progress: stop rather than spin
+    scan.start = scan.walk_end;
+  }
+  return ranges;
 }
 
 }  // namespace
@@ -148,7 +203,36 @@ bool MmapFile::MapInHugeFolios(int fd) {
   reserved_base_ = base;
   reserved_ = reserved;
   copied_ = false;
+  ReadAgainInHugeFolios(fd);
   return true;
+}
+
+void MmapFile::ReadAgainInHugeFolios(int fd) {
+  // Only whole 2 MiB of the file can be held in a 2 MiB folio.
+  const std::size_t whole = size_ / kHugePage * kHugePage;
+  if (whole == 0) return;
+  auto* const start = const_cast<std::uint8_t*>(data_);
+  auto small = RangesNotInHugePages(start, whole);
+  if (!small || small->empty()) return;
+  // Unmaps [begin, end) here, drops it from the page cache (pages that other
+  // processes map stay) and maps it again through this mapping's advice.
+  // Advice only: where a call fails, what is mapped stays right.
+  constexpr int kPopulateRead = 22;  // MADV_POPULATE_READ
+  const auto read_again = [&](std::size_t begin, std::size_t end) {
+    ::madvise(start + begin, end - begin, MADV_DONTNEED);
+    ::posix_fadvise(fd, static_cast<off_t>(begin), static_cast<off_t>(end - begin),
+                    POSIX_FADV_DONTNEED);
+    ::madvise(start + begin, end - begin, kPopulateRead);
+  };
+  if (small->size() == 1 && small->front() == std::pair<std::size_t, std::size_t>{0, whole}) {
+    // None of it is: perhaps this file system reads no file into 2 MiB
+    // folios. Try the first 2 MiB before the rest, so that there every
+    // process pays only that.
+    read_again(0, kHugePage);
+    small = RangesNotInHugePages(start, whole);
+    if (!small || small->empty() || small->front().first == 0) return;
+  }
+  for (const auto& [begin, end] : *small) read_again(begin, end);
 }
 
 MmapFile::~MmapFile() { Release(); }

@@ -76,6 +76,16 @@ class MmapFile {
   // 2 MiB folios where not cached yet: false (nothing changed) where the
   // kernel offers neither.
   bool MapInHugeFolios(int fd);
+  // A file cached already keeps the folios it was read into: a read without
+  // MapInHugeFolios's advice (a copy, `fathom-index check`), or a page cache
+  // that dropped parts of it under memory pressure, leaves 2 MiB ranges in
+  // small folios, each 4 KiB page a dear first touch again (bench/README.md,
+  // "Keeping the lists in 2 MiB folios"). This drops those ranges from the
+  // page cache and reads them in again, found with PAGEMAP_SCAN (Linux 6.7;
+  // nothing where the kernel lacks it). Where none of the file is in 2 MiB
+  // folios, perhaps the file system never reads files so: it tries the
+  // first 2 MiB alone first.
+  void ReadAgainInHugeFolios(int fd);
 
   std::filesystem::path path_;
   const std::uint8_t* data_ = nullptr;
