@@ -150,6 +150,7 @@ Analyzer& Analyzer::operator=(Analyzer&& other) noexcept {
     next_position_ = other.next_position_;
     truncated_words_ = other.truncated_words_;
     stem_cache_.clear();  // stems of the old settings
+    stem_cache_misses_ = 0;
   }
   return *this;
 }
@@ -321,10 +322,10 @@ void Analyzer::Stem(const std::string& word, std::string& out) {
       StemUncached(word, out);
       return;
     }
-    stem_cache_.resize(kStemCacheEntries);
+    stem_cache_.resize(kStemCacheFirstEntries);
   }
   StemCacheEntry& entry =
-      stem_cache_[std::hash<std::string_view>{}(word) & (kStemCacheEntries - 1)];
+      stem_cache_[std::hash<std::string_view>{}(word) & (stem_cache_.size() - 1)];
   if (entry.used && entry.word == word) {
     out = entry.stem;
     return;
@@ -333,6 +334,11 @@ void Analyzer::Stem(const std::string& word, std::string& out) {
   entry.word = word;
   entry.stem = out;
   entry.used = true;
+  if (++stem_cache_misses_ > 2 * stem_cache_.size() && stem_cache_.size() < kStemCacheMaxEntries) {
+    // Larger, and empty again: its entries would sit elsewhere now.
+    std::vector<StemCacheEntry>(2 * stem_cache_.size()).swap(stem_cache_);
+    stem_cache_misses_ = 0;
+  }
 }
 
 bool Analyzer::Next(Token& token) {

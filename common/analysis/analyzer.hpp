@@ -84,14 +84,19 @@ class Analyzer {
     std::string word, stem;
     bool used = false;
   };
-  static constexpr std::size_t kStemCacheEntries = 1 << 14;
   static constexpr std::size_t kStemCacheMaxWord = 15;
-  // The cache (1.2 MB, written whole when made: milliseconds of page
-  // faults) is made once this many words were stemmed without it: a text's
-  // analysis soon pays for it, a query's few words never would.
+  // The cache is made once this many words were stemmed without it (a
+  // query's few words never pay for it), small: fresh memory is dear on the
+  // virtual machine bench/README.md measures on, and the 1.2 MB of a full
+  // cache, made at once, cost a searcher 3.3 ms in the middle of a batch of
+  // 562 queries. It doubles, up to kStemCacheMaxEntries, each time it missed
+  // twice as many words as it holds: a text's analysis soon grows it.
   static constexpr std::size_t kStemsBeforeCache = 1024;
+  static constexpr std::size_t kStemCacheFirstEntries = 1 << 10;
+  static constexpr std::size_t kStemCacheMaxEntries = 1 << 14;
   std::vector<StemCacheEntry> stem_cache_;
   std::size_t stems_without_cache_ = 0;
+  std::size_t stem_cache_misses_ = 0;  // since the cache took its size
 
   AnalysisSettings settings_;
   sb_stemmer* stemmer_ = nullptr;
