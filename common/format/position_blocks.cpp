@@ -35,7 +35,8 @@ PositionReader::PositionReader(const std::uint8_t* begin, const std::uint8_t* en
       tail_(begin),
       end_(end),
       tail_count_(static_cast<std::uint32_t>(count % codec::kBlockSize)),
-      block_(begin) {
+      block_(begin),
+      reach_(begin) {
   if (count >= codec::kBlockSize) {
     std::uint64_t full_bytes = 0;
     const std::uint8_t* p = codec::GetVarint64(begin, end, &full_bytes);
@@ -47,12 +48,14 @@ PositionReader::PositionReader(const std::uint8_t* begin, const std::uint8_t* en
     }
     blocks_ = block_ = p;
     tail_ = p + full_bytes;
+    Reached(p);
   }
 }
 
 void PositionReader::Damage(const std::uint8_t* at) noexcept {
   if (!damaged_) damage_at_ = at;
   damaged_ = true;
+  reach_ = end_;  // how far a failed read went is not kept: all of it
 }
 
 void PositionReader::Seek(std::uint64_t mark) noexcept {
@@ -74,6 +77,7 @@ bool PositionReader::Normalize() noexcept {
       Damage(block_);
       break;
     }
+    Reached(next);
     block_ = next;
     in_block_ -= codec::kBlockSize;
   }
@@ -96,6 +100,7 @@ bool PositionReader::Decode() noexcept {
   }
   decoded_ = block_;
   decoded_end_ = after;
+  Reached(after);
   return true;
 }
 
@@ -113,10 +118,12 @@ std::size_t PositionReader::Read(std::uint32_t* out, std::size_t n) noexcept {
       // whose other terms are rarer): take the values out where they are
       // packed. A second read of the same block decodes it whole.
       if (block_ != tail_ && take <= kMostExtracted && extracted_ != block_) {
-        if (SkipPatchedBlock(block_, tail_) == nullptr) {
+        const std::uint8_t* after = SkipPatchedBlock(block_, tail_);
+        if (after == nullptr) {
           Damage(block_);
           break;
         }
+        Reached(after);
         ExtractPatched(block_, in_block_, take, out + done);
         extracted_ = block_;
         in_block_ += take;

@@ -79,6 +79,11 @@ class PositionReader {
     in_block_ = place.in_block;
   }
 
+  // One past the furthest byte the reader has read since it was made (for
+  // a damaged stream, the end): every byte a value read so far came from,
+  // or that moved the reader, lies before it and at or after where reading
+  // started. A caller that verifies bytes verifies up to here.
+  const std::uint8_t* reach() const noexcept { return reach_; }
   bool damaged() const noexcept { return damaged_; }
   // Where the stream ended early (for messages), or null.
   const std::uint8_t* damage_at() const noexcept { return damage_at_; }
@@ -90,6 +95,9 @@ class PositionReader {
   // Moves past full blocks while the index is beyond them; false on damage.
   bool Normalize() noexcept;
   bool Decode() noexcept;
+  void Reached(const std::uint8_t* at) noexcept {
+    if (at > reach_) reach_ = at;
+  }
   void Damage(const std::uint8_t* at) noexcept;
 
   const std::uint8_t* blocks_ = nullptr;  // the first block
@@ -102,6 +110,7 @@ class PositionReader {
   const std::uint8_t* decoded_end_ = nullptr;  // and the byte after it
   const std::uint8_t* extracted_ = nullptr;    // the last block read in place
   const std::uint8_t* damage_at_ = nullptr;
+  const std::uint8_t* reach_ = nullptr;
   bool damaged_ = false;
   alignas(64) std::uint32_t values_[codec::kBlockSize] = {};
 };

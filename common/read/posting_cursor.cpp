@@ -322,19 +322,24 @@ void PostingCursor::SeekSlow(DocId target) {
   current_doc_ = docs_[index_];
 }
 
-void PostingCursor::VerifyPositions() {
-  positions_file_->Verify(static_cast<std::uint64_t>(positions_begin_ - positions_file_->data()),
-                          static_cast<std::uint64_t>(positions_end_ - positions_file_->data()));
-  positions_file_ = nullptr;
+void PostingCursor::VerifyPositions(const std::uint8_t* begin, const std::uint8_t* end) const {
+  if (positions_file_ == nullptr) return;
+  positions_file_->Verify(static_cast<std::uint64_t>(begin - positions_file_->data()),
+                          static_cast<std::uint64_t>(end - positions_file_->data()));
 }
 
 void PostingCursor::Positions(std::vector<std::uint32_t>& out) {
   out.clear();
   if (current_doc_ == kEndDoc) return;
-  if (positions_file_ != nullptr) VerifyPositions();
+  // Only the pages this call reads are verified, not the term's whole
+  // position data: a phrase of `of` reads its positions in a few documents.
+  // How far a read goes depends on the bytes read (block headers, varints),
+  // so the reader is bounded by the list and its values are used only
+  // once the range it reached is verified.
   if (!positions_open_) {
     positions_ = format::PositionReader(positions_begin_, positions_end_, collection_frequency_);
     positions_open_ = true;
+    VerifyPositions(positions_begin_, positions_.reach());  // the length of its full blocks
   }
   if (!frequencies_ready_) DecodeFrequencies();
   if (last_read_block_ == block_ && last_read_index_ == index_) {
@@ -350,6 +355,7 @@ void PostingCursor::Positions(std::vector<std::uint32_t>& out) {
   std::uint64_t skip = 0;
   for (; positions_index_ < index_; ++positions_index_) skip += frequencies_[positions_index_];
   positions_.Skip(skip);
+  const std::uint8_t* read_from = positions_.place().block;
   last_read_place_ = positions_.place();
   last_read_block_ = block_;
   last_read_index_ = index_;
@@ -358,6 +364,7 @@ void PostingCursor::Positions(std::vector<std::uint32_t>& out) {
       format::MostPositionValues(static_cast<std::uint64_t>(positions_end_ - positions_begin_)));
   out.resize(static_cast<std::size_t>(std::min<std::uint64_t>(frequencies_[index_], most)));
   out.resize(positions_.Read(out.data(), out.size()));
+  VerifyPositions(read_from, positions_.reach());
   positions_index_ = index_ + 1;
   // The first value is the first position; the others are gaps.
   for (std::size_t i = 1; i < out.size(); ++i) out[i] += out[i - 1];

@@ -152,7 +152,9 @@ class PostingCursor {
   void NextBlock();
   void SeekSlow(DocId target);
   void DecodeFrequencies() const noexcept;
-  void VerifyPositions();
+  // Verifies the positions' pages holding [begin, end) (nothing for a
+  // cursor over raw bytes).
+  void VerifyPositions(const std::uint8_t* begin, const std::uint8_t* end) const;
 
   format::SkipTable skip_table_;  // of a list of more than one block
   // The end of the skip table: impact records and blocks are at offsets
@@ -191,8 +193,8 @@ class PostingCursor {
   // over raw bytes), and what error messages name it by.
   const CheckedFile* postings_file_ = nullptr;
   std::string_view source_;
-  // The positions' file until their pages are verified (null for a cursor
-  // over raw bytes, which its caller vouches for).
+  // The positions' file, whose pages Positions verifies as it reads them
+  // (null for a cursor over raw bytes, which its caller vouches for).
   const CheckedFile* positions_file_ = nullptr;
   std::uint64_t collection_frequency_;
   // The term's position stream, opened by the first call to Positions and

@@ -320,6 +320,57 @@ TEST(DamagedBlocks, AreCaughtWhereAQueryReadsThemAndNowhereElse) {
   EXPECT_NE((check.out + check.err).find("postings.doc"), std::string::npos) << check.out;
 }
 
+// A term's positions are verified by page as a phrase reads them, not all
+// at the term's first phrase: a damaged page stops the phrase that reads it,
+// not one that reads the term's positions elsewhere, and check finds it.
+TEST(DamagedPositions, AreCaughtWhereAPhraseReadsThemAndNowhereElse) {
+  TempDir dir;
+  std::string corpus;
+  constexpr std::size_t kDocs = 30000;
+  for (std::size_t d = 0; d < kDocs; ++d) {
+    // zzcommon (the last term, so its positions end postings.pos) in every
+    // document, 1 to 12 times: positions of many pages.
+    std::string body = "filler" + std::to_string(d % 97);
+    for (std::size_t r = 0; r <= (d * 7) % 12; ++r) body += " zzcommon";
+    if (d == 0) body += " firstword";
+    if (d == kDocs - 1) body += " lastword";
+    corpus += "{\"id\": \"d" + std::to_string(d) + "\", \"body\": \"" + body + "\"}\n";
+  }
+  WriteFile(dir / "c.jsonl", corpus);
+  const std::filesystem::path index = dir / "idx";
+  ASSERT_EQ(Index(dir / "c.jsonl", index, "-q --reorder off").exit_code, 0);
+  const std::filesystem::path positions = index / kSegmentFolder / "postings.pos";
+  ASSERT_GT(std::filesystem::file_size(positions), 16 * format::kPageSize);
+  const std::string first_phrase = "'\"zzcommon firstword\"'";
+  const std::string last_phrase = "'\"zzcommon lastword\"'";
+  const CommandResult first_before =
+      RunCommand(kSearchBin + " " + Quote(index) + " " + first_phrase);
+  ASSERT_EQ(first_before.exit_code, 0) << first_before.err;
+  ASSERT_NE(first_before.out.find("d0"), std::string::npos) << first_before.out;
+  const CommandResult last_before = RunCommand(kSearchBin + " " + Quote(index) + " " + last_phrase);
+  ASSERT_EQ(last_before.exit_code, 0) << last_before.err;
+  ASSERT_NE(last_before.out.find("d29999"), std::string::npos) << last_before.out;
+
+  // A byte of the last document's positions of zzcommon, in the file's
+  // last page.
+  std::string bytes = ReadFile(positions);
+  bytes[bytes.size() - format::kFooterSize - 3] ^= 0x10;
+  WriteFile(positions, bytes);
+
+  ExpectOneLineError(RunCommand(kSearchBin + " " + Quote(index) + " " + last_phrase),
+                     "postings.pos");
+  ExpectOneLineError(
+      RunCommand(kSearchBin + " " + Quote(index) + " --count '\"zzcommon lastword\"'"),
+      "postings.pos");
+  const CommandResult first = RunCommand(kSearchBin + " " + Quote(index) + " " + first_phrase);
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  const auto results = [](const std::string& out) { return out.substr(out.find('\n')); };
+  EXPECT_EQ(results(first.out), results(first_before.out));
+  const CommandResult check = RunCommand(kIndexBin + " check " + Quote(index));
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_NE((check.out + check.err).find("postings.pos"), std::string::npos) << check.out;
+}
+
 TEST_F(DamagedIndexTest, FlippedHeaderOrFooterOfLargeFilesIsCaught) {
   for (const std::string& file :
        {kSegment + "postings.doc", kSegment + "postings.pos", kSegment + "store"}) {
