@@ -74,6 +74,8 @@ struct PageRegion {
 };
 constexpr unsigned long kPageMapScan = _IOWR('f', 16, PageMapScan);
 constexpr std::uint64_t kPageIsHuge = std::uint64_t{1} << 6;  // mapped by a 2 MiB entry
+// MADV_POPULATE_READ (Linux 5.14), absent from older headers.
+constexpr int kPopulateRead = 22;
 
 // The offsets of the 2 MiB ranges of [start, start + length) that are not
 // mapped by a 2 MiB page-table entry (their pages cached in smaller
@@ -91,12 +93,12 @@ std::optional<std::vector<std::pair<std::size_t, std::size_t>>> RangesNotInHugeP
   scan.size = sizeof scan;
   scan.start = base;
   scan.end = base + length;
+  scan.vec = reinterpret_cast<std::uintptr_t>(found.data());
+  scan.vec_len = found.size();
+  scan.category_inverted = kPageIsHuge;  // the pages that are not huge
+  scan.category_mask = kPageIsHuge;
+  scan.return_mask = kPageIsHuge;
   while (scan.start < scan.end) {
-    scan.vec = reinterpret_cast<std::uintptr_t>(found.data());
-    scan.vec_len = found.size();
-    scan.category_inverted = kPageIsHuge;  // the pages that are not huge
-    scan.category_mask = kPageIsHuge;
-    scan.return_mask = kPageIsHuge;
     const int count = ::ioctl(pagemap, kPageMapScan, &scan);
     if (count < 0) return std::nullopt;
     for (int i = 0; i < count; ++i) {
@@ -193,7 +195,6 @@ bool MmapFile::MapInHugeFolios(int fd) {
   // are then read in 2 MiB folios. MADV_POPULATE_READ (Linux 5.14) maps
   // every page as MAP_POPULATE would have; where the kernel lacks either,
   // the plain populated mapping is used instead.
-  constexpr int kPopulateRead = 22;  // MADV_POPULATE_READ, absent from older headers
   if (::mmap(start, size_, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED ||
       ::madvise(start, size_, MADV_HUGEPAGE) != 0 || ::madvise(start, size_, kPopulateRead) != 0) {
     ::munmap(base, reserved);
@@ -217,7 +218,6 @@ void MmapFile::ReadAgainInHugeFolios(int fd) {
   // Unmaps [begin, end) here, drops it from the page cache (pages that other
   // processes map stay) and maps it again through this mapping's advice.
   // Advice only: where a call fails, what is mapped stays right.
-  constexpr int kPopulateRead = 22;  // MADV_POPULATE_READ
   const auto read_again = [&](std::size_t begin, std::size_t end) {
     ::madvise(start + begin, end - begin, MADV_DONTNEED);
     ::posix_fadvise(fd, static_cast<off_t>(begin), static_cast<off_t>(end - begin),

@@ -275,16 +275,14 @@ TEST(DamagedSketches, AreCaughtWhereAResultNeedsThemAndNowhereElse) {
   EXPECT_NE((check.out + check.err).find("minhash"), std::string::npos) << check.out << check.err;
 }
 
-// A posting list's blocks are verified by page when a query first reads
-// them: a damaged block stops the query that reads it, not one that skips
-// it, and check finds it.
-TEST(DamagedBlocks, AreCaughtWhereAQueryReadsThemAndNowhereElse) {
-  TempDir dir;
+// 30,000 documents, each holding zzcommon 1 to 12 times: the last term,
+// so its posting list ends postings.doc and its positions end postings.pos,
+// both of many pages. The first document also holds firstword, after its
+// last zzcommon, and the last document lastword.
+void IndexOneLongLastList(const TempDir& dir, const std::filesystem::path& index) {
   std::string corpus;
   constexpr std::size_t kDocs = 30000;
   for (std::size_t d = 0; d < kDocs; ++d) {
-    // zzcommon (the last term, so its list ends postings.doc) in every
-    // document, 1 to 12 times: a list of many pages.
     std::string body = "filler" + std::to_string(d % 97);
     for (std::size_t r = 0; r <= (d * 7) % 12; ++r) body += " zzcommon";
     if (d == 0) body += " firstword";
@@ -292,8 +290,16 @@ TEST(DamagedBlocks, AreCaughtWhereAQueryReadsThemAndNowhereElse) {
     corpus += "{\"id\": \"d" + std::to_string(d) + "\", \"body\": \"" + body + "\"}\n";
   }
   WriteFile(dir / "c.jsonl", corpus);
-  const std::filesystem::path index = dir / "idx";
   ASSERT_EQ(Index(dir / "c.jsonl", index, "-q --reorder off").exit_code, 0);
+}
+
+// A posting list's blocks are verified by page when a query first reads
+// them: a damaged block stops the query that reads it, not one that skips
+// it, and check finds it.
+TEST(DamagedBlocks, AreCaughtWhereAQueryReadsThemAndNowhereElse) {
+  TempDir dir;
+  const std::filesystem::path index = dir / "idx";
+  ASSERT_NO_FATAL_FAILURE(IndexOneLongLastList(dir, index));
   const std::filesystem::path postings = index / kSegmentFolder / "postings.doc";
   ASSERT_GT(std::filesystem::file_size(postings), 4 * format::kPageSize);
   const CommandResult first_before = Search(index, "+firstword +zzcommon");
@@ -325,20 +331,8 @@ TEST(DamagedBlocks, AreCaughtWhereAQueryReadsThemAndNowhereElse) {
 // not one that reads the term's positions elsewhere, and check finds it.
 TEST(DamagedPositions, AreCaughtWhereAPhraseReadsThemAndNowhereElse) {
   TempDir dir;
-  std::string corpus;
-  constexpr std::size_t kDocs = 30000;
-  for (std::size_t d = 0; d < kDocs; ++d) {
-    // zzcommon (the last term, so its positions end postings.pos) in every
-    // document, 1 to 12 times: positions of many pages.
-    std::string body = "filler" + std::to_string(d % 97);
-    for (std::size_t r = 0; r <= (d * 7) % 12; ++r) body += " zzcommon";
-    if (d == 0) body += " firstword";
-    if (d == kDocs - 1) body += " lastword";
-    corpus += "{\"id\": \"d" + std::to_string(d) + "\", \"body\": \"" + body + "\"}\n";
-  }
-  WriteFile(dir / "c.jsonl", corpus);
   const std::filesystem::path index = dir / "idx";
-  ASSERT_EQ(Index(dir / "c.jsonl", index, "-q --reorder off").exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(IndexOneLongLastList(dir, index));
   const std::filesystem::path positions = index / kSegmentFolder / "postings.pos";
   ASSERT_GT(std::filesystem::file_size(positions), 16 * format::kPageSize);
   const std::string first_phrase = "'\"zzcommon firstword\"'";
