@@ -13,6 +13,20 @@ namespace {
 [[noreturn]] void Corrupt(const MmapFile& file, const std::string& what) {
   throw CorruptIndexError(file.path().string() + ": " + what);
 }
+
+// A term's first 7 bytes, zero-padded, as a big-endian number shifted up a
+// byte, whose low bit is set so that no key is 0 (IndexReader::block_keys_:
+// not yet probed). A smaller key is a smaller term in the dictionary's
+// (unsigned byte) order, a larger key a larger term; equal keys tell
+// nothing.
+std::uint64_t BlockKey(std::string_view term) {
+  std::uint64_t key = 0;
+  for (std::size_t i = 0; i < 7; ++i) {
+    key <<= 8;
+    if (i < term.size()) key |= static_cast<unsigned char>(term[i]);
+  }
+  return key << 8 | 1;
+}
 }  // namespace
 
 MmapFile IndexReader::OpenFile(const format::FileKind& kind, bool verify_checksum,
@@ -151,6 +165,7 @@ void IndexReader::Open(std::uint64_t expected_meta_checksum, Residency hot) {
     term_blocks_ = p.data + format::kDictionaryHeaderSize;
     term_entries_ = term_blocks_ + term_block_count_ * format::kTermBlockSize;
     term_pool_ = term_entries_ + term_entries_size_;
+    block_keys_ = std::make_unique<std::atomic<std::uint64_t>[]>(term_block_count_);
   }
   {
     const format::Payload p = format::PayloadOf(lengths_file_.data(), lengths_file_.size());
@@ -319,11 +334,19 @@ void TermWalker::Step(std::uint64_t index) {
 
 std::uint64_t IndexReader::BlockHolding(std::string_view term) const {
   // The last block whose first term is at most term (block 0 if none is).
+  // A block whose key is below term's begins with a smaller term, one whose
+  // key is above with a larger; only equal keys need the whole terms.
+  const std::uint64_t key = BlockKey(term);
   std::uint64_t low = 0;
   std::uint64_t high = term_block_count_;
   while (low < high) {
     const std::uint64_t mid = low + (high - low) / 2;
-    if (BlockFirstTerm(mid) <= term) {
+    std::uint64_t block_key = block_keys_[mid].load(std::memory_order_relaxed);
+    if (block_key == 0) {
+      block_key = BlockKey(BlockFirstTerm(mid));
+      block_keys_[mid].store(block_key, std::memory_order_relaxed);
+    }
+    if (block_key < key || (block_key == key && BlockFirstTerm(mid) <= term)) {
       low = mid + 1;
     } else {
       high = mid;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
 #include <string>
 
@@ -121,25 +122,10 @@ TEST(RoundTrip, SkipEntriesCarryBlockMaxima) {
   }
 }
 
-// Front coding (format 11): terms sharing nothing, a few bytes, exactly 15
-// (where the shared length leaves the entry's first varint), more than 127
-// (two-byte varints), up to the longest term but one byte; terms that are
-// prefixes of the next; runs longer than a block of 16, so that block
-// boundaries fall inside them. Every term reads back, is found, and
-// bounds the search for the strings between terms.
-TEST(RoundTrip, FrontCodedTermsReadBackAtEveryShareAndBlockBoundary) {
-  std::set<std::string> words;
-  const std::string longest(kMaxTermBytes, 'q');
-  for (const std::size_t shared : {1u, 2u, 14u, 15u, 16u, 30u, 127u, 128u, 200u, 254u}) {
-    for (char c = 'a'; c <= 'r'; ++c) {
-      words.insert(longest.substr(0, shared) + c);
-      const std::string longer = longest.substr(0, shared) + c + c + "z";
-      if (longer.size() <= kMaxTermBytes) words.insert(longer);
-    }
-  }
-  for (std::size_t n = 1; n <= 40; ++n) words.insert(std::string(n, 'm'));  // prefix chains
-  words.insert(longest);
-  for (int i = 0; i < 50; ++i) words.insert("w" + std::to_string(i));
+// Indexes `words` (no stemming, 40 to a document) and checks that the
+// dictionary reads every one back in order, finds it, and bounds the search
+// for the strings between terms; then that the index is sound.
+void ExpectEveryTermFound(const std::set<std::string>& words) {
   std::vector<SourceDocument> docs;
   std::string body;
   std::size_t n = 0;
@@ -176,6 +162,46 @@ TEST(RoundTrip, FrontCodedTermsReadBackAtEveryShareAndBlockBoundary) {
   EXPECT_EQ(reader.LowerBound("zzzz"), reader.term_count());
   const CheckReport report = CheckIndex(index_dir);
   EXPECT_TRUE(report.sound) << report.problem;
+}
+
+// Front coding (format 11): terms sharing nothing, a few bytes, exactly 15
+// (where the shared length leaves the entry's first varint), more than 127
+// (two-byte varints), up to the longest term but one byte; terms that are
+// prefixes of the next; runs longer than a block of 16, so that block
+// boundaries fall inside them. Every term reads back, is found, and
+// bounds the search for the strings between terms.
+TEST(RoundTrip, FrontCodedTermsReadBackAtEveryShareAndBlockBoundary) {
+  std::set<std::string> words;
+  const std::string longest(kMaxTermBytes, 'q');
+  for (const std::size_t shared : {1u, 2u, 14u, 15u, 16u, 30u, 127u, 128u, 200u, 254u}) {
+    for (char c = 'a'; c <= 'r'; ++c) {
+      words.insert(longest.substr(0, shared) + c);
+      const std::string longer = longest.substr(0, shared) + c + c + "z";
+      if (longer.size() <= kMaxTermBytes) words.insert(longer);
+    }
+  }
+  for (std::size_t n = 1; n <= 40; ++n) words.insert(std::string(n, 'm'));  // prefix chains
+  words.insert(longest);
+  for (int i = 0; i < 50; ++i) words.insert("w" + std::to_string(i));
+  ExpectEveryTermFound(words);
+}
+
+// Thousands of terms, so that the dictionary's block keys (a block's first
+// term's first 7 bytes, IndexReader::BlockHolding) are many: terms whose
+// first 7 bytes differ, and a run of terms sharing them over many blocks,
+// whose keys are equal and only whole comparisons tell apart. Each term is
+// looked up while some blocks are keyed and others not yet.
+TEST(RoundTrip, TermsAreFoundAcrossBlockKeysAndRunsOfEqualKeys) {
+  std::set<std::string> words;
+  for (int i = 0; i < 3000; ++i) {
+    char digits[8];
+    std::snprintf(digits, sizeof digits, "%04d", i);
+    words.insert(std::string("p") + digits);
+    words.insert(std::string("longprefix") + digits);
+    if (i % 3 == 0) words.insert(std::string("longpr") + digits);  // the key ends in a digit
+    words.insert(std::string("ab") + digits + "x");
+  }
+  ExpectEveryTermFound(words);
 }
 
 }  // namespace
