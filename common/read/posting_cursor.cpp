@@ -322,10 +322,31 @@ void PostingCursor::SeekSlow(DocId target) {
   current_doc_ = docs_[index_];
 }
 
-void PostingCursor::VerifyPositions(const std::uint8_t* begin, const std::uint8_t* end) const {
-  if (positions_file_ == nullptr) return;
-  positions_file_->Verify(static_cast<std::uint64_t>(begin - positions_file_->data()),
-                          static_cast<std::uint64_t>(end - positions_file_->data()));
+void PostingCursor::VerifyPositionPages(const std::uint8_t* begin, const std::uint8_t* end) const {
+  if (positions_file_ == nullptr) {
+    positions_verified_from_ = reinterpret_cast<std::uintptr_t>(positions_begin_);
+    positions_verified_to_ = reinterpret_cast<std::uintptr_t>(positions_end_);
+    return;
+  }
+  const auto from = static_cast<std::uint64_t>(begin - positions_file_->data());
+  const auto to = static_cast<std::uint64_t>(end - positions_file_->data());
+  positions_file_->Verify(from, to);
+  if (from >= to) return;
+  // The pages Verify vouched for; joined to those before when they touch,
+  // so that a read crossing into the next page keeps the pages behind it.
+  const auto file = reinterpret_cast<std::uintptr_t>(positions_file_->data());
+  const std::uintptr_t pages_from = file + (from >> format::kPageSizeLog2 << format::kPageSizeLog2);
+  const std::uintptr_t pages_to =
+      file +
+      std::min<std::uint64_t>((((to - 1) >> format::kPageSizeLog2) + 1) << format::kPageSizeLog2,
+                              positions_file_->size());
+  if (pages_from <= positions_verified_to_ && pages_to >= positions_verified_from_) {
+    positions_verified_from_ = std::min(positions_verified_from_, pages_from);
+    positions_verified_to_ = std::max(positions_verified_to_, pages_to);
+  } else {
+    positions_verified_from_ = pages_from;
+    positions_verified_to_ = pages_to;
+  }
 }
 
 void PostingCursor::Positions(std::vector<std::uint32_t>& out) {

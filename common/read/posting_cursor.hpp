@@ -153,8 +153,16 @@ class PostingCursor {
   void SeekSlow(DocId target);
   void DecodeFrequencies() const noexcept;
   // Verifies the positions' pages holding [begin, end) (nothing for a
-  // cursor over raw bytes).
-  void VerifyPositions(const std::uint8_t* begin, const std::uint8_t* end) const;
+  // cursor over raw bytes). Inline: a phrase reads positions in every
+  // document it checks, nearly always within pages this cursor verified
+  // the call before.
+  void VerifyPositions(const std::uint8_t* begin, const std::uint8_t* end) const {
+    const auto from = reinterpret_cast<std::uintptr_t>(begin);
+    const auto to = reinterpret_cast<std::uintptr_t>(end);
+    if (from >= positions_verified_from_ && to <= positions_verified_to_) return;
+    VerifyPositionPages(begin, end);
+  }
+  void VerifyPositionPages(const std::uint8_t* begin, const std::uint8_t* end) const;
 
   format::SkipTable skip_table_;  // of a list of more than one block
   // The end of the skip table: impact records and blocks are at offsets
@@ -196,6 +204,10 @@ class PostingCursor {
   // The positions' file, whose pages Positions verifies as it reads them
   // (null for a cursor over raw bytes, which its caller vouches for).
   const CheckedFile* positions_file_ = nullptr;
+  // Addresses of whole pages of the positions' file this cursor verified
+  // (or all of its raw bytes): VerifyPositions passes over reads inside.
+  mutable std::uintptr_t positions_verified_from_ = 0;
+  mutable std::uintptr_t positions_verified_to_ = 0;
   std::uint64_t collection_frequency_;
   // The term's position stream, opened by the first call to Positions and
   // then advanced lazily: it is at the first position of posting

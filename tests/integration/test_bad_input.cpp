@@ -365,6 +365,38 @@ TEST(DamagedPositions, AreCaughtWhereAPhraseReadsThemAndNowhereElse) {
   EXPECT_NE((check.out + check.err).find("postings.pos"), std::string::npos) << check.out;
 }
 
+// A phrase of a frequent word reads its positions document after
+// document, page after page; a cursor passes over reads inside pages it
+// verified already (PostingCursor::VerifyPositions), and must still verify
+// each page it reads into next.
+TEST(DamagedPositions, AreCaughtInThePageAfterThoseAReadVerified) {
+  TempDir dir;
+  const std::filesystem::path index = dir / "idx";
+  ASSERT_NO_FATAL_FAILURE(IndexOneLongLastList(dir, index));
+  const std::filesystem::path positions = index / kSegmentFolder / "postings.pos";
+  const std::string count = kSearchBin + " " + Quote(index) + " --count '\"zzcommon zzcommon\"'";
+  const CommandResult before = RunCommand(count);
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  // zzcommon, the last term, fills most of the file: damage a byte in the
+  // middle of one page, at the start of another, and in the last
+  // document's positions, in the last page: the phrase reads there last,
+  // so a page wrongly taken for verified would go unnoticed.
+  const std::string original = ReadFile(positions);
+  ASSERT_GT(original.size(), 16 * format::kPageSize);
+  for (const std::size_t offset :
+       {original.size() / 2 + 100,
+        (original.size() / 2 / format::kPageSize + 3) * format::kPageSize,
+        original.size() - format::kFooterSize - 3}) {
+    std::string bytes = original;
+    bytes[offset] ^= 0x10;
+    WriteFile(positions, bytes);
+    ExpectOneLineError(RunCommand(count), "postings.pos");
+  }
+  WriteFile(positions, original);
+  const auto matches = [](const std::string& out) { return out.substr(0, out.find(" in ")); };
+  EXPECT_EQ(matches(RunCommand(count).out), matches(before.out));
+}
+
 TEST_F(DamagedIndexTest, FlippedHeaderOrFooterOfLargeFilesIsCaught) {
   for (const std::string& file :
        {kSegment + "postings.doc", kSegment + "postings.pos", kSegment + "store"}) {
