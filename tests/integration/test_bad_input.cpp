@@ -5,6 +5,8 @@
 
 #include "common/analysis/minhash.hpp"
 #include "common/format/format.hpp"
+#include "common/read/index_reader.hpp"
+#include "common/read/posting_cursor.hpp"
 #include "tests/test_support.hpp"
 
 namespace fathom::testing {
@@ -395,6 +397,64 @@ TEST(DamagedPositions, AreCaughtInThePageAfterThoseAReadVerified) {
   WriteFile(positions, original);
   const auto matches = [](const std::string& out) { return out.substr(0, out.find(" in ")); };
   EXPECT_EQ(matches(RunCommand(count).out), matches(before.out));
+}
+
+// No value read from a damaged page reaches the caller: with a byte of a
+// frequent word's position data flipped (at the start of each of its pages,
+// and in the middle), a cursor reading its positions document after
+// document returns the undamaged index's values until a read throws, and
+// one does. Page by page, so that a page wrongly taken for verified along
+// the way (a read's span one page too long, a read that starts inside the
+// span and runs past it) returns its damaged values and fails here.
+TEST(DamagedPositions, NoValueFromADamagedPageReachesTheReader) {
+  TempDir dir;
+  const std::filesystem::path index = dir / "idx";
+  ASSERT_NO_FATAL_FAILURE(IndexOneLongLastList(dir, index));
+  const std::filesystem::path positions = index / kSegmentFolder / "postings.pos";
+  std::vector<std::vector<std::uint32_t>> expected;
+  std::uint64_t data_begin = 0, data_end = 0;
+  {
+    const IndexReader reader(index);
+    const auto info = reader.FindTerm("zzcommon");
+    ASSERT_TRUE(info.has_value());
+    data_begin = info->entry.positions_offset;
+    data_end = info->positions_end;
+    std::vector<std::uint32_t> values;
+    for (PostingCursor cursor(reader, *info); cursor.doc() != kEndDoc; cursor.Next()) {
+      cursor.Positions(values);
+      expected.push_back(values);
+    }
+  }
+  ASSERT_EQ(expected.size(), 30000u);
+  ASSERT_GT(data_end - data_begin, 16 * format::kPageSize);
+  const std::string original = ReadFile(positions);
+  std::vector<std::uint64_t> offsets;
+  for (std::uint64_t page = data_begin / format::kPageSize * format::kPageSize; page < data_end;
+       page += format::kPageSize) {
+    offsets.push_back(std::max(page, data_begin));
+    if (page + format::kPageSize / 2 < data_end) offsets.push_back(page + format::kPageSize / 2);
+  }
+  for (const std::uint64_t offset : offsets) {
+    std::string bytes = original;
+    bytes[offset] ^= 0x10;
+    WriteFile(positions, bytes);
+    const IndexReader reader(index);
+    PostingCursor cursor(reader, *reader.FindTerm("zzcommon"));
+    std::vector<std::uint32_t> values;
+    std::size_t doc = 0;
+    bool thrown = false;
+    try {
+      for (; cursor.doc() != kEndDoc; cursor.Next(), ++doc) {
+        cursor.Positions(values);
+        ASSERT_EQ(values, expected[doc]) << "byte " << offset << " flipped, document " << doc;
+      }
+    } catch (const CorruptIndexError& error) {
+      thrown = true;
+      EXPECT_NE(std::string(error.what()).find("postings.pos"), std::string::npos) << error.what();
+    }
+    EXPECT_TRUE(thrown) << "byte " << offset << " flipped, read to the end";
+  }
+  WriteFile(positions, original);
 }
 
 TEST_F(DamagedIndexTest, FlippedHeaderOrFooterOfLargeFilesIsCaught) {
