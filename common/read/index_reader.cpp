@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 
 #include "common/error.hpp"
 #include "common/format/manifest.hpp"
@@ -165,7 +166,9 @@ void IndexReader::Open(std::uint64_t expected_meta_checksum, Residency hot) {
     term_blocks_ = p.data + format::kDictionaryHeaderSize;
     term_entries_ = term_blocks_ + term_block_count_ * format::kTermBlockSize;
     term_pool_ = term_entries_ + term_entries_size_;
-    block_keys_ = std::make_unique<std::atomic<std::uint64_t>[]>(term_block_count_);
+    block_keys_.reset(static_cast<std::uint64_t*>(
+        std::calloc(std::max<std::uint64_t>(term_block_count_, 1), sizeof(std::uint64_t))));
+    if (block_keys_ == nullptr) throw std::bad_alloc();
   }
   {
     const format::Payload p = format::PayloadOf(lengths_file_.data(), lengths_file_.size());
@@ -341,10 +344,11 @@ std::uint64_t IndexReader::BlockHolding(std::string_view term) const {
   std::uint64_t high = term_block_count_;
   while (low < high) {
     const std::uint64_t mid = low + (high - low) / 2;
-    std::uint64_t block_key = block_keys_[mid].load(std::memory_order_relaxed);
+    const std::atomic_ref<std::uint64_t> stored_key(block_keys_[mid]);
+    std::uint64_t block_key = stored_key.load(std::memory_order_relaxed);
     if (block_key == 0) {
       block_key = BlockKey(BlockFirstTerm(mid));
-      block_keys_[mid].store(block_key, std::memory_order_relaxed);
+      stored_key.store(block_key, std::memory_order_relaxed);
     }
     if (block_key < key || (block_key == key && BlockFirstTerm(mid) <= term)) {
       low = mid + 1;

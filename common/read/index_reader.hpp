@@ -6,6 +6,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -228,8 +229,14 @@ class IndexReader {
   // compare numbers in one array instead of decoding an entry and comparing
   // strings. Filled as probed, not at open: keying every block at open
   // touched a third of the dictionary's pages, a millisecond of start-up
-  // on the wiki index. Atomic: searches on several threads fill it.
-  std::unique_ptr<std::atomic<std::uint64_t>[]> block_keys_;
+  // on the wiki index. From calloc, whose large blocks are fresh pages the
+  // kernel zeroes when first touched: zeroing them at open cost start-up a
+  // page fault for each of the array's pages. Read and written through
+  // std::atomic_ref: searches on several threads fill it.
+  struct FreeBlockKeys {
+    void operator()(std::uint64_t* keys) const { std::free(keys); }
+  };
+  std::unique_ptr<std::uint64_t[], FreeBlockKeys> block_keys_;
   std::uint64_t term_count_ = 0;
   std::uint64_t term_block_count_ = 0;
   const std::uint8_t* term_blocks_ = nullptr;
