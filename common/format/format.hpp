@@ -263,6 +263,14 @@ class DocLengths {
   std::uint32_t operator[](std::uint64_t doc) const noexcept {
     return static_cast<std::uint32_t>(GetPacked(data_, doc, width_, mask_));
   }
+  // Asks for doc's length to be brought into the cache before it is read.
+  // A hint, harmless for any doc, kEndDoc included: a prefetch never
+  // faults, and the address is computed as an integer, not as a pointer
+  // past the lengths.
+  void Prefetch(std::uint64_t doc) const noexcept {
+    __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(data_) +
+                                                     ((doc * width_) >> 3)));
+  }
   unsigned width() const noexcept { return width_; }
   const std::uint8_t* data() const noexcept { return data_; }
 

@@ -101,6 +101,9 @@ EvalResult TopKMaxScore(const IndexReader& reader, PreparedQuery& prepared, std:
       slots.Set(lists[i]->slot(), score);
       partial += score;
       lists[i]->Next();
+      // The list's next document is often the next candidate: its length
+      // is asked for now, while the others are probed and the top k taken.
+      reader.lengths().Prefetch(lists[i]->doc());
     }
     bool alive = true;
     if (first_essential > 0) {
