@@ -9,14 +9,18 @@
 # file, .zst allowed) and, optionally, QUERY_FILE (qid<TAB>query lines in the
 # query language), for example:
 #   CORPUS=../shared/corpora/wiki/corpus.jsonl.zst bench/compare_lucene.sh build /tmp/cmp-wiki
-# Environment (defaults): DOCS=1000000 QUERIES=1000 RUNS=3 MODES=top10,top100,count
+# Environment (defaults): DOCS=1000000 QUERIES=1000 RUNS=3 ROUNDS=15 MODES=top10,top100,count
 # THREADS=1,<nproc> WARMUP_QUERIES=50000 LUCENE_JAR=/usr/share/java/lucene-core-8*.jar
 # JAVA_OPTS="-Xms4g -Xmx4g" CPU= (a taskset CPU list, such as 0: every timed
 # step of both engines runs on those CPUs only; on a machine whose cores run
 # at different speeds, as shared virtual machines' do, an unpinned ratio
 # depends on where each engine was scheduled). Steps whose output already exists in WORK_DIR are
 # skipped (delete a file to redo its step), so the slow ones (corpus, both
-# indexes) are done once.
+# indexes) are done once. ROUNDS: rounds of the interleaved comparison of
+# what users run (0: none), which times both engines on one query kind
+# seconds apart, round after round, and takes the median of the rounds'
+# ratios: on a machine whose speed drifts between minutes, as shared
+# virtual machines' does, ratios of steps run minutes apart drift with it.
 set -euo pipefail
 
 BUILD=${1:?usage: compare_lucene.sh BUILD_DIR WORK_DIR}
@@ -24,6 +28,7 @@ WORK=${2:?usage: compare_lucene.sh BUILD_DIR WORK_DIR}
 DOCS=${DOCS:-1000000}
 QUERIES=${QUERIES:-1000}
 RUNS=${RUNS:-3}
+ROUNDS=${ROUNDS:-15}
 MODES=${MODES:-top10,top100,count}
 THREADS=${THREADS:-1,$(nproc)}
 # Lucene's means still fall between 20,000 and 50,000 warm-up queries on
@@ -83,12 +88,53 @@ step "Fathom (auto), modes $MODES, threads $THREADS"
 step "Fathom (exhaustive, the unpruned baseline), top10, 1 thread"
 "${PIN[@]}" "$BENCH" queries "$INDEX" "$QUERY_FILE" --modes top10 --algorithm exhaustive,maxscore,bmw \
   --threads 1 --runs "$RUNS" --warmup 1 --json "$WORK/fathom-algorithms.json" | tee "$WORK/fathom-algorithms.txt"
+# The queries of each kind, one file each, for the fathom-search processes.
+KIND_DIR="$WORK/queries-by-kind"
+mkdir -p "$KIND_DIR"
+rm -f "$KIND_DIR"/*.tsv
+awk -F'\t' -v dir="$KIND_DIR" '{ kind = $1; sub(/-[0-9]+$/, "", kind); print > (dir "/" kind ".tsv") }' \
+  "$QUERY_FILE"
+: >"$KIND_DIR/empty.tsv"
+# One round of the interleaved comparison, which LuceneBench runs with MODE
+# (top10, count, ...), KIND and ROUND set: a fathom-search process on the
+# kind's queries, less start-up (the fastest of three processes on no
+# query: an outlier there would otherwise make Fathom look faster), in
+# microseconds a query. Absolute paths: the JVM runs it.
+SEARCHER_PATH=$(realpath "$SEARCHER")
+INDEX_PATH=$(realpath "$INDEX")
+KIND_PATH=$(realpath "$KIND_DIR")
+cat >"$WORK/fathom-round.sh" <<ROUND
+#!/usr/bin/env bash
+set -euo pipefail
+case \$MODE in
+  count) search_mode=(--count) ;;
+  top*) search_mode=(-k "\${MODE#top}") ;;
+  *) echo "no fathom-search mode for \$MODE" >&2; exit 1 ;;
+esac
+nanoseconds() {  # query file: one process's wall time
+  local start end
+  start=\$(date +%s%N)
+  "$SEARCHER_PATH" "$INDEX_PATH" --queries "\$1" --syntax "\${search_mode[@]}" >/dev/null 2>&1 || true
+  end=\$(date +%s%N)
+  echo \$((end - start))
+}
+file="$KIND_PATH/\$KIND.tsv"
+[ -s "\$file" ] || { echo "no queries of kind \$KIND in $KIND_PATH" >&2; exit 1; }
+empty=\$(for _ in 1 2 3; do nanoseconds "$KIND_PATH/empty.tsv"; done | sort -n | head -1)
+kind=\$(nanoseconds "\$file")
+awk -v k="\$kind" -v e="\$empty" -v n="\$(wc -l <"\$file")" 'BEGIN { printf "%.1f\\n", (k - e) / 1000 / n }'
+ROUND
+INTERLEAVE=()
+if [ "$ROUNDS" -gt 0 ]; then
+  INTERLEAVE=(--interleave "bash $WORK/fathom-round.sh" --rounds "$ROUNDS"
+    --interleave-json "$WORK/interleaved.json")
+fi
 step "Lucene, modes $MODES, threads $THREADS"
 # shellcheck disable=SC2086
 "${PIN[@]}" java $JAVA_OPTS -cp "$LUCENE_JAR:$CLASSES" LuceneBench search "$LUCENE_INDEX" \
   "$QUERIES_ANALYZED" --modes "$MODES" --threads "$THREADS" --runs "$RUNS" \
   --warmup-queries "$WARMUP_QUERIES" --compare "$WORK/fathom-results.tsv" \
-  --json "$WORK/lucene.json" | tee "$WORK/lucene.txt"
+  --json "$WORK/lucene.json" "${INTERLEAVE[@]}" | tee "$WORK/lucene.txt"
 # What `fathom-search INDEX --queries Q --syntax -k N` (or --count) runs:
 # AnswerBatch, TREC output, no match counting for ranked queries.
 for mode in ${MODES//,/ }; do
@@ -145,12 +191,6 @@ awk "$JSON_FIELD"'
 # verified and cached on first use). Start-up is taken out as the same
 # command's time on an empty query file; each figure is the median of RUNS.
 step "fathom-search processes, one per kind and mode, $RUNS times each"
-KIND_DIR="$WORK/queries-by-kind"
-mkdir -p "$KIND_DIR"
-rm -f "$KIND_DIR"/*.tsv
-awk -F'\t' -v dir="$KIND_DIR" '{ kind = $1; sub(/-[0-9]+$/, "", kind); print > (dir "/" kind ".tsv") }' \
-  "$QUERY_FILE"
-: >"$KIND_DIR/empty.tsv"
 tenths_of_ms() {  # command...: its wall time in tenths of a millisecond
   local start end
   start=$(date +%s%N)
@@ -237,3 +277,12 @@ awk "$JSON_FIELD"'
         mean["exhaustive", k] / mean["bmw", k], mean["exhaustive", k] / mean["auto", k]
     }
   }' "$WORK/fathom-algorithms.json" "$WORK/fathom.json" | tee "$WORK/pruning.txt"
+
+if [ "$ROUNDS" -gt 0 ]; then
+  echo
+  echo "What users run vs Lucene, interleaved: $ROUNDS rounds, each one pass of a kind's queries on"
+  echo "Lucene (warm JVM) and, seconds later, one fathom-search process on them less one on no query;"
+  echo "F/L is the median of the rounds' ratios (min and max beside it)"
+  awk '/^Interleaved/ { on = 1; next } on && NF == 0 { on = 0 } on' "$WORK/lucene.txt" |
+    tee "$WORK/comparison-interleaved.txt"
+fi

@@ -7,7 +7,16 @@
 //   java -cp lucene-core.jar:. LuceneBench search INDEX_DIR QUERIES.analyzed
 //        [--modes top10,top100,count] [--threads 1,2] [--warmup-queries 20000]
 //        [--runs 3] [--compare FATHOM_RESULTS.tsv] [--json FILE] [--per-query FILE]
+//        [--interleave COMMAND --rounds 15 --interleave-json FILE]
 //   --per-query appends "mode<TAB>threads<TAB>qid<TAB>mean us" per query.
+//   --interleave: after the timed runs, each round times, per mode and
+//   query kind, one pass of the kind's queries on one thread, then runs
+//   `bash -c COMMAND` with MODE, KIND and ROUND in its environment, which
+//   times the other engine on the same queries and prints its mean
+//   microseconds a query as its last line. Both engines are then measured
+//   seconds apart, round after round, so a machine whose speed drifts
+//   between minutes moves both alike; the ratio of each round is kept, and
+//   their median reported.
 //
 // Documents: one per line, "title terms<TAB>body terms", terms separated by
 // single spaces, "\u0001N" meaning N skipped positions. Both parts go into
@@ -31,6 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.Tokenizer;
@@ -395,6 +405,7 @@ public final class LuceneBench {
         System.out.println();
       }
     }
+    if (options.containsKey("interleave")) interleave(searcher, queries, modes, options);
     if (options.containsKey("json")) {
       try (PrintStream out = new PrintStream(options.get("json"), "UTF-8")) {
         out.printf(Locale.ROOT,
@@ -404,6 +415,92 @@ public final class LuceneBench {
       }
     }
     reader.close();
+  }
+
+  static double median(List<Double> values) {
+    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return v.length == 0 ? Double.NaN
+                         : v.length % 2 == 1 ? v[v.length / 2]
+                                             : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  // The other engine's mean microseconds a query for one round (the last
+  // line COMMAND prints); throws when it fails or prints no number.
+  static double otherEngine(String command, String mode, String kind, int round)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder("bash", "-c", command);
+    builder.environment().put("MODE", mode);
+    builder.environment().put("KIND", kind);
+    builder.environment().put("ROUND", Integer.toString(round));
+    builder.redirectErrorStream(true);
+    Process process = builder.start();
+    String last = null;
+    try (BufferedReader out = new BufferedReader(
+             new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = out.readLine(); line != null; line = out.readLine()) {
+        if (!line.isBlank()) last = line.trim();
+      }
+    }
+    int status = process.waitFor();
+    if (status != 0 || last == null) {
+      throw new IllegalStateException("--interleave command failed for " + mode + " " + kind
+          + " (exit " + status + "): " + last);
+    }
+    return Double.parseDouble(last);
+  }
+
+  static void interleave(IndexSearcher searcher, List<Q> queries, List<Mode> modes,
+                         Map<String, String> options) throws Exception {
+    String command = options.get("interleave");
+    int rounds = Integer.parseInt(options.getOrDefault("rounds", "15"));
+    Map<String, List<Q>> byKind = new TreeMap<>();
+    for (Q q : queries) byKind.computeIfAbsent(q.kind, k -> new ArrayList<>()).add(q);
+    // Per "mode kind": Lucene's means, the other engine's, and their ratios.
+    Map<String, List<Double>> lucene = new LinkedHashMap<>(), other = new LinkedHashMap<>(),
+                              ratio = new LinkedHashMap<>();
+    for (int round = 1; round <= rounds; round++) {
+      for (Mode mode : modes) {
+        for (Map.Entry<String, List<Q>> e : byKind.entrySet()) {
+          long begin = System.nanoTime();
+          for (Q q : e.getValue()) {
+            if (run(searcher, q, mode) < 0) throw new IllegalStateException();
+          }
+          double luceneMean = (System.nanoTime() - begin) / 1e3 / e.getValue().size();
+          double otherMean = otherEngine(command, mode.name, e.getKey(), round);
+          String key = mode.name + " " + e.getKey();
+          lucene.computeIfAbsent(key, k -> new ArrayList<>()).add(luceneMean);
+          other.computeIfAbsent(key, k -> new ArrayList<>()).add(otherMean);
+          ratio.computeIfAbsent(key, k -> new ArrayList<>()).add(otherMean / luceneMean);
+        }
+      }
+    }
+    System.out.printf(Locale.ROOT,
+        "Interleaved, %d rounds, 1 thread: per round one pass of a kind's queries on Lucene, "
+            + "then the other engine's%n%-7s %-7s %12s %12s %14s %8s %8s%n",
+        rounds, "mode", "kind", "other med us", "Lucene med us", "med ratio", "min", "max");
+    StringBuilder json = new StringBuilder();
+    for (String key : ratio.keySet()) {
+      String[] part = key.split(" ");
+      List<Double> r = ratio.get(key);
+      double median = median(r);
+      System.out.printf(Locale.ROOT, "%-7s %-7s %12.1f %12.1f %14.3f %8.3f %8.3f%n", part[0],
+          part[1], median(other.get(key)), median(lucene.get(key)), median,
+          r.stream().mapToDouble(Double::doubleValue).min().getAsDouble(),
+          r.stream().mapToDouble(Double::doubleValue).max().getAsDouble());
+      if (json.length() > 0) json.append(",\n");
+      json.append(String.format(Locale.ROOT,
+          "    {\"mode\": \"%s\", \"kind\": \"%s\", \"rounds\": %d, \"other_median_us\": %.1f, "
+              + "\"lucene_median_us\": %.1f, \"ratio_median\": %.4f, \"ratios\": %s}",
+          part[0], part[1], rounds, median(other.get(key)), median(lucene.get(key)), median,
+          r.toString()));
+    }
+    System.out.println();
+    if (options.containsKey("interleave-json")) {
+      try (PrintStream out = new PrintStream(options.get("interleave-json"), "UTF-8")) {
+        out.printf(Locale.ROOT, "{%n  \"rounds\": %d,%n  \"results\": [%n%s%n  ]%n}%n", rounds,
+            json);
+      }
+    }
   }
 
   public static void main(String[] args) throws Exception {
