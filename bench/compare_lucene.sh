@@ -281,7 +281,8 @@ awk "$JSON_FIELD"'
 if [ "$ROUNDS" -gt 0 ]; then
   echo
   echo "What users run vs Lucene, interleaved: $ROUNDS rounds, each one pass of a kind's queries on"
-  echo "Lucene (warm JVM) and, seconds later, one fathom-search process on them less one on no query;"
+  echo "Lucene (warm JVM) and, seconds later, one fathom-search process on them less start-up (the"
+  echo "fastest of three processes on no query);"
   echo "F/L is the median of the rounds' ratios (min and max beside it)"
   awk '/^Interleaved/ { on = 1; next } on && NF == 0 { on = 0 } on' "$WORK/lucene.txt" |
     tee "$WORK/comparison-interleaved.txt"
