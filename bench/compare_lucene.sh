@@ -95,38 +95,17 @@ rm -f "$KIND_DIR"/*.tsv
 awk -F'\t' -v dir="$KIND_DIR" '{ kind = $1; sub(/-[0-9]+$/, "", kind); print > (dir "/" kind ".tsv") }' \
   "$QUERY_FILE"
 : >"$KIND_DIR/empty.tsv"
-# One round of the interleaved comparison, which LuceneBench runs with MODE
-# (top10, count, ...), KIND and ROUND set: a fathom-search process on the
-# kind's queries, less start-up (the fastest of three processes on no
-# query: an outlier there would otherwise make Fathom look faster), in
-# microseconds a query. Absolute paths: the JVM runs it.
-SEARCHER_PATH=$(realpath "$SEARCHER")
-INDEX_PATH=$(realpath "$INDEX")
-KIND_PATH=$(realpath "$KIND_DIR")
-cat >"$WORK/fathom-round.sh" <<ROUND
-#!/usr/bin/env bash
-set -euo pipefail
-case \$MODE in
-  count) search_mode=(--count) ;;
-  top*) search_mode=(-k "\${MODE#top}") ;;
-  *) echo "no fathom-search mode for \$MODE" >&2; exit 1 ;;
-esac
-nanoseconds() {  # query file: one process's wall time
-  local start end
-  start=\$(date +%s%N)
-  "$SEARCHER_PATH" "$INDEX_PATH" --queries "\$1" --syntax "\${search_mode[@]}" >/dev/null 2>&1 || true
-  end=\$(date +%s%N)
-  echo \$((end - start))
-}
-file="$KIND_PATH/\$KIND.tsv"
-[ -s "\$file" ] || { echo "no queries of kind \$KIND in $KIND_PATH" >&2; exit 1; }
-empty=\$(for _ in 1 2 3; do nanoseconds "$KIND_PATH/empty.tsv"; done | sort -n | head -1)
-kind=\$(nanoseconds "\$file")
-awk -v k="\$kind" -v e="\$empty" -v n="\$(wc -l <"\$file")" 'BEGIN { printf "%.1f\\n", (k - e) / 1000 / n }'
-ROUND
+# The interleaved comparison runs fathom_process.sh once a round, from the
+# JVM: absolute paths.
+export SEARCHER INDEX KIND_DIR
+SEARCHER=$(realpath "$SEARCHER")
+INDEX=$(realpath "$INDEX")
+KIND_DIR=$(realpath "$KIND_DIR")
+# shellcheck source=bench/fathom_process.sh
+source "$HERE/fathom_process.sh"
 INTERLEAVE=()
 if [ "$ROUNDS" -gt 0 ]; then
-  INTERLEAVE=(--interleave "bash $WORK/fathom-round.sh" --rounds "$ROUNDS"
+  INTERLEAVE=(--interleave "bash $HERE/fathom_process.sh" --rounds "$ROUNDS"
     --interleave-json "$WORK/interleaved.json")
 fi
 step "Lucene, modes $MODES, threads $THREADS"
@@ -191,34 +170,23 @@ awk "$JSON_FIELD"'
 # verified and cached on first use). Start-up is taken out as the same
 # command's time on an empty query file; each figure is the median of RUNS.
 step "fathom-search processes, one per kind and mode, $RUNS times each"
-tenths_of_ms() {  # command...: its wall time in tenths of a millisecond
-  local start end
-  start=$(date +%s%N)
-  "$@" >/dev/null 2>&1 || true
-  end=$(date +%s%N)
-  echo $(((end - start) / 100000))
-}
 median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 : >"$WORK/fathom-process.tsv"
 for mode in ${MODES//,/ }; do
-  case $mode in
-    count) search_mode=(--count) ;;
-    top*) search_mode=(-k "${mode#top}") ;;
-    *) continue ;;
-  esac
+  set_search_mode "$mode" || continue
   for file in "$KIND_DIR"/*.tsv; do
     kind=$(basename "$file" .tsv)
     [ "$kind" = empty ] && continue
     empty_times="" kind_times=""
     for _ in $(seq "$RUNS"); do
-      empty_times+=" $(tenths_of_ms "${PIN[@]}" "$SEARCHER" "$INDEX" --queries "$KIND_DIR/empty.tsv" --syntax "${search_mode[@]}")"
-      kind_times+=" $(tenths_of_ms "${PIN[@]}" "$SEARCHER" "$INDEX" --queries "$file" --syntax "${search_mode[@]}")"
+      empty_times+=" $(process_nanoseconds "$KIND_DIR/empty.tsv")"
+      kind_times+=" $(process_nanoseconds "$file")"
     done
     queries=$(wc -l <"$file")
     empty_median=$(echo "$empty_times" | median)
     kind_median=$(echo "$kind_times" | median)
     printf '%s\t%s\t%s\t%s\n' "$mode" "$kind" "$queries" \
-      "$(awk -v k="$kind_median" -v e="$empty_median" -v n="$queries" 'BEGIN { printf "%.1f", (k - e) * 100 / n }')" \
+      "$(awk -v k="$kind_median" -v e="$empty_median" -v n="$queries" 'BEGIN { printf "%.1f", (k - e) / 1000 / n }')" \
       >>"$WORK/fathom-process.tsv"
   done
 done

@@ -417,11 +417,8 @@ public final class LuceneBench {
     reader.close();
   }
 
-  static double median(List<Double> values) {
-    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    return v.length == 0 ? Double.NaN
-                         : v.length % 2 == 1 ? v[v.length / 2]
-                                             : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  static double[] sorted(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
   }
 
   // The other engine's mean microseconds a query for one round (the last
@@ -481,18 +478,18 @@ public final class LuceneBench {
     StringBuilder json = new StringBuilder();
     for (String key : ratio.keySet()) {
       String[] part = key.split(" ");
-      List<Double> r = ratio.get(key);
-      double median = median(r);
+      double[] r = sorted(ratio.get(key));
+      double median = percentile(r, 0.5);
+      double otherMedian = percentile(sorted(other.get(key)), 0.5);
+      double luceneMedian = percentile(sorted(lucene.get(key)), 0.5);
       System.out.printf(Locale.ROOT, "%-7s %-7s %12.1f %12.1f %14.3f %8.3f %8.3f%n", part[0],
-          part[1], median(other.get(key)), median(lucene.get(key)), median,
-          r.stream().mapToDouble(Double::doubleValue).min().getAsDouble(),
-          r.stream().mapToDouble(Double::doubleValue).max().getAsDouble());
+          part[1], otherMedian, luceneMedian, median, r[0], r[r.length - 1]);
       if (json.length() > 0) json.append(",\n");
       json.append(String.format(Locale.ROOT,
           "    {\"mode\": \"%s\", \"kind\": \"%s\", \"rounds\": %d, \"other_median_us\": %.1f, "
               + "\"lucene_median_us\": %.1f, \"ratio_median\": %.4f, \"ratios\": %s}",
-          part[0], part[1], rounds, median(other.get(key)), median(lucene.get(key)), median,
-          r.toString()));
+          part[0], part[1], rounds, otherMedian, luceneMedian, median,
+          ratio.get(key).toString()));
     }
     System.out.println();
     if (options.containsKey("interleave-json")) {
